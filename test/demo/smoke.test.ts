@@ -1,0 +1,6 @@
+import { exports } from "cloudflare:workers";
+import { it, expect } from "vitest";
+it("works", async () => {
+  const r = await (exports as any).default.fetch("http://x/abc");
+  expect(await r.text()).toContain("abc");
+});

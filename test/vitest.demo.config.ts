@@ -1,0 +1,12 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineProject } from "vitest/config";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export default defineProject({
+  plugins: [cloudflareTest({ wrangler: { configPath: `${root}/demo/wrangler.toml` } })],
+  root,
+  test: {
+    dir: root, name: "demo", include: ["test/demo/**/*.test.ts"] },
+});

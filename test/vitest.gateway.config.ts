@@ -1,0 +1,38 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineProject } from "vitest/config";
+import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+import { buildDemoOrigin } from "./build-demo-origin.ts";
+
+const demoOrigin = buildDemoOrigin();
+
+export default defineProject({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: `${root}/wrangler.toml` },
+      miniflare: {
+        bindings: { ADMIN_TOKEN: "test-admin-token" },
+        workers: [
+          {
+            name: "content-edge-demo-origin",
+            modules: true,
+            scriptPath: demoOrigin,
+            modulesRoot: dirname(demoOrigin),
+            compatibilityDate: "2026-04-01",
+            d1Databases: { DB: "content-edge-demo-test" },
+            bindings: { ORIGIN_INSTRUMENTATION: "on" },
+          },
+        ],
+      },
+    }),
+  ],
+  root,
+  test: {
+    dir: root,
+    name: "gateway",
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/demo/**", "test/e2e/**"],
+  },
+});
