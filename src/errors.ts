@@ -1,0 +1,166 @@
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * The gateway's error tree. Every failure a client can see is one of these: a stable `code`
+ * (sent as GraphQL `errors[].extensions.code`), an HTTP status, and optional extra extensions.
+ * Codes are the contract; messages are for humans and may change. Modelled on panva/jose's
+ * `JOSEError` tree: branch on `code`, never on wording. They are Hono `HTTPException`s, so a
+ * middleware can throw them and the app's one `onError` renders them as GraphQL error bodies.
+ */
+export class GatewayError extends HTTPException {
+  /** Stable machine-readable code, e.g. `BAD_REQUEST`. */
+  readonly code: string = "INTERNAL_SERVER_ERROR";
+  /** HTTP status the error is answered with. */
+  override readonly status: ContentfulStatusCode = 500;
+  /** Extra `extensions` members, e.g. `{ limit: "depth", max: 12, found: 13 }`. */
+  readonly extensions: Record<string, unknown>;
+  /** Extra response headers, e.g. `Allow` or `WWW-Authenticate`. */
+  readonly headers: Record<string, string>;
+
+  constructor(message: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+    super(500, { message });
+    this.name = new.target.name;
+    this.extensions = extensions;
+    this.headers = headers;
+  }
+}
+
+/** The request is not a well-formed GraphQL-over-HTTP request (broken JSON, missing query, …). */
+export class BadRequestError extends GatewayError {
+  override readonly code: string = "BAD_REQUEST";
+  override readonly status: ContentfulStatusCode = 400;
+}
+
+/** The GraphQL document does not parse (syntax error). */
+export class GraphQLParseError extends BadRequestError {
+  override readonly code = "GRAPHQL_PARSE_FAILED";
+}
+
+/** The document parses but is not valid for the request (unknown operation name, …). */
+export class GraphQLValidationError extends BadRequestError {
+  override readonly code = "GRAPHQL_VALIDATION_FAILED";
+}
+
+/** A configured limit (depth, aliases, tokens, directives, batch size) was exceeded. */
+export class LimitExceededError extends BadRequestError {
+  override readonly code = "LIMIT_EXCEEDED";
+  constructor(limit: string, max: number, found: number, message?: string) {
+    super(message ?? `The ${limit} limit is ${max}; this request has ${found}.`, { limit, max, found });
+  }
+}
+
+/** A mutation or subscription sent to the read-only `/content` endpoint. */
+export class ReadOnlyEndpointError extends GatewayError {
+  override readonly code = "READ_ONLY_ENDPOINT";
+  override readonly status: ContentfulStatusCode = 400;
+}
+
+/** RFC 9110 §15.5.6: the method is not allowed for this request (e.g. a mutation over GET). */
+export class MethodNotAllowedError extends GatewayError {
+  override readonly code = "METHOD_NOT_ALLOWED";
+  override readonly status = 405;
+  constructor(message: string, allow: string) {
+    super(message, {}, { allow });
+  }
+}
+
+/** RFC 9110 §15.5.14: request body larger than the configured limit. */
+export class PayloadTooLargeError extends GatewayError {
+  override readonly code = "PAYLOAD_TOO_LARGE";
+  override readonly status = 413;
+  constructor(max: number, found?: number) {
+    super(`Request bodies are limited to ${max} bytes.`, { limit: "bodySize", max, ...(found === undefined ? {} : { found }) });
+  }
+}
+
+/** RFC 9110 §15.5.15: request URL longer than the configured limit. */
+export class UriTooLongError extends GatewayError {
+  override readonly code = "URI_TOO_LONG";
+  override readonly status = 414;
+  constructor(max: number, found: number) {
+    super(`Request URLs are limited to ${max} bytes; this one has ${found}.`, { limit: "urlLength", max, found });
+  }
+}
+
+/** RFC 9110 §15.5.16: the request body's media type is not one GraphQL-over-HTTP accepts. */
+export class UnsupportedMediaTypeError extends GatewayError {
+  override readonly code = "UNSUPPORTED_MEDIA_TYPE";
+  override readonly status = 415;
+}
+
+/** RFC 9110 §15.5.7: none of the media types in `Accept` can be produced. */
+export class NotAcceptableError extends GatewayError {
+  override readonly code = "NOT_ACCEPTABLE";
+  override readonly status = 406;
+}
+
+/** No project is configured for this project id and environment. */
+export class ProjectNotFoundError extends GatewayError {
+  override readonly code = "PROJECT_NOT_FOUND";
+  override readonly status = 404;
+}
+
+/** Missing, malformed, unknown, revoked or expired credentials (RFC 6750 §3). */
+export class UnauthenticatedError extends GatewayError {
+  override readonly code = "UNAUTHENTICATED";
+  override readonly status = 401;
+  constructor(message: string, extensions: Record<string, unknown> = {}, error = "invalid_token") {
+    super(message, extensions, { "www-authenticate": `Bearer realm="content-edge", error="${error}"` });
+  }
+}
+
+/** Authenticated (or public) but not permitted; `failedActions` lists what was refused. */
+export class ForbiddenError extends GatewayError {
+  override readonly code = "FORBIDDEN";
+  override readonly status = 403;
+}
+
+/** The admin API received an invalid configuration or rule; `field` names what is wrong. */
+export class InvalidConfigError extends BadRequestError {
+  override readonly code = "INVALID_CONFIG";
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`, { field });
+  }
+}
+
+/** A route or resource that does not exist. */
+export class NotFoundError extends GatewayError {
+  override readonly code = "NOT_FOUND";
+  override readonly status = 404;
+}
+
+/** The origin answered with a failure or an unreadable body. */
+export class OriginError extends GatewayError {
+  override readonly code = "ORIGIN_ERROR";
+  override readonly status = 502;
+}
+
+/** The origin did not answer within the configured timeout. */
+export class OriginTimeoutError extends GatewayError {
+  override readonly code = "ORIGIN_TIMEOUT";
+  override readonly status = 504;
+}
+
+/** A store the gateway depends on (KV) could not be read: fail closed. */
+export class StoreUnavailableError extends GatewayError {
+  override readonly code = "SERVICE_UNAVAILABLE";
+  override readonly status = 503;
+}
+
+/** Apollo APQ: the hash is unknown and no query was sent with it. Not an HTTP failure (200). */
+export class PersistedQueryNotFoundError extends GatewayError {
+  override readonly code = "PERSISTED_QUERY_NOT_FOUND";
+  override readonly status = 200;
+  constructor() {
+    super("PersistedQueryNotFound");
+  }
+}
+
+/** Apollo APQ: the query sent does not hash to the given `sha256Hash`. */
+export class PersistedQueryHashMismatchError extends BadRequestError {
+  override readonly code = "PERSISTED_QUERY_SHA_MISMATCH";
+  constructor() {
+    super("The provided sha256Hash does not match the query.");
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The shapes of a project's configuration (SPEC §4) and of permission rules (SPEC §2), as stored
+ * in KV after validation. `validate.ts` turns untrusted JSON into these; nothing else does.
+ */
+
+/** Actions a rule can grant (Hygraph's permission actions). */
+export const ACTIONS = ["read", "readVersion", "create", "update", "delete", "publish", "unpublish"] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** A name, a list of names, or every name. Normalized on validation to `"*"` or a non-empty list. */
+export type NameSet<T extends string = string> = "*" | readonly T[];
+
+/** A where-filter an entry must satisfy, as the origin's `where` input (e.g. `{ "id": "…" }`). */
+export type Condition = Record<string, unknown>;
+
+/** One permission rule: `action` on `model` in `stages` and `locales`, optionally limited by `condition`. */
+export interface PermissionRule {
+  action: NameSet<Action>;
+  model: NameSet;
+  stages: NameSet;
+  locales: NameSet;
+  condition?: Condition;
+}
+
+export interface JwtSettings {
+  /** Remote key set; exactly one of `jwksUrl` and `publicKey` is set. */
+  jwksUrl?: string;
+  /** A PEM (SPKI) public key or a JWK, for projects without a JWKS endpoint. */
+  publicKey?: string | Record<string, unknown>;
+  issuer: string;
+  audience: string;
+  /** Claim holding the user's role names (a string or a list). */
+  rolesClaim: string;
+  /** Accepted signature algorithms; defaults to `["RS256", "ES256"]`. */
+  algorithms: string[];
+}
+
+export interface CacheSettings {
+  maxAge: number;
+  staleWhileRevalidate: number;
+  staleIfError: number;
+}
+
+export interface ProjectConfig {
+  origin: string;
+  originToken?: string;
+  defaultStage: string;
+  defaultLocale: string;
+  /** Stages and locales rules may name; learned from the schema when possible. */
+  introspection: boolean;
+  /** Rules for requests without `Authorization`. Empty: public access is disabled. */
+  publicPermissions: PermissionRule[];
+  jwt?: JwtSettings;
+  roles: Record<string, PermissionRule[]>;
+  cache: CacheSettings;
+  webhookSecret?: string;
+}
+
+/** A project is addressed by its id and environment, as in `/content/{projectId}/{environment}`. */
+export interface ProjectRef {
+  projectId: string;
+  environment: string;
+}
