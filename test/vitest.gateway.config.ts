@@ -13,7 +13,7 @@ export default defineProject({
     cloudflareTest({
       wrangler: { configPath: `${root}/wrangler.toml` },
       miniflare: {
-        bindings: { ADMIN_TOKEN: "test-admin-token" },
+        bindings: { ADMIN_TOKEN: "test-admin-token", ORIGIN_TIMEOUT_MS: "1000" },
         workers: [
           {
             name: "content-edge-demo-origin",

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// `npm start`: the gateway and the demo origin in one `wrangler dev` (local mode: Miniflare's KV,
+// Cache and D1), then project demo/master configured through the admin API for public reads of
+// published content, then a banner. PORT and ADMIN_TOKEN come from the environment.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { demoProject } from "./demo-project.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const port = Number(process.env.PORT ?? 8787);
+const host = "127.0.0.1";
+const adminTokenFromEnv = Boolean(process.env.ADMIN_TOKEN);
+const adminToken = process.env.ADMIN_TOKEN || "dev-admin-token";
+const base = `http://${host}:${port}`;
+
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`PORT must be a TCP port number, got "${process.env.PORT}"`);
+  process.exit(2);
+}
+
+const wrangler = spawn(
+  process.execPath,
+  [
+    fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url)),
+    "dev",
+    "-c", "wrangler.toml",
+    "-c", "demo/wrangler.toml",
+    "--ip", host,
+    "--port", String(port),
+    "--var", `ADMIN_TOKEN:${adminToken}`,
+    "--show-interactive-dev-session=false",
+  ],
+  { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+);
+
+// wrangler's own output is useful when something goes wrong; prefix it so the banner stands out.
+// The --var value is the admin token: it must not be echoed, so lines naming it are masked.
+const relay = (stream, out) =>
+  stream.on("data", (chunk) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (line.trim()) out.write(`[wrangler] ${line.replaceAll(adminToken, "********")}\n`);
+    }
+  });
+relay(wrangler.stdout, process.stdout);
+relay(wrangler.stderr, process.stderr);
+
+let stopping = false;
+const stop = (code) => {
+  if (stopping) return;
+  stopping = true;
+  wrangler.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 3000).unref();
+};
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+wrangler.on("exit", (code) => {
+  if (!stopping) console.error(`wrangler dev exited (${code}).`);
+  process.exit(code ?? 1);
+});
+
+try {
+  await waitForHealth(`${base}/healthz`, 90_000);
+  const response = await fetch(`${base}/admin/projects/demo/master`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify(demoProject),
+  });
+  if (!response.ok) throw new Error(`configuring project demo/master failed: ${response.status} ${await response.text()}`);
+  printBanner();
+} catch (error) {
+  console.error(`npm start: ${error.message}`);
+  stop(1);
+}
+
+async function waitForHealth(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the gateway did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+function printBanner() {
+  const token = adminTokenFromEnv ? "(from $ADMIN_TOKEN)" : `${adminToken}   (dev default; set ADMIN_TOKEN to change it)`;
+  console.log(`
+  Content Edge is running.
+
+  Content API (cached, read-only)  ${base}/content/demo/master
+  Regular API (queries, mutations) ${base}/v2/demo/master
+  Admin API                        ${base}/admin/projects/demo/master
+  Health                           ${base}/healthz
+  Admin token                      ${token}
+
+  Try:
+    curl -s ${base}/content/demo/master -H 'content-type: application/json' \\
+      -d '{"query":"{ posts { title slug author { name } } }"}'
+
+  A preview token (reads DRAFT):
+    curl -s -X POST ${base}/admin/projects/demo/master/tokens \\
+      -H "authorization: Bearer ${adminTokenFromEnv ? "$ADMIN_TOKEN" : adminToken}" -H 'content-type: application/json' \\
+      -d '{"name":"preview","defaultStage":"DRAFT","permissions":[{"action":"read","model":"*","stages":["DRAFT","PUBLISHED"],"locales":"*"}]}'
+    then send it as  -H "authorization: Bearer <token>"
+
+  Stop with Ctrl-C.
+`);
+}

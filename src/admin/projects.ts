@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { BadRequestError, NotFoundError } from "../errors";
+import { kvProjectStore } from "../projects/store";
+import type { ProjectConfig } from "../projects/types";
+import { validateProjectConfig } from "../projects/validate";
+import type { Bindings } from "../env";
+import { gatewayConfig } from "../config/gateway-config";
+import { readBodyText } from "../http/body";
+
+/** Secret fields of a configuration, replaced in every answer (SPEC §5: "secrets masked"). */
+const MASK = "********";
+
+/** What `GET` (and the `PUT` answer) show of a configuration: secrets masked, never echoed. */
+export function maskSecrets(config: ProjectConfig): ProjectConfig {
+  return {
+    ...config,
+    ...(config.originToken === undefined ? {} : { originToken: MASK }),
+    ...(config.webhookSecret === undefined ? {} : { webhookSecret: MASK }),
+  };
+}
+
+/**
+ * `PUT` and `GET /admin/projects/{projectId}/{environment}` (SPEC §5). The admin-auth middleware
+ * runs before these routes.
+ */
+export const projectRoutes = new Hono<{ Bindings: Bindings }>()
+  .put("/:projectId/:environment", async (c) => {
+    const { limits, kv } = await gatewayConfig(c.env);
+    const text = await readBodyText(c.req.raw, limits.maxBodyBytes);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new BadRequestError("The request body is not valid JSON.");
+    }
+    // Validate everything before the single KV write: a bad field means nothing is written.
+    const config = validateProjectConfig(raw);
+    await kvProjectStore(kv).put(c.req.param(), config);
+    return c.json(maskSecrets(config), 200);
+  })
+  .get("/:projectId/:environment", async (c) => {
+    const { kv } = await gatewayConfig(c.env);
+    const config = await kvProjectStore(kv).get(c.req.param());
+    if (!config) throw new NotFoundError(`No project ${c.req.param("projectId")}/${c.req.param("environment")} is configured.`);
+    return c.json(maskSecrets(config), 200);
+  });

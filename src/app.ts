@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import { projectRoutes } from "./admin/projects";
+import { gatewayConfig } from "./config/gateway-config";
+import { GatewayError, NotFoundError } from "./errors";
+import { errorResponse } from "./http/graphql-response";
+import { adminAuth } from "./middleware/admin-auth";
+import type { Bindings } from "./env";
+import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
+
+/**
+ * The gateway: routes and the one place errors become responses. Every failure is a
+ * `GatewayError` with a stable code, rendered as a GraphQL error body in the media type the client
+ * negotiated; anything else is a 500 with a generic message and no stack trace.
+ */
+export const app = new Hono<GatewayEnv>()
+  .get("/healthz", (c) => c.json({ ok: true }))
+  // Every method reaches the endpoints so that PUT, DELETE, … get GraphQL-over-HTTP's 405 with `Allow`.
+  .all("/content/:projectId/:environment", graphqlEndpoint("content"))
+  .all("/v2/:projectId/:environment", graphqlEndpoint("v2"))
+  .use("/admin/*", adminAuth({ adminTokenDigest: async (env) => (await gatewayConfig(env as Bindings)).adminTokenDigest }))
+  .route("/admin/projects", projectRoutes);
+
+app.notFound((c) => errorResponse(new NotFoundError(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), "application/json"));
+
+app.onError((error, c) => {
+  if (!(error instanceof GatewayError)) console.error("content-edge: unhandled error", error instanceof Error ? error.name : typeof error);
+  return errorResponse(error, c.get("mediaType") ?? "application/json");
+});

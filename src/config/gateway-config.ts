@@ -1,0 +1,93 @@
+import type { Bindings } from "../env";
+import { type RequestLimits, resolveLimits } from "../graphql/limits";
+
+/**
+ * Everything the gateway needs from its environment, parsed and checked once per `env` object
+ * (i.e. once per isolate in production). Bad deployment configuration fails loudly at the first
+ * request instead of half-working.
+ */
+export interface GatewayConfig {
+  /** SHA-256 of ADMIN_TOKEN; `null` when unset, which disables the admin API. */
+  adminTokenDigest: Uint8Array | null;
+  /** Origins reached through service bindings instead of the network, by URL hostname. */
+  serviceOrigins: ReadonlyMap<string, Fetcher>;
+  /** Abandon an origin request after this many milliseconds (504). */
+  originTimeoutMs: number;
+  limits: RequestLimits;
+  kv: KVNamespace;
+}
+
+/** 10 s: long enough for a heavy origin query, short enough that a hung origin does not pin requests. */
+export const DEFAULT_ORIGIN_TIMEOUT_MS = 10_000;
+
+const parsed = new WeakMap<object, Promise<GatewayConfig>>();
+
+/**
+ * Returns the typed configuration for `env`, parsing it on first use.
+ *
+ * @example
+ * const config = await gatewayConfig(c.env);
+ * config.limits.maxDepth; // 12 unless MAX_DEPTH is set
+ */
+export function gatewayConfig(env: Bindings): Promise<GatewayConfig> {
+  let config = parsed.get(env);
+  if (!config) {
+    config = parseGatewayConfig(env);
+    parsed.set(env, config);
+    // A failed parse is not cached, so a fixed binding takes effect without a restart.
+    config.catch(() => parsed.delete(env));
+  }
+  return config;
+}
+
+async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
+  if (!env.CONFIG) throw new Error("content-edge: the CONFIG KV binding is missing");
+  return {
+    adminTokenDigest: env.ADMIN_TOKEN ? await sha256(env.ADMIN_TOKEN) : null,
+    serviceOrigins: parseServiceOrigins(env),
+    originTimeoutMs: positiveInt(env.ORIGIN_TIMEOUT_MS, "ORIGIN_TIMEOUT_MS") ?? DEFAULT_ORIGIN_TIMEOUT_MS,
+    limits: resolveLimits({
+      maxBodyBytes: positiveInt(env.MAX_BODY_BYTES, "MAX_BODY_BYTES"),
+      maxUrlBytes: positiveInt(env.MAX_URL_BYTES, "MAX_URL_BYTES"),
+      maxDepth: positiveInt(env.MAX_DEPTH, "MAX_DEPTH"),
+      maxAliases: positiveInt(env.MAX_ALIASES, "MAX_ALIASES"),
+      maxTokens: positiveInt(env.MAX_TOKENS, "MAX_TOKENS"),
+      maxDirectives: positiveInt(env.MAX_DIRECTIVES, "MAX_DIRECTIVES"),
+      maxBatch: positiveInt(env.MAX_BATCH, "MAX_BATCH", 0),
+    }),
+    kv: env.CONFIG,
+  };
+}
+
+/** `"a.internal=A, b.internal=B"` → hostname → Fetcher, checking every binding exists. */
+function parseServiceOrigins(env: Bindings): Map<string, Fetcher> {
+  const origins = new Map<string, Fetcher>();
+  for (const pair of (env.SERVICE_ORIGINS ?? "").split(",")) {
+    if (!pair.trim()) continue;
+    const [host, binding] = pair.split("=").map((part) => part.trim());
+    const fetcher = binding ? env[binding] : undefined;
+    if (!host || !binding || !isFetcher(fetcher)) {
+      throw new Error(`content-edge: SERVICE_ORIGINS entry "${pair.trim()}" does not name a service binding`);
+    }
+    origins.set(host.toLowerCase(), fetcher);
+  }
+  return origins;
+}
+
+function isFetcher(value: unknown): value is Fetcher {
+  return typeof value === "object" && value !== null && typeof (value as Fetcher).fetch === "function";
+}
+
+function positiveInt(raw: string | undefined, name: string, min = 1): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new Error(`content-edge: ${name} must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** SHA-256 digest of a UTF-8 string. */
+export async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}

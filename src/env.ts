@@ -1,0 +1,24 @@
+/**
+ * The Worker's raw bindings, as wrangler.toml and `wrangler secret` provide them. Only
+ * `config/gateway-config.ts` reads these; everything else takes the typed `GatewayConfig`.
+ */
+export interface Bindings {
+  /** Projects, token hashes, schema knowledge, cache versions, persisted queries, stats. */
+  CONFIG: KVNamespace;
+  /** Secret: the operator's bearer token for `/admin`. Unset: the admin API refuses everything. */
+  ADMIN_TOKEN?: string;
+  /** `hostname=BINDING` pairs (comma-separated): origins reached through a service binding. */
+  SERVICE_ORIGINS?: string;
+  /** Milliseconds before an origin request is abandoned with 504. */
+  ORIGIN_TIMEOUT_MS?: string;
+  /** Request limits; see `src/graphql/limits.ts` for the defaults. */
+  MAX_BODY_BYTES?: string;
+  MAX_URL_BYTES?: string;
+  MAX_DEPTH?: string;
+  MAX_ALIASES?: string;
+  MAX_TOKENS?: string;
+  MAX_DIRECTIVES?: string;
+  MAX_BATCH?: string;
+  /** Any other binding, e.g. the service bindings named in SERVICE_ORIGINS. */
+  [binding: string]: unknown;
+}

@@ -1,0 +1,64 @@
+import { OriginError, OriginTimeoutError } from "../errors";
+
+/** What a call to the origin gave back: the bytes, never a live Response (they may be shared). */
+export interface OriginAnswer {
+  status: number;
+  headers: Headers;
+  body: string;
+  /** Milliseconds from sending the request to reading the whole body. */
+  elapsedMs: number;
+}
+
+/** Anything with `fetch`: the global fetch, or a service binding. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface OriginCall {
+  url: string;
+  body: string;
+  headers: Headers;
+  timeoutMs: number;
+  fetch: FetchLike;
+}
+
+/**
+ * POSTs a GraphQL request to the origin with a deadline. Expiry is an `OriginTimeoutError` (504)
+ * and a network failure an `OriginError` (502) — never a hang, never a stack trace to the client.
+ * `cache: "no-store"` keeps Cloudflare's fetch cache out of it: caching is this gateway's job and
+ * is keyed on permissions, which a URL-keyed cache cannot see.
+ *
+ * @example
+ * const answer = await callOrigin({ url, body, headers, timeoutMs: 10_000, fetch: globalFetch });
+ */
+export async function callOrigin(call: OriginCall): Promise<OriginAnswer> {
+  const started = performance.now();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), call.timeoutMs);
+  try {
+    const response = await call.fetch(call.url, {
+      method: "POST",
+      headers: call.headers,
+      body: call.body,
+      signal: controller.signal,
+      cache: "no-store",
+      redirect: "manual",
+    });
+    const body = await response.text();
+    return { status: response.status, headers: response.headers, body, elapsedMs: performance.now() - started };
+  } catch (error) {
+    if (controller.signal.aborted) {
+      throw new OriginTimeoutError(`The origin did not answer within ${call.timeoutMs} ms.`, { timeoutMs: call.timeoutMs });
+    }
+    throw new OriginError("The origin could not be reached.", { reason: error instanceof Error ? error.name : "unknown" });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The global fetch, bound so it can be passed around. */
+export const globalFetch: FetchLike = (input, init) => fetch(input, init);
+
+/** The fetch a project's origin URL is reached through: a service binding for its host, else the network. */
+export function fetcherFor(url: string, serviceOrigins: ReadonlyMap<string, Fetcher>): FetchLike {
+  const binding = serviceOrigins.get(new URL(url).hostname.toLowerCase());
+  return binding ? (input, init) => binding.fetch(input, init) : globalFetch;
+}

@@ -1,0 +1,159 @@
+import { InvalidConfigError } from "../errors";
+import { normalizeRules } from "../permissions/rules";
+import type { CacheSettings, JwtSettings, PermissionRule, ProjectConfig } from "./types";
+
+/** Cache defaults when a project sets none: a minute fresh, five minutes SWR, a day if the origin fails. */
+export const DEFAULT_CACHE: CacheSettings = { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86_400 };
+/** One year: the largest freshness window a project may ask for. */
+const MAX_CACHE_SECONDS = 31_536_000;
+
+const PROJECT_FIELDS = new Set([
+  "origin", "originToken", "defaultStage", "defaultLocale", "introspection",
+  "publicPermissions", "jwt", "roles", "cache", "webhookSecret",
+]);
+const JWT_FIELDS = new Set(["jwksUrl", "publicKey", "issuer", "audience", "rolesClaim", "algorithms"]);
+const CACHE_FIELDS = new Set(["maxAge", "staleWhileRevalidate", "staleIfError"]);
+/** Asymmetric algorithms only: a project's public key must never double as an HMAC secret. */
+const JWT_ALGORITHMS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]);
+/** Hygraph's stage and locale names are GraphQL enum values. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Turns an untrusted `PUT /admin/projects/{p}/{e}` body into a `ProjectConfig`, or throws
+ * `InvalidConfigError` naming the first bad field. Strict: unknown fields are refused, so a typo
+ * (`publicPermission`) is a 400, not silently ignored.
+ *
+ * @example
+ * validateProjectConfig({ origin: "https://api.example.com/graphql" });
+ * // → { origin, defaultStage: "PUBLISHED", defaultLocale: "en", publicPermissions: [], … }
+ */
+export function validateProjectConfig(raw: unknown): ProjectConfig {
+  const input = object(raw, "(body)");
+  rejectUnknown(input, PROJECT_FIELDS, "");
+  const config: ProjectConfig = {
+    origin: url(input.origin, "origin"),
+    defaultStage: optionalName(input.defaultStage, "defaultStage") ?? "PUBLISHED",
+    defaultLocale: optionalName(input.defaultLocale, "defaultLocale") ?? "en",
+    introspection: optionalBoolean(input.introspection, "introspection") ?? true,
+    publicPermissions: rules(input.publicPermissions, "publicPermissions"),
+    roles: roles(input.roles),
+    cache: cache(input.cache),
+  };
+  const originToken = optionalString(input.originToken, "originToken");
+  if (originToken !== undefined) config.originToken = originToken;
+  const webhookSecret = optionalString(input.webhookSecret, "webhookSecret");
+  if (webhookSecret !== undefined) {
+    if (webhookSecret.length < 16) throw new InvalidConfigError("webhookSecret", "must be at least 16 characters");
+    config.webhookSecret = webhookSecret;
+  }
+  if (input.jwt !== undefined && input.jwt !== null) config.jwt = jwt(input.jwt);
+  return config;
+}
+
+function rules(raw: unknown, path: string): PermissionRule[] {
+  if (raw === undefined || raw === null) return [];
+  return normalizeRules(raw, path);
+}
+
+function roles(raw: unknown): Record<string, PermissionRule[]> {
+  if (raw === undefined || raw === null) return {};
+  const input = object(raw, "roles");
+  const result: Record<string, PermissionRule[]> = {};
+  for (const [role, roleRules] of Object.entries(input)) {
+    if (!role) throw new InvalidConfigError("roles", "role names must not be empty");
+    result[role] = rules(roleRules, `roles.${role}`);
+  }
+  return result;
+}
+
+function cache(raw: unknown): CacheSettings {
+  if (raw === undefined || raw === null) return { ...DEFAULT_CACHE };
+  const input = object(raw, "cache");
+  rejectUnknown(input, CACHE_FIELDS, "cache.");
+  const seconds = (key: keyof CacheSettings): number => {
+    const value = input[key];
+    if (value === undefined) return DEFAULT_CACHE[key];
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_CACHE_SECONDS) {
+      throw new InvalidConfigError(`cache.${key}`, `must be a whole number of seconds from 0 to ${MAX_CACHE_SECONDS}`);
+    }
+    return value;
+  };
+  return { maxAge: seconds("maxAge"), staleWhileRevalidate: seconds("staleWhileRevalidate"), staleIfError: seconds("staleIfError") };
+}
+
+function jwt(raw: unknown): JwtSettings {
+  const input = object(raw, "jwt");
+  rejectUnknown(input, JWT_FIELDS, "jwt.");
+  const jwksUrl = input.jwksUrl === undefined ? undefined : url(input.jwksUrl, "jwt.jwksUrl");
+  const publicKey = input.publicKey;
+  if ((jwksUrl === undefined) === (publicKey === undefined)) {
+    throw new InvalidConfigError("jwt", "set exactly one of jwksUrl and publicKey");
+  }
+  if (publicKey !== undefined && typeof publicKey !== "string" && !isPlainObject(publicKey)) {
+    throw new InvalidConfigError("jwt.publicKey", "must be a PEM string or a JWK object");
+  }
+  const algorithms = input.algorithms === undefined ? ["RS256", "ES256"] : input.algorithms;
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((a) => typeof a === "string" && JWT_ALGORITHMS.has(a))) {
+    throw new InvalidConfigError("jwt.algorithms", `must be a non-empty list of ${[...JWT_ALGORITHMS].join(", ")}`);
+  }
+  const settings: JwtSettings = {
+    issuer: requiredString(input.issuer, "jwt.issuer"),
+    audience: requiredString(input.audience, "jwt.audience"),
+    rolesClaim: optionalString(input.rolesClaim, "jwt.rolesClaim") ?? "roles",
+    algorithms: algorithms as string[],
+  };
+  if (jwksUrl !== undefined) settings.jwksUrl = jwksUrl;
+  if (publicKey !== undefined) settings.publicKey = publicKey as string | Record<string, unknown>;
+  return settings;
+}
+
+function object(raw: unknown, field: string): Record<string, unknown> {
+  if (!isPlainObject(raw)) throw new InvalidConfigError(field, "must be a JSON object");
+  return raw;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function rejectUnknown(input: Record<string, unknown>, known: Set<string>, prefix: string): void {
+  for (const key of Object.keys(input)) {
+    if (!known.has(key)) throw new InvalidConfigError(`${prefix}${key}`, "is not a known field");
+  }
+}
+
+function url(raw: unknown, field: string): string {
+  const text = requiredString(raw, field);
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new InvalidConfigError(field, "must be an absolute http(s) URL");
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new InvalidConfigError(field, "must be an absolute http(s) URL");
+  }
+  if (parsed.username || parsed.password) throw new InvalidConfigError(field, "must not carry credentials; use originToken");
+  return parsed.toString();
+}
+
+function requiredString(raw: unknown, field: string): string {
+  if (typeof raw !== "string" || raw.trim() === "") throw new InvalidConfigError(field, "is required and must be a non-empty string");
+  return raw;
+}
+
+function optionalString(raw: unknown, field: string): string | undefined {
+  return raw === undefined || raw === null ? undefined : requiredString(raw, field);
+}
+
+function optionalName(raw: unknown, field: string): string | undefined {
+  const value = optionalString(raw, field);
+  if (value !== undefined && !NAME.test(value)) throw new InvalidConfigError(field, "must be a GraphQL enum value name");
+  return value;
+}
+
+function optionalBoolean(raw: unknown, field: string): boolean | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== "boolean") throw new InvalidConfigError(field, "must be true or false");
+  return raw;
+}

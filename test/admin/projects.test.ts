@@ -1,0 +1,95 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { projectKey } from "../../src/projects/store";
+import { ADMIN, errorCode, gateway, uniqueTag } from "../support/gateway";
+
+const put = (path: string, body: unknown, headers: Record<string, string> = ADMIN) =>
+  gateway(path, { method: "PUT", headers: { ...headers, "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+
+describe("admin API: project configuration", () => {
+  it("stores a configuration, applies defaults, and reads it back with secrets masked", async () => {
+    const path = `/admin/projects/${uniqueTag()}/master`;
+    const response = await put(path, { origin: "https://api.example.com/v2/x/master", originToken: "secret-origin-token", webhookSecret: "0123456789abcdef-secret" });
+    expect(response.status).toBe(200);
+    const expected = {
+      origin: "https://api.example.com/v2/x/master",
+      originToken: "********",
+      webhookSecret: "********",
+      defaultStage: "PUBLISHED",
+      defaultLocale: "en",
+      introspection: true,
+      publicPermissions: [],
+      roles: {},
+      cache: { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400 },
+    };
+    expect(await response.json()).toEqual(expected);
+    const read = await gateway(path, { headers: ADMIN });
+    expect(read.status).toBe(200);
+    const text = await read.text();
+    expect(JSON.parse(text)).toEqual(expected);
+    expect(text).not.toContain("secret-origin-token");
+  });
+
+  it.each([
+    ["no origin", {}, "origin"],
+    ["an origin that is not a URL", { origin: "not a url" }, "origin"],
+    ["an ftp origin", { origin: "ftp://example.com" }, "origin"],
+    ["an unknown field", { origin: "https://a.example", publicPermission: [] }, "publicPermission"],
+    ["a negative maxAge", { origin: "https://a.example", cache: { maxAge: -1 } }, "cache.maxAge"],
+    ["a fractional staleIfError", { origin: "https://a.example", cache: { staleIfError: 1.5 } }, "cache.staleIfError"],
+    ["introspection as a string", { origin: "https://a.example", introspection: "yes" }, "introspection"],
+    ["a short webhook secret", { origin: "https://a.example", webhookSecret: "short" }, "webhookSecret"],
+    ["jwt without issuer", { origin: "https://a.example", jwt: { jwksUrl: "https://a.example/jwks", audience: "a" } }, "jwt.issuer"],
+    ["jwt with HS256", { origin: "https://a.example", jwt: { jwksUrl: "https://a.example/jwks", issuer: "i", audience: "a", algorithms: ["HS256"] } }, "jwt.algorithms"],
+    ["a rule with an unknown action", { origin: "https://a.example", publicPermissions: [{ action: "explode", model: "*", stages: "*", locales: "*" }] }, "publicPermissions[0].action"],
+  ])("refuses %s with 400 naming the field, and writes nothing", async (_name, body, field) => {
+    const projectId = uniqueTag();
+    const response = await put(`/admin/projects/${projectId}/master`, body);
+    expect(response.status).toBe(400);
+    const error = (await response.json()) as { errors: { extensions: { code: string; field: string } }[] };
+    expect(error.errors[0]?.extensions).toMatchObject({ code: "INVALID_CONFIG", field });
+    expect(await env.CONFIG.get(projectKey({ projectId, environment: "master" }))).toBeNull();
+  });
+
+  it("refuses a body that is not JSON", async () => {
+    const response = await put(`/admin/projects/${uniqueTag()}/master`, "{ nope");
+    expect(response.status).toBe(400);
+    expect(await errorCode(response)).toBe("BAD_REQUEST");
+  });
+
+  it("keeps the previous configuration when a replacement is invalid", async () => {
+    const path = `/admin/projects/${uniqueTag()}/master`;
+    await put(path, { origin: "https://first.example/graphql" });
+    expect((await put(path, { origin: "https://second.example/graphql", cache: { maxAge: "soon" } })).status).toBe(400);
+    const read = (await (await gateway(path, { headers: ADMIN })).json()) as { origin: string };
+    expect(read.origin).toBe("https://first.example/graphql");
+  });
+
+  it("answers 404 for a project that is not configured", async () => {
+    const response = await gateway(`/admin/projects/${uniqueTag()}/master`, { headers: ADMIN });
+    expect(response.status).toBe(404);
+    expect(await errorCode(response)).toBe("NOT_FOUND");
+  });
+
+  it.each([
+    ["no Authorization", {}],
+    ["a wrong token", { authorization: "Bearer wrong" }],
+    ["the right token with the wrong scheme", { authorization: `Basic ${env.ADMIN_TOKEN}` }],
+    ["a token that only shares a prefix", { authorization: `Bearer ${env.ADMIN_TOKEN.slice(0, -1)}` }],
+  ])("answers 401 with WWW-Authenticate to %s", async (_name, headers) => {
+    const path = `/admin/projects/${uniqueTag()}/master`;
+    const response = await put(path, { origin: "https://a.example" }, headers as Record<string, string>);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(await errorCode(response)).toBe("UNAUTHENTICATED");
+    expect((await gateway(path, { headers: ADMIN })).status).toBe(404);
+  });
+});
+
+describe("health", () => {
+  it("answers 200 {ok:true} without auth", async () => {
+    const response = await gateway("/healthz");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { GraphQLClient, ClientError } from "graphql-request";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * Starts the real `npm start` (wrangler dev with the gateway and the demo origin) on a free port
+ * and talks to it over HTTP with a real GraphQL client, as a newcomer would.
+ */
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const adminToken = `e2e-${Math.random().toString(36).slice(2)}`;
+let server: ChildProcess;
+let base = "";
+let output = "";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn("npm", ["start"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), ADMIN_TOKEN: adminToken, WRANGLER_SEND_METRICS: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  server.stdout?.on("data", (chunk) => (output += chunk));
+  server.stderr?.on("data", (chunk) => (output += chunk));
+  const deadline = Date.now() + 100_000;
+  while (!output.includes("Content Edge is running")) {
+    if (server.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not print its banner:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+});
+
+afterAll(async () => {
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+});
+
+describe("npm start", () => {
+  it("prints the URLs in its banner and never the admin token from the environment", () => {
+    expect(output).toContain(`${base}/content/demo/master`);
+    expect(output).toContain(`${base}/v2/demo/master`);
+    expect(output).not.toContain(adminToken);
+  });
+
+  it("serves published demo posts to a GraphQL client on /content/demo/master", async () => {
+    const client = new GraphQLClient(`${base}/content/demo/master`);
+    const data = await client.request<{ posts: { title: string; stage: string }[] }>("{ posts { title stage } }");
+    expect(data.posts.length).toBeGreaterThan(0);
+    expect(data.posts.every((post) => post.stage === "PUBLISHED")).toBe(true);
+  });
+
+  it("serves the same over GET", async () => {
+    const client = new GraphQLClient(`${base}/content/demo/master`, { method: "GET" });
+    const data = await client.request<{ posts: { title: string }[] }>("{ posts { title } }");
+    expect(data.posts.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a mutation on /content with READ_ONLY_ENDPOINT", async () => {
+    const client = new GraphQLClient(`${base}/content/demo/master`);
+    const error = await client.request('mutation { deletePost(where: { id: "x" }) { id } }').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientError);
+    expect((error as ClientError).response.errors?.[0]?.extensions?.code).toBe("READ_ONLY_ENDPOINT");
+  });
+
+  it("answers /healthz", async () => {
+    const response = await fetch(`${base}/healthz`);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it("lets the operator read the demo project with the admin token from the environment", async () => {
+    const response = await fetch(`${base}/admin/projects/demo/master`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { webhookSecret: string }).webhookSecret).toBe("********");
+  });
+});
