@@ -21,11 +21,17 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import { GraphQLParseError, GraphQLValidationError, LimitExceededError } from "../errors";
+import { GatewayError, GraphQLParseError, GraphQLValidationError, LimitExceededError } from "../errors";
 import type { RequestLimits } from "./limits";
 
+// Read once: property reads on the module namespace inside deep recursion are avoidable work (and,
+// near stack exhaustion, have been seen to fail as a TypeError instead of a RangeError).
+const FIELD = Kind.FIELD;
+const INLINE_FRAGMENT = Kind.INLINE_FRAGMENT;
+const FRAGMENT_SPREAD = Kind.FRAGMENT_SPREAD;
+
 /** graphql-js's message when `maxTokens` is exceeded ("Document contains more that N tokens"). */
-const TOKEN_LIMIT_MESSAGE = /Document contains more th[ae]n \d+ tokens/;
+const TOKEN_LIMIT_MESSAGE = /Document contains more th\w* \d+ tokens/;
 
 /**
  * Counts the lexical tokens of `query` the way graphql-js's parser does for `maxTokens`
@@ -91,12 +97,29 @@ export function parseDocument(query: string, limits: Pick<RequestLimits, "maxTok
       const locations = error.locations?.map(({ line, column }) => ({ line, column }));
       throw new GraphQLParseError(error.message, locations && locations.length > 0 ? { locations } : {});
     }
-    if (error instanceof RangeError) {
-      // "Maximum call stack size exceeded": far deeper than any depth limit could allow.
-      throw new LimitExceededError("depth", limits.maxDepth, braceNesting(query), "The document is nested too deeply to parse.");
+    // Stack exhaustion ("Maximum call stack size exceeded") on absurd nesting: a depth problem.
+    const nesting = braceNesting(query);
+    if (nesting > limits.maxDepth) {
+      throw new LimitExceededError("depth", limits.maxDepth, nesting, "The document is nested too deeply to parse.");
     }
     throw error;
   }
+}
+
+/** The field nesting of a selection set as written (fragments not expanded), without recursion. */
+function literalDepth(root: SelectionSetNode): number {
+  let deepest = 0;
+  const stack: [SelectionSetNode, number][] = [[root, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [selectionSet, depth] = item;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === FRAGMENT_SPREAD) continue;
+      const next = selection.kind === FIELD ? depth + 1 : depth;
+      deepest = Math.max(deepest, next);
+      if (selection.selectionSet) stack.push([selection.selectionSet, next]);
+    }
+  }
+  return deepest;
 }
 
 /** What {@link checkDocumentLimits} measured on the selected operation. */
@@ -168,16 +191,16 @@ export function checkDocumentLimits(
       directives += countDirectives(selection.directives);
       let inner: Measure;
       switch (selection.kind) {
-        case Kind.FIELD:
+        case FIELD:
           if (selection.alias) aliases += 1;
           inner = selection.selectionSet ? measureSelections(selection.selectionSet) : { depth: 0, aliases: 0, directives: 0 };
           depth = Math.max(depth, inner.depth + 1);
           break;
-        case Kind.INLINE_FRAGMENT:
+        case INLINE_FRAGMENT:
           inner = measureSelections(selection.selectionSet);
           depth = Math.max(depth, inner.depth);
           break;
-        case Kind.FRAGMENT_SPREAD:
+        case FRAGMENT_SPREAD:
           inner = measureFragment(selection.name.value);
           depth = Math.max(depth, inner.depth);
           break;
@@ -188,7 +211,16 @@ export function checkDocumentLimits(
     return { depth, aliases, directives };
   }
 
-  const measured = measureSelections(operation.selectionSet);
+  let measured: Measure;
+  try {
+    measured = measureSelections(operation.selectionSet);
+  } catch (error) {
+    // Only reachable with a very high maxTokens: nesting in the thousands overflows the stack.
+    if (error instanceof GatewayError) throw error;
+    const depth = literalDepth(operation.selectionSet);
+    if (depth > limits.maxDepth) throw new LimitExceededError("depth", limits.maxDepth, depth);
+    throw error;
+  }
   const operationDirectives =
     countDirectives(operation.directives) +
     (operation.variableDefinitions ?? []).reduce((sum, variable) => sum + countDirectives(variable.directives), 0);
