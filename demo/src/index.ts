@@ -1,6 +1,27 @@
+/**
+ * The demo origin Worker: a Hygraph-style GraphQL content API on D1, served on every path
+ * (e.g. /graphql, /v2/demo/master) except the /__origin/ instrumentation API.
+ */
+import type { DemoEnv } from "./env";
+import { handleGraphQL } from "./http";
+import { INJECTED_COOKIE, injectedStatus, originApi, parseFaults, record, sleep } from "./instrumentation";
+import { ensureMigrated } from "./migrate";
+
+export type { DemoEnv };
+
 export default {
-  async fetch(req: Request, env: { DB: D1Database }) {
-    const r = await env.DB.prepare("select 1 as one").first();
-    return Response.json({ path: new URL(req.url).pathname, r });
+  async fetch(req: Request, env: DemoEnv): Promise<Response> {
+    const url = new URL(req.url);
+    const instrumented = env.ORIGIN_INSTRUMENTATION === "on";
+    if (instrumented && url.pathname.startsWith("/__origin/")) return originApi(req, url);
+    const body = req.method === "GET" || req.method === "HEAD" ? null : await req.text();
+    const faults = instrumented ? parseFaults(url.pathname) : null;
+    if (instrumented) record(req, url, body);
+    if (faults?.delayMs) await sleep(faults.delayMs);
+    if (faults?.status) return injectedStatus(faults.status);
+    await ensureMigrated(env.DB);
+    const res = await handleGraphQL(req, url, body, env.DB);
+    if (faults?.setCookie) res.headers.append("set-cookie", INJECTED_COOKIE);
+    return res;
   },
-};
+} satisfies ExportedHandler<DemoEnv>;

@@ -1,6 +1,7 @@
-import { exports } from "cloudflare:workers";
 import { it, expect } from "vitest";
+import { gql } from "./helpers";
 it("works", async () => {
-  const r = await (exports as any).default.fetch("http://x/abc");
-  expect(await r.text()).toContain("abc");
+  const d = await gql(`{ posts { id title locale stage author { name } } postsConnection(first: 2) { aggregate { count } pageInfo { hasNextPage pageSize } } }`);
+  console.log(JSON.stringify(d, null, 1));
+  expect(d.posts.length).toBe(6);
 });
