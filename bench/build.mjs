@@ -1,0 +1,47 @@
+/**
+ * Bundles the Workers the benchmark runs (the gateway from src/, the fixed origin, optionally the
+ * demo origin) into single ES modules under bench/.tmp/, the way wrangler would for workerd.
+ */
+import { build } from "esbuild";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+export const TMP = here("./.tmp/");
+
+const common = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  mainFields: ["module", "main"],
+  conditions: ["workerd", "worker", "browser"],
+  loader: { ".graphql": "text", ".sql": "text" },
+  logLevel: "silent",
+  minify: false,
+};
+
+async function bundle(entry, name) {
+  mkdirSync(TMP, { recursive: true });
+  const outfile = `${TMP}${name}.mjs`;
+  await build({ ...common, entryPoints: [entry], outfile });
+  return outfile;
+}
+
+/** Builds every bundle; returns their paths. A gateway build failure is reported, not thrown. */
+export async function buildAll({ demo = false } = {}) {
+  const out = { origin: await bundle(here("./origin/worker.mjs"), "origin") };
+  try {
+    out.gateway = await bundle(here("../src/index.ts"), "gateway");
+  } catch (error) {
+    out.gatewayError = `esbuild: ${String(error.message ?? error).slice(0, 500)}`;
+  }
+  if (demo) {
+    try {
+      out.demo = await bundle(here("../demo/src/index.ts"), "demo-origin");
+    } catch (error) {
+      out.demoError = `esbuild: ${String(error.message ?? error).slice(0, 500)}`;
+    }
+  }
+  return out;
+}

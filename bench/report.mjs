@@ -1,0 +1,92 @@
+/**
+ * Turns measured scenarios into the printed table, the target ratios and bench/results.json.
+ */
+import { writeFileSync } from "node:fs";
+
+const byId = (results, id) => results.find((r) => r.id === id && r.ok);
+
+/** The project's targets (issue 5): each compares two scenarios. */
+const TARGETS = [
+  {
+    id: "hit-vs-floor-throughput",
+    label: "gateway hit ÷ floor (req/s)",
+    target: "≥ 0.9",
+    compute: (r) => ratio(byId(r, "gateway-hit-public")?.rps, byId(r, "floor")?.rps),
+    met: (v) => v >= 0.9,
+  },
+  {
+    id: "hit-vs-floor-p99",
+    label: "gateway hit p99 ÷ floor p99",
+    target: "≤ 1.3",
+    compute: (r) => ratio(byId(r, "gateway-hit-public")?.p99, byId(r, "floor")?.p99),
+    met: (v) => v <= 1.3,
+  },
+  {
+    id: "hit-vs-peer-throughput",
+    label: "gateway hit ÷ peer hit (req/s)",
+    target: "≥ 2",
+    compute: (r) => ratio(byId(r, "gateway-hit-public")?.rps, byId(r, "peer-hit")?.rps),
+    met: (v) => v >= 2,
+  },
+  {
+    id: "miss-over-origin-p50",
+    label: "gateway miss p50 − origin p50 (ms)",
+    target: "≤ 1 ms",
+    compute: (r) => difference(byId(r, "gateway-miss")?.p50, byId(r, "origin")?.p50),
+    met: (v) => v <= 1,
+  },
+];
+
+function ratio(a, b) {
+  return a == null || b == null || b === 0 ? null : Math.round((a / b) * 100) / 100;
+}
+function difference(a, b) {
+  return a == null || b == null ? null : Math.round((a - b) * 1000) / 1000;
+}
+
+export function targets(results) {
+  return TARGETS.map(({ id, label, target, compute, met }) => {
+    const value = compute(results);
+    return { id, label, target, value, met: value == null ? null : met(value) };
+  });
+}
+
+const pad = (s, n, right = false) => (right ? String(s).padStart(n) : String(s).padEnd(n));
+const fmt = (v, digits = 2) => (v == null ? "—" : typeof v === "number" ? v.toFixed(digits) : String(v));
+
+export function printTable(results, ratios, memory, log = console.log) {
+  const head = `${pad("scenario", 24)} ${pad("req/s", 8, true)} ${pad("p50 ms", 8, true)} ${pad("p99 ms", 8, true)} ${pad("peak RSS MB", 12, true)}  notes`;
+  log("");
+  log(head);
+  log("─".repeat(head.length + 10));
+  for (const r of results) {
+    if (!r.ok) {
+      log(`${pad(r.label, 24)} ${pad("failed", 8, true)} ${pad("", 8)} ${pad("", 8)} ${pad("", 12)}  ${r.reason}`);
+      continue;
+    }
+    const notes = [r.xCache ? `x-cache ${r.xCache}` : null, `${r.responseBytes} B`, ...r.notes].filter(Boolean).join("; ");
+    log(
+      `${pad(r.label, 24)} ${pad(r.rps, 8, true)} ${pad(fmt(r.p50), 8, true)} ${pad(fmt(r.p99), 8, true)} ${pad(fmt(r.peakRssMB, 1), 12, true)}  ${notes}`,
+    );
+  }
+  log("");
+  for (const t of ratios) {
+    const verdict = t.met == null ? "not measured" : t.met ? "met" : "NOT met";
+    log(`${pad(t.label, 38)} ${pad(fmt(t.value), 8, true)}   target ${pad(t.target, 7)} ${verdict}`);
+  }
+  if (memory) {
+    log("");
+    if (!memory.ok) log(`memory: failed — ${memory.reason}`);
+    else
+      log(
+        `memory: ${memory.completed}/${memory.target} distinct cached queries${memory.note ? ` (${memory.note})` : ""} in ${memory.seconds} s; ` +
+          `workerd RSS ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB (peak ${memory.rssPeakMB}, growth ${memory.growthMB} MB); ` +
+          `by quarter: ${memory.quarters.map((q) => `${q.entries}: ${q.rssMB} MB`).join(", ")}`,
+      );
+  }
+  log("");
+}
+
+export function writeResults(path, data) {
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --quick] [-- --origin=fixed|demo] [-- --connections=N] [-- --skip-memory] [-- --via-entry]`
+ *
+ * --quick        short rounds, 10,000 entries in the memory scenario; under a minute
+ * --origin=demo  use the demo origin (demo/src, on D1) instead of the fixed graphql-js origin
+ * --via-entry    reach workerd servers through Miniflare's entry worker instead of direct sockets
+ *
+ * Builds the gateway and the benchmark origin, serves gateway, origin, floor (workerd via
+ * Miniflare's API) and the Yoga peer (Node), configures the gateway through its admin API, runs
+ * every scenario with autocannon, then prints the table and writes bench/results.json and
+ * bench/results.svg. Gateway failures are reported per scenario; the exit code is non-zero only
+ * when the harness itself is broken.
+ */
+import { randomBytes } from "node:crypto";
+import { cpus, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { buildAll } from "./build.mjs";
+import { writeSvg } from "./chart.mjs";
+import { configureGateway } from "./gateway-setup.mjs";
+import { memoryScenario } from "./memory.mjs";
+import { startPeer } from "./peer-process.mjs";
+import { printTable, targets, writeResults } from "./report.mjs";
+import { runScenario, scenarios } from "./scenarios.mjs";
+import { startFloor, startGateway, startOrigin } from "./servers.mjs";
+import { CONTENT_PATH, HIT_BODY, ORIGIN_PATH, RANGES, post, uniqueBodies } from "./workload.mjs";
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
+
+const quick = flag("quick");
+const MODES = {
+  quick: { warmup: 1, duration: 1, rounds: 3, memoryEntries: 10_000, memoryTimeLimit: 15 },
+  full: { warmup: 3, duration: 4, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 120 },
+};
+const mode = quick ? "quick" : "full";
+const settings = { ...MODES[mode], connections: Number(option("connections", 32)) };
+const originMode = option("origin", "fixed");
+const skipMemory = flag("skip-memory");
+if (flag("via-entry")) process.env.BENCH_VIA_ENTRY = "1";
+const log = (line) => console.log(line);
+const out = (name) => fileURLToPath(new URL(name, import.meta.url));
+
+const started = Date.now();
+const servers = {};
+let exitCode = 0;
+
+async function main() {
+  log(`content-edge bench: ${mode} mode, ${settings.connections} connections, ${settings.rounds} × ${settings.duration} s rounds after ${settings.warmup} s warm-up, origin ${originMode}`);
+  const bundles = await buildAll({ demo: originMode === "demo" });
+  if (originMode === "demo" && !bundles.demo) throw new Error(`demo origin does not build: ${bundles.demoError}`);
+
+  servers.origin = await startOrigin(bundles, { originMode });
+  const sample = await fetch(`${servers.origin.url}${ORIGIN_PATH}`, { method: "POST", headers: { "content-type": "application/json" }, body: HIT_BODY });
+  const body = await sample.text();
+  if (sample.status !== 200) throw new Error(`origin answered ${sample.status}: ${body.slice(0, 300)}`);
+  servers.floor = await startFloor(body);
+  servers.peer = await startPeer(`${servers.origin.url}${ORIGIN_PATH}`);
+  log(`origin ${servers.origin.url} (pid ${servers.origin.pid}), floor ${servers.floor.url} (pid ${servers.floor.pid}), peer ${servers.peer.url} (pid ${servers.peer.pid}); answer ${Buffer.byteLength(body)} B`);
+
+  const adminToken = `bench-admin-${randomBytes(12).toString("hex")}`;
+  let setup = { project: { ok: false, reason: "gateway not started" }, pat: { ok: false, reason: "gateway not started" } };
+  if (bundles.gatewayError) servers.gateway = { error: bundles.gatewayError };
+  else {
+    try {
+      servers.gateway = await startGateway(bundles, { adminToken, originMode });
+      setup = await configureGateway(servers.gateway.url, adminToken);
+      log(`gateway ${servers.gateway.url} (pid ${servers.gateway.pid}): project ${setup.project.ok ? "configured" : setup.project.reason}; PAT ${setup.pat.ok ? "issued" : setup.pat.reason}`);
+    } catch (error) {
+      servers.gateway = { error: `gateway did not start: ${String(error.message ?? error).slice(0, 300)}` };
+    }
+  }
+  if (servers.gateway.error) log(`gateway unavailable: ${servers.gateway.error}`);
+
+  const results = [];
+  for (const scenario of scenarios({ servers, pat: setup.pat, projectReason: setup.project.ok ? undefined : setup.project.reason })) {
+    log(`scenario ${scenario.label}`);
+    const result = await runScenario(scenario, settings, log);
+    if (!result.ok) log(`  failed: ${result.reason}`);
+    results.push(result);
+  }
+
+  let memory = null;
+  if (skipMemory) memory = { ok: false, reason: "skipped (--skip-memory)" };
+  else if (!results.find((r) => r.id === "gateway-miss")?.ok) memory = { ok: false, reason: "gateway miss scenario failed, nothing to fill" };
+  else {
+    log(`memory: filling the gateway with ${settings.memoryEntries} distinct queries…`);
+    memory = {
+      ok: true,
+      note: quick ? "quick mode: 10,000 instead of 100,000" : undefined,
+      ...(await memoryScenario(servers.gateway, post(CONTENT_PATH, uniqueBodies(RANGES.memory)), {
+        total: settings.memoryEntries,
+        connections: settings.connections,
+        timeLimitSec: settings.memoryTimeLimit,
+      })),
+    };
+  }
+
+  if (servers.gateway?.logs?.length && results.some((r) => r.id.startsWith("gateway") && !r.ok)) {
+    log("last gateway runtime output:");
+    for (const line of servers.gateway.logs.slice(-10)) log(`  ${line}`);
+  }
+
+  const ratios = targets(results);
+  printTable(results, ratios, memory, log);
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    mode,
+    originMode,
+    machine: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    loadAverageAtStart: startLoad,
+    loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+    connections: settings.connections,
+    warmupSeconds: settings.warmup,
+    roundSeconds: settings.duration,
+    rounds: settings.rounds,
+    responseBytes: Buffer.byteLength(body),
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+  writeResults(out("./results.json"), { ...meta, scenarios: results, targets: ratios, memory });
+  writeSvg(out("./results.svg"), results, ratios, meta);
+  log(`wrote bench/results.json and bench/results.svg (${meta.seconds} s)`);
+}
+
+const startLoad = loadavg().map((v) => Math.round(v * 100) / 100);
+
+async function shutdown() {
+  for (const server of [servers.gateway, servers.peer, servers.floor, servers.origin]) {
+    if (!server?.dispose) continue;
+    try {
+      await server.dispose();
+    } catch (error) {
+      console.error(`dispose ${server.label}: ${error.message}`);
+    }
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`bench harness failed: ${error.stack ?? error}`);
+  exitCode = 1;
+} finally {
+  await shutdown();
+}
+process.exit(exitCode);

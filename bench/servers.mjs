@@ -1,0 +1,118 @@
+/**
+ * The servers under test, each in its own Miniflare instance (its own workerd process, so its
+ * RSS can be read on its own): the gateway with its origin behind a service binding, the origin
+ * alone (direct latency), and the floor (a bare worker returning fixed bytes).
+ */
+import { Miniflare } from "miniflare";
+import { dirname } from "node:path";
+import { workerdPids } from "./proc.mjs";
+
+export const COMPATIBILITY_DATE = "2026-04-01";
+export const ORIGIN_SERVICE = "bench-origin";
+
+/** Keeps the last lines a workerd process printed, so a failure can say why. */
+function tail(limit = 30) {
+  const lines = [];
+  const drain = (stream) => {
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk) => {
+      for (const line of chunk.split("\n")) if (line.trim()) lines.push(line.slice(0, 400));
+      if (lines.length > limit) lines.splice(0, lines.length - limit);
+    });
+  };
+  return { lines, handle: (out, err) => (drain(out), drain(err)) };
+}
+
+/**
+ * Starts one Miniflare instance. The first worker is served on its own direct socket (workerd
+ * straight to the worker, without Miniflare's entry worker in front), so every workerd server is
+ * measured the same way, as close to the runtime as Miniflare allows.
+ */
+async function start(label, { workers }) {
+  const before = new Set(workerdPids());
+  const logs = tail();
+  const [first, ...rest] = workers;
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    handleRuntimeStdio: logs.handle,
+    workers: [{ ...first, unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] }, ...rest],
+  });
+  await mf.ready;
+  const url = process.env.BENCH_VIA_ENTRY ? await mf.ready : await mf.unsafeGetDirectURL(first.name);
+  const pid = workerdPids().find((p) => !before.has(p)) ?? null;
+  return {
+    label,
+    url: url.href.replace(/\/$/, ""),
+    pid,
+    logs: logs.lines,
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** Worker options for the origin: the fixed graphql-js origin, or the demo origin on D1. */
+export function originWorker(bundles, mode) {
+  if (mode === "demo") {
+    return {
+      modules: true,
+      scriptPath: bundles.demo,
+      modulesRoot: dirname(bundles.demo),
+      compatibilityDate: COMPATIBILITY_DATE,
+      d1Databases: { DB: "bench-demo" },
+      bindings: { ORIGIN_INSTRUMENTATION: "off" },
+    };
+  }
+  return {
+    modules: true,
+    scriptPath: bundles.origin,
+    modulesRoot: dirname(bundles.origin),
+    compatibilityDate: COMPATIBILITY_DATE,
+  };
+}
+
+/** The gateway (src/index.ts) with KV, the Cache API and its origin behind `DEMO_ORIGIN`. */
+export function startGateway(bundles, { adminToken, originMode }) {
+  return start("gateway", {
+    workers: [
+      {
+        name: "content-edge",
+        modules: true,
+        scriptPath: bundles.gateway,
+        modulesRoot: dirname(bundles.gateway),
+        compatibilityDate: COMPATIBILITY_DATE,
+        kvNamespaces: ["CONFIG"],
+        cache: true,
+        bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
+        serviceBindings: { DEMO_ORIGIN: ORIGIN_SERVICE },
+      },
+      { name: ORIGIN_SERVICE, ...originWorker(bundles, originMode) },
+    ],
+  });
+}
+
+/** The origin on its own, to measure what calling it directly costs. */
+export function startOrigin(bundles, { originMode }) {
+  return start("origin", { workers: [{ name: ORIGIN_SERVICE, ...originWorker(bundles, originMode) }] });
+}
+
+// The request body is drained: workerd resets a keep-alive connection whose POST body was left
+// unread, so a floor that skipped it would measure reconnects, not the runtime.
+const FLOOR_SCRIPT = `
+let bytes;
+export default {
+  async fetch(request, env) {
+    bytes ??= new TextEncoder().encode(env.BODY);
+    if (request.body) await request.arrayBuffer();
+    return new Response(bytes, { headers: { "content-type": "application/json" } });
+  },
+};
+`;
+
+/** The floor: a bare worker on the same runtime answering every request with `body`, no logic. */
+export function startFloor(body) {
+  return start("floor", {
+    workers: [
+      { name: "floor", modules: true, script: FLOOR_SCRIPT, compatibilityDate: COMPATIBILITY_DATE, bindings: { BODY: body } },
+    ],
+  });
+}
