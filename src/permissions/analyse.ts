@@ -1,0 +1,279 @@
+/**
+ * Document analysis: which (action, model, stage, locale) an operation touches. The walk follows
+ * what the origin can return, not what the client narrows to: a field touches every model its
+ * type can resolve to (an interface, union or `node` touches all of its models even under
+ * `... on Post`, because the origin still resolves the others), and arguments that choose stages
+ * or locales count wherever they stand, as literals or variables.
+ */
+import {
+  GraphQLError,
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isAbstractType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from "graphql";
+import { GraphQLValidationError } from "../errors";
+import type { FieldKnowledge, SchemaKnowledge } from "../schema/knowledge";
+import { schemaFromKnowledge } from "../schema/knowledge";
+import { mutationTouches, TouchSet, unique, type Touch } from "./touches";
+
+export type { Touch } from "./touches";
+
+/** Stage and locales that apply where the document names none: header → token → project default. */
+export interface StageDefaults {
+  stage: string;
+  locales: string[];
+}
+
+export interface AnalyseInput {
+  knowledge: SchemaKnowledge;
+  /** graphql-js schema of the origin; defaults to `schemaFromKnowledge(knowledge)`. */
+  schema?: GraphQLSchema;
+  document: DocumentNode;
+  /** The `operationName` of the request; required when the document has several operations. */
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  defaults: StageDefaults;
+}
+
+/** Every context one field node is reached in (fragments can place a node in several). */
+export interface FieldUse {
+  node: FieldNode;
+  parentType: string;
+  field: FieldKnowledge;
+  stages: Set<string>;
+  locales: Set<string>;
+  /** A root field of the operation (where stage and locales are pinned for the origin). */
+  root: boolean;
+  /** A root field of a mutation (its returned entries are not filtered by `where`). */
+  mutation: boolean;
+}
+
+export interface Analysis {
+  operation: OperationDefinitionNode;
+  kind: "query" | "mutation" | "subscription";
+  /** Deduplicated, sorted touches; `decide` needs every one covered. */
+  touches: Touch[];
+  /** Stage and locales to send to the origin (`gcms-stage`, `gcms-locales`). */
+  stage: string;
+  locales: string[];
+  /** Models whose entries the response can contain (for cache tagging). */
+  readModels: string[];
+  /** Coerced variable values (defaults applied). */
+  variableValues: Record<string, unknown>;
+  /** Per field node that can return entries: where it is reached; used by `enforceConditions`. */
+  fieldUses: Map<FieldNode, FieldUse>;
+}
+
+interface Ctx {
+  stages: string[];
+  locales: string[];
+  /** Locales of the enclosing root field: Hygraph's fallback order for `inheritLocale: false`. */
+  rootLocales: string[];
+}
+
+/**
+ * Analyses the chosen operation of a parsed (and validated) document.
+ *
+ * @throws GraphQLValidationError when the operation cannot be chosen, a variable does not coerce,
+ *   or the document names a field or type the schema lacks (validation should have caught it).
+ * @example
+ * const a = analyseOperation({ knowledge, document: parse("{ posts { title } }"), defaults: { stage: "PUBLISHED", locales: ["en"] } });
+ * a.touches; // [{ action: "read", model: "Post", stage: "PUBLISHED", locale: "en" }]
+ */
+export function analyseOperation(input: AnalyseInput): Analysis {
+  const { knowledge, document, defaults } = input;
+  const schema = input.schema ?? schemaFromKnowledge(knowledge);
+  const operation = chooseOperation(document, input.operationName ?? null);
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], input.variables ?? {}, { maxErrors: 1 });
+  if (coerced.errors) throw new GraphQLValidationError(coerced.errors[0]?.message ?? "Invalid variables.", { reason: "variables" });
+  const vars = coerced.coerced;
+
+  const touches = new TouchSet();
+  const readModels = new Set<string>();
+  const fieldUses = new Map<FieldNode, FieldUse>();
+  const visitedFragments = new Set<string>();
+  const rootType =
+    operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
+  if (!rootType) throw new GraphQLValidationError(`The schema has no ${operation.operation} type.`, { reason: "operation" });
+
+  const isStage = (t: GraphQLNamedType) => t.name === knowledge.stageEnum;
+  const isLocale = (t: GraphQLNamedType) => t.name === knowledge.localeEnum;
+  const modelsOfType = (t: GraphQLNamedType): string[] =>
+    knowledge.models.includes(t.name) ? [t.name] : isAbstractType(t) ? schema.getPossibleTypes(t).map((p) => p.name).filter((n) => knowledge.models.includes(n)) : [];
+
+  /** Values of the stage- or locale-typed arguments of a field, as the origin will see them. */
+  const argValues = (def: GraphQLField<unknown, unknown>, node: FieldNode) => {
+    let values: Record<string, unknown>;
+    try {
+      values = getArgumentValues(def, node, vars);
+    } catch (e) {
+      throw new GraphQLValidationError(e instanceof GraphQLError ? e.message : "Invalid arguments.", { reason: "arguments" });
+    }
+    const out: { kind: "stage" | "locale"; given: string[] | null; unset: boolean; fallback: string[] }[] = [];
+    for (const arg of def.args) {
+      const named = getNamedType(arg.type);
+      const kind = isStage(named) ? "stage" : isLocale(named) ? "locale" : null;
+      if (!kind) continue;
+      const argNode = node.arguments?.find((a) => a.name.value === arg.name);
+      const value = values[arg.name];
+      const asList = (v: unknown) => (v === null || v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+      const schemaDefault = asList(arg.defaultValue);
+      if (!argNode) out.push({ kind, given: null, unset: false, fallback: schemaDefault });
+      else if (value === null || value === undefined || (argNode.value.kind === Kind.VARIABLE && !(argNode.value.name.value in vars)))
+        // An unset variable or a null: the origin may apply its schema default or its header
+        // default; both count.
+        out.push({ kind, given: null, unset: true, fallback: schemaDefault });
+      else out.push({ kind, given: asList(value), unset: false, fallback: schemaDefault });
+    }
+    return { values, stageLocale: out };
+  };
+
+  /** The context a field's own entries and its subtree are resolved in. */
+  const fieldCtx = (def: GraphQLField<unknown, unknown>, node: FieldNode, parent: Ctx, root: boolean): { ctx: Ctx; values: Record<string, unknown> } => {
+    const { values, stageLocale } = argValues(def, node);
+    let stages = parent.stages;
+    let locales = parent.locales;
+    for (const a of stageLocale) {
+      const inherited = a.kind === "stage" ? parent.stages : parent.locales;
+      let chosen: string[];
+      if (a.given) chosen = a.given;
+      // Root `stage`/`locales` are pinned to the caller's defaults when omitted (see
+      // enforceConditions), so the origin's schema default does not apply to them.
+      else if (!a.unset && (root || a.fallback.length === 0)) chosen = inherited;
+      else if (!a.unset) chosen = a.fallback;
+      else chosen = unique([...inherited, ...a.fallback]);
+      if (a.kind === "stage") stages = unique(stages === parent.stages ? chosen : [...stages, ...chosen]);
+      else locales = unique(locales === parent.locales ? chosen : [...locales, ...chosen]);
+    }
+    // Hygraph: `includeCurrent` adds the parent entry's own stage/locale; `inheritLocale: false`
+    // resolves locales by the request's fallback order instead of the parent's locale.
+    if (values["includeCurrent"] === true) {
+      stages = unique([...stages, ...parent.stages]);
+      locales = unique([...locales, ...parent.locales]);
+    }
+    if ("inheritLocale" in values) locales = unique([...locales, ...parent.locales, ...parent.rootLocales]);
+    return { ctx: { stages, locales, rootLocales: root ? locales : parent.rootLocales }, values };
+  };
+
+  const record = (node: FieldNode, parentType: string, field: FieldKnowledge, ctx: Ctx, root: boolean, mutation: boolean) => {
+    let use = fieldUses.get(node);
+    if (!use) {
+      use = { node, parentType, field, stages: new Set(), locales: new Set(), root, mutation };
+      fieldUses.set(node, use);
+    }
+    ctx.stages.forEach((s) => use.stages.add(s));
+    ctx.locales.forEach((l) => use.locales.add(l));
+  };
+
+  const walk = (selectionSet: SelectionSetNode, type: GraphQLNamedType, ctx: Ctx, root: boolean): void => {
+    for (const sel of selectionSet.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.selectionSet, sel.typeCondition ? lookupType(schema, sel.typeCondition.name.value) : type, ctx, root);
+        continue;
+      }
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(sel.name.value);
+        if (!fragment) throw new GraphQLValidationError(`Unknown fragment "${sel.name.value}".`, { reason: "fragment" });
+        // A fragment reached again in the same type and context adds nothing new; this also ends
+        // fragment cycles and keeps "fragment bombs" linear.
+        const key = `${fragment.name.value}|${type.name}|${ctx.stages}|${ctx.locales}|${ctx.rootLocales}|${root}`;
+        if (visitedFragments.has(key)) continue;
+        visitedFragments.add(key);
+        walk(fragment.selectionSet, lookupType(schema, fragment.typeCondition.name.value), ctx, root);
+        continue;
+      }
+      const name = sel.name.value;
+      if (name.startsWith("__")) continue; // __typename, __schema, __type: no content entries
+      if (!isObjectType(type) && !isInterfaceType(type))
+        throw new GraphQLValidationError(`Cannot query field "${name}" on type "${type.name}".`, { reason: "field" });
+      const def = type.getFields()[name];
+      const known = knowledge.types[type.name]?.[name];
+      if (!def || !known) throw new GraphQLValidationError(`Cannot query field "${name}" on type "${type.name}".`, { reason: "field" });
+      const isMutation = root && operation.operation === "mutation";
+      const { ctx: fieldContext, values } = fieldCtx(def, sel, ctx, root);
+      let inner = fieldContext;
+      if (isMutation) {
+        const mapping = knowledge.mutations[name] ?? { action: null, model: null, many: false };
+        const stageArg = (n: string) => stageArgValue(def, values, n, knowledge.stageEnum);
+        const toDefault = mapping.action === "publish" ? stageArg("to") : [];
+        const scope = mutationTouches(knowledge, touches, {
+          mapping,
+          to: toDefault,
+          from: stageArg("from"),
+          other: stageArg("stage"),
+          locales: Array.isArray(values["locales"]) ? (values["locales"] as unknown[]).map(String) : ctx.locales,
+          writesLocalizations: mentionsKey(values, "localizations"),
+        });
+        inner = { stages: scope.stages, locales: scope.locales, rootLocales: scope.locales };
+      }
+      if (known.models.length) {
+        touches.add("read", known.models, inner.stages, inner.locales);
+        known.models.forEach((m) => readModels.add(m));
+      }
+      // Root fields are always recorded: their stage and locales are pinned for the origin.
+      if (known.models.length || root) record(sel, type.name, known, inner, root, isMutation);
+      // Read versions: Hygraph's `history` field lists the versions of the parent entry.
+      if (name === "history") touches.add("readVersion", modelsOfType(type), ctx.stages, ctx.locales);
+      if (sel.selectionSet) walk(sel.selectionSet, getNamedType(def.type), inner, false);
+    }
+  };
+
+  const start: Ctx = { stages: [defaults.stage], locales: defaults.locales, rootLocales: defaults.locales };
+  walk(operation.selectionSet, rootType, start, true);
+  return {
+    operation,
+    kind: operation.operation,
+    touches: touches.list(),
+    stage: defaults.stage,
+    locales: defaults.locales,
+    readModels: [...readModels].sort(),
+    variableValues: vars,
+    fieldUses,
+  };
+}
+
+/** The operation a request runs: by name, or the only one. */
+export function chooseOperation(document: DocumentNode, operationName: string | null): OperationDefinitionNode {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!chosen) {
+    const message = operationName ? `Unknown operation named "${operationName}".` : "Must provide operation name if query contains multiple operations.";
+    throw new GraphQLValidationError(operations.length ? message : "The document contains no operation.", { reason: "operationName" });
+  }
+  return chosen;
+}
+
+function lookupType(schema: GraphQLSchema, name: string): GraphQLNamedType {
+  const t = schema.getType(name);
+  if (!t) throw new GraphQLValidationError(`Unknown type "${name}".`, { reason: "type" });
+  return t;
+}
+
+function stageArgValue(def: GraphQLField<unknown, unknown>, values: Record<string, unknown>, name: string, stageEnum: string | null): string[] {
+  const arg = def.args.find((a) => a.name === name);
+  if (!arg || getNamedType(arg.type).name !== stageEnum) return [];
+  const v = values[name];
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+/** Whether a coerced argument value mentions `key` at any depth (e.g. nested `localizations`). */
+function mentionsKey(value: unknown, key: string): boolean {
+  if (Array.isArray(value)) return value.some((v) => mentionsKey(v, key));
+  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k === key || mentionsKey(v, key));
+  return false;
+}

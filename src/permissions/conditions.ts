@@ -1,0 +1,214 @@
+/**
+ * Enforcement of rule conditions by rewriting the document sent to the origin: the condition is
+ * AND-ed into the `where` argument of every field that returns the conditioned model as a list or
+ * a connection, so the origin itself never returns an entry outside it. Where that cannot be
+ * guaranteed — a single entry (`post(where:)`, `Post.author`), an interface or union that can
+ * return the model (`node`, `nodes`, `search`), fields without `where` (`documentInStages`,
+ * `localizations`), mutation results, or conditions on write actions — the request is refused.
+ *
+ * The rewrite also pins `stage` and `locales` on root fields that omit them, so the origin's schema
+ * defaults can never decide what a request sees: always forward the returned document.
+ */
+import {
+  astFromValue,
+  coerceInputValue,
+  isInputObjectType,
+  isNonNullType,
+  Kind,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLInputObjectType,
+  type GraphQLSchema,
+  type ObjectValueNode,
+  type ValueNode,
+  type VariableDefinitionNode,
+} from "graphql";
+import { ForbiddenError } from "../errors";
+import type { Condition } from "../projects/types";
+import type { SchemaKnowledge } from "../schema/knowledge";
+import { schemaFromKnowledge } from "../schema/knowledge";
+import type { Analysis, FieldUse } from "./analyse";
+import { canonicalJson, type TouchCondition } from "./decide";
+import { touchKey, type Touch } from "./touches";
+
+export interface EnforceInput {
+  knowledge: SchemaKnowledge;
+  schema?: GraphQLSchema;
+  document: DocumentNode;
+  analysis: Analysis;
+  /** `conditions` of an allowing `decide`. */
+  conditions: readonly TouchCondition[];
+}
+
+/** Why a conditioned model cannot be served through a field (`extensions.kind` of the 403). */
+export type UnenforceableKind = "single" | "abstract" | "no-where" | "mutation" | "write-action" | "invalid-condition";
+
+/**
+ * Returns the document to forward: conditions AND-ed into `where`, root stage/locales pinned.
+ *
+ * @throws ForbiddenError (`code` FORBIDDEN, `extensions.reason` "CONDITION_UNENFORCEABLE",
+ *   `extensions.kind`, `extensions.field` like "Query.post", `extensions.failedActions`) when a
+ *   condition cannot be guaranteed by rewriting.
+ * @example
+ * const doc = enforceConditions({ knowledge, document, analysis, conditions: decision.conditions });
+ * print(doc); // '{ posts(where: {AND: [{slug: "a"}, {id: "p1"}]}, stage: PUBLISHED, locales: [en]) { id } }'
+ */
+export function enforceConditions(input: EnforceInput): DocumentNode {
+  const { knowledge, analysis } = input;
+  const schema = input.schema ?? schemaFromKnowledge(knowledge);
+  const byTouch = new Map<string, Condition>();
+  for (const c of input.conditions) {
+    if (c.touch.action !== "read") refuse("write-action", `${c.touch.action} ${c.touch.model}`, [c.touch]);
+    byTouch.set(touchKey(c.touch), c.where);
+  }
+
+  const wheres = new Map<FieldNode, ValueNode[]>();
+  for (const use of analysis.fieldUses.values()) {
+    const { conds, touches } = conditionsOf(use, byTouch);
+    if (conds.length === 0) continue;
+    const field = `${use.parentType}.${use.node.name.value}`;
+    // An edge's `node` is filtered by the connection field it belongs to.
+    if (knowledge.edgeTypes.includes(use.parentType) && use.node.name.value === "node") continue;
+    if (use.mutation) refuse("mutation", field, touches);
+    if (use.field.models.length !== 1) refuse("abstract", field, touches);
+    if (use.field.shape === "single") refuse("single", field, touches);
+    if ((use.field.shape !== "list" && use.field.shape !== "connection") || !use.field.where) refuse("no-where", field, touches);
+    const whereType = schema.getType(use.field.where);
+    if (!whereType || !isInputObjectType(whereType)) refuse("no-where", field, touches);
+    wheres.set(use.node, conds.map((c) => conditionAst(c, whereType, field, touches)));
+  }
+
+  const operation = analysis.operation;
+  const nonNullVars = new Set<string>();
+  const nulledVars = new Set<string>();
+  const rewritten = visit(input.document, {
+    // `enter` sees the original nodes (visit copies a node only when leaving it), so the
+    // analysed FieldNodes are matched by identity.
+    Field(node) {
+      const use = analysis.fieldUses.get(node);
+      if (!use) return undefined;
+      let args = [...(node.arguments ?? [])];
+      const conds = wheres.get(node);
+      if (conds) args = withWhere(args, conds, analysis.variableValues, nonNullVars, nulledVars, operation.variableDefinitions ?? []);
+      if (use.root && analysis.kind !== "mutation") args = pinned(args, node, use, schema, knowledge, analysis);
+      return { ...node, arguments: args };
+    },
+  });
+  if (nonNullVars.size === 0 && nulledVars.size === 0) return rewritten;
+  return visit(rewritten, {
+    OperationDefinition(node) {
+      if (node.name?.value !== operation.name?.value || node.operation !== operation.operation) return undefined;
+      const used = usedVariables(rewritten);
+      const defs = (node.variableDefinitions ?? [])
+        .filter((d) => !nulledVars.has(d.variable.name.value) || used.has(d.variable.name.value))
+        .map((d): VariableDefinitionNode =>
+          nonNullVars.has(d.variable.name.value) && d.type.kind !== Kind.NON_NULL_TYPE ? { ...d, type: { kind: Kind.NON_NULL_TYPE, type: d.type } } : d,
+        );
+      return { ...node, variableDefinitions: defs };
+    },
+  });
+}
+
+function conditionsOf(use: FieldUse, byTouch: Map<string, Condition>): { conds: Condition[]; touches: Touch[] } {
+  const conds = new Map<string, Condition>();
+  const touches: Touch[] = [];
+  for (const model of use.field.models)
+    for (const stage of use.stages)
+      for (const locale of use.locales) {
+        const touch: Touch = { action: "read", model, stage, locale };
+        const where = byTouch.get(touchKey(touch));
+        if (!where) continue;
+        touches.push(touch);
+        // Contexts (stages, locales, fragment placements) share the field node: all must hold.
+        conds.set(canonicalJson(where), where);
+      }
+  return { conds: [...conds.values()], touches };
+}
+
+/** The condition as a GraphQL literal of the field's where type; unknown keys are refused. */
+function conditionAst(condition: Condition, type: GraphQLInputObjectType, field: string, touches: Touch[]): ValueNode {
+  let valid = true;
+  const coerced = coerceInputValue(condition, type, () => {
+    valid = false;
+  });
+  const ast = valid ? astFromValue(coerced, type) : null;
+  if (!ast) refuse("invalid-condition", field, touches);
+  return ast;
+}
+
+function withWhere(
+  args: ArgumentNode[],
+  conds: ValueNode[],
+  variables: Record<string, unknown>,
+  nonNullVars: Set<string>,
+  nulledVars: Set<string>,
+  definitions: readonly VariableDefinitionNode[],
+): ArgumentNode[] {
+  const existing = args.find((a) => a.name.value === "where");
+  const rest = args.filter((a) => a !== existing);
+  let original: ValueNode | null = existing?.value ?? null;
+  if (original?.kind === Kind.NULL) original = null;
+  if (original?.kind === Kind.VARIABLE) {
+    const name = original.name.value;
+    const value = variables[name];
+    if (value === undefined || value === null) {
+      // No filter was sent: the condition alone; the variable may now be unused.
+      nulledVars.add(name);
+      original = null;
+    } else {
+      // `AND` items are non-null: a nullable variable is declared non-null (its value is known
+      // to be non-null for this request, and the cache key includes the variables).
+      const def = definitions.find((d) => d.variable.name.value === name);
+      if (def && !isNonNullType(def.type)) nonNullVars.add(name);
+    }
+  }
+  const items = original ? [original, ...conds] : conds;
+  const value: ValueNode = items.length === 1 ? items[0]! : and(items);
+  return [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "where" }, value }, ...rest];
+}
+
+function and(items: ValueNode[]): ObjectValueNode {
+  return {
+    kind: Kind.OBJECT,
+    fields: [{ kind: Kind.OBJECT_FIELD, name: { kind: Kind.NAME, value: "AND" }, value: { kind: Kind.LIST, values: items } }],
+  };
+}
+
+/** Adds `stage:`/`locales:` to a root field that omits them, with the request's effective values. */
+function pinned(args: ArgumentNode[], node: FieldNode, use: FieldUse, schema: GraphQLSchema, knowledge: SchemaKnowledge, analysis: Analysis): ArgumentNode[] {
+  const parent = schema.getType(use.parentType);
+  const def = parent && "getFields" in parent ? parent.getFields()[node.name.value] : undefined;
+  if (!def || !("args" in def)) return args;
+  const out = [...args];
+  const has = (n: string) => args.some((a) => a.name.value === n);
+  const enumOf = (n: string) => ({ kind: Kind.ENUM as const, value: n });
+  const stageArg = def.args.find((a) => a.name === "stage");
+  if (stageArg && knowledge.stageEnum && !has("stage"))
+    out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "stage" }, value: enumOf(analysis.stage) });
+  const localesArg = def.args.find((a) => a.name === "locales");
+  if (localesArg && knowledge.localeEnum && !has("locales") && analysis.locales.length)
+    out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "locales" }, value: { kind: Kind.LIST, values: analysis.locales.map(enumOf) } });
+  return out;
+}
+
+function usedVariables(document: DocumentNode): Set<string> {
+  const used = new Set<string>();
+  visit(document, {
+    VariableDefinition: () => false,
+    Variable(v) {
+      used.add(v.name.value);
+    },
+  });
+  return used;
+}
+
+function refuse(kind: UnenforceableKind, field: string, failedActions: Touch[]): never {
+  throw new ForbiddenError(`A permission condition cannot be enforced through ${field} (${kind}).`, {
+    reason: "CONDITION_UNENFORCEABLE",
+    kind,
+    field,
+    failedActions,
+  });
+}
