@@ -164,3 +164,18 @@ export class PersistedQueryHashMismatchError extends BadRequestError {
     super("The provided sha256Hash does not match the query.");
   }
 }
+
+/**
+ * A webhook whose `gcms-signature` is missing, malformed, wrong, too old, from the future or for
+ * another environment (SPEC §3). `extensions.reason` says which; nothing is purged.
+ */
+export class WebhookSignatureError extends GatewayError {
+  override readonly code = "INVALID_WEBHOOK_SIGNATURE";
+  override readonly status = 401;
+  constructor(
+    readonly reason: "missing" | "malformed" | "mismatch" | "expired" | "future" | "environment" | "no-secret",
+    message?: string,
+  ) {
+    super(message ?? `Webhook signature rejected: ${reason}.`, { reason });
+  }
+}
