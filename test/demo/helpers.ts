@@ -38,3 +38,10 @@ export const uniq = (label: string) => `${label}-${Math.random().toString(36).sl
 export const POST = (n: number) => `clpost000000000000000000${n}`;
 export const AUTHOR = (n: number) => `clauth000000000000000000${n}`;
 export const PAGE = (n: number) => `clpage000000000000000000${n}`;
+
+/**
+ * First request of a test file: loading the worker's modules (graphql-js) in the test runtime
+ * takes seconds, so it is done once in `beforeAll` with a generous timeout instead of inside a test.
+ */
+export const WARM_UP_TIMEOUT = 60_000;
+export const warmUp = () => call("/graphql?query=%7B__typename%7D").then((r) => r.text());
