@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { buildSchema, introspectionFromSchema, parse, print } from "graphql";
+import { buildSchemaKnowledge, schemaFromKnowledge } from "../../src/schema/knowledge";
+import { sha256Hex } from "../../src/schema/sha256";
+import { introspection, knowledge, sdl } from "../fixtures/schema";
+
+describe("buildSchemaKnowledge", () => {
+  it("learns models as the object types implementing Node", () => {
+    expect(knowledge.models).toEqual(["Author", "Page", "Post"]);
+    expect(knowledge.nodeInterface).toBe("Node");
+  });
+
+  it("learns stages and locales from the Stage and Locale enums", () => {
+    expect(knowledge.stages).toEqual(["DRAFT", "PUBLISHED"]);
+    expect(knowledge.locales).toEqual(["en", "de"]);
+    expect(knowledge.draftStage).toBe("DRAFT");
+  });
+
+  it("is JSON-serializable (stored in KV) and survives a round trip", () => {
+    const copy = JSON.parse(JSON.stringify(knowledge));
+    expect(copy).toEqual(knowledge);
+    expect(schemaFromKnowledge(copy).getType("Post")).toBeDefined();
+  });
+
+  // [type, field, models, shape, where]
+  it.each([
+    ["Query", "post", ["Post"], "single", "PostWhereUniqueInput"],
+    ["Query", "posts", ["Post"], "list", "PostWhereInput"],
+    ["Query", "postsConnection", ["Post"], "connection", "PostWhereInput"],
+    ["Query", "node", ["Author", "Page", "Post"], "single", null],
+    ["Query", "nodes", ["Author", "Page", "Post"], "list", null],
+    ["Query", "search", ["Page", "Post"], "list", null],
+    ["Post", "author", ["Author"], "single", null],
+    ["Author", "posts", ["Post"], "list", "PostWhereInput"],
+    ["Post", "documentInStages", ["Post"], "list", null],
+    ["Post", "localizations", ["Post"], "list", null],
+    ["PostConnection", "edges", ["Post"], "other", null],
+    ["PostEdge", "node", ["Post"], "single", null],
+    ["PostConnection", "aggregate", [], "none", null],
+    ["Post", "title", [], "none", null],
+    ["Mutation", "createPost", ["Post"], "single", null],
+    ["Mutation", "updateManyPostsConnection", ["Post"], "connection", "PostManyWhereInput"],
+    ["Mutation", "resetCache", [], "none", null],
+  ])("%#: %s.%s returns %j as %s", (type, field, models, shape, where) => {
+    expect(knowledge.types[type]?.[field]).toEqual({ type: expect.any(String), models, shape, where });
+  });
+
+  it("records edge types of connections", () => {
+    expect(knowledge.edgeTypes).toEqual(["AuthorEdge", "PageEdge", "PostEdge"]);
+  });
+
+  // [mutation, action, model, many]
+  it.each([
+    ["createPost", "create", "Post", false],
+    ["updatePost", "update", "Post", false],
+    ["upsertPost", "upsert", "Post", false],
+    ["deletePost", "delete", "Post", false],
+    ["publishPost", "publish", "Post", false],
+    ["unpublishPost", "unpublish", "Post", false],
+    ["updateManyPostsConnection", "update", "Post", true],
+    ["deleteManyPostsConnection", "delete", "Post", true],
+    ["publishManyPostsConnection", "publish", "Post", true],
+    ["unpublishManyPostsConnection", "unpublish", "Post", true],
+    ["createAuthor", "create", "Author", false],
+    ["publishManyAuthorsConnection", "publish", "Author", true],
+    ["deleteManyPagesConnection", "delete", "Page", true],
+    ["resetCache", null, null, false],
+  ])("%#: mutation %s → %s %s", (name, action, model, many) => {
+    expect(knowledge.mutations[name]).toEqual({ action, model, many });
+  });
+
+  it("treats a name that disagrees with the return type as unknown", () => {
+    const k = buildSchemaKnowledge(
+      introspectionFromSchema(
+        buildSchema(`interface Node { id: ID! } type Post implements Node { id: ID! } type Page implements Node { id: ID! }
+          type Query { posts: [Post!]! pages: [Page!]! }
+          type Mutation { createPost: Page deletePost: Post publishManyPosts(where: String): BatchPayload! }
+          type BatchPayload { count: Int! }`),
+      ),
+    );
+    expect(k.mutations["createPost"]).toEqual({ action: null, model: null, many: false });
+    expect(k.mutations["deletePost"]).toEqual({ action: "delete", model: "Post", many: false });
+    // Hygraph's older batch form returns a BatchPayload: the model comes from the plural name.
+    expect(k.mutations["publishManyPosts"]).toEqual({ action: "publish", model: "Post", many: true });
+  });
+
+  it("learns irregular plurals from the root list fields", () => {
+    const k = buildSchemaKnowledge(
+      introspectionFromSchema(
+        buildSchema(`interface Node { id: ID! } type Person implements Node { id: ID! }
+          type PersonEdge { node: Person! } type PersonConnection { edges: [PersonEdge!]! }
+          type Query { people: [Person!]! }
+          type Mutation { deleteManyPeopleConnection: PersonConnection! }`),
+      ),
+    );
+    expect(k.mutations["deleteManyPeopleConnection"]).toEqual({ action: "delete", model: "Person", many: true });
+    expect(k.types["Query"]?.["people"]?.models).toEqual(["Person"]);
+  });
+
+  it("works without Node, Stage or Locale (no models, no stages)", () => {
+    const k = buildSchemaKnowledge(introspectionFromSchema(buildSchema("type Query { hello: String }")));
+    expect(k).toMatchObject({ models: [], stages: [], locales: [], nodeInterface: null, stageEnum: null, localeEnum: null });
+  });
+
+  it("has a stable schemaHash that ignores definition order and changes with the schema", () => {
+    const ast = parse(sdl);
+    const reordered = print({ ...ast, definitions: [...ast.definitions].reverse() });
+    const same = buildSchemaKnowledge(introspectionFromSchema(buildSchema(reordered)));
+    expect(same.schemaHash).toBe(knowledge.schemaHash);
+    expect(knowledge.schemaHash).toMatch(/^[0-9a-f]{64}$/);
+    const changed = buildSchemaKnowledge(introspectionFromSchema(buildSchema(sdl.replace("excerpt: String", "excerpt: String\n  summary: String"))));
+    expect(changed.schemaHash).not.toBe(knowledge.schemaHash);
+    expect(buildSchemaKnowledge(introspection).schemaHash).toBe(knowledge.schemaHash);
+  });
+
+  it("memoizes the graphql-js schema per knowledge object", () => {
+    expect(schemaFromKnowledge(knowledge)).toBe(schemaFromKnowledge(knowledge));
+  });
+});
+
+describe("sha256Hex", () => {
+  it.each([
+    ["", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+    ["abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
+    ["abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"],
+  ])("%#: matches the FIPS 180-4 vectors", (input, hex) => {
+    expect(sha256Hex(input)).toBe(hex);
+  });
+
+  it("matches Web Crypto on longer unicode input", async () => {
+    const text = "Ünïcödé ✓ ".repeat(100);
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    expect(sha256Hex(text)).toBe(Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join(""));
+  });
+});
