@@ -38,10 +38,16 @@ async function run(db: D1Database, statements: D1PreparedStatement[]): Promise<v
   }
 }
 
-/** `INSERT OR REPLACE` of a whole row: used for creates and for copies between stages. */
+/**
+ * Writes a whole row, inserting or updating by primary key (id, stage): used for creates, updates
+ * and copies between stages. Not `INSERT OR REPLACE`, which would silently delete another entry
+ * holding the same unique value instead of failing.
+ */
 function upsertRow(db: D1Database, m: Model, row: Row): D1PreparedStatement {
-  const cols = m.columns.map((c) => `"${c}"`).join(", ");
-  return statement(db, `INSERT OR REPLACE INTO "${m.name}" (${cols}) VALUES (${m.columns.map(() => "?").join(", ")})`, m.columns.map((c) => row[c] ?? null));
+  const cols = m.columns.map((c) => `"${c}"`);
+  const updates = cols.filter((c) => c !== '"id"' && c !== '"stage"').map((c) => `${c} = excluded.${c}`);
+  const sql = `INSERT INTO "${m.name}" (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ON CONFLICT (id, stage) DO UPDATE SET ${updates.join(", ")}`;
+  return statement(db, sql, m.columns.map((c) => row[c] ?? null));
 }
 
 /** Resolves a `connect` target to its id, in DRAFT where writes happen. */
