@@ -32,6 +32,8 @@ export default defineProject({
   test: {
     dir: root,
     name: "gateway",
+    // Two cores shared with workerd and the demo origin: give slow first requests room.
+    testTimeout: 30_000,
     include: ["test/**/*.test.ts"],
     exclude: ["test/demo/**", "test/e2e/**"],
   },
