@@ -8,5 +8,5 @@ export default defineProject({
   plugins: [cloudflareTest({ wrangler: { configPath: `${root}/demo/wrangler.toml` } })],
   root,
   test: {
-    dir: root, name: "demo", include: ["test/demo/**/*.test.ts"] },
+    dir: root, name: "demo", include: ["test/demo/**/*.test.ts"], testTimeout: 30_000 },
 });
