@@ -19,20 +19,32 @@ const common = {
   loader: { ".graphql": "text", ".sql": "text" },
   logLevel: "silent",
   minify: false,
+  // What `wrangler deploy` defines (wrangler also sets it for `global.` and `globalThis.`).
+  define: {
+    "process.env.NODE_ENV": '"production"',
+    "global.process.env.NODE_ENV": '"production"',
+    "globalThis.process.env.NODE_ENV": '"production"',
+  },
 };
 
-async function bundle(entry, name) {
+// The fixed origin should cost as little as it can: graphql-js only drops its development-mode
+// checks when it sees `globalThis.process`, which workerd without nodejs_compat lacks.
+const ORIGIN_BANNER = 'globalThis.process ??= { env: { NODE_ENV: "production" } };';
+
+async function bundle(entry, name, extra = {}) {
   mkdirSync(TMP, { recursive: true });
   const outfile = `${TMP}${name}.mjs`;
-  await build({ ...common, entryPoints: [entry], outfile });
+  await build({ ...common, ...extra, entryPoints: [entry], outfile });
   return outfile;
 }
 
-/** Builds every bundle; returns their paths. A gateway build failure is reported, not thrown. */
-export async function buildAll({ demo = false } = {}) {
-  const out = { origin: await bundle(here("./origin/worker.mjs"), "origin") };
+/**
+ * Builds every bundle; returns their paths. `gatewayEntry` replaces src/index.ts (to compare
+ * builds). A gateway build failure is reported, not thrown. */
+export async function buildAll({ demo = false, gatewayEntry } = {}) {
+  const out = { origin: await bundle(here("./origin/worker.mjs"), "origin", { banner: { js: ORIGIN_BANNER } }) };
   try {
-    out.gateway = await bundle(here("../src/index.ts"), "gateway");
+    out.gateway = await bundle(gatewayEntry ?? here("../src/index.ts"), "gateway");
   } catch (error) {
     out.gatewayError = `esbuild: ${String(error.message ?? error).slice(0, 500)}`;
   }

@@ -41,7 +41,7 @@ export function renderSvg(results, ratios, meta) {
   });
   let y = top + results.length * rowH + 24;
   for (const t of ratios) {
-    const verdict = t.met == null ? "not measured" : t.met ? "met" : "not met";
+    const verdict = t.invalid ? "no verdict (scenario not as labelled)" : t.met == null ? "not measured" : t.met ? "met" : "not met";
     const fill = t.met == null ? "#555" : t.met ? "#1a7f37" : "#b00";
     out.push(`<text x="12" y="${y}" fill="${fill}">${esc(t.label)}: ${t.value == null ? "—" : t.value} (target ${esc(t.target)}) — ${verdict}</text>`);
     y += 18;

@@ -31,7 +31,7 @@ async function fill(baseUrl, request, amount, connections, timeLimitSec) {
  * `request.body()` must return a fresh, never-sent body each call. Returns the figures in MB.
  * `timeLimitSec` bounds the whole fill; a fill that hits it is reported as partial.
  */
-export async function memoryScenario(server, request, { total, connections, timeLimitSec }) {
+export async function memoryScenario(server, request, { total, connections, timeLimitSec, recheck = [] }) {
   const before = treeRss(server.pid);
   const sampler = sampleRss(server.pid, 100);
   const quarters = [];
@@ -49,6 +49,17 @@ export async function memoryScenario(server, request, { total, connections, time
   const peak = sampler.stop();
   const after = treeRss(server.pid);
   const seconds = (Date.now() - started) / 1000;
+  // Are filled entries still served from cache? (`recheck`: bodies sent during the fill.)
+  const rechecked = [];
+  for (const body of recheck) {
+    try {
+      const response = await fetch(`${server.url}${request.path}`, { method: request.method, headers: request.headers, body });
+      await response.arrayBuffer();
+      rechecked.push({ status: response.status, xCache: response.headers.get("x-cache") });
+    } catch (error) {
+      rechecked.push({ error: error.message });
+    }
+  }
   return {
     target: total,
     completed,
@@ -60,5 +71,6 @@ export async function memoryScenario(server, request, { total, connections, time
     rssPeakMB: mb(peak),
     growthMB: before != null && after != null ? mb(after - before) : null,
     quarters,
+    rechecked,
   };
 }

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 export function startPeer(originGraphqlUrl, { timeoutMs = 20_000 } = {}) {
   const child = fork(fileURLToPath(new URL("./peer.mjs", import.meta.url)), [originGraphqlUrl], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
+    // As a Yoga deployment would run (graphql-js skips its development-mode checks).
+    env: { ...process.env, NODE_ENV: "production" },
   });
   let output = "";
   const keep = (chunk) => {

@@ -4,6 +4,7 @@
  *
  * --quick        short rounds, 10,000 entries in the memory scenario; under a minute
  * --origin=demo  use the demo origin (demo/src, on D1) instead of the fixed graphql-js origin
+ * --gateway-entry=PATH  benchmark another gateway entry module instead of src/index.ts
  * --via-entry    reach workerd servers through Miniflare's entry worker instead of direct sockets
  *
  * Builds the gateway and the benchmark origin, serves gateway, origin, floor (workerd via
@@ -14,6 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg, totalmem } from "node:os";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildAll } from "./build.mjs";
 import { writeSvg } from "./chart.mjs";
@@ -23,15 +25,16 @@ import { startPeer } from "./peer-process.mjs";
 import { printTable, targets, writeResults } from "./report.mjs";
 import { runScenario, scenarios } from "./scenarios.mjs";
 import { startFloor, startGateway, startOrigin } from "./servers.mjs";
-import { CONTENT_PATH, HIT_BODY, ORIGIN_PATH, RANGES, post, uniqueBodies } from "./workload.mjs";
+import { CONTENT_PATH, HIT_BODY, ORIGIN_PATH, QUERY, RANGES, post, uniqueBodies } from "./workload.mjs";
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
 
+const started = Date.now();
 const quick = flag("quick");
 const MODES = {
-  quick: { warmup: 1, duration: 1, rounds: 3, memoryEntries: 10_000, memoryTimeLimit: 15 },
+  quick: { warmup: 0.4, duration: 0.6, rounds: 3, memoryEntries: 10_000, memoryTimeLimit: 6 },
   full: { warmup: 3, duration: 4, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 120 },
 };
 const mode = quick ? "quick" : "full";
@@ -39,25 +42,27 @@ const settings = { ...MODES[mode], connections: Number(option("connections", 32)
 const originMode = option("origin", "fixed");
 const skipMemory = flag("skip-memory");
 if (flag("via-entry")) process.env.BENCH_VIA_ENTRY = "1";
-const log = (line) => console.log(line);
+const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const out = (name) => fileURLToPath(new URL(name, import.meta.url));
 
-const started = Date.now();
 const servers = {};
 let exitCode = 0;
 
 async function main() {
   log(`content-edge bench: ${mode} mode, ${settings.connections} connections, ${settings.rounds} × ${settings.duration} s rounds after ${settings.warmup} s warm-up, origin ${originMode}`);
-  const bundles = await buildAll({ demo: originMode === "demo" });
+  const gatewayEntry = option("gateway-entry");
+  const bundles = await buildAll({ demo: originMode === "demo", gatewayEntry: gatewayEntry && resolve(gatewayEntry) });
   if (originMode === "demo" && !bundles.demo) throw new Error(`demo origin does not build: ${bundles.demoError}`);
 
   servers.origin = await startOrigin(bundles, { originMode });
   const sample = await fetch(`${servers.origin.url}${ORIGIN_PATH}`, { method: "POST", headers: { "content-type": "application/json" }, body: HIT_BODY });
   const body = await sample.text();
   if (sample.status !== 200) throw new Error(`origin answered ${sample.status}: ${body.slice(0, 300)}`);
+  // The peer (a Node process) starts while the workerd servers start one after the other (one at
+  // a time, so each new workerd PID is known to belong to the instance just started).
+  const peerStarting = startPeer(`${servers.origin.url}${ORIGIN_PATH}`);
+  peerStarting.catch(() => {});
   servers.floor = await startFloor(body);
-  servers.peer = await startPeer(`${servers.origin.url}${ORIGIN_PATH}`);
-  log(`origin ${servers.origin.url} (pid ${servers.origin.pid}), floor ${servers.floor.url} (pid ${servers.floor.pid}), peer ${servers.peer.url} (pid ${servers.peer.pid}); answer ${Buffer.byteLength(body)} B`);
 
   const adminToken = `bench-admin-${randomBytes(12).toString("hex")}`;
   let setup = { project: { ok: false, reason: "gateway not started" }, pat: { ok: false, reason: "gateway not started" } };
@@ -65,11 +70,15 @@ async function main() {
   else {
     try {
       servers.gateway = await startGateway(bundles, { adminToken, originMode });
-      setup = await configureGateway(servers.gateway.url, adminToken);
-      log(`gateway ${servers.gateway.url} (pid ${servers.gateway.pid}): project ${setup.project.ok ? "configured" : setup.project.reason}; PAT ${setup.pat.ok ? "issued" : setup.pat.reason}`);
     } catch (error) {
       servers.gateway = { error: `gateway did not start: ${String(error.message ?? error).slice(0, 300)}` };
     }
+  }
+  servers.peer = await peerStarting;
+  log(`origin ${servers.origin.url} (pid ${servers.origin.pid}), floor ${servers.floor.url} (pid ${servers.floor.pid}), peer ${servers.peer.url} (pid ${servers.peer.pid}); answer ${Buffer.byteLength(body)} B`);
+  if (!servers.gateway.error) {
+    setup = await configureGateway(servers.gateway.url, adminToken);
+    log(`gateway ${servers.gateway.url} (pid ${servers.gateway.pid}): project ${setup.project.ok ? "configured" : setup.project.reason}; PAT ${setup.pat.ok ? "issued" : setup.pat.reason}`);
   }
   if (servers.gateway.error) log(`gateway unavailable: ${servers.gateway.error}`);
 
@@ -93,6 +102,8 @@ async function main() {
         total: settings.memoryEntries,
         connections: settings.connections,
         timeLimitSec: settings.memoryTimeLimit,
+        // The first and the hundredth filled query, asked again afterwards.
+        recheck: [0, 99].map((k) => JSON.stringify({ query: QUERY, variables: { skip: RANGES.memory + k } })),
       })),
     };
   }
@@ -103,7 +114,7 @@ async function main() {
   }
 
   const ratios = targets(results);
-  printTable(results, ratios, memory, log);
+  printTable(results, ratios, memory, (line) => console.log(line));
   const meta = {
     date: new Date().toISOString(),
     node: process.version,

@@ -1,5 +1,7 @@
 /**
- * The load scenarios, in the order they run, and how each is checked and measured. A scenario
+ * The load scenarios, in the order they run, and how each is checked and measured. All run at the
+ * same concurrency except the two "1 conn" latency runs (origin direct and gateway miss, each with
+ * unique variables), which measure what a miss adds without queueing on the two cores. A scenario
  * whose server is missing or whose probe fails is recorded as failed with the reason, not run.
  */
 import { probe } from "./gateway-setup.mjs";
@@ -16,6 +18,13 @@ export function scenarios({ servers, pat, projectReason }) {
   return [
     { id: "floor", label: "floor (bare worker)", server: servers.floor, request: post("/", HIT_BODY) },
     { id: "origin", label: "origin direct", server: servers.origin, request: post(ORIGIN_PATH, HIT_BODY) },
+    {
+      id: "origin-1c",
+      label: "origin direct, 1 conn",
+      server: servers.origin,
+      connections: 1,
+      request: post(ORIGIN_PATH, uniqueBodies(RANGES.originLatency)),
+    },
     { id: "peer-hit", label: "peer hit (Yoga)", server: servers.peer, request: post(PEER_PATH, HIT_BODY) },
     {
       id: "gateway-hit-public",
@@ -51,6 +60,16 @@ export function scenarios({ servers, pat, projectReason }) {
       request: post(CONTENT_PATH, uniqueBodies(RANGES.miss)),
     },
     {
+      id: "gateway-miss-1c",
+      label: "gateway miss, 1 conn",
+      server: servers.gateway,
+      down: gatewayDown,
+      connections: 1,
+      expectCache: "MISS",
+      probeTimes: 1,
+      request: post(CONTENT_PATH, uniqueBodies(RANGES.missLatency)),
+    },
+    {
       id: "peer-miss",
       label: "peer miss (Yoga)",
       server: servers.peer,
@@ -76,16 +95,18 @@ export async function runScenario(scenario, settings, log) {
   log(`  ${label}: probe ${checked.status}, x-cache ${checked.xCache ?? "-"}, ${checked.bytes} B; measuring…`);
   const sampler = sampleRss(server.pid);
   try {
-    const measured = await rounds(server.url, scenario.request, settings);
+    const measured = await rounds(server.url, scenario.request, { ...settings, connections: scenario.connections ?? settings.connections });
     const peakRss = sampler.stop();
     const unexpected = Object.entries(measured.statuses)
       .filter(([status]) => Number(status) !== expectStatus)
       .map(([status, n]) => `${n}× ${status}`);
     const notes = [checked.warning, unexpected.length ? `unexpected statuses: ${unexpected.join(", ")}` : null].filter(Boolean);
+    if (!measured.responses) notes.push("no response completed within a round");
     if (measured.errors || measured.timeouts) notes.push(`${measured.errors} errors, ${measured.timeouts} timeouts`);
     return {
       ...base,
       ok: true,
+      connections: scenario.connections ?? settings.connections,
       rps: measured.rps,
       p50: measured.p50,
       p99: measured.p99,

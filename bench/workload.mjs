@@ -21,7 +21,13 @@ export function uniqueBodies(base) {
 }
 
 /** Separate ranges so misses, memory fill and later rounds never collide with cached entries. */
-export const RANGES = { miss: 1_000_000, peerMiss: 50_000_000, memory: 200_000_000 };
+export const RANGES = {
+  miss: 1_000_000,
+  missLatency: 20_000_000,
+  originLatency: 30_000_000,
+  peerMiss: 50_000_000,
+  memory: 200_000_000,
+};
 
 export const CONTENT_PATH = "/content/bench/master";
 export const ORIGIN_PATH = "/graphql";

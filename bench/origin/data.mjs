@@ -22,7 +22,13 @@ function words(seed, count) {
   return out;
 }
 
-const iso = (i, offsetDays) => new Date(EPOCH + (i + offsetDays) * DAY).toISOString();
+// Dates cycle over ten years (any `skip` stays a valid date); formatted once per day.
+const DAYS = 3660;
+const isoCache = new Array(DAYS);
+const iso = (i, offsetDays) => {
+  const d = (i + offsetDays) % DAYS;
+  return (isoCache[d] ??= new Date(EPOCH + d * DAY).toISOString());
+};
 
 const common = (prefix, i, stage, locale) => ({
   id: `${prefix}${String(i).padStart(22, "0")}`,
@@ -39,7 +45,7 @@ export function author(i, stage = "PUBLISHED", locale = "en") {
     __typename: "Author",
     ...common("cla", n, stage, locale),
     name: ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth", "Margaret Hamilton"][n],
-    bio: words(1000 + n, 12).join(" "),
+    bio: () => words(1000 + n, 12).join(" "),
     posts: (args) => posts({ ...args, first: args?.first ?? 3 }, stage, locale),
   };
 }
@@ -52,7 +58,7 @@ export function post(i, stage = "PUBLISHED", locale = "en") {
     title: title[0].toUpperCase() + title.slice(1),
     slug: `${words(i, 3).join("-")}-${i}`,
     excerpt: `${words(i + 17, 28).join(" ")}.`,
-    body: `${words(i + 31, 120).join(" ")}.`,
+    body: () => `${words(i + 31, 120).join(" ")}.`,
     tags: words(i + 5, 3),
     author: () => author(i, stage, locale),
   };
@@ -64,7 +70,7 @@ export function page(i, stage = "PUBLISHED", locale = "en") {
     ...common("clg", i, stage, locale),
     title: words(i + 3, 3).join(" "),
     slug: words(i + 3, 2).join("-"),
-    body: `${words(i + 101, 80).join(" ")}.`,
+    body: () => `${words(i + 101, 80).join(" ")}.`,
   };
 }
 
