@@ -108,3 +108,58 @@ export class Coalescer {
     });
   }
 }
+
+/**
+ * Reads a `Response` into shareable data (consumes its body). Only the listed headers are kept
+ * when `keep` is given — e.g. `["content-type"]` — so per-response headers such as `set-cookie`
+ * or `date` never leak from the leader's answer into a follower's.
+ *
+ * @example const shared = await toSharedResult(await fetch(originRequest), ["content-type", "set-cookie"]);
+ */
+export async function toSharedResult(response: Response, keep?: readonly string[]): Promise<SharedResult> {
+  const headers: Array<[string, string]> = [];
+  response.headers.forEach((value, name) => {
+    if (!keep || keep.includes(name)) headers.push([name, value]);
+  });
+  return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/**
+ * At most one background refresh per key and isolate (stale-while-revalidate, RFC 5861 §3: the
+ * stale answer is served at once and *one* request refreshes it). A refresh that never settles
+ * (its request was cancelled) stops blocking new ones after `maxMs`.
+ *
+ * @example
+ * const p = refreshes.start(key.digest, () => refreshFromOrigin());
+ * if (p) ctx.waitUntil(p);
+ */
+export class BackgroundRefreshes {
+  private readonly running = new Map<string, number>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly maxMs = 30_000,
+  ) {}
+
+  /** Whether a refresh for `key` is running (and not timed out). */
+  isRunning(key: string): boolean {
+    const started = this.running.get(key);
+    return started !== undefined && this.now() - started < this.maxMs;
+  }
+
+  /**
+   * Starts `task` unless one is already running for `key`; returns its promise (which never
+   * rejects: a failed refresh just leaves the stale entry in place) or `undefined` when skipped.
+   */
+  start(key: string, task: () => Promise<unknown>): Promise<void> | undefined {
+    if (this.isRunning(key)) return undefined;
+    const started = this.now();
+    this.running.set(key, started);
+    const done = () => {
+      if (this.running.get(key) === started) this.running.delete(key);
+    };
+    return Promise.resolve()
+      .then(task)
+      .then(done, done);
+  }
+}

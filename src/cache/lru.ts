@@ -6,11 +6,6 @@
  * Used for the in-isolate layers (documents, persisted queries, cached responses, versions), where
  * memory is shared by every request of an isolate and must never grow without bound
  * (Workers isolates have 128 MiB in total).
- *
- * @example
- * const lru = new Lru<string>({ maxEntries: 2, maxBytes: 1024, sizeOf: (v) => v.length * 2 });
- * lru.set("a", "x"); lru.set("b", "y"); lru.get("a"); lru.set("c", "z");
- * lru.has("b"); // false: "b" was the least recently used
  */
 export interface LruOptions<V> {
   /** Maximum number of entries (at least 1). */
@@ -28,6 +23,12 @@ interface Slot<V> {
   size: number;
 }
 
+/**
+ * @example
+ * const lru = new Lru<string>({ maxEntries: 2, maxBytes: 1024, sizeOf: (v) => v.length * 2 });
+ * lru.set("a", "x"); lru.set("b", "y"); lru.get("a"); lru.set("c", "z");
+ * lru.has("b"); // false: "b" was the least recently used
+ */
 export class Lru<V> {
   readonly maxEntries: number;
   readonly maxBytes: number;

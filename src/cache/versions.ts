@@ -62,7 +62,11 @@ export function member(stage: string, model: string): string {
   return `${stage}/${model}`;
 }
 
-/** Vector members a query in `stages` touching `models` depends on, sorted. */
+/**
+ * Vector members a query in `stages` touching `models` depends on, sorted.
+ *
+ * @example membersFor(["PUBLISHED"], ["Post"]); // ["*\/*", "*\/Post", "PUBLISHED/*", "PUBLISHED/Post"]
+ */
 export function membersFor(stages: readonly string[], models: readonly string[]): string[] {
   const out = new Set<string>([member("*", "*")]);
   for (const stage of stages) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Coalescer, type SharedResult } from "../../src/cache/coalesce";
+import { BackgroundRefreshes, Coalescer, toSharedResult, type SharedResult } from "../../src/cache/coalesce";
 
 const result = (text: string): SharedResult => ({ status: 200, headers: [["content-type", "application/json"]], body: new TextEncoder().encode(text) });
 
@@ -88,5 +88,40 @@ describe("Coalescer", () => {
     await coalescer.run("k", fetcher);
     await coalescer.run("k", fetcher);
     expect(calls).toBe(2);
+  });
+});
+
+describe("toSharedResult and BackgroundRefreshes", () => {
+  it("reads a Response into bytes, keeping only the listed headers", async () => {
+    const shared = await toSharedResult(new Response('{"data":1}', { status: 200, headers: { "content-type": "application/json", "set-cookie": "a=b" } }), ["content-type"]);
+    expect(shared).toEqual({ status: 200, headers: [["content-type", "application/json"]], body: new TextEncoder().encode('{"data":1}') });
+  });
+
+  it("runs one background refresh per key at a time", async () => {
+    let now = 0;
+    const refreshes = new BackgroundRefreshes(() => now, 30_000);
+    const gate = deferred<void>();
+    let runs = 0;
+    const task = async () => {
+      runs++;
+      await gate.promise;
+    };
+    const first = refreshes.start("k", task);
+    expect(first).toBeDefined();
+    expect(refreshes.start("k", task)).toBeUndefined();
+    expect(refreshes.start("other", async () => {})).toBeDefined();
+    gate.resolve();
+    await first;
+    expect(runs).toBe(1);
+    expect(refreshes.start("k", async () => Promise.reject(new Error("origin down")))).toBeDefined();
+  });
+
+  it("a refresh that never settles stops blocking after maxMs", () => {
+    let now = 0;
+    const refreshes = new BackgroundRefreshes(() => now, 1_000);
+    void refreshes.start("k", () => new Promise(() => {}));
+    expect(refreshes.isRunning("k")).toBe(true);
+    now = 1_000;
+    expect(refreshes.start("k", async () => {})).toBeDefined();
   });
 });
