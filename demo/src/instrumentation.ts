@@ -71,8 +71,9 @@ export function parseFaults(path: string): Faults {
   return faults;
 }
 
-/** The answer for `/__status/{code}/`. */
+/** The answer for `/__status/{code}/`; null-body statuses (204, 205, 304) get no body, as HTTP requires. */
 export function injectedStatus(status: number): Response {
+  if (status === 204 || status === 205 || status === 304) return new Response(null, { status });
   return Response.json({ errors: [{ message: "injected" }] }, { status });
 }
 
