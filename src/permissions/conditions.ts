@@ -69,8 +69,10 @@ export function enforceConditions(input: EnforceInput): DocumentNode {
     const { conds, touches } = conditionsOf(use, byTouch);
     if (conds.length === 0) continue;
     const field = `${use.parentType}.${use.node.name.value}`;
-    // An edge's `node` is filtered by the connection field it belongs to.
-    if (knowledge.edgeTypes.includes(use.parentType) && use.node.name.value === "node") continue;
+    // A connection's `edges` and an edge's `node` are filtered by the field that returned the
+    // connection or edge; that field is itself checked here (and refused unless it is a
+    // connection field taking `where`).
+    if (knowledge.connectionTypes.includes(use.parentType) || knowledge.edgeTypes.includes(use.parentType)) continue;
     if (use.mutation) refuse("mutation", field, touches);
     if (use.field.models.length !== 1) refuse("abstract", field, touches);
     if (use.field.shape === "single") refuse("single", field, touches);

@@ -67,7 +67,9 @@ export interface SchemaKnowledge {
   subscriptionType: string | null;
   /** Object and interface types → field name → what the field returns. */
   types: Record<string, Record<string, FieldKnowledge>>;
-  /** Edge types of connections (their `node` field is covered by the connection field). */
+  /** Connection types (their `edges` are filtered by the field returning the connection). */
+  connectionTypes: string[];
+  /** Edge types of connections (their `node` is filtered by the field returning the connection). */
   edgeTypes: string[];
   mutations: Record<string, MutationKnowledge>;
   /** The introspection itself, so a graphql-js schema can be rebuilt for coercion. */
@@ -183,6 +185,7 @@ export function buildSchemaKnowledge(introspection: IntrospectionQuery, options:
     mutationType: schema.getMutationType()?.name ?? null,
     subscriptionType: schema.getSubscriptionType()?.name ?? null,
     types,
+    connectionTypes: [...edgeOf.keys()].sort(),
     edgeTypes: [...edgeTypes].sort(),
     mutations: mapMutations(schema, types, models),
     introspection,

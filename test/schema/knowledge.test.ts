@@ -47,6 +47,7 @@ describe("buildSchemaKnowledge", () => {
 
   it("records edge types of connections", () => {
     expect(knowledge.edgeTypes).toEqual(["AuthorEdge", "PageEdge", "PostEdge"]);
+    expect(knowledge.connectionTypes).toEqual(["AuthorConnection", "PageConnection", "PostConnection"]);
   });
 
   // [mutation, action, model, many]

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { parse, print, validate } from "graphql";
+import { enforceConditions } from "../../src/permissions/conditions";
+import { decide } from "../../src/permissions/decide";
+import { normalizeRules } from "../../src/permissions/rules";
+import { analyse, knowledge, schema } from "../fixtures/schema";
+
+const postsOnly1 = [{ action: "read", model: "Post", condition: { id: "p1" } }, { action: "read", model: ["Author", "Page"] }];
+
+/** Analyse, decide and rewrite; returns the printed forwarded document. */
+function rewrite(query: string, rawRules: unknown[] = postsOnly1, variables: Record<string, unknown> = {}, defaults = { stage: "PUBLISHED", locales: ["en"] }): string {
+  const document = parse(query);
+  const analysis = analyse(document, variables, defaults);
+  const decision = decide(normalizeRules(rawRules, "rules"), analysis.touches);
+  if (!decision.allowed) throw new Error(`refused: ${JSON.stringify(decision.failedActions)}`);
+  const out = enforceConditions({ knowledge, schema, document, analysis, conditions: decision.conditions });
+  // The forwarded document must stay valid against the origin's schema.
+  expect(validate(schema, out)).toEqual([]);
+  return print(out);
+}
+const same = (query: string) => print(parse(query));
+const PIN = "stage: PUBLISHED, locales: [en]";
+
+describe("enforceConditions: rewriting", () => {
+  it.each([
+    ["root list without where", "{ posts { id } }", `{ posts(where: {id: "p1"}, ${PIN}) { id } }`],
+    ["root list with a where literal", '{ posts(where: { slug: "a" }) { id } }', `{ posts(where: {AND: [{slug: "a"}, {id: "p1"}]}, ${PIN}) { id } }`],
+    ["root list with where: null", "{ posts(where: null) { id } }", `{ posts(where: {id: "p1"}, ${PIN}) { id } }`],
+    ["connection", "{ postsConnection(first: 2) { edges { node { id } } aggregate { count } } }", `{ postsConnection(where: {id: "p1"}, first: 2, ${PIN}) { edges { node { id } } aggregate { count } } }`],
+    ["list relation", "{ authors { posts { id } } }", `{ authors(${PIN}) { posts(where: {id: "p1"}) { id } } }`],
+    ["list relation with where", '{ authors { posts(where: { title_contains: "x" }) { id } } }', `{ authors(${PIN}) { posts(where: {AND: [{title_contains: "x"}, {id: "p1"}]}) { id } } }`],
+    ["alias", "{ mine: posts { id } }", `{ mine: posts(where: {id: "p1"}, ${PIN}) { id } }`],
+    ["named fragment", "{ ...Q } fragment Q on Query { posts { id } }", `{ ...Q } fragment Q on Query { posts(where: {id: "p1"}, ${PIN}) { id } }`],
+    ["unconditioned models untouched except pinning", "{ pages { id } }", `{ pages(${PIN}) { id } }`],
+    ["explicit stage and locales kept", "{ pages(stage: DRAFT, locales: [de]) { id } }", "{ pages(stage: DRAFT, locales: [de]) { id } }"],
+  ])("%#: %s", (_name, query, expected) => {
+    expect(rewrite(query, [...postsOnly1, { action: "read", model: "Page", stages: "*", locales: "*" }])).toBe(same(expected));
+  });
+
+  it("ANDs a where variable (declared non-null)", () => {
+    expect(rewrite("query($w: PostWhereInput!) { posts(where: $w) { id } }", postsOnly1, { w: { slug: "a" } })).toBe(
+      same(`query($w: PostWhereInput!) { posts(where: {AND: [$w, {id: "p1"}]}, ${PIN}) { id } }`),
+    );
+  });
+
+  it("declares a nullable where variable non-null when it has a value", () => {
+    expect(rewrite("query($w: PostWhereInput) { posts(where: $w) { id } }", postsOnly1, { w: { slug: "a" } })).toBe(
+      same(`query($w: PostWhereInput!) { posts(where: {AND: [$w, {id: "p1"}]}, ${PIN}) { id } }`),
+    );
+  });
+
+  it("drops an unset where variable and its now unused definition", () => {
+    expect(rewrite("query($w: PostWhereInput) { posts(where: $w) { id } }")).toBe(same(`{ posts(where: {id: "p1"}, ${PIN}) { id } }`));
+  });
+
+  it("ORs the conditions of several granting rules", () => {
+    const rules = [{ action: "read", model: "Post", condition: { id: "p1" } }, { action: "read", model: "Post", condition: { slug: "s" } }];
+    expect(rewrite("{ posts { id } }", rules)).toBe(same(`{ posts(where: {OR: [{id: "p1"}, {slug: "s"}]}, ${PIN}) { id } }`));
+  });
+
+  it("ANDs the conditions of every context a fragment's field is reached in", () => {
+    const rules = [
+      { action: "read", model: "Post", stages: "DRAFT", condition: { id: "d" } },
+      { action: "read", model: "Post", stages: "PUBLISHED", condition: { id: "p" } },
+      { action: "read", model: "Author" },
+    ];
+    expect(rewrite("{ a: authors(stage: DRAFT) { ...A } b: authors { ...A } } fragment A on Author { posts { id } }", rules)).toBe(
+      same(`{ a: authors(stage: DRAFT, locales: [en]) { ...A } b: authors(${PIN}) { ...A } } fragment A on Author { posts(where: {AND: [{id: "d"}, {id: "p"}]}) { id } }`),
+    );
+  });
+
+  it("encodes enum and list values of a condition with the where type", () => {
+    const rules = [{ action: "read", model: "Post", condition: { id_in: ["a", "b"], author: { slug: "x" } } }];
+    expect(rewrite("{ posts { id } }", rules)).toBe(same(`{ posts(where: {id_in: ["a", "b"], author: {slug: "x"}}, ${PIN}) { id } }`));
+  });
+
+  it("does not rewrite anything when no condition applies", () => {
+    expect(rewrite('{ post(where: { id: "1" }) { author { name } } node(id: "1") { id } }', [{ action: "read", model: "*" }])).toBe(
+      same(`{ post(where: { id: "1" }, ${PIN}) { author { name } } node(id: "1", ${PIN}) { id } }`),
+    );
+  });
+
+  it("pins the caller's stage and locales on root fields", () => {
+    expect(rewrite("{ pages { id } }", [{ action: "read", model: "*" }], {}, { stage: "DRAFT", locales: ["de", "en"] })).toBe(
+      same("{ pages(stage: DRAFT, locales: [de, en]) { id } }"),
+    );
+  });
+});
+
+describe("enforceConditions: refusals", () => {
+  const authorConditioned = [{ action: "read", model: "Author", condition: { slug: "a" } }, { action: "read", model: ["Post", "Page"] }];
+  it.each<[string, string, unknown[], string, string]>([
+    ["unique lookup", '{ post(where: { id: "1" }) { id } }', postsOnly1, "single", "Query.post"],
+    ["single relation", "{ posts { author { name } } }", authorConditioned, "single", "Post.author"],
+    ["node", '{ node(id: "1") { id } }', postsOnly1, "abstract", "Query.node"],
+    ["nodes", '{ nodes(ids: ["1"]) { id } }', postsOnly1, "abstract", "Query.nodes"],
+    ["union", '{ search(term: "x") { ... on Page { title } } }', postsOnly1, "abstract", "Query.search"],
+    ["documentInStages", "{ posts { documentInStages { id } } }", postsOnly1, "no-where", "Post.documentInStages"],
+    ["localizations", "{ posts { localizations { id } } }", postsOnly1, "no-where", "Post.localizations"],
+    ["mutation result", 'mutation { updatePost(where: { id: "p1" }, data: {}) { id } }', [...postsOnly1, { action: "update", model: "Post" }], "mutation", "Mutation.updatePost"],
+    ["condition on a write action", 'mutation { updatePost(where: { id: "p1" }, data: {}) { __typename } }', [{ action: "read", model: "Post" }, { action: "update", model: "Post", condition: { id: "p1" } }], "write-action", "update Post"],
+    ["condition unknown to the where type", "{ posts { id } }", [{ action: "read", model: "Post", condition: { secret: true } }], "invalid-condition", "Query.posts"],
+    ["condition of the wrong type", "{ posts { id } }", [{ action: "read", model: "Post", condition: { id_in: { a: 1 } } }], "invalid-condition", "Query.posts"],
+  ])("%#: %s → FORBIDDEN", (_name, query, rules, kind, field) => {
+    let error: unknown;
+    try {
+      rewrite(query, rules);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "FORBIDDEN", status: 403, extensions: { reason: "CONDITION_UNENFORCEABLE", kind, field } });
+    expect((error as { extensions: { failedActions: unknown[] } }).extensions.failedActions.length).toBeGreaterThan(0);
+  });
+
+  it("names the conditioned touches in failedActions", () => {
+    let error: unknown;
+    try {
+      rewrite('{ post(where: { id: "1" }) { id } }');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ extensions: { failedActions: [{ action: "read", model: "Post", stage: "PUBLISHED", locale: "en" }] } });
+  });
+});
