@@ -35,7 +35,7 @@ const started = Date.now();
 const quick = flag("quick");
 const MODES = {
   quick: { warmup: 0.4, duration: 0.6, rounds: 3, memoryEntries: 10_000, memoryTimeLimit: 6 },
-  full: { warmup: 3, duration: 4, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 120 },
+  full: { warmup: 2, duration: 3, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 90 },
 };
 const mode = quick ? "quick" : "full";
 const settings = { ...MODES[mode], connections: Number(option("connections", 32)) };
