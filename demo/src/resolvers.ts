@@ -7,7 +7,7 @@ import {
   BASE_LOCALE, LOCALES, MODEL_MAP, isLocale, isStage, localeColumn, model, plural, relationColumn, singular,
   type Locale, type Model, type Stage,
 } from "./models";
-import { DEFAULT_PAGE_SIZE, countMany, findMany, findUnique, type Entity, type ListArgs, type Loader, type Row } from "./store";
+import { DEFAULT_PAGE_SIZE, countMany, findMany, findUnique, type Entity, type ListArgs, type Loader } from "./store";
 
 /** Per-request context: database, batching loader and the stage/locales chosen by headers. */
 export interface Context {
@@ -133,7 +133,7 @@ function modelResolvers(m: Model): Resolvers[string] {
   for (const rev of m.reverse) {
     const source = model(rev.source.name);
     r[rev.name] = (e: Entity, args: ListArgs & { locales?: Locale[] | null }, ctx: Context) =>
-      findMany(ctx.db, source, e.stage, args.locales ?? e.locales, args, { sql: `t."${rev.column}" = ?`, params: [e.row.id] });
+      ctx.loader.children(source, rev.column, e.stage, args.locales ?? e.locales, args, String(e.row.id));
   }
   return r;
 }
@@ -172,4 +172,3 @@ export function resultLocales(ctx: Context): Locale[] {
 /** Thrown for invalid input the schema cannot express (e.g. publishing *to* DRAFT). */
 export const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
 
-export type { Row };

@@ -4,7 +4,7 @@
  */
 import { GraphQLError } from "graphql";
 import { BASE_LOCALE, type Locale, type Model, type Stage } from "./models";
-import { compileOrderBy, compileWhere, hasLocale, localeCondition, type Sql } from "./where";
+import { compileOrderBy, compileWhere, localeCondition, type Sql } from "./where";
 
 /** A raw table row. */
 export type Row = Record<string, unknown>;
@@ -123,54 +123,76 @@ export async function findUnique(db: D1Database, m: Model, stage: Stage, locales
   const row = await findUniqueRow(db, m, stage, where);
   return row ? toEntity(m, row, stage, locales) : null;
 }
+/**
+ * The list of a reverse relation (`Author.posts`) for many parents in one query: rows are
+ * numbered per parent with a window function so `first`/`skip` apply to each parent's list.
+ */
+async function findChildren(
+  db: D1Database, m: Model, column: string, stage: Stage, locales: Locale[], args: ListArgs, parentIds: string[],
+): Promise<Map<string, Entity[]>> {
+  const { limit, offset } = checkPaging(args);
+  const f = filter(m, stage, locales, args.where, { sql: `t."${column}" IN (${parentIds.map(() => "?").join(", ")})`, params: parentIds });
+  const order = compileOrderBy(m, args.orderBy, "t", locales);
+  const sql = `SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t."${column}" ORDER BY ${order}) AS _rn FROM "${m.name}" t WHERE ${f.sql}) WHERE _rn > ? AND _rn <= ? ORDER BY "${column}", _rn`;
+  const { results } = await statement(db, sql, [...f.params, offset, offset + limit]).all<Row>();
+  const out = new Map<string, Entity[]>();
+  for (const r of results) {
+    const key = String(r[column]);
+    const list = out.get(key) ?? [];
+    list.push(toEntity(m, r, stage, locales)!);
+    out.set(key, list);
+  }
+  return out;
+}
+
+interface Batch {
+  waiting: Map<string, { resolve: (v: unknown) => void; reject: (e: unknown) => void }[]>;
+}
 
 /**
- * Batches look-ups by id within one request: all loads for the same model, stage and locales
- * issued in the same tick become one `IN (...)` query (to-one relations, node, nodes).
+ * Batches look-ups within one request (avoiding N+1 queries): loads with the same batch key that
+ * are issued in the same tick — graphql-js resolves all items of a list synchronously — become
+ * one `IN (...)` query. Used for to-one relations, reverse relation lists, node and nodes.
  */
 export class Loader {
-  private batches = new Map<string, { m: Model; stage: Stage; locales: Locale[]; ids: Map<string, ((e: Entity | null) => void)[]>; fail: ((e: unknown) => void)[] }>();
+  private batches = new Map<string, Batch>();
 
   constructor(private readonly db: D1Database) {}
 
-  /** Loads one entry by id; resolves to null when it does not exist in that stage and locales. */
-  load(m: Model, stage: Stage, locales: Locale[], id: string): Promise<Entity | null> {
-    const key = `${m.name}|${stage}|${locales.join(",")}`;
-    let batch = this.batches.get(key);
+  private enqueue<T>(batchKey: string, key: string, fetch: (keys: string[]) => Promise<Map<string, T>>, missing: T): Promise<T> {
+    let batch = this.batches.get(batchKey);
     if (!batch) {
-      batch = { m, stage, locales, ids: new Map(), fail: [] };
-      this.batches.set(key, batch);
-      const b = batch;
+      const b: Batch = { waiting: new Map() };
+      batch = b;
+      this.batches.set(batchKey, b);
       queueMicrotask(() => {
-        this.batches.delete(key);
-        void this.run(b);
+        this.batches.delete(batchKey);
+        fetch([...b.waiting.keys()]).then(
+          (found) => b.waiting.forEach((ws, k) => ws.forEach((w) => w.resolve(found.get(k) ?? missing))),
+          (e: unknown) => b.waiting.forEach((ws) => ws.forEach((w) => w.reject(e))),
+        );
       });
     }
-    const b = batch;
-    return new Promise((resolve, reject) => {
-      const waiting = b.ids.get(id) ?? [];
-      waiting.push(resolve);
-      b.ids.set(id, waiting);
-      b.fail.push(reject);
+    const waiting = batch.waiting;
+    return new Promise<T>((resolve, reject) => {
+      const ws = waiting.get(key) ?? [];
+      ws.push({ resolve: resolve as (v: unknown) => void, reject });
+      waiting.set(key, ws);
     });
   }
 
-  private async run(b: { m: Model; stage: Stage; locales: Locale[]; ids: Map<string, ((e: Entity | null) => void)[]>; fail: ((e: unknown) => void)[] }) {
-    try {
-      const ids = [...b.ids.keys()];
-      const sql = `SELECT t.* FROM "${b.m.name}" t WHERE t.stage = ? AND t.id IN (${ids.map(() => "?").join(", ")}) AND ${localeCondition(b.m, "t", b.locales)}`;
-      const { results } = await statement(this.db, sql, [b.stage, ...ids]).all<Row>();
-      const byId = new Map(results.map((r) => [String(r.id), r]));
-      for (const [id, waiting] of b.ids) {
-        const row = byId.get(id);
-        const e = row ? toEntity(b.m, row, b.stage, b.locales) : null;
-        for (const w of waiting) w(e);
-      }
-    } catch (e) {
-      for (const f of b.fail) f(e);
-    }
+  /** Loads one entry by id; null when it does not exist in that stage and locales. */
+  load(m: Model, stage: Stage, locales: Locale[], id: string): Promise<Entity | null> {
+    return this.enqueue(`one|${m.name}|${stage}|${locales.join(",")}`, id, async (ids) => {
+      const sql = `SELECT t.* FROM "${m.name}" t WHERE t.stage = ? AND t.id IN (${ids.map(() => "?").join(", ")}) AND ${localeCondition(m, "t", locales)}`;
+      const { results } = await statement(this.db, sql, [stage, ...ids]).all<Row>();
+      return new Map(results.map((r) => [String(r.id), toEntity(m, r, stage, locales)]));
+    }, null);
+  }
+
+  /** Loads the entries of model `m` whose `column` points at `parentId` (a reverse relation list). */
+  children(m: Model, column: string, stage: Stage, locales: Locale[], args: ListArgs, parentId: string): Promise<Entity[]> {
+    const key = `many|${m.name}|${column}|${stage}|${locales.join(",")}|${JSON.stringify(args)}`;
+    return this.enqueue(key, parentId, (ids) => findChildren(this.db, m, column, stage, locales, args, ids), []);
   }
 }
-
-/** SQL testing that alias `t` has `locale` (re-exported for the mutation code). */
-export const hasLocaleSql = hasLocale;

@@ -4,7 +4,7 @@
  * the model definitions, never from the request.
  */
 import { GraphQLError } from "graphql";
-import { LOCALES, MODEL_MAP, localeColumn, model, relationColumn, type Locale, type Model, type ScalarKind } from "./models";
+import { MODEL_MAP, localeColumn, model, relationColumn, type Locale, type Model, type ScalarKind } from "./models";
 import { OPERATORS, type Operator } from "./operators";
 
 /** A SQL fragment with its positional parameters. */
@@ -178,6 +178,3 @@ export function compileOrderBy(m: Model, orderBy: string | null | undefined, ali
   if (field === "id") return `${alias}.id ${dir}`;
   return `${fieldExpr(m, alias, field, locales)} ${dir}, ${alias}.id ${dir}`;
 }
-
-/** All locales, in project order: used where an entry must be found whatever it is localized in. */
-export const ALL_LOCALES: readonly Locale[] = LOCALES;

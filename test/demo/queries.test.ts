@@ -5,6 +5,7 @@ beforeAll(warmUp, WARM_UP_TIMEOUT);
 
 // Only seeded entries (ids ending in a digit 1-8) are asserted on, so entries created by the
 // mutation tests (which may share the database) cannot change these answers.
+const SEEDED_POSTS = { id_starts_with: "clpost00000" };
 const seededIds = (list: { id: string }[]) => list.map((p) => p.id).filter((id) => /^cl(post|auth|page)0{15,}\d$/.test(id));
 
 describe("stages", () => {
@@ -149,12 +150,22 @@ describe("ordering and pagination", () => {
 
   it("Author.posts takes where, orderBy, first and skip", async () => {
     const d = await gql(`{ author(where: { slug: "ada-lovelace" }) {
-      all: posts { id } some: posts(where: { readingMinutes_lt: 5 }, orderBy: readingMinutes_DESC) { id readingMinutes }
-      paged: posts(first: 1, skip: 1) { id } de: posts(locales: [de]) { title locale } } }`);
+      all: posts { id } some: posts(where: { readingMinutes_lt: 5, id_starts_with: "clpost00000" }, orderBy: readingMinutes_DESC) { id readingMinutes }
+      paged: posts(where: { id_starts_with: "clpost00000" }, first: 1, skip: 1) { id }
+      de: posts(where: { id_starts_with: "clpost00000" }, locales: [de]) { title locale } } }`);
     expect(seededIds(d.author.all)).toEqual([1, 2, 5].map(POST));
     expect(d.author.some).toEqual([{ id: POST(5), readingMinutes: 4 }, { id: POST(1), readingMinutes: 3 }]);
     expect(d.author.paged).toEqual([{ id: POST(2) }]);
     expect(d.author.de).toEqual([{ title: "Hallo Edge", locale: "de" }, { title: "GraphQL cachen", locale: "de" }]);
+  });
+
+  it("Author.posts paginates per author when many authors are listed (one batched query)", async () => {
+    const d = await gql(`query($seeded: PostWhereInput) { authors(stage: DRAFT, where: { id_starts_with: "clauth00000" }) { id first: posts(where: $seeded, first: 1) { id } rest: posts(where: $seeded, skip: 1, orderBy: id_DESC) { id } } }`, { seeded: SEEDED_POSTS });
+    expect(d.authors).toEqual([
+      { id: AUTHOR(1), first: [{ id: POST(1) }], rest: [{ id: POST(2) }, { id: POST(1) }] },
+      { id: AUTHOR(2), first: [{ id: POST(3) }], rest: [{ id: POST(4) }, { id: POST(3) }] },
+      { id: AUTHOR(3), first: [{ id: POST(7) }], rest: [] },
+    ]);
   });
 
   it("rejects negative pagination", async () => {
