@@ -20,7 +20,7 @@ const snippet = (text) => text.replace(/\s+/g, " ").slice(0, 240);
 
 async function call(url, init) {
   try {
-    const response = await fetch(url, init);
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text };
   } catch (error) {

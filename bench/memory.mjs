@@ -53,7 +53,12 @@ export async function memoryScenario(server, request, { total, connections, time
   const rechecked = [];
   for (const body of recheck) {
     try {
-      const response = await fetch(`${server.url}${request.path}`, { method: request.method, headers: request.headers, body });
+      const response = await fetch(`${server.url}${request.path}`, {
+        method: request.method,
+        headers: request.headers,
+        body,
+        signal: AbortSignal.timeout(15_000),
+      });
       await response.arrayBuffer();
       rechecked.push({ status: response.status, xCache: response.headers.get("x-cache") });
     } catch (error) {

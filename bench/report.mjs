@@ -93,10 +93,10 @@ export function printTable(results, ratios, memory, log = console.log) {
     if (!memory.ok) log(`memory: failed — ${memory.reason}`);
     else
       log(
-        `memory: ${memory.completed}/${memory.target} distinct cached queries${memory.note ? ` (${memory.note})` : ""} in ${memory.seconds} s; ` +
+        `memory: ${memory.completed}/${memory.target} distinct queries answered${memory.note ? ` (${memory.note})` : ""} in ${memory.seconds} s; ` +
           `workerd RSS ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB (peak ${memory.rssPeakMB}, growth ${memory.growthMB} MB); ` +
           `by quarter: ${memory.quarters.map((q) => `${q.entries}: ${q.rssMB} MB`).join(", ")}; ` +
-          `filled entries asked again: ${memory.rechecked.map((c) => c.error ?? `${c.status} x-cache ${c.xCache ?? "none"}`).join(", ")}`,
+          `${memory.partial ? "fill stopped at its time limit; " : ""}filled entries asked again: ${memory.rechecked.map((c) => c.error ?? `${c.status} x-cache ${c.xCache ?? "none"}`).join(", ")}`,
       );
   }
   log("");

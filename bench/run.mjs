@@ -5,6 +5,7 @@
  * --quick        short rounds, 10,000 entries in the memory scenario; under a minute
  * --origin=demo  use the demo origin (demo/src, on D1) instead of the fixed graphql-js origin
  * --gateway-entry=PATH  benchmark another gateway entry module instead of src/index.ts
+ * --profile      afterwards, CPU-profile the gateway under hit load (bench/.tmp/*.cpuprofile)
  * --via-entry    reach workerd servers through Miniflare's entry worker instead of direct sockets
  *
  * Builds the gateway and the benchmark origin, serves gateway, origin, floor (workerd via
@@ -17,14 +18,16 @@ import { randomBytes } from "node:crypto";
 import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildAll } from "./build.mjs";
+import { TMP, buildAll } from "./build.mjs";
 import { writeSvg } from "./chart.mjs";
 import { configureGateway } from "./gateway-setup.mjs";
+import { load } from "./load.mjs";
 import { memoryScenario } from "./memory.mjs";
+import { profileWhile } from "./profile.mjs";
 import { startPeer } from "./peer-process.mjs";
 import { printTable, targets, writeResults } from "./report.mjs";
 import { runScenario, scenarios } from "./scenarios.mjs";
-import { startFloor, startGateway, startOrigin } from "./servers.mjs";
+import { GATEWAY_WORKER, startFloor, startGateway, startOrigin } from "./servers.mjs";
 import { CONTENT_PATH, HIT_BODY, ORIGIN_PATH, QUERY, RANGES, post, uniqueBodies } from "./workload.mjs";
 
 const args = process.argv.slice(2);
@@ -55,7 +58,12 @@ async function main() {
   if (originMode === "demo" && !bundles.demo) throw new Error(`demo origin does not build: ${bundles.demoError}`);
 
   servers.origin = await startOrigin(bundles, { originMode });
-  const sample = await fetch(`${servers.origin.url}${ORIGIN_PATH}`, { method: "POST", headers: { "content-type": "application/json" }, body: HIT_BODY });
+  const sample = await fetch(`${servers.origin.url}${ORIGIN_PATH}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: HIT_BODY,
+    signal: AbortSignal.timeout(15_000),
+  });
   const body = await sample.text();
   if (sample.status !== 200) throw new Error(`origin answered ${sample.status}: ${body.slice(0, 300)}`);
   // The peer (a Node process) starts while the workerd servers start one after the other (one at
@@ -69,7 +77,7 @@ async function main() {
   if (bundles.gatewayError) servers.gateway = { error: bundles.gatewayError };
   else {
     try {
-      servers.gateway = await startGateway(bundles, { adminToken, originMode });
+      servers.gateway = await startGateway(bundles, { adminToken, originMode, inspector: flag("profile") });
     } catch (error) {
       servers.gateway = { error: `gateway did not start: ${String(error.message ?? error).slice(0, 300)}` };
     }
@@ -113,6 +121,8 @@ async function main() {
     for (const line of servers.gateway.logs.slice(-10)) log(`  ${line}`);
   }
 
+  const profiles = flag("profile") ? await profileGateway(results, bundles, setup) : undefined;
+
   const ratios = targets(results);
   printTable(results, ratios, memory, (line) => console.log(line));
   const meta = {
@@ -130,9 +140,39 @@ async function main() {
     responseBytes: Buffer.byteLength(body),
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
-  writeResults(out("./results.json"), { ...meta, scenarios: results, targets: ratios, memory });
+  writeResults(out("./results.json"), { ...meta, scenarios: results, targets: ratios, memory, profiles });
   writeSvg(out("./results.svg"), results, ratios, meta);
   log(`wrote bench/results.json and bench/results.svg (${meta.seconds} s)`);
+}
+
+/** Profiles the hit scenarios that succeeded, one load round each, and prints where time goes. */
+async function profileGateway(results, bundles, setup) {
+  const profiles = [];
+  const targetsToProfile = [
+    ["gateway-hit-public", post(CONTENT_PATH, HIT_BODY)],
+    ["gateway-hit-pat", post(CONTENT_PATH, HIT_BODY, { authorization: `Bearer ${setup.pat.token}` })],
+  ];
+  for (const [id, request] of targetsToProfile) {
+    if (!results.find((r) => r.id === id)?.ok) continue;
+    log(`profiling ${id}…`);
+    try {
+      const summary = await profileWhile({
+        inspectorUrl: servers.gateway.inspectorUrl,
+        workerName: GATEWAY_WORKER,
+        bundlePath: bundles.gateway,
+        outPath: `${TMP}${id}.cpuprofile`,
+        drive: () => load(servers.gateway.url, request, { connections: settings.connections, duration: Math.max(2, settings.duration * 2) }),
+      });
+      profiles.push({ id, ...summary });
+      console.log(`\n${id}: ${summary.samples} samples → ${summary.outPath}`);
+      console.log("  self time by file:     " + summary.byFile.map((f) => `${f.name} ${f.percent}%`).join(", "));
+      for (const f of summary.byFunction) console.log(`  ${String(f.percent).padStart(5)}%  ${f.name}`);
+    } catch (error) {
+      profiles.push({ id, error: error.message });
+      log(`  profile failed: ${error.message}`);
+    }
+  }
+  return profiles;
 }
 
 const startLoad = loadavg().map((v) => Math.round(v * 100) / 100);
@@ -147,6 +187,17 @@ async function shutdown() {
     }
   }
 }
+
+// A hard bound on the whole run, whatever hangs.
+const watchdog = setTimeout(
+  () => {
+    console.error("bench harness failed: the run exceeded its time bound");
+    for (const s of [servers.peer, servers.gateway, servers.floor, servers.origin]) s?.dispose?.().catch?.(() => {});
+    setTimeout(() => process.exit(1), 3000).unref();
+  },
+  (quick ? 180 : 900) * 1000,
+);
+watchdog.unref();
 
 try {
   await main();

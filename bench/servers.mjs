@@ -9,6 +9,7 @@ import { workerdPids } from "./proc.mjs";
 
 export const COMPATIBILITY_DATE = "2026-04-01";
 export const ORIGIN_SERVICE = "bench-origin";
+export const GATEWAY_WORKER = "content-edge";
 
 /** Keeps the last lines a workerd process printed, so a failure can say why. */
 function tail(limit = 30) {
@@ -28,7 +29,7 @@ function tail(limit = 30) {
  * straight to the worker, without Miniflare's entry worker in front), so every workerd server is
  * measured the same way, as close to the runtime as Miniflare allows.
  */
-async function start(label, { workers }) {
+async function start(label, { workers, inspector = false }) {
   const before = new Set(workerdPids());
   const logs = tail();
   const [first, ...rest] = workers;
@@ -36,6 +37,7 @@ async function start(label, { workers }) {
     host: "127.0.0.1",
     port: 0,
     handleRuntimeStdio: logs.handle,
+    ...(inspector ? { inspectorPort: 0 } : {}),
     workers: [{ ...first, unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] }, ...rest],
   });
   await mf.ready;
@@ -46,6 +48,7 @@ async function start(label, { workers }) {
     url: url.href.replace(/\/$/, ""),
     pid,
     logs: logs.lines,
+    inspectorUrl: inspector ? (await mf.getInspectorURL()).href : undefined,
     dispose: () => mf.dispose(),
   };
 }
@@ -71,11 +74,12 @@ export function originWorker(bundles, mode) {
 }
 
 /** The gateway (src/index.ts) with KV, the Cache API and its origin behind `DEMO_ORIGIN`. */
-export function startGateway(bundles, { adminToken, originMode }) {
+export function startGateway(bundles, { adminToken, originMode, inspector = false }) {
   return start("gateway", {
+    inspector,
     workers: [
       {
-        name: "content-edge",
+        name: GATEWAY_WORKER,
         modules: true,
         scriptPath: bundles.gateway,
         modulesRoot: dirname(bundles.gateway),
