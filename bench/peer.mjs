@@ -26,10 +26,13 @@ const introspection = await callOrigin({ query: getIntrospectionQuery() });
 if (!introspection.data) throw new Error(`origin introspection failed: ${JSON.stringify(introspection).slice(0, 300)}`);
 const schema = buildClientSchema(introspection.data);
 
+let originCalls = 0;
+
 /** Replaces execution with one HTTP call to the origin carrying the whole operation. */
 const useForwardToOrigin = () => ({
   onExecute({ setExecuteFn }) {
     setExecuteFn((args) =>
+      ++originCalls &&
       callOrigin({
         query: print(args.document),
         variables: args.variableValues ?? undefined,
@@ -55,7 +58,14 @@ const yoga = createYoga({
   ],
 });
 
-const server = createServer(yoga);
+// `GET /__stats`: how many operations reached the origin (to check that hits are hits).
+const server = createServer((req, res) => {
+  if (req.url === "/__stats") {
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end(JSON.stringify({ originCalls }));
+  }
+  return yoga(req, res);
+});
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address();

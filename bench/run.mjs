@@ -121,6 +121,11 @@ async function main() {
     for (const line of servers.gateway.logs.slice(-10)) log(`  ${line}`);
   }
 
+  // Operations the peer forwarded over the whole run: ~1 for all peer hits, plus one per miss.
+  const peerStats = await fetch(`${servers.peer.url}/__stats`, { signal: AbortSignal.timeout(5000) })
+    .then((r) => r.json())
+    .catch((error) => ({ error: error.message }));
+
   const profiles = flag("profile") ? await profileGateway(results, bundles, setup) : undefined;
 
   const ratios = targets(results);
@@ -138,6 +143,7 @@ async function main() {
     roundSeconds: settings.duration,
     rounds: settings.rounds,
     responseBytes: Buffer.byteLength(body),
+    peerOriginCalls: peerStats.originCalls ?? peerStats.error,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   writeResults(out("./results.json"), { ...meta, scenarios: results, targets: ratios, memory, profiles });
