@@ -29,7 +29,7 @@ export function renderSvg(results, ratios, meta) {
     const color = r.id.startsWith("gateway") ? "#f38020" : r.id.startsWith("peer") ? "#6b7fd7" : "#8a8a8a";
     out.push(`<text x="12" y="${y + 17}">${esc(r.label)}</text>`);
     if (!r.ok) {
-      out.push(`<text x="${labelW}" y="${y + 17}" fill="#b00">failed: ${esc(String(r.reason).slice(0, 70))}</text>`);
+      out.push(`<text x="${labelW}" y="${y + 17}" fill="#b00">failed: ${esc(String(r.reason).replace(/\s+/g, " ").slice(0, 70))}</text>`);
       return;
     }
     const w1 = Math.max(1, (r.rps / maxRps) * barW);

@@ -4,7 +4,10 @@
 import { writeFileSync } from "node:fs";
 
 const byId = (results, id) => results.find((r) => r.id === id && r.ok);
-const truncate = (text, n = 140) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+const truncate = (text, n = 140) => {
+  const line = String(text).replace(/\s+/g, " ");
+  return line.length > n ? `${line.slice(0, n - 1)}…` : line;
+};
 
 /** The project's targets (issue 5): each compares two scenarios. */
 const TARGETS = [
