@@ -1,7 +1,50 @@
-import type { GraphQLMediaType } from "../http/media-type";
+/**
+ * The `/content` cache step (SPEC §3, issue 4): memory → Workers Cache API → origin, with
+ * permission-scoped keys, model-and-stage versions, stale serving, coalescing and the response
+ * headers that say what happened.
+ *
+ * What a response says (`x-cache` / RFC 9211 `Cache-Status`, cache name `content-edge`):
+ *
+ * | what happened | status | x-cache | Cache-Status |
+ * |---|---|---|---|
+ * | fresh entry | 200 | HIT | `content-edge; hit; ttl=<s>` |
+ * | stale entry inside stale-while-revalidate, refreshed in the background | 200 | STALE | `content-edge; hit; ttl=<-s>; detail=stale-while-revalidate` |
+ * | stale entry inside stale-if-error, origin failed (throw, timeout, 5xx, not GraphQL) | 200 | STALE | `content-edge; fwd=stale; fwd-status=<502/504/origin status>; ttl=<-s>; detail=stale-if-error` |
+ * | no usable entry, origin answer stored | 200 | MISS | `content-edge; fwd=miss; stored` (`; collapsed` when it shared a concurrent request's origin call) |
+ * | no usable entry, origin failed | 502/504 | MISS | `content-edge; fwd=miss[; fwd-status=<origin status>]` |
+ * | origin answered but the answer may not be stored (GraphQL `errors`, non-200, `Set-Cookie`, origin `no-store`/`private`, PersistedQueryNotFound) | origin's | BYPASS | `content-edge; fwd=miss; detail=<reason>` |
+ * | caching is off for the project (`maxAge`, `staleWhileRevalidate` and `staleIfError` all 0) | origin's | BYPASS | `content-edge; fwd=bypass; detail=disabled` |
+ *
+ * So MISS always means "will be a HIT next time" (or the origin failed); BYPASS means "this
+ * answer is not cacheable" — the same meaning as Cloudflare's `cf-cache-status: BYPASS` for
+ * origin answers with `Set-Cookie` or `private`. Request `Cache-Control: no-cache` from clients is
+ * ignored (as CDNs do by default): a reload button must not be a way to send every request to the
+ * origin; `hyg-stale-*` headers are how clients ask for less staleness.
+ *
+ * Every answer also has: `Cache-Control` — `public, max-age=…[, stale-while-revalidate=…][,
+ * stale-if-error=…]` only for the public principal's cacheable answers, `private, no-store` for a
+ * token's (a shared cache downstream must never keep a token-scoped answer), `no-store` for
+ * BYPASS and errors; `Vary: authorization, gcms-stage, gcms-locales, accept`; `Server-Timing:
+ * cache;desc=<x-cache>;dur=<gateway ms>[, origin;dur=<origin ms>]`; `Age` on HIT and STALE;
+ * and, for GET answers that come from or went into the cache, a strong `ETag` with
+ * `If-None-Match` → `304` without a body.
+ */
+import { cacheHeaders, cacheStatus, type CacheOutcome } from "../cache/cache-status";
+import { Coalescer, BackgroundRefreshes, type CoalesceRole, type SharedResult } from "../cache/coalesce";
+import { WorkersEdgeCache, type EdgeCache } from "../cache/edge-cache";
+import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorableReason } from "../cache/entry";
+import { cacheControl, classify, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy } from "../cache/freshness";
+import { versionStore } from "../cache/invalidate";
+import { cacheKey, type CacheKey } from "../cache/key";
+import { LayeredCache, MemoryCache, type MemoryCacheOptions } from "../cache/memory-cache";
+import { StatsRecorder, type StatName } from "../cache/stats";
+import type { VersionStore } from "../cache/versions";
+import { GatewayError, OriginError, OriginTimeoutError } from "../errors";
+import { errorResponse } from "../http/graphql-response";
+import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";
 import type { OriginAnswer } from "../origin/client";
 import type { CacheSettings, ProjectRef } from "../projects/types";
-import { originResponse } from "./origin-response";
+import { assertGraphQLAnswer, originResponse } from "./origin-response";
 
 /** Everything the cache step needs to know about one authorised `/content` operation. */
 export interface ContentCacheRequest {
@@ -29,20 +72,320 @@ export interface ContentCacheRequest {
 export interface ContentCacheDeps {
   kv: KVNamespace;
   waitUntil(promise: Promise<unknown>): void;
+  /** Clock (ms since the epoch) for freshness; default the runtime's clock (`Date.now`). */
   now?: () => number;
+  /** The cache layers, coalescer and counters; default {@link contentCacheRuntime}`(kv)`. */
+  runtime?: ContentCacheRuntime;
+}
+
+/** The isolate-wide state of the cache step. One per KV namespace in production. */
+export interface ContentCacheRuntime {
+  readonly now: () => number;
+  /** Memory (bounded LRU) in front of the per-location Cache API. */
+  readonly cache: LayeredCache;
+  readonly coalescer: Coalescer;
+  readonly refreshes: BackgroundRefreshes;
+  readonly stats: StatsRecorder;
+  readonly versions: VersionStore;
+}
+
+export interface ContentCacheRuntimeOptions {
+  now?: () => number;
+  /** The second layer; default the Workers Cache API (`caches.default`). */
+  edge?: EdgeCache;
+  /** Bounds of the memory layer (defaults: 5,000 entries, 24 MiB, 1 MiB per entry). */
+  memory?: Omit<MemoryCacheOptions, "now">;
+  /** How long a coalesced follower waits for its leader before fetching itself. */
+  followerTimeoutMs?: number;
+  stats?: StatsRecorder;
+  versions?: VersionStore;
 }
 
 /**
- * Serves one `/content` operation. (Pass-through until the edge cache is wired in: every answer
- * comes from the origin and says so with `x-cache: BYPASS`.)
+ * A runtime with its own memory layer, coalescer and refresh tracker. Versions default to the
+ * isolate's shared store (so `invalidate()` reaches it) and stats to a new recorder.
+ *
+ * @example const runtime = createContentCacheRuntime(env.CONFIG, { now: clock.now, memory: { maxEntries: 100 } });
+ */
+export function createContentCacheRuntime(kv: KVNamespace, options: ContentCacheRuntimeOptions = {}): ContentCacheRuntime {
+  const now = options.now ?? (() => Date.now());
+  return {
+    now,
+    cache: new LayeredCache(new MemoryCache({ ...options.memory, now }), options.edge ?? new WorkersEdgeCache()),
+    coalescer: new Coalescer(options.followerTimeoutMs === undefined ? {} : { followerTimeoutMs: options.followerTimeoutMs }),
+    refreshes: new BackgroundRefreshes(now),
+    stats: options.stats ?? new StatsRecorder(kv),
+    versions: options.versions ?? versionStore(kv),
+  };
+}
+
+const runtimes = new WeakMap<object, ContentCacheRuntime>();
+
+/**
+ * The isolate's runtime for a KV namespace: what `serveContent` uses unless told otherwise and
+ * what the admin stats route reads.
+ */
+export function contentCacheRuntime(kv: KVNamespace): ContentCacheRuntime {
+  let runtime = runtimes.get(kv);
+  if (!runtime) {
+    runtime = createContentCacheRuntime(kv);
+    runtimes.set(kv, runtime);
+  }
+  return runtime;
+}
+
+/** Pseudo-header carrying the origin's elapsed time inside a shared result (never sent). */
+const ORIGIN_MS = "x-content-edge-origin-ms";
+/** Origin headers a shared result keeps: what `isStorable` judges and what an entry stores. */
+const SHARED_HEADERS = ["content-type", "content-language", "set-cookie", "cache-control"];
+const NO_HEADERS = new Headers();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** What one participant of a forwarded request makes of the (possibly shared) origin result. */
+type Judged =
+  | { ok: true; entry: CacheEntry; storable: true; originMs: number; role: CoalesceRole }
+  | { ok: true; result: SharedResult; storable: false; reason: NotStorableReason; originMs: number; role: CoalesceRole }
+  | { ok: false; error: unknown; fwdStatus?: number; originMs?: number };
+
+/**
+ * Serves one authorised `/content` operation from the cache or the origin (see the module
+ * comment for every outcome and its headers). `fetchOrigin` is called at most once per request
+ * on the request path (concurrent identical misses share one call), and once more in the
+ * background for a stale-while-revalidate refresh. Origin failures with no stale entry to fall
+ * back on are answered as `errorResponse` does (502 `ORIGIN_ERROR`, 504 `ORIGIN_TIMEOUT`);
+ * anything `fetchOrigin` throws that is not a `GatewayError` is rethrown.
  */
 export async function serveContent(
   req: ContentCacheRequest,
   fetchOrigin: () => Promise<OriginAnswer>,
-  _deps: ContentCacheDeps,
+  deps: ContentCacheDeps,
 ): Promise<Response> {
-  const response = originResponse(await fetchOrigin(), req.mediaType);
-  response.headers.set("x-cache", "BYPASS");
-  response.headers.set("cache-control", "private, no-store");
-  return response;
+  const step = new Step(req, fetchOrigin, deps);
+  return step.serve();
+}
+
+class Step {
+  private readonly started = performance.now();
+  private readonly runtime: ContentCacheRuntime;
+  private readonly now: () => number;
+  /** The client's windows (project settings with `hyg-stale-*` applied): decide what is served. */
+  private readonly policy: FreshnessPolicy;
+  /** The project's windows: decide how long entries are kept and what downstream caches are told. */
+  private readonly projectPolicy: FreshnessPolicy;
+
+  constructor(
+    private readonly req: ContentCacheRequest,
+    private readonly fetchOrigin: () => Promise<OriginAnswer>,
+    private readonly deps: ContentCacheDeps,
+  ) {
+    this.runtime = deps.runtime ?? contentCacheRuntime(deps.kv);
+    this.now = deps.now ?? this.runtime.now;
+    this.policy = effectivePolicy(req.settings, req.request.headers);
+    this.projectPolicy = effectivePolicy(req.settings, NO_HEADERS);
+  }
+
+  async serve(): Promise<Response> {
+    const storageTtl = storageTtlSeconds(this.projectPolicy);
+    if (storageTtl <= 0) return this.disabled();
+
+    const { projectId, environment } = this.req.ref;
+    const stages = [...new Set([this.req.stage, ...this.req.stages])];
+    const versions = await this.runtime.versions.get(projectId, environment, stages, this.req.models);
+    const key = await cacheKey({
+      projectId,
+      environment,
+      stage: this.req.stage,
+      locales: this.req.locales,
+      query: this.req.query,
+      operationName: this.req.operationName,
+      variables: this.req.variables,
+      permissionFingerprint: this.req.fingerprint,
+      versions,
+    });
+
+    const entry = await this.lookup(key);
+    if (entry) {
+      const freshness = classify(entry.storedAt, this.policy, this.now);
+      switch (freshness.state) {
+        case "fresh":
+          this.record("hits");
+          return this.fromEntry(entry, { kind: "hit", ttl: freshness.ttl }, freshness.age);
+        case "stale-while-revalidate": {
+          this.record("stale");
+          const refresh = this.runtime.refreshes.start(key.digest, () => this.refresh(key, storageTtl));
+          if (refresh) this.deps.waitUntil(refresh);
+          return this.fromEntry(entry, { kind: "stale", reason: "stale-while-revalidate", ttl: freshness.ttl }, freshness.age);
+        }
+        case "stale-if-error": {
+          const judged = await this.forward(key, storageTtl);
+          if (!judged.ok) {
+            this.record("stale");
+            this.record("originErrors");
+            const fwdStatus = judged.fwdStatus ?? statusOf(judged.error);
+            const outcome: CacheOutcome = { kind: "stale", reason: "stale-if-error", ttl: freshness.ttl, ...(fwdStatus === undefined ? {} : { fwdStatus }) };
+            return this.fromEntry(entry, outcome, freshness.age, judged.originMs);
+          }
+          return this.answer(judged);
+        }
+        case "expired":
+          break;
+      }
+    }
+    const judged = await this.forward(key, storageTtl);
+    if (!judged.ok) {
+      this.record("misses");
+      if (isOriginFailure(judged.error)) this.record("originErrors");
+      return this.failure(judged);
+    }
+    return this.answer(judged);
+  }
+
+  /** Memory, then the Cache API; a layer that fails to answer is a miss, never an error. */
+  private async lookup(key: CacheKey): Promise<CacheEntry | undefined> {
+    try {
+      return await this.runtime.cache.match(key.url);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Calls the origin through the coalescer (one call per key at a time in this isolate) and
+   * judges the result; a storable answer is stored by the participant that fetched it (memory at
+   * once, the Cache API write via `waitUntil`).
+   */
+  private async forward(key: CacheKey, storageTtl: number, background = false): Promise<Judged> {
+    let shared: { result: SharedResult; role: CoalesceRole };
+    try {
+      shared = await this.runtime.coalescer.run(key.digest, () => this.fetchShared());
+    } catch (error) {
+      return { ok: false, error };
+    }
+    const judged = await this.judge(shared.result, shared.role);
+    if (judged.ok && judged.storable && shared.role !== "follower") {
+      const put = this.runtime.cache.put(key.url, judged.entry, storageTtl).catch(() => undefined);
+      if (background) await put;
+      else this.deps.waitUntil(put);
+    }
+    return judged;
+  }
+
+  private async fetchShared(): Promise<SharedResult> {
+    const answer = await this.fetchOrigin();
+    const headers: Array<[string, string]> = [];
+    answer.headers.forEach((value, name) => {
+      if (SHARED_HEADERS.includes(name)) headers.push([name, value]);
+    });
+    headers.push([ORIGIN_MS, String(answer.elapsedMs)]);
+    return { status: answer.status, headers, body: encoder.encode(answer.body) };
+  }
+
+  private async judge(result: SharedResult, role: CoalesceRole): Promise<Judged> {
+    const headers = new Headers(result.headers);
+    const originMs = Number(headers.get(ORIGIN_MS)) || 0;
+    const body = decoder.decode(result.body);
+    try {
+      assertGraphQLAnswer({ status: result.status, headers, body, elapsedMs: originMs });
+    } catch (error) {
+      return { ok: false, error, fwdStatus: result.status, originMs };
+    }
+    const verdict = isStorable({ status: result.status, headers }, body);
+    if (!verdict.storable) return { ok: true, result, storable: false, reason: verdict.reason, originMs, role };
+    const entry = await createEntry({ body: result.body, headers, storedAt: this.now() });
+    return { ok: true, entry, storable: true, originMs, role };
+  }
+
+  /** The background half of stale-while-revalidate: never rejects, never stores an error. */
+  private async refresh(key: CacheKey, storageTtl: number): Promise<void> {
+    const judged = await this.forward(key, storageTtl, true);
+    if (!judged.ok && isOriginFailure(judged.error)) this.record("originErrors");
+  }
+
+  /** A successful origin answer: MISS when stored, BYPASS when it may not be. */
+  private answer(judged: Extract<Judged, { ok: true }>): Response {
+    if (judged.storable) {
+      this.record("misses");
+      const collapsed = judged.role === "follower";
+      return this.fromEntry(judged.entry, { kind: "miss", stored: true, ...(collapsed ? { collapsed } : {}) }, undefined, judged.originMs);
+    }
+    this.record("bypasses");
+    const response = new Response(judged.result.body, { status: judged.result.status });
+    const status = `${cacheStatus({ kind: "miss", stored: false, ...(judged.role === "follower" ? { collapsed: true } : {}) })}; detail=${judged.reason}`;
+    return this.finish(response, { "x-cache": "BYPASS", "cache-status": status }, "no-store", judged.originMs);
+  }
+
+  /** Caching is off for the project: straight to the origin, nothing looked up or stored. */
+  private async disabled(): Promise<Response> {
+    let answer: OriginAnswer;
+    try {
+      answer = await this.fetchOrigin();
+    } catch (error) {
+      this.record("bypasses");
+      if (isOriginFailure(error)) this.record("originErrors");
+      if (!(error instanceof GatewayError)) throw error;
+      return this.finish(errorResponse(error, this.req.mediaType), cacheHeaders({ kind: "bypass", detail: "disabled" }), "no-store");
+    }
+    this.record("bypasses");
+    let response: Response;
+    try {
+      response = originResponse(answer, this.req.mediaType);
+    } catch (error) {
+      this.record("originErrors");
+      response = errorResponse(error, this.req.mediaType);
+    }
+    return this.finish(response, cacheHeaders({ kind: "bypass", detail: "disabled" }), "no-store", answer.elapsedMs);
+  }
+
+  /** No entry to fall back on and the origin failed: 502/504 as `errorResponse` renders them. */
+  private failure(judged: Extract<Judged, { ok: false }>): Response {
+    if (!(judged.error instanceof GatewayError)) throw judged.error;
+    const response = errorResponse(judged.error, this.req.mediaType);
+    const status = cacheStatus({ kind: "miss", stored: false }) + (judged.fwdStatus === undefined ? "" : `; fwd-status=${judged.fwdStatus}`);
+    return this.finish(response, { "x-cache": "MISS", "cache-status": status }, "no-store", judged.originMs);
+  }
+
+  /** An answer built from a cache entry (HIT, STALE, stored MISS): ETag and 304 on GET. */
+  private fromEntry(entry: CacheEntry, outcome: CacheOutcome, age?: number, originMs?: number): Response {
+    const isGet = this.req.request.method === "GET";
+    const notModified = isGet && etagMatches(this.req.request.headers.get("if-none-match"), entry.etag);
+    const response = notModified ? new Response(null, { status: 304 }) : new Response(entry.body, { status: entry.status });
+    if (isGet) response.headers.set("etag", entry.etag);
+    if (!notModified && entry.headers["content-language"]) response.headers.set("content-language", entry.headers["content-language"]);
+    const control = this.req.shared ? cacheControl("public", this.projectPolicy) : cacheControl("private");
+    return this.finish(response, cacheHeaders(outcome, age), control, originMs, notModified);
+  }
+
+  private finish(response: Response, cache: Record<string, string>, control: string, originMs?: number, notModified = false): Response {
+    const headers = response.headers;
+    if (notModified) headers.delete("content-type");
+    else headers.set("content-type", contentTypeHeader(this.req.mediaType));
+    for (const [name, value] of Object.entries(cache)) headers.set(name, value);
+    headers.set("cache-control", control);
+    headers.set("vary", PUBLIC_VARY);
+    const gatewayMs = performance.now() - this.started;
+    const timing = [`cache;desc="${cache["x-cache"]}";dur=${round(gatewayMs)}`];
+    if (originMs !== undefined) timing.push(`origin;dur=${round(originMs)}`);
+    headers.set("server-timing", timing.join(", "));
+    return response;
+  }
+
+  private record(stat: StatName): void {
+    this.runtime.stats.record(this.req.ref.projectId, this.req.ref.environment, stat, (p) => this.deps.waitUntil(p.catch(() => undefined)));
+  }
+}
+
+function isOriginFailure(error: unknown): boolean {
+  return error instanceof OriginError || error instanceof OriginTimeoutError;
+}
+
+/** The status an origin failure is reported with in `fwd-status`: 504 for a timeout, else 502. */
+function statusOf(error: unknown): number | undefined {
+  if (error instanceof OriginTimeoutError) return 504;
+  if (error instanceof OriginError) return (error.extensions.originStatus as number | undefined) ?? 502;
+  return undefined;
+}
+
+function round(ms: number): string {
+  return (Math.round(ms * 10) / 10).toFixed(1);
 }
