@@ -15,4 +15,6 @@ export interface Principal {
   userId?: string;
   /** A PAT's id (never its secret), for logs and stats. */
   tokenId?: string;
+  /** A JWT's role names from the project's roles claim (matched or not), for logs. */
+  roles?: string[];
 }

@@ -1,0 +1,77 @@
+/**
+ * Who is asking (SPEC §2): the public, a permanent auth token (PAT) or a third-party user's JWT.
+ * The pipeline calls {@link authenticate} once per request, after the project is known and before
+ * anything is decided, cached or forwarded.
+ */
+import type { ProjectConfig, ProjectRef } from "../projects/types";
+import { unauthenticated } from "./failure";
+import { looksLikeJwt, rulesForRoles, verifyJwt, type JwksOptions } from "./jwt";
+import { kvPatStore, looksLikePat } from "./pat-store";
+import type { Principal } from "./principal";
+
+export interface AuthenticateDeps {
+  /** The CONFIG namespace holding PAT records. */
+  kv: KVNamespace;
+  /** Hosts reached through service bindings (a JWKS URL on one is fetched through it). */
+  serviceOrigins: ReadonlyMap<string, Fetcher>;
+  /** Epoch milliseconds; PAT `expiresAt` and JWT `exp`/`nbf` are checked against it. Default `Date.now`. */
+  now?: () => number;
+  /** Remote JWKS cache/cooldown overrides (tests); jose's defaults otherwise. */
+  jwks?: JwksOptions;
+}
+
+/** RFC 6750 §2.1: `Bearer` (any case), one or more spaces, a b64token. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * Authenticates a request for `project`:
+ *
+ * - no `Authorization` header → `{ kind: "public", rules: project.publicPermissions }`;
+ * - `Bearer <JWT-shaped token>` (three base64url segments) → JWT verification only;
+ * - `Bearer <anything else>` → PAT lookup only (and only a `cep_…`-shaped token reaches KV).
+ *
+ * A JWT never falls through to the PAT lookup, nor a PAT to JWT verification.
+ *
+ * @throws UnauthenticatedError (401, `WWW-Authenticate: Bearer …`, `extensions.reason` from
+ *   `failure.ts`) for a malformed header or an unknown, revoked, expired or badly signed token;
+ *   StoreUnavailableError (503) when KV or the JWKS cannot be read — never a guess.
+ * @example
+ * const principal = await authenticate(c.req.raw, project, ref, { kv, serviceOrigins });
+ * if (principal.kind === "jwt") headers.set("gcms-user-id", principal.userId ?? "");
+ */
+export async function authenticate(request: Request, project: ProjectConfig, ref: ProjectRef, deps: AuthenticateDeps): Promise<Principal> {
+  const header = request.headers.get("authorization");
+  if (header === null) return { kind: "public", rules: project.publicPermissions };
+  const token = BEARER.exec(header.trim())?.[1];
+  if (token === undefined) {
+    throw unauthenticated("malformed-authorization", "Authorization must be `Bearer <token>`.");
+  }
+  const now = deps.now ?? Date.now;
+
+  if (looksLikeJwt(token)) {
+    if (!project.jwt) throw unauthenticated("jwt-not-configured", "This project does not accept JWTs.");
+    const verified = await verifyJwt(token, project.jwt, { serviceOrigins: deps.serviceOrigins, now, ...(deps.jwks ? { jwks: deps.jwks } : {}) });
+    return {
+      kind: "jwt",
+      rules: rulesForRoles(project, verified.roles),
+      roles: verified.roles,
+      ...(verified.userId === undefined ? {} : { userId: verified.userId }),
+    };
+  }
+
+  // Not PAT-shaped: refused without a KV read.
+  if (!looksLikePat(token)) throw unauthenticated("unknown-token", "The token is not valid for this project.");
+  const found = await kvPatStore(deps.kv, { now }).lookup(ref, token);
+  if (found.status === "revoked") throw unauthenticated("revoked", "The token has been revoked.");
+  if (found.status === "unknown") throw unauthenticated("unknown-token", "The token is not valid for this project.");
+  const { record } = found;
+  if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now()) {
+    throw unauthenticated("expired", "The token has expired.");
+  }
+  return {
+    kind: "pat",
+    rules: record.permissions,
+    tokenId: record.id,
+    ...(record.defaultStage === undefined ? {} : { defaultStage: record.defaultStage }),
+  };
+}

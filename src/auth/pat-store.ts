@@ -1,0 +1,237 @@
+/**
+ * Permanent auth tokens (PATs, SPEC §2 and §5): opaque high-entropy secrets issued by the admin
+ * API, shown once, and stored in Workers KV only as their SHA-256 digest.
+ *
+ * KV layout (project id and environment URI-encoded, so `a:b`/`c` and `a`/`b:c` never meet):
+ *
+ * - `pat:{projectId}:{environment}:{sha256hex}` → {@link StoredPat}: the record a presented
+ *   token is looked up by. The key *is* the digest of the token, so a lookup never compares
+ *   secrets; after a revoke it holds a tombstone so the answer can say `revoked`.
+ * - `patid:{projectId}:{environment}:{id}` → {@link PatIndexEntry}: the listing and revoke
+ *   index (KV `list` by prefix), which holds the digest (never the token) to find the record.
+ */
+import { StoreUnavailableError } from "../errors";
+import { TtlCache } from "../platform/ttl-cache";
+import { PROJECT_CACHE_TTL_MS } from "../projects/store";
+import type { PermissionRule, ProjectRef } from "../projects/types";
+
+/** Every PAT starts with this, so a leaked one is recognizable (secret scanners, logs review). */
+export const PAT_PREFIX = "cep_";
+/** Random bytes in a PAT: 256 bits. */
+export const PAT_SECRET_BYTES = 32;
+/** `cep_` + base64url of 32 bytes (43 characters, no padding). */
+const PAT_SHAPE = /^cep_[A-Za-z0-9_-]{43}$/;
+/** How long a revoked token's tombstone stays, so it answers `revoked` rather than `unknown-token`. */
+const TOMBSTONE_TTL_SECONDS = 30 * 86_400;
+/** How long after `expiresAt` an expired token's records stay (listed as expired), then KV drops them. */
+const EXPIRED_RETENTION_SECONDS = 7 * 86_400;
+
+/** What the admin API shows of a token: everything but the secret and its digest. */
+export interface PatRecord {
+  id: string;
+  name: string;
+  /** Normalized rules. */
+  permissions: PermissionRule[];
+  defaultStage?: string;
+  /** ISO 8601; absent: never expires. */
+  expiresAt?: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** The value under `pat:…`: a live token, or the tombstone of a revoked one. */
+export type StoredPat =
+  | ({ state: "active"; projectId: string; environment: string } & PatRecord)
+  | { state: "revoked"; id: string; revokedAt: string };
+
+/** The value under `patid:…`. */
+export type PatIndexEntry = PatRecord & { digest: string };
+
+/** What {@link PatStore.create} takes (already validated). */
+export interface NewPat {
+  name: string;
+  permissions: PermissionRule[];
+  defaultStage?: string;
+  expiresAt?: string;
+}
+
+/** Result of looking a presented token up. */
+export type PatLookup =
+  | { status: "active"; record: PatRecord }
+  | { status: "revoked"; id: string }
+  | { status: "unknown" };
+
+export interface PatStore {
+  /** Issues a token; `token` is the only time the secret exists outside the caller's hands. */
+  create(ref: ProjectRef, input: NewPat): Promise<{ token: string; record: PatRecord }>;
+  /** Every token of the project and environment (oldest first), without secrets. */
+  list(ref: ProjectRef): Promise<PatRecord[]>;
+  /** Revokes by id; `false` when there is no such token. Takes effect at once in this isolate. */
+  revoke(ref: ProjectRef, id: string): Promise<boolean>;
+  /** Looks a presented token up by its digest. Does not check expiry (the caller's clock does). */
+  lookup(ref: ProjectRef, token: string): Promise<PatLookup>;
+}
+
+/** Whether a bearer token has the shape of a PAT; anything else is never looked up. */
+export function looksLikePat(token: string): boolean {
+  return PAT_SHAPE.test(token);
+}
+
+/** A fresh PAT secret: `cep_` + 32 random bytes, base64url. */
+export function generatePatSecret(): string {
+  return PAT_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(PAT_SECRET_BYTES)));
+}
+
+/** SHA-256 of the token as lower-case hex: the only form in which a PAT is stored. */
+export async function patDigest(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const scope = (ref: ProjectRef) => `${encodeURIComponent(ref.projectId)}:${encodeURIComponent(ref.environment)}`;
+
+/** KV key of a token's record, by the digest of the token. */
+export function patKey(ref: ProjectRef, digestHex: string): string {
+  return `pat:${scope(ref)}:${digestHex}`;
+}
+
+/** KV key prefix of a project's token index. */
+export function patIndexPrefix(ref: ProjectRef): string {
+  return `patid:${scope(ref)}:`;
+}
+
+/** KV key of a token's index entry, by its id. */
+export function patIndexKey(ref: ProjectRef, id: string): string {
+  return `${patIndexPrefix(ref)}${encodeURIComponent(id)}`;
+}
+
+/**
+ * Per-isolate copies of token records (and of "no such token"), keyed by KV key. Module-wide
+ * rather than per KV binding object, so a revoke through any handle in this isolate evicts the
+ * copy every later lookup sees. Same bound as project configuration: other isolates see a
+ * revoke within {@link PROJECT_CACHE_TTL_MS}, other locations within KV propagation plus that.
+ */
+const isolateCopies = new TtlCache<StoredPat | null>({ ttlMs: PROJECT_CACHE_TTL_MS, maxEntries: 5_000 });
+
+/**
+ * A {@link PatStore} over Workers KV. KV read failures are `StoreUnavailableError` (503, fail
+ * closed); write failures too, with nothing half-written that could authenticate.
+ *
+ * @example
+ * const { token, record } = await kvPatStore(env.CONFIG).create(ref, { name: "ci", permissions });
+ */
+export function kvPatStore(kv: KVNamespace, options: { now?: () => number } = {}): PatStore {
+  const now = options.now ?? Date.now;
+  const unreadable = () => new StoreUnavailableError("The token store cannot be read; try again shortly.", { reason: "store-unavailable" });
+  const unwritable = () => new StoreUnavailableError("The token store cannot be written; nothing was changed.", { reason: "store-unavailable" });
+
+  return {
+    async create(ref, input) {
+      const token = generatePatSecret();
+      const digest = await patDigest(token);
+      const record: PatRecord = {
+        id: crypto.randomUUID(),
+        name: input.name,
+        permissions: input.permissions,
+        ...(input.defaultStage === undefined ? {} : { defaultStage: input.defaultStage }),
+        ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }),
+        createdAt: new Date(now()).toISOString(),
+      };
+      const stored: StoredPat = { state: "active", projectId: ref.projectId, environment: ref.environment, ...record };
+      const index: PatIndexEntry = { ...record, digest };
+      const putOptions: KVNamespacePutOptions = {};
+      if (record.expiresAt !== undefined) {
+        // KV drops the records a while after expiry; until then they list (and answer `expired`).
+        putOptions.expiration = Math.ceil(Date.parse(record.expiresAt) / 1000) + EXPIRED_RETENTION_SECONDS;
+      }
+      const indexKey = patIndexKey(ref, record.id);
+      try {
+        // Index first: a token that exists must always be listable, hence revocable.
+        await kv.put(indexKey, JSON.stringify(index), putOptions);
+        await kv.put(patKey(ref, digest), JSON.stringify(stored), putOptions);
+      } catch {
+        await kv.delete(indexKey).catch(() => undefined);
+        throw unwritable();
+      }
+      isolateCopies.set(patKey(ref, digest), stored);
+      return { token, record };
+    },
+
+    async list(ref) {
+      const entries: PatIndexEntry[] = [];
+      try {
+        let cursor: string | undefined;
+        do {
+          const page: KVNamespaceListResult<unknown, string> = await kv.list({ prefix: patIndexPrefix(ref), ...(cursor ? { cursor } : {}) });
+          const values = await Promise.all(page.keys.map((key) => kv.get<PatIndexEntry>(key.name, "json")));
+          for (const value of values) if (value) entries.push(value);
+          cursor = page.list_complete ? undefined : page.cursor;
+        } while (cursor);
+      } catch {
+        throw unreadable();
+      }
+      return entries.map(publicRecord).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    },
+
+    async revoke(ref, id) {
+      const indexKey = patIndexKey(ref, id);
+      let entry: PatIndexEntry | null;
+      try {
+        entry = await kv.get<PatIndexEntry>(indexKey, "json");
+      } catch {
+        throw unreadable();
+      }
+      if (!entry) return false;
+      const key = patKey(ref, entry.digest);
+      const tombstone: StoredPat = { state: "revoked", id: entry.id, revokedAt: new Date(now()).toISOString() };
+      // Evict first: whatever KV does next, this isolate refuses the token from now on.
+      isolateCopies.set(key, tombstone);
+      try {
+        await kv.put(key, JSON.stringify(tombstone), { expirationTtl: TOMBSTONE_TTL_SECONDS });
+        await kv.delete(indexKey);
+      } catch {
+        // The tombstone may not have been written: forget the copy so the next lookup asks KV.
+        isolateCopies.delete(key);
+        throw unwritable();
+      }
+      return true;
+    },
+
+    async lookup(ref, token) {
+      // The KV key is the digest of the presented token: no secret is ever compared as a string.
+      const key = patKey(ref, await patDigest(token));
+      let stored = isolateCopies.get(key);
+      if (stored === undefined) {
+        try {
+          stored = await kv.get<StoredPat>(key, "json");
+        } catch {
+          throw unreadable();
+        }
+        isolateCopies.set(key, stored);
+      }
+      if (!stored) return { status: "unknown" };
+      if (stored.state === "revoked") return { status: "revoked", id: stored.id };
+      // Belt and braces: the scope is in the key, and also in the record.
+      if (stored.projectId !== ref.projectId || stored.environment !== ref.environment) return { status: "unknown" };
+      return { status: "active", record: publicRecord(stored) };
+    },
+  };
+}
+
+/** The listable fields only, in a stable order (drops `digest`, `state`, scope). */
+function publicRecord(value: PatRecord): PatRecord {
+  return {
+    id: value.id,
+    name: value.name,
+    permissions: value.permissions,
+    ...(value.defaultStage === undefined ? {} : { defaultStage: value.defaultStage }),
+    ...(value.expiresAt === undefined ? {} : { expiresAt: value.expiresAt }),
+    createdAt: value.createdAt,
+  };
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
