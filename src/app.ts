@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { projectRoutes } from "./admin/projects";
+import { tokenRoutes } from "./admin/tokens";
 import { gatewayConfig } from "./config/gateway-config";
 import { GatewayError, NotFoundError } from "./errors";
 import { errorResponse } from "./http/graphql-response";
@@ -18,7 +19,8 @@ export const app = new Hono<GatewayEnv>()
   .all("/content/:projectId/:environment", graphqlEndpoint("content"))
   .all("/v2/:projectId/:environment", graphqlEndpoint("v2"))
   .use("/admin/*", adminAuth({ adminTokenDigest: async (env) => (await gatewayConfig(env as Bindings)).adminTokenDigest }))
-  .route("/admin/projects", projectRoutes);
+  .route("/admin/projects", projectRoutes)
+  .route("/admin/projects", tokenRoutes);
 
 app.notFound((c) => errorResponse(new NotFoundError(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), "application/json"));
 

@@ -5,6 +5,7 @@
 import type { DemoEnv } from "./env";
 import { handleGraphQL } from "./http";
 import { INJECTED_COOKIE, injectedStatus, originApi, parseFaults, record, sleep } from "./instrumentation";
+import { jwksApi } from "./jwks";
 import { ensureMigrated } from "./migrate";
 
 export type { DemoEnv };
@@ -13,6 +14,7 @@ export default {
   async fetch(req: Request, env: DemoEnv): Promise<Response> {
     const url = new URL(req.url);
     const instrumented = env.ORIGIN_INSTRUMENTATION === "on";
+    if (instrumented && url.pathname.startsWith("/__origin/jwks/")) return jwksApi(req, url);
     if (instrumented && url.pathname.startsWith("/__origin/")) return originApi(req, url);
     const body = req.method === "GET" || req.method === "HEAD" ? null : await req.text();
     const faults = instrumented ? parseFaults(url.pathname) : null;

@@ -1,0 +1,86 @@
+import { Hono } from "hono";
+import { kvPatStore, type NewPat } from "../auth/pat-store";
+import { gatewayConfig } from "../config/gateway-config";
+import type { Bindings } from "../env";
+import { BadRequestError, InvalidConfigError, NotFoundError } from "../errors";
+import { readBodyText } from "../http/body";
+import { normalizeRules } from "../permissions/rules";
+import { kvProjectStore } from "../projects/store";
+import type { ProjectRef } from "../projects/types";
+
+const FIELDS = new Set(["name", "permissions", "defaultStage", "expiresAt"]);
+const MAX_NAME_LENGTH = 200;
+/** Stage names are GraphQL enum values (as in `validate.ts`). */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** ISO 8601 date, or date-time with seconds optional and an explicit zone (`Z` or `±hh:mm`). */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * Validates a `POST …/tokens` body, naming the first bad field (400 `INVALID_CONFIG`).
+ * Strict like the project config: unknown fields are refused.
+ */
+export function validateNewToken(raw: unknown, now: number): NewPat {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InvalidConfigError("(body)", "must be a JSON object");
+  const input = raw as Record<string, unknown>;
+  for (const key of Object.keys(input)) if (!FIELDS.has(key)) throw new InvalidConfigError(key, "is not a known field");
+  const name = input["name"];
+  if (typeof name !== "string" || name.trim() === "") throw new InvalidConfigError("name", "is required and must be a non-empty string");
+  if (name.length > MAX_NAME_LENGTH) throw new InvalidConfigError("name", `must be at most ${MAX_NAME_LENGTH} characters`);
+  if (input["permissions"] === undefined) throw new InvalidConfigError("permissions", "is required (a list of permission rules)");
+  const token: NewPat = { name, permissions: normalizeRules(input["permissions"], "permissions") };
+  const defaultStage = input["defaultStage"];
+  if (defaultStage !== undefined && defaultStage !== null) {
+    if (typeof defaultStage !== "string" || !NAME.test(defaultStage)) throw new InvalidConfigError("defaultStage", "must be a GraphQL enum value name");
+    token.defaultStage = defaultStage;
+  }
+  const expiresAt = input["expiresAt"];
+  if (expiresAt !== undefined && expiresAt !== null) {
+    const ms = typeof expiresAt === "string" && ISO_8601.test(expiresAt) ? Date.parse(expiresAt) : NaN;
+    if (!Number.isFinite(ms)) throw new InvalidConfigError("expiresAt", "must be an ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z");
+    if (ms <= now) throw new InvalidConfigError("expiresAt", "must be in the future");
+    token.expiresAt = new Date(ms).toISOString();
+  }
+  return token;
+}
+
+async function requireProject(kv: KVNamespace, ref: ProjectRef): Promise<void> {
+  if (!(await kvProjectStore(kv).get(ref))) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
+}
+
+const refOf = (params: { projectId: string; environment: string }): ProjectRef => ({ projectId: params.projectId, environment: params.environment });
+
+/**
+ * Permanent auth tokens (SPEC §5): `POST`, `GET …/tokens` and `DELETE …/tokens/{id}` under
+ * `/admin/projects/{projectId}/{environment}`. The admin-auth middleware runs before these routes.
+ * The secret appears only in the `POST` answer (with `Cache-Control: no-store`).
+ */
+export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
+  .post("/:projectId/:environment/tokens", async (c) => {
+    const { limits, kv } = await gatewayConfig(c.env);
+    const ref = refOf(c.req.param());
+    const text = await readBodyText(c.req.raw, limits.maxBodyBytes);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new BadRequestError("The request body is not valid JSON.");
+    }
+    // Validate everything before any write: a bad field means nothing is written.
+    const input = validateNewToken(raw, Date.now());
+    await requireProject(kv, ref);
+    const { token, record } = await kvPatStore(kv).create(ref, input);
+    return c.json({ ...record, token }, 201, { "cache-control": "no-store" });
+  })
+  .get("/:projectId/:environment/tokens", async (c) => {
+    const { kv } = await gatewayConfig(c.env);
+    const ref = refOf(c.req.param());
+    await requireProject(kv, ref);
+    return c.json(await kvPatStore(kv).list(ref), 200);
+  })
+  .delete("/:projectId/:environment/tokens/:id", async (c) => {
+    const { kv } = await gatewayConfig(c.env);
+    const ref = refOf(c.req.param());
+    await requireProject(kv, ref);
+    if (!(await kvPatStore(kv).revoke(ref, c.req.param("id")))) throw new NotFoundError("No token with this id.");
+    return c.body(null, 204);
+  });
