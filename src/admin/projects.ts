@@ -6,6 +6,7 @@ import { validateProjectConfig } from "../projects/validate";
 import type { Bindings } from "../env";
 import { gatewayConfig } from "../config/gateway-config";
 import { readBodyText } from "../http/body";
+import { invalidate } from "../cache/invalidate";
 
 /** Secret fields of a configuration, replaced in every answer (SPEC §5: "secrets masked"). */
 const MASK = "********";
@@ -35,7 +36,10 @@ export const projectRoutes = new Hono<{ Bindings: Bindings }>()
     }
     // Validate everything before the single KV write: a bad field means nothing is written.
     const config = validateProjectConfig(raw);
-    await kvProjectStore(kv).put(c.req.param(), config);
+    const ref = c.req.param();
+    await kvProjectStore(kv).put(ref, config);
+    // A new origin, new rules or new defaults can change any answer: nothing cached before stays valid.
+    await invalidate(kv, ref, "*", "*");
     return c.json(maskSecrets(config), 200);
   })
   .get("/:projectId/:environment", async (c) => {

@@ -1,96 +1,208 @@
 import type { Context } from "hono";
-import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { ProjectNotFoundError } from "../errors";
-import { assertUrlWithinLimit } from "../http/body";
+import { GraphQLValidationError, ProjectNotFoundError } from "../errors";
 import { parseGraphQLParams, type GraphQLParams } from "../http/graphql-params";
 import { negotiateMediaType, type GraphQLMediaType } from "../http/media-type";
-import { checkDocumentLimits, parseDocument } from "../graphql/document";
-import { assertMethodAllowsOperation, assertReadOnly, selectOperation } from "../graphql/operation";
-import { callOrigin, fetcherFor } from "../origin/client";
+import { assertMethodAllowsOperation, assertReadOnly } from "../graphql/operation";
+import { authenticate } from "../auth/authenticate";
+import type { Principal } from "../auth/principal";
+import { invalidate } from "../cache/invalidate";
+import { callOrigin, fetcherFor, type OriginAnswer } from "../origin/client";
 import { originHeaders } from "../origin/headers";
 import { kvProjectStore } from "../projects/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
+import { knownSchema, refreshSchema, type SchemaStoreDeps } from "../schema/store";
+import { authorise, type Authorised } from "./authorise";
+import { serveContent } from "./content-cache";
+import { parseOperation, type ParsedOperation } from "./parse-operation";
 import { originResponse } from "./origin-response";
-import { headerScope } from "./scope";
+import { permissionsOf } from "./permissions-of";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
 
 export type GatewayEnv = { Bindings: Bindings; Variables: { mediaType: GraphQLMediaType } };
 
-/** One GraphQL operation on its way through the pipeline. */
-interface Operation {
-  params: GraphQLParams & { query: string };
-  document: DocumentNode;
-  operation: OperationDefinitionNode;
+/** What every step of one request shares. */
+interface RequestContext {
+  endpoint: Endpoint;
+  c: Context<GatewayEnv>;
+  config: GatewayConfig;
+  ref: ProjectRef;
+  mediaType: GraphQLMediaType;
+  waitUntil: (promise: Promise<unknown>) => void;
 }
 
 /**
- * The GraphQL endpoints' request pipeline, in order:
- * parse → analyse → (authenticate → authorise → cache) → origin.
+ * The GraphQL endpoints. The request pipeline, in order:
+ *
+ *   parse → analyse → project → authenticate → authorise → cache (/content) → origin
+ *
+ * Every step throws a typed `GatewayError`; nothing reaches the origin before every operation of
+ * the request has been parsed, checked and authorised.
  *
  * @example
- * app.on(["GET", "POST"], "/content/:projectId/:environment", graphqlEndpoint("content"));
+ * app.all("/content/:projectId/:environment", graphqlEndpoint("content"));
  */
 export function graphqlEndpoint(endpoint: Endpoint) {
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     const config = await gatewayConfig(c.env);
-    const request = c.req.raw;
-    // 1. Parse: negotiate first, so every later error is rendered in a media type the client accepts.
-    const mediaType = negotiateMediaType(request.headers.get("accept"));
+    // Negotiate first, so every later error is rendered in a media type the client accepts.
+    const mediaType = negotiateMediaType(c.req.header("accept"));
     c.set("mediaType", mediaType);
-    assertUrlWithinLimit(request.url, config.limits.maxUrlBytes);
-    const params = await parseGraphQLParams(request, config.limits);
+    const ctx: RequestContext = {
+      endpoint,
+      c,
+      config,
+      ref: { projectId: c.req.param("projectId")!, environment: c.req.param("environment")! },
+      mediaType,
+      waitUntil: waitUntilOf(c),
+    };
 
-    // 2. Analyse: every operation of a batch is checked before anything reaches the origin.
-    const ref: ProjectRef = { projectId: c.req.param("projectId")!, environment: c.req.param("environment")! };
-    const operations = (Array.isArray(params) ? params : [params]).map((p) => analyse(p, endpoint, request, ref, config));
-
-    const project = await kvProjectStore(config.kv).get(ref);
-    if (!project) throw new ProjectNotFoundError(`No project ${ref.projectId}/${ref.environment} is configured here.`);
-
-    // 3–6. Forward each operation to the origin.
-    if (!Array.isArray(params)) return forward(operations[0]!, request, project, config, mediaType);
-    const answers = await Promise.all(operations.map((op) => forward(op, request, project, config, mediaType)));
-    const bodies = await Promise.all(answers.map((answer) => answer.text()));
-    return new Response(`[${bodies.join(",")}]`, { status: 200, headers: { "content-type": answers[0]!.headers.get("content-type")! } });
+    // 1. Parse the GraphQL-over-HTTP request (URL, body, batch limits).
+    const params = await parseGraphQLParams(c.req.raw, config.limits);
+    const batch = Array.isArray(params) ? params : [params];
+    // 2. Analyse each document (APQ, syntax, limits, operation, read-only rule).
+    const operations = await Promise.all(batch.map((p) => parseOperation(p, endpoint === "content", config, c.req.raw, ctx.ref)));
+    // 3. The project.
+    const project = await kvProjectStore(config.kv).get(ctx.ref);
+    if (!project) throw new ProjectNotFoundError(`No project ${ctx.ref.projectId}/${ctx.ref.environment} is configured here.`);
+    // 4. Authenticate once per request.
+    const principal = await authenticate(c.req.raw, project, ctx.ref, { kv: config.kv, serviceOrigins: config.serviceOrigins });
+    // 5. Authorise every operation before any reaches the origin.
+    const allowed = await Promise.all(operations.map((op) => authoriseWithSchema(op, principal, project, ctx)));
+    // 6–7. Cache (on /content) and origin.
+    const responses = await Promise.all(operations.map((op, i) => execute(op, allowed[i]!, principal, project, ctx)));
+    if (!Array.isArray(params)) return responses[0]!;
+    return batchResponse(responses);
   };
 }
 
-function analyse(params: GraphQLParams, endpoint: Endpoint, request: Request, ref: ProjectRef, config: GatewayConfig): Operation {
-  const document = parseDocument(params.query ?? "", config.limits);
-  const { operation, kind } = selectOperation(document, params.operationName);
-  checkDocumentLimits(document, operation, config.limits);
-  if (endpoint === "content") {
-    const v2 = new URL(`/v2/${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.environment)}`, request.url);
-    assertReadOnly(kind, request.method, v2.toString());
-  } else {
-    assertMethodAllowsOperation(kind, request.method);
+/** Step 5: authorise against the origin's schema, re-learning it once if the document names something new. */
+async function authoriseWithSchema(op: ParsedOperation, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Authorised> {
+  const deps = schemaDeps(ctx.config);
+  const input = {
+    document: op.document,
+    operationName: op.params.operationName,
+    variables: op.params.variables,
+    principal,
+    project,
+    headers: ctx.c.req.raw.headers,
+  };
+  const known = await knownSchema(ctx.ref, project, deps, ctx.waitUntil);
+  try {
+    return authorise({ ...input, known });
+  } catch (error) {
+    // A field or type the known schema lacks may be a schema change at the origin.
+    const reason = error instanceof GraphQLValidationError ? error.extensions.reason : undefined;
+    if (reason !== "field" && reason !== "type") throw error;
+    const refreshed = await refreshSchema(ctx.ref, project, deps, "if-cooled-down");
+    if (!refreshed || refreshed.knowledge.schemaHash === known.knowledge.schemaHash) throw error;
+    return authorise({ ...input, known: refreshed });
   }
-  return { params: { ...params, query: params.query ?? "" }, document, operation };
 }
 
-async function forward(
-  op: Operation,
-  request: Request,
-  project: ProjectConfig,
-  config: GatewayConfig,
-  mediaType: GraphQLMediaType,
-): Promise<Response> {
-  const scope = headerScope(request.headers, project);
-  const body = JSON.stringify({
-    query: op.params.query,
-    variables: op.params.variables ?? undefined,
-    operationName: op.params.operationName ?? undefined,
-  });
-  const answer = await callOrigin({
-    url: project.origin,
-    body,
-    headers: originHeaders({ client: request.headers, ...scope, originToken: project.originToken }),
-    timeoutMs: config.originTimeoutMs,
-    fetch: fetcherFor(project.origin, config.serviceOrigins),
-  });
-  return originResponse(answer, mediaType);
+/** Steps 6–7: the cache (for /content) in front of the origin; /v2 mutations invalidate. */
+async function execute(op: ParsedOperation, allowed: Authorised, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Response> {
+  const extra: Record<string, string> = {};
+  if (ctx.endpoint === "v2" && principal.userId) extra["gcms-user-id"] = principal.userId;
+  const fetchOrigin = (): Promise<OriginAnswer> =>
+    callOrigin({
+      url: project.origin,
+      body: JSON.stringify({
+        query: allowed.query,
+        variables: op.params.variables ?? undefined,
+        operationName: op.params.operationName ?? undefined,
+      }),
+      headers: originHeaders({
+        client: ctx.c.req.raw.headers,
+        stage: allowed.stage,
+        locales: allowed.locales,
+        originToken: project.originToken,
+        extra,
+      }),
+      timeoutMs: ctx.config.originTimeoutMs,
+      fetch: fetcherFor(project.origin, ctx.config.serviceOrigins),
+    });
+
+  if (ctx.endpoint === "content") {
+    op.registerPersistedQuery?.(ctx.waitUntil);
+    const permissions = await permissionsOf(principal);
+    return serveContent(
+      {
+        ref: ctx.ref,
+        settings: project.cache,
+        request: ctx.c.req.raw,
+        mediaType: ctx.mediaType,
+        stage: allowed.stage,
+        locales: allowed.locales,
+        query: allowed.query,
+        operationName: op.params.operationName,
+        variables: op.params.variables,
+        fingerprint: permissions.fingerprint,
+        shared: principal.kind === "public",
+        models: allowed.readModels,
+        stages: allowed.readStages,
+      },
+      fetchOrigin,
+      { kv: ctx.config.kv, waitUntil: ctx.waitUntil },
+    );
+  }
+
+  const answer = await fetchOrigin();
+  const response = originResponse(answer, ctx.mediaType);
+  response.headers.set("cache-control", "no-store");
+  if (allowed.writes.length > 0 && succeeded(answer)) {
+    // Invalidate before answering: the very next request in this location must see the change.
+    await invalidateWrites(ctx, allowed);
+  }
+  return response;
 }
+
+/** A mutation succeeded when the origin answered 200 without GraphQL errors. */
+function succeeded(answer: OriginAnswer): boolean {
+  if (answer.status !== 200) return false;
+  try {
+    const body = JSON.parse(answer.body) as { errors?: unknown[] };
+    return !body.errors || body.errors.length === 0;
+  } catch {
+    return false;
+  }
+}
+
+async function invalidateWrites(ctx: RequestContext, allowed: Authorised): Promise<void> {
+  const byModel = new Map<string, Set<string>>();
+  for (const write of allowed.writes) {
+    const stages = byModel.get(write.model) ?? new Set<string>();
+    stages.add(write.stage);
+    byModel.set(write.model, stages);
+  }
+  await Promise.all([...byModel].map(([model, stages]) => invalidate(ctx.config.kv, ctx.ref, [...stages], [model])));
+}
+
+function schemaDeps(config: GatewayConfig): SchemaStoreDeps {
+  return { kv: config.kv, serviceOrigins: config.serviceOrigins, originTimeoutMs: config.originTimeoutMs };
+}
+
+/** `waitUntil` of the execution context; outside a Worker (unit tests of the app) the promise just runs. */
+function waitUntilOf(c: Context<GatewayEnv>): (promise: Promise<unknown>) => void {
+  try {
+    const executionCtx = c.executionCtx;
+    return (promise) => executionCtx.waitUntil(promise);
+  } catch {
+    return (promise) => void promise.catch(() => undefined);
+  }
+}
+
+/** A JSON-array batch answers a JSON array of the operations' results, in order. */
+async function batchResponse(responses: Response[]): Promise<Response> {
+  const bodies = await Promise.all(responses.map((response) => response.text()));
+  return new Response(`[${bodies.join(",")}]`, {
+    status: 200,
+    headers: { "content-type": responses[0]!.headers.get("content-type")!, "cache-control": "no-store" },
+  });
+}
+
+export type { GraphQLParams };
+export { assertMethodAllowsOperation, assertReadOnly };

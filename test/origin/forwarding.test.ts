@@ -1,5 +1,23 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { demoProject, errorCode, originRequests, postQuery } from "../support/gateway";
+import { schemaKey } from "../../src/schema/store";
+import { configureProject, demoOrigin, demoProject, errorCode, originRequests, postQuery, PUBLIC_READ } from "../support/gateway";
+
+/**
+ * A project whose origin fails in the given way on queries, but whose schema the gateway already
+ * learned while the origin was healthy (as in production: the schema is known, then the origin
+ * has a bad minute).
+ */
+async function projectWithFailingOrigin(fault: string) {
+  const project = await demoProject();
+  expect((await postQuery(project.content, { query: "{ __typename }" })).status).toBe(200);
+  const ref = { projectId: project.projectId, environment: "master" };
+  const learned = (await env.CONFIG.get<{ origin: string }>(schemaKey(ref), "json"))!;
+  const failing = demoOrigin(project.tag, fault);
+  await env.CONFIG.put(schemaKey(ref), JSON.stringify({ ...learned, origin: failing }));
+  await configureProject(project.projectId, "master", { origin: failing, publicPermissions: PUBLIC_READ });
+  return project;
+}
 
 describe("what reaches the origin", () => {
   it("sends the project's originToken and the effective stage and locales, never the client's credentials or hop-by-hop headers", async () => {
@@ -40,7 +58,7 @@ describe("origin failures become GraphQL errors, never hangs or stack traces", (
     ["a 503", "__status/503/", 502, "ORIGIN_ERROR", 503],
     ["a timeout", "__delay/3000/", 504, "ORIGIN_TIMEOUT", undefined],
   ])("answers %s from the origin with a typed error", async (_name, fault, status, code, originStatus) => {
-    const { tag, content } = await demoProject({}, fault);
+    const { tag, content } = await projectWithFailingOrigin(fault);
     const started = Date.now();
     const response = await postQuery(content, { query: "{ __typename }" });
     expect(response.status).toBe(status);
@@ -50,11 +68,21 @@ describe("origin failures become GraphQL errors, never hangs or stack traces", (
     expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
     // The test config sets ORIGIN_TIMEOUT_MS=1000; a timeout must not wait for the origin's 3 s.
     expect(Date.now() - started).toBeLessThan(2_900);
-    expect(await originRequests(tag)).toHaveLength(1);
+    expect(await originRequests(tag)).toHaveLength(2);
+  });
+
+  it("answers 502 when the origin's schema cannot be learned, and never forwards the query unchecked", async () => {
+    const { tag, content } = await demoProject({}, "__status/500/");
+    const response = await postQuery(content, { query: "{ posts { title } }" });
+    expect(response.status).toBe(502);
+    expect(await errorCode(response)).toBe("ORIGIN_ERROR");
+    const reached = await originRequests(tag, { introspection: true });
+    expect(reached).toHaveLength(1);
+    expect(reached[0]?.body).toContain("IntrospectionQuery");
   });
 
   it("keeps serving the project after the origin failed", async () => {
-    const { content } = await demoProject({}, "__status/500/");
+    const { content } = await projectWithFailingOrigin("__status/500/");
     expect((await postQuery(content, { query: "{ __typename }" })).status).toBe(502);
     expect(await errorCode(await postQuery(content, { query: "{ __typename }" }))).toBe("ORIGIN_ERROR");
   });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { demoProject, errorCode, getQuery, originRequests, postQuery } from "../support/gateway";
+import { demoProject, errorCode, getQuery, originRequests, postQuery, PUBLIC_READ } from "../support/gateway";
 
 describe("/v2 proxies queries and mutations to the origin", () => {
-  it("forwards a mutation and returns the origin's answer", async () => {
-    const { tag, v2 } = await demoProject();
+  it("forwards a permitted mutation and returns the origin's answer", async () => {
+    const { tag, v2 } = await demoProject({
+      publicPermissions: [...PUBLIC_READ, { action: ["create", "read"], model: "Post", stages: ["DRAFT"], locales: "*" }],
+    });
     const slug = `v2-${tag}`;
     const response = await postQuery(v2, {
       query: "mutation($data: PostCreateInput!) { createPost(data: $data) { slug stage } }",

@@ -46,10 +46,14 @@ export interface OriginRecord {
   body: string;
 }
 
-/** What reached the demo origin under `tag`. */
-export async function originRequests(tag: string): Promise<OriginRecord[]> {
+/**
+ * What reached the demo origin under `tag`: the client's operations. The gateway's own
+ * introspection requests (how it learns the schema) are left out unless asked for.
+ */
+export async function originRequests(tag: string, options: { introspection?: boolean } = {}): Promise<OriginRecord[]> {
   const response = await env.DEMO_ORIGIN.fetch(`https://demo-origin.internal/__origin/requests?prefix=/t/${tag}/`);
-  return (await response.json()) as OriginRecord[];
+  const records = (await response.json()) as OriginRecord[];
+  return options.introspection ? records : records.filter((record) => !record.body?.includes("query IntrospectionQuery"));
 }
 
 /** POSTs a GraphQL request as JSON. */

@@ -1,0 +1,28 @@
+import type { Principal } from "../auth/principal";
+import { permissionFingerprint } from "../permissions/fingerprint";
+import type { PermissionRule } from "../projects/types";
+
+/** The cache-relevant identity of a principal: what it may see, not who it is. */
+export interface EffectivePermissions {
+  fingerprint: string;
+}
+
+const fingerprints = new WeakMap<readonly PermissionRule[], Promise<string>>();
+
+/**
+ * The fingerprint of a principal's effective rules, memoized per rules array (the project and
+ * token records are cached in the isolate, so the hit path hashes nothing). Two tokens with the
+ * same rules share cache entries; the public scope is part of the fingerprint, so a public request
+ * never shares an entry with a token, even one whose rules happen to equal the public rules.
+ *
+ * @example
+ * (await permissionsOf(principal)).fingerprint; // "3f2a…"
+ */
+export async function permissionsOf(principal: Principal): Promise<EffectivePermissions> {
+  let fingerprint = fingerprints.get(principal.rules);
+  if (!fingerprint) {
+    fingerprint = permissionFingerprint(principal.rules);
+    fingerprints.set(principal.rules, fingerprint);
+  }
+  return { fingerprint: `${principal.kind === "public" ? "public" : "token"}:${await fingerprint}` };
+}
