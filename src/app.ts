@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { projectRoutes } from "./admin/projects";
+import { purgeRoutes } from "./admin/purge";
+import { statsRoutes } from "./admin/stats";
 import { tokenRoutes } from "./admin/tokens";
 import { gatewayConfig } from "./config/gateway-config";
 import { GatewayError, NotFoundError } from "./errors";
@@ -7,6 +9,7 @@ import { errorResponse } from "./http/graphql-response";
 import { adminAuth } from "./middleware/admin-auth";
 import type { Bindings } from "./env";
 import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
+import { webhookRoutes } from "./webhooks/route";
 
 /**
  * The gateway: routes and the one place errors become responses. Every failure is a
@@ -20,7 +23,11 @@ export const app = new Hono<GatewayEnv>()
   .all("/v2/:projectId/:environment", graphqlEndpoint("v2"))
   .use("/admin/*", adminAuth({ adminTokenDigest: async (env) => (await gatewayConfig(env as Bindings)).adminTokenDigest }))
   .route("/admin/projects", projectRoutes)
-  .route("/admin/projects", tokenRoutes);
+  .route("/admin/projects", tokenRoutes)
+  .route("/admin/projects", purgeRoutes)
+  .route("/admin/projects", statsRoutes)
+  // Authenticated by the origin's gcms-signature, not by the admin token.
+  .route("/webhooks", webhookRoutes());
 
 app.notFound((c) => errorResponse(new NotFoundError(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), "application/json"));
 

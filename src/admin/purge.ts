@@ -1,0 +1,71 @@
+import { Hono } from "hono";
+import { invalidate, normalizeScope } from "../cache/invalidate";
+import { gatewayConfig } from "../config/gateway-config";
+import type { Bindings } from "../env";
+import { BadRequestError, NotFoundError } from "../errors";
+import { readBodyText } from "../http/body";
+import { kvProjectStore } from "../projects/store";
+
+/** A model or stage name (a GraphQL name), or `"*"`. */
+const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/** What a purge invalidates: lists of names or `"*"` (everything). */
+export interface PurgeScope {
+  models: string[] | "*";
+  stages: string[] | "*";
+}
+
+/**
+ * Reads a purge body: empty, `{}`, or `{ "models"?: names | "*", "stages"?: names | "*" }` where
+ * `names` is a non-empty list of GraphQL names. An absent member means all. Unknown members are
+ * refused (a typo such as `"model"` must not silently purge everything).
+ *
+ * @throws {BadRequestError} naming the offending field in `extensions.field`.
+ * @example parsePurgeBody('{"models":["Post"]}'); // { models: ["Post"], stages: "*" }
+ */
+export function parsePurgeBody(text: string): PurgeScope {
+  if (!text.trim()) return { models: "*", stages: "*" };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BadRequestError("The request body is not valid JSON.", { field: "body" });
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new BadRequestError('The body must be a JSON object: { "models"?: [...], "stages"?: [...] }.', { field: "body" });
+  }
+  for (const key of Object.keys(raw)) {
+    if (key !== "models" && key !== "stages") throw new BadRequestError(`Unknown member "${key}"; a purge takes "models" and "stages".`, { field: key });
+  }
+  const body = raw as { models?: unknown; stages?: unknown };
+  return { models: names(body.models, "models"), stages: names(body.stages, "stages") };
+}
+
+function names(value: unknown, field: "models" | "stages"): string[] | "*" {
+  if (value === undefined || value === "*") return "*";
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new BadRequestError(`${field} must be "*" or a non-empty list of names.`, { field });
+  }
+  value.forEach((name, i) => {
+    if (typeof name !== "string" || (name !== "*" && !NAME.test(name))) {
+      throw new BadRequestError(`${field}[${i}] is not a ${field === "models" ? "model" : "stage"} name.`, { field: `${field}[${i}]` });
+    }
+  });
+  return normalizeScope(value as string[]);
+}
+
+/**
+ * `POST /admin/projects/{projectId}/{environment}/purge` (SPEC §5): invalidates `models` in
+ * `stages` (each absent member: all) for the project and environment, by bumping version
+ * counters — nothing is enumerated or deleted. Answers once KV has the new counters:
+ * `200 { purged: { models, stages } }`; `404` for an unknown project; `400` naming the field of a
+ * bad body. The admin-auth middleware runs before this route.
+ */
+export const purgeRoutes = new Hono<{ Bindings: Bindings }>().post("/:projectId/:environment/purge", async (c) => {
+  const { limits, kv } = await gatewayConfig(c.env);
+  const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
+  if (!(await kvProjectStore(kv).get(ref))) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
+  const scope = parsePurgeBody(await readBodyText(c.req.raw, limits.maxBodyBytes));
+  await invalidate(kv, ref, scope.stages, scope.models);
+  return c.json({ purged: scope }, 200);
+});

@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import { invalidate } from "../cache/invalidate";
+import { gatewayConfig } from "../config/gateway-config";
+import type { Bindings } from "../env";
+import { BadRequestError, NotFoundError } from "../errors";
+import { readBodyText } from "../http/body";
+import { kvProjectStore } from "../projects/store";
+import { parseWebhookPayload } from "./payload";
+import { SIGNATURE_HEADER, verifyWebhook } from "./signature";
+
+/**
+ * Largest webhook body read: 1 MiB. Hygraph webhooks with payloads carry the whole entry
+ * (rich text, localizations), which can exceed the 64 KiB GraphQL request limit; anything larger
+ * is `413` and purges nothing.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+/**
+ * `POST /webhooks/{projectId}/{environment}` (SPEC §1, §3): a Hygraph content webhook.
+ *
+ * 1. `404` for an unknown project;
+ * 2. the raw body (bounded) and `gcms-signature` are verified with the project's `webhookSecret`,
+ *    the URL's environment and the clock — unsigned, wrongly signed, older than 5 minutes, from
+ *    the future, for another environment, or a project without a secret: `401
+ *    INVALID_WEBHOOK_SIGNATURE` and nothing is purged;
+ * 3. the JSON body says what changed (`parseWebhookPayload`; `400` naming the field otherwise);
+ * 4. the models are invalidated in those stages → `202 { invalidated: { models, stages } }`,
+ *    answered once KV has the new counters.
+ *
+ * Not behind the admin token: the signature is the authentication. `now` is injectable for tests.
+ */
+export function webhookRoutes(now: () => number = () => Date.now()) {
+  return new Hono<{ Bindings: Bindings }>().post("/:projectId/:environment", async (c) => {
+    const { kv } = await gatewayConfig(c.env);
+    const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
+    const project = await kvProjectStore(kv).get(ref);
+    if (!project) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
+    const rawBody = await readBodyText(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
+    await verifyWebhook({
+      secret: project.webhookSecret,
+      rawBody,
+      header: c.req.header(SIGNATURE_HEADER),
+      environment: ref.environment,
+      now,
+    });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawBody);
+    } catch {
+      throw new BadRequestError("The webhook body is not valid JSON.", { field: "body" });
+    }
+    const change = parseWebhookPayload(parsed);
+    await invalidate(kv, ref, change.stages, change.models);
+    return c.json({ invalidated: { models: change.models, stages: change.stages } }, 202);
+  });
+}
