@@ -25,8 +25,8 @@ import {
   type ValueNode,
   type VariableDefinitionNode,
 } from "graphql";
-import { ForbiddenError } from "../errors";
-import type { Condition } from "../projects/types";
+import { ForbiddenError, InvalidConfigError } from "../errors";
+import type { Condition, PermissionRule } from "../projects/types";
 import type { SchemaKnowledge } from "../schema/knowledge";
 import { schemaFromKnowledge } from "../schema/knowledge";
 import type { Analysis, FieldUse } from "./analyse";
@@ -212,5 +212,32 @@ function refuse(kind: UnenforceableKind, field: string, failedActions: Touch[]):
     kind,
     field,
     failedActions,
+  });
+}
+
+/**
+ * Checks, for the admin API, that every rule condition is a valid where-filter of each model the
+ * rule names (`"*"`: every model with a list field taking `where`). A condition the origin's
+ * schema cannot express would otherwise refuse every request it applies to.
+ *
+ * @throws InvalidConfigError naming e.g. `publicPermissions[1].condition`.
+ * @example
+ * checkRuleConditions(normalizeRules(raw, "publicPermissions"), knowledge, "publicPermissions");
+ */
+export function checkRuleConditions(rules: readonly PermissionRule[], knowledge: SchemaKnowledge, path: string, schema = schemaFromKnowledge(knowledge)): void {
+  const whereOf = new Map<string, string>();
+  for (const fields of Object.values(knowledge.types))
+    for (const f of Object.values(fields))
+      if (f.models.length === 1 && f.where && (f.shape === "list" || f.shape === "connection") && !whereOf.has(f.models[0]!)) whereOf.set(f.models[0]!, f.where);
+  rules.forEach((rule, i) => {
+    if (!rule.condition) return;
+    const models = rule.model === "*" ? [...whereOf.keys()] : rule.model;
+    for (const model of models) {
+      const type = schema.getType(whereOf.get(model) ?? "");
+      const errors: string[] = [];
+      if (!type || !isInputObjectType(type)) errors.push(`model ${model} has no list field with a where filter`);
+      else coerceInputValue(rule.condition, type, (_path, _value, error) => errors.push(error.message));
+      if (errors.length) throw new InvalidConfigError(`${path}[${i}].condition`, `not a valid filter for ${model}: ${errors[0]}`);
+    }
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse, print, validate } from "graphql";
-import { enforceConditions } from "../../src/permissions/conditions";
+import { checkRuleConditions, enforceConditions } from "../../src/permissions/conditions";
 import { decide } from "../../src/permissions/decide";
 import { normalizeRules } from "../../src/permissions/rules";
 import { analyse, knowledge, schema } from "../fixtures/schema";
@@ -120,5 +120,21 @@ describe("enforceConditions: refusals", () => {
       error = e;
     }
     expect(error).toMatchObject({ extensions: { failedActions: [{ action: "read", model: "Post", stage: "PUBLISHED", locale: "en" }] } });
+  });
+});
+
+describe("checkRuleConditions", () => {
+  it.each<[string, unknown[], string | null]>([
+    ["valid condition", [{ action: "read", model: "Post", condition: { id_in: ["1"], author: { slug: "a" } } }], null],
+    ["no condition", [{ action: "read", model: "*" }], null],
+    ["valid for every model", [{ action: "read", model: "*" }, { action: "read", model: "*", condition: { id: "1" } }], null],
+    ["unknown field", [{ action: "read", model: "Post", condition: { secret: true } }], "rules[0].condition"],
+    ["field of another model", [{ action: "read", model: "*" }, { action: "read", model: ["Author", "Post"], condition: { title: "x" } }], "rules[1].condition"],
+    ["a single value for a list is coerced as GraphQL does", [{ action: "read", model: "Page", condition: { id_in: 5 } }], null],
+    ["object for a scalar", [{ action: "read", model: "Page", condition: { id: { a: 1 } } }], "rules[0].condition"],
+  ])("%#: %s", (_name, raw, field) => {
+    const rules = normalizeRules(raw, "rules");
+    if (field === null) expect(() => checkRuleConditions(rules, knowledge, "rules")).not.toThrow();
+    else expect(() => checkRuleConditions(rules, knowledge, "rules")).toThrow(expect.objectContaining({ code: "INVALID_CONFIG", extensions: { field } }));
   });
 });
