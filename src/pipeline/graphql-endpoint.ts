@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { GraphQLValidationError, ProjectNotFoundError } from "../errors";
+import { GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
 import { parseGraphQLParams, type GraphQLParams } from "../http/graphql-params";
 import { negotiateMediaType, type GraphQLMediaType } from "../http/media-type";
 import { assertMethodAllowsOperation, assertReadOnly } from "../graphql/operation";
@@ -12,8 +12,9 @@ import { callOrigin, fetcherFor, type OriginAnswer } from "../origin/client";
 import { originHeaders } from "../origin/headers";
 import { kvProjectStore } from "../projects/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
-import { knownSchema, refreshSchema, type SchemaStoreDeps } from "../schema/store";
+import { knownSchema, refreshSchema, type KnownSchema, type SchemaStoreDeps } from "../schema/store";
 import { authorise, type Authorised } from "./authorise";
+import { decisionKey, memoizedDecision } from "./decision-memo";
 import { serveContent } from "./content-cache";
 import { parseOperation, type ParsedOperation } from "./parse-operation";
 import { originResponse } from "./origin-response";
@@ -82,25 +83,43 @@ export function graphqlEndpoint(endpoint: Endpoint) {
 /** Step 5: authorise against the origin's schema, re-learning it once if the document names something new. */
 async function authoriseWithSchema(op: ParsedOperation, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Authorised> {
   const deps = schemaDeps(ctx.config);
-  const input = {
-    document: op.document,
-    operationName: op.params.operationName,
-    variables: op.params.variables,
-    principal,
-    project,
-    headers: ctx.c.req.raw.headers,
-  };
+  const headers = ctx.c.req.raw.headers;
+  const input = { document: op.document, operationName: op.params.operationName, variables: op.params.variables, principal, project, headers };
   const known = await knownSchema(ctx.ref, project, deps, ctx.waitUntil);
+  const { fingerprint } = await permissionsOf(principal);
+  const decideWith = (schema: KnownSchema) =>
+    memoizedDecision(
+      decisionKey([
+        fingerprint,
+        schema.knowledge.schemaHash,
+        project.defaultStage,
+        project.defaultLocale,
+        String(project.introspection),
+        principal.defaultStage ?? "",
+        headers.get("gcms-stage") ?? "",
+        headers.get("gcms-locales") ?? "",
+        op.params.operationName ?? "",
+        JSON.stringify(op.params.variables),
+        op.params.query,
+      ]),
+      () => authorise({ ...input, known: schema }),
+      (error) => error instanceof GatewayError && !isSchemaMiss(error),
+    );
   try {
-    return authorise({ ...input, known });
+    return decideWith(known);
   } catch (error) {
     // A field or type the known schema lacks may be a schema change at the origin.
-    const reason = error instanceof GraphQLValidationError ? error.extensions.reason : undefined;
-    if (reason !== "field" && reason !== "type") throw error;
+    if (!isSchemaMiss(error)) throw error;
     const refreshed = await refreshSchema(ctx.ref, project, deps, "if-cooled-down");
     if (!refreshed || refreshed.knowledge.schemaHash === known.knowledge.schemaHash) throw error;
-    return authorise({ ...input, known: refreshed });
+    return decideWith(refreshed);
   }
+}
+
+/** Whether analysis failed on a name the known schema lacks (possibly a schema change at the origin). */
+function isSchemaMiss(error: unknown): boolean {
+  const reason = error instanceof GraphQLValidationError ? error.extensions.reason : undefined;
+  return reason === "field" || reason === "type";
 }
 
 /** Steps 6–7: the cache (for /content) in front of the origin; /v2 mutations invalidate. */
