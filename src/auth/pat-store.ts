@@ -23,6 +23,8 @@ export const PAT_SECRET_BYTES = 32;
 const PAT_SHAPE = /^cep_[A-Za-z0-9_-]{43}$/;
 /** How long a revoked token's tombstone stays, so it answers `revoked` rather than `unknown-token`. */
 const TOMBSTONE_TTL_SECONDS = 30 * 86_400;
+/** The largest `expiration` KV accepts (2038-01-19). */
+const MAX_KV_EXPIRATION = 2_147_483_647;
 /** How long after `expiresAt` an expired token's records stay (listed as expired), then KV drops them. */
 const EXPIRED_RETENTION_SECONDS = 7 * 86_400;
 
@@ -142,7 +144,9 @@ export function kvPatStore(kv: KVNamespace, options: { now?: () => number } = {}
       const putOptions: KVNamespacePutOptions = {};
       if (record.expiresAt !== undefined) {
         // KV drops the records a while after expiry; until then they list (and answer `expired`).
-        putOptions.expiration = Math.ceil(Date.parse(record.expiresAt) / 1000) + EXPIRED_RETENTION_SECONDS;
+        // KV's expiration is a 32-bit epoch second: a later expiry simply keeps the records.
+        const expiration = Math.ceil(Date.parse(record.expiresAt) / 1000) + EXPIRED_RETENTION_SECONDS;
+        if (expiration <= MAX_KV_EXPIRATION) putOptions.expiration = expiration;
       }
       const indexKey = patIndexKey(ref, record.id);
       try {
