@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { KvVersionStore } from "../../src/cache/versions";
 import { OriginError, OriginTimeoutError } from "../../src/errors";
 import type { OriginAnswer } from "../../src/origin/client";
 import {
@@ -115,4 +116,30 @@ export function deferred<T = void>() {
   let resolve!: (v: T) => void;
   const promise = new Promise<T>((res) => (resolve = res));
   return { promise, resolve };
+}
+
+/** A project's version counters as KV holds them now (a fresh store: no isolate copy). */
+export async function versionSnapshot(projectId: string, environment = "master", stages = ["DRAFT", "PUBLISHED"], models = ["Post", "Author"]): Promise<Record<string, number>> {
+  return new KvVersionStore(kv, { localTtlMs: 0 }).get(projectId, environment, stages, models);
+}
+
+/**
+ * Tracks which counters move from now on (creating a project already bumps `*\/*`).
+ *
+ * @example const versions = await trackVersions(projectId); …; expect(await versions.bumped()).toEqual(["DRAFT/Post"]);
+ */
+export async function trackVersions(projectId: string, environment = "master") {
+  const before = await versionSnapshot(projectId, environment);
+  return {
+    async bumped(): Promise<string[]> {
+      const after = await versionSnapshot(projectId, environment);
+      return Object.keys(after).filter((m) => after[m]! !== before[m]).sort();
+    },
+  };
+}
+
+/** The `extensions` of a GraphQL error response's first error. */
+export async function errorExtensions(response: Response): Promise<Record<string, unknown> | undefined> {
+  const body = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+  return body.errors?.[0]?.extensions;
 }

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { MAX_WEBHOOK_AGE_MS, signWebhook } from "../../src/webhooks/signature";
+import { ADMIN, demoProject, gateway, uniqueTag } from "../support/gateway";
+import { trackVersions, errorExtensions } from "../support/cache";
+
+const SECRET = "webhook-secret-0123456789";
+
+function hook(projectId: string, rawBody: string, headers: Record<string, string> = {}, environment = "master") {
+  return gateway(`/webhooks/${projectId}/${environment}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: rawBody });
+}
+
+const update = JSON.stringify({ operation: "update", data: { __typename: "Post", id: "p1", stage: "DRAFT", title: "A & B <draft>" } });
+
+async function signed(rawBody: string, over: { secret?: string; environment?: string; timestamp?: number } = {}) {
+  return {
+    "gcms-signature": await signWebhook({
+      secret: over.secret ?? SECRET,
+      rawBody,
+      environment: over.environment ?? "master",
+      timestamp: over.timestamp ?? Date.now(),
+    }),
+  };
+}
+
+describe("POST /webhooks/{p}/{e}", () => {
+  it("a validly signed webhook needs no admin token and answers 202 with what it invalidated", async () => {
+    const { projectId } = await demoProject({ webhookSecret: SECRET });
+    const versions = await trackVersions(projectId);
+    const response = await hook(projectId, update, await signed(update));
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ invalidated: { models: ["Post"], stages: ["DRAFT"] } });
+    expect(await versions.bumped()).toEqual(["DRAFT/Post"]);
+  });
+
+  it.each<[string, () => Promise<Record<string, string>>, string]>([
+    ["unsigned", async () => ({}), "missing"],
+    ["signed with the admin token only", async () => ADMIN, "missing"],
+    ["a malformed signature header", async () => ({ "gcms-signature": "sign=!!, env=master" }), "malformed"],
+    ["signed with another secret", () => signed(update, { secret: "another-secret-0123456789" }), "mismatch"],
+    ["signed for another body", () => signed(update.replace("p1", "p2")), "mismatch"],
+    ["stale (older than 5 minutes)", () => signed(update, { timestamp: Date.now() - MAX_WEBHOOK_AGE_MS - 1_000 }), "expired"],
+    ["from the future", () => signed(update, { timestamp: Date.now() + 5 * 60_000 }), "future"],
+    ["signed for another environment", () => signed(update, { environment: "staging" }), "environment"],
+  ])("%s: 401 INVALID_WEBHOOK_SIGNATURE and nothing purged", async (_label, headers, reason) => {
+    const { projectId } = await demoProject({ webhookSecret: SECRET });
+    const versions = await trackVersions(projectId);
+    const response = await hook(projectId, update, await headers());
+    expect(response.status).toBe(401);
+    expect(await errorExtensions(response)).toMatchObject({ code: "INVALID_WEBHOOK_SIGNATURE", reason });
+    expect(await versions.bumped()).toEqual([]);
+  });
+
+  it("a project without a webhookSecret accepts no webhook", async () => {
+    const { projectId } = await demoProject();
+    const versions = await trackVersions(projectId);
+    const response = await hook(projectId, update, await signed(update));
+    expect(response.status).toBe(401);
+    expect(await errorExtensions(response)).toMatchObject({ code: "INVALID_WEBHOOK_SIGNATURE", reason: "no-secret" });
+    expect(await versions.bumped()).toEqual([]);
+  });
+
+  it("is 404 for an unknown project or environment", async () => {
+    expect((await hook(`nope-${uniqueTag()}`, update, await signed(update))).status).toBe(404);
+    const { projectId } = await demoProject({ webhookSecret: SECRET });
+    expect((await hook(projectId, update, await signed(update, { environment: "staging" }), "staging")).status).toBe(404);
+  });
+
+  it.each<[string, unknown, { models: string[]; stages: string[] | "*" }, string[]]>([
+    ["create (DRAFT)", { operation: "create", data: { __typename: "Post", id: "n1", stage: "DRAFT" } }, { models: ["Post"], stages: ["DRAFT"] }, ["DRAFT/Post"]],
+    ["publish (to PUBLISHED)", { operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } }, { models: ["Post"], stages: ["PUBLISHED"] }, ["PUBLISHED/Post"]],
+    ["unpublish (from PUBLISHED)", { operation: "unpublish", data: { __typename: "Author", id: "a1", stage: "PUBLISHED" } }, { models: ["Author"], stages: ["PUBLISHED"] }, ["PUBLISHED/Author"]],
+    ["delete (every stage)", { operation: "delete", data: { __typename: "Author", id: "a1", stage: "DRAFT" } }, { models: ["Author"], stages: "*" }, ["*/Author"]],
+  ])("%s bumps exactly the model in those stages", async (_label, payload, invalidated, bumped) => {
+    const { projectId } = await demoProject({ webhookSecret: SECRET });
+    const versions = await trackVersions(projectId);
+    const raw = JSON.stringify(payload);
+    const response = await hook(projectId, raw, await signed(raw));
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ invalidated });
+    expect(await versions.bumped()).toEqual(bumped);
+  });
+
+  it.each<[string, string, string]>([
+    ["not JSON", "operation=update", "body"],
+    ["no operation", '{"data":{"__typename":"Post"}}', "operation"],
+    ["no __typename", '{"operation":"update","data":{"id":"p1"}}', "data.__typename"],
+  ])("a signed but unusable body (%s) is 400 naming the field, nothing purged", async (_label, raw, field) => {
+    const { projectId } = await demoProject({ webhookSecret: SECRET });
+    const versions = await trackVersions(projectId);
+    const response = await hook(projectId, raw, await signed(raw));
+    expect(response.status).toBe(400);
+    expect(await errorExtensions(response)).toMatchObject({ field });
+    expect(await versions.bumped()).toEqual([]);
+  });
+
+  it("refuses a body over 1 MiB with 413 before verifying anything", async () => {
+    const { projectId } = await demoProject({ webhookSecret: SECRET });
+    const versions = await trackVersions(projectId);
+    const raw = JSON.stringify({ operation: "update", data: { __typename: "Post", stage: "DRAFT", body: "x".repeat(1024 * 1024) } });
+    const response = await hook(projectId, raw, await signed(raw));
+    expect(response.status).toBe(413);
+    expect(await versions.bumped()).toEqual([]);
+  });
+});
