@@ -93,3 +93,42 @@ describe("health", () => {
     expect(await response.json()).toEqual({ ok: true });
   });
 });
+
+describe("admin API: rules are checked against the origin's schema", () => {
+  const origin = () => `https://demo-origin.internal/t/${uniqueTag()}/graphql`;
+  const rule = (overrides: Record<string, unknown>) => ({ action: "read", model: "*", stages: "*", locales: "*", ...overrides });
+
+  it.each([
+    ["an unknown model", { publicPermissions: [rule({ model: "Postt" })] }, "publicPermissions[0].model[0]"],
+    ["an unknown stage", { publicPermissions: [rule({}), rule({ stages: ["LIVE"] })] }, "publicPermissions[1].stages[0]"],
+    ["an unknown locale", { publicPermissions: [rule({ locales: ["fr"] })] }, "publicPermissions[0].locales[0]"],
+    ["an unknown model in a role", { roles: { editor: [rule({ model: ["Post", "Comment"] })] } }, "roles.editor[0].model[0]"],
+    ["a condition the model's where filter cannot express", { publicPermissions: [rule({ model: "Post", condition: { colour: "red" } })] }, "publicPermissions[0].condition"],
+  ])("refuses %s with 400 naming the rule", async (_name, rules, field) => {
+    const projectId = uniqueTag();
+    const response = await put(`/admin/projects/${projectId}/master`, { origin: origin(), ...rules });
+    expect(response.status).toBe(400);
+    const error = (await response.json()) as { errors: { extensions: { code: string; field: string } }[] };
+    expect(error.errors[0]?.extensions.code).toBe("INVALID_CONFIG");
+    expect(error.errors[0]?.extensions.field).toBe(field);
+    expect(await env.CONFIG.get(projectKey({ projectId, environment: "master" }))).toBeNull();
+  });
+
+  it("accepts rules whose names and conditions the schema knows", async () => {
+    const response = await put(`/admin/projects/${uniqueTag()}/master`, {
+      origin: origin(),
+      publicPermissions: [rule({ model: ["Post", "Author"], stages: ["PUBLISHED"], locales: ["en", "de"], condition: { slug_not: "secret" } })],
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-rules-unchecked")).toBeNull();
+  });
+
+  it("accepts, and says so, when the origin cannot be asked for its schema", async () => {
+    const response = await put(`/admin/projects/${uniqueTag()}/master`, {
+      origin: `https://demo-origin.internal/t/${uniqueTag()}/__status/503/graphql`,
+      publicPermissions: [rule({ stages: ["PUBLISHED"] })],
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-rules-unchecked")).toBe("origin-schema-unavailable");
+  });
+});
