@@ -1,12 +1,11 @@
 import { Hono } from "hono";
-import { BadRequestError, NotFoundError, OriginError, OriginTimeoutError } from "../errors";
+import { BadRequestError, NotFoundError } from "../errors";
 import { kvProjectStore } from "../projects/store";
-import type { ProjectConfig, ProjectRef } from "../projects/types";
-import { refreshSchema, type KnownSchema } from "../schema/store";
-import { checkRulesAgainstSchema, projectRuleSets, rulesNeedSchema } from "./rules-against-schema";
+import type { ProjectConfig } from "../projects/types";
+import { checkRulesWithOrigin, projectRuleSets } from "./rules-against-schema";
 import { validateProjectConfig } from "../projects/validate";
 import type { Bindings } from "../env";
-import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
+import { gatewayConfig } from "../config/gateway-config";
 import { readBodyText } from "../http/body";
 import { invalidate } from "../cache/invalidate";
 
@@ -20,30 +19,6 @@ export function maskSecrets(config: ProjectConfig): ProjectConfig {
     ...(config.originToken === undefined ? {} : { originToken: MASK }),
     ...(config.webhookSecret === undefined ? {} : { webhookSecret: MASK }),
   };
-}
-
-/**
- * Checks the rules' model, stage and locale names and conditions against the new origin's schema.
- * Returns `false` when the schema cannot be learned right now (the origin is down): the
- * configuration is still accepted, so an operator can act during an origin outage, and the answer
- * says the rules went unchecked.
- */
-async function checkProjectRules(ref: ProjectRef, config: ProjectConfig, gateway: GatewayConfig): Promise<boolean> {
-  const sets = projectRuleSets(config);
-  if (!rulesNeedSchema(sets)) return true;
-  let known: KnownSchema;
-  try {
-    known = await refreshSchema(ref, config, {
-      kv: gateway.kv,
-      serviceOrigins: gateway.serviceOrigins,
-      originTimeoutMs: gateway.originTimeoutMs,
-    });
-  } catch (error) {
-    if (error instanceof OriginError || error instanceof OriginTimeoutError) return false;
-    throw error;
-  }
-  checkRulesAgainstSchema(sets, known);
-  return true;
 }
 
 /**
@@ -63,7 +38,10 @@ export const projectRoutes = new Hono<{ Bindings: Bindings }>()
     // Validate everything before the single KV write: a bad field means nothing is written.
     const config = validateProjectConfig(raw);
     const ref = c.req.param();
-    const checked = await checkProjectRules(ref, config, await gatewayConfig(c.env));
+    const checked = await checkRulesWithOrigin(ref, config, projectRuleSets(config), await gatewayConfig(c.env), {
+      fresh: true,
+      defaultStage: { field: "defaultStage", value: config.defaultStage },
+    });
     await kvProjectStore(kv).put(ref, config);
     // A new origin, new rules or new defaults can change any answer: nothing cached before stays valid.
     await invalidate(kv, ref, "*", "*");

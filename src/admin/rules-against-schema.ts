@@ -1,7 +1,9 @@
+import type { GatewayConfig } from "../config/gateway-config";
+import { InvalidConfigError, OriginError, OriginTimeoutError } from "../errors";
 import { checkRuleConditions } from "../permissions/conditions";
 import { normalizeRules } from "../permissions/rules";
-import type { PermissionRule } from "../projects/types";
-import type { KnownSchema } from "../schema/store";
+import type { PermissionRule, ProjectConfig, ProjectRef } from "../projects/types";
+import { knownSchema, refreshSchema, type KnownSchema } from "../schema/store";
 
 /** A named list of rules, e.g. `["publicPermissions", rules]` or `["roles.editor", rules]`. */
 export type RuleSet = readonly [path: string, rules: readonly PermissionRule[]];
@@ -33,4 +35,37 @@ export function rulesNeedSchema(sets: readonly RuleSet[]): boolean {
 /** The rule sets of a project configuration: public rules and each role's. */
 export function projectRuleSets(config: { publicPermissions: PermissionRule[]; roles: Record<string, PermissionRule[]> }): RuleSet[] {
   return [["publicPermissions", config.publicPermissions], ...Object.entries(config.roles).map(([role, rules]) => [`roles.${role}`, rules] as const)];
+}
+
+/**
+ * Checks rule sets (and a default stage) against the project's origin schema, learning it when
+ * needed — afresh with `fresh` (a project PUT may point at a new origin). Returns `false` when the
+ * schema cannot be learned right now (the origin is down): the caller still accepts the change,
+ * so an operator can act during an origin outage, and says the rules went unchecked.
+ *
+ * @example
+ * const checked = await checkRulesWithOrigin(ref, project, [["permissions", rules]], gateway, { fresh: false });
+ */
+export async function checkRulesWithOrigin(
+  ref: ProjectRef,
+  project: ProjectConfig,
+  sets: readonly RuleSet[],
+  gateway: GatewayConfig,
+  options: { fresh: boolean; defaultStage?: { field: string; value: string } | undefined },
+): Promise<boolean> {
+  if (!rulesNeedSchema(sets) && !options.defaultStage) return true;
+  const deps = { kv: gateway.kv, serviceOrigins: gateway.serviceOrigins, originTimeoutMs: gateway.originTimeoutMs };
+  let known: KnownSchema;
+  try {
+    known = options.fresh ? await refreshSchema(ref, project, deps) : await knownSchema(ref, project, deps, () => undefined);
+  } catch (error) {
+    if (error instanceof OriginError || error instanceof OriginTimeoutError) return false;
+    throw error;
+  }
+  checkRulesAgainstSchema(sets, known);
+  const stage = options.defaultStage;
+  if (stage && known.knowledge.stages.length > 0 && !known.knowledge.stages.includes(stage.value)) {
+    throw new InvalidConfigError(stage.field, `unknown stage "${stage.value}" (the origin has ${known.knowledge.stages.join(", ")})`);
+  }
+  return true;
 }

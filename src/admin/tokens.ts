@@ -6,7 +6,8 @@ import { BadRequestError, InvalidConfigError, NotFoundError } from "../errors";
 import { readBodyText } from "../http/body";
 import { normalizeRules } from "../permissions/rules";
 import { kvProjectStore } from "../projects/store";
-import type { ProjectRef } from "../projects/types";
+import type { ProjectConfig, ProjectRef } from "../projects/types";
+import { checkRulesWithOrigin } from "./rules-against-schema";
 
 const FIELDS = new Set(["name", "permissions", "defaultStage", "expiresAt"]);
 const MAX_NAME_LENGTH = 200;
@@ -43,8 +44,10 @@ export function validateNewToken(raw: unknown, now: number): NewPat {
   return token;
 }
 
-async function requireProject(kv: KVNamespace, ref: ProjectRef): Promise<void> {
-  if (!(await kvProjectStore(kv).get(ref))) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
+async function requireProject(kv: KVNamespace, ref: ProjectRef): Promise<ProjectConfig> {
+  const project = await kvProjectStore(kv).get(ref);
+  if (!project) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
+  return project;
 }
 
 const refOf = (params: { projectId: string; environment: string }): ProjectRef => ({ projectId: params.projectId, environment: params.environment });
@@ -56,7 +59,8 @@ const refOf = (params: { projectId: string; environment: string }): ProjectRef =
  */
 export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
   .post("/:projectId/:environment/tokens", async (c) => {
-    const { limits, kv } = await gatewayConfig(c.env);
+    const gateway = await gatewayConfig(c.env);
+    const { limits, kv } = gateway;
     const ref = refOf(c.req.param());
     const text = await readBodyText(c.req.raw, limits.maxBodyBytes);
     let raw: unknown;
@@ -67,9 +71,15 @@ export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
     }
     // Validate everything before any write: a bad field means nothing is written.
     const input = validateNewToken(raw, Date.now());
-    await requireProject(kv, ref);
+    const project = await requireProject(kv, ref);
+    const checked = await checkRulesWithOrigin(ref, project, [["permissions", input.permissions]], gateway, {
+      fresh: false,
+      defaultStage: input.defaultStage === undefined ? undefined : { field: "defaultStage", value: input.defaultStage },
+    });
     const { token, record } = await kvPatStore(kv).create(ref, input);
-    return c.json({ ...record, token }, 201, { "cache-control": "no-store" });
+    const headers: Record<string, string> = { "cache-control": "no-store" };
+    if (!checked) headers["x-rules-unchecked"] = "origin-schema-unavailable";
+    return c.json({ ...record, token }, 201, headers);
   })
   .get("/:projectId/:environment/tokens", async (c) => {
     const { kv } = await gatewayConfig(c.env);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/auth/authenticate";
 import { patDigest, patIndexPrefix } from "../../src/auth/pat-store";
 import type { ProjectRef } from "../../src/projects/types";
-import { ADMIN, configureProject, errorCode, uniqueTag } from "../support/gateway";
+import { ADMIN, configureProject, demoProject, errorCode, uniqueTag } from "../support/gateway";
 import { authDeps, issueToken, listTokens, loadProject, postToken, rejection, requestWith, revokeToken, type IssuedToken } from "../support/tokens";
 
 const DRAFT_POSTS = [{ action: "read", model: "Post", stages: ["DRAFT"], locales: "en" }];
@@ -213,5 +213,22 @@ describe("admin API: permanent auth tokens", () => {
     const issued = await issueToken(ref, { name: "n", permissions: [{ action: "*", model: "*" }] });
     expect((await listTokens(ref, { authorization: `Bearer ${issued.token}` })).status).toBe(401);
     expect((await listTokens(ref, ADMIN)).status).toBe(200);
+  });
+});
+
+describe("token rules are checked against the origin's schema", () => {
+  it.each([
+    ["an unknown model", { permissions: [{ action: "read", model: "Postt" }] }, "permissions[0].model[0]"],
+    ["an unknown stage", { permissions: [{ action: "read", model: "*", stages: ["LIVE"] }] }, "permissions[0].stages[0]"],
+    ["an unknown locale", { permissions: [{ action: "read", model: "*", locales: ["fr"] }] }, "permissions[0].locales[0]"],
+    ["an unknown default stage", { permissions: [{ action: "read", model: "*" }], defaultStage: "LIVE" }, "defaultStage"],
+  ])("refuses %s with 400 naming the field and issues nothing", async (_name, body, field) => {
+    const { projectId } = await demoProject();
+    const ref = { projectId, environment: "master" };
+    const response = await postToken(ref, { name: "checked", ...body });
+    expect(response.status).toBe(400);
+    const error = (await response.json()) as { errors: { extensions: { code: string; field: string } }[] };
+    expect(error.errors[0]?.extensions).toMatchObject({ code: "INVALID_CONFIG", field });
+    expect(await (await listTokens(ref)).json()).toEqual([]);
   });
 });
