@@ -6,12 +6,14 @@
 import {
   createRemoteJWKSet,
   customFetch,
+  jwksCache,
   importJWK,
   importSPKI,
   jwtVerify,
   type CryptoKey,
   type JWK,
   type JWTPayload,
+  type JWKSCacheInput,
   type JWTVerifyGetKey,
   type RemoteJWKSet,
 } from "jose";
@@ -126,50 +128,56 @@ function keyResolver(settings: JwtSettings, deps: JwtDeps): JWTVerifyGetKey {
   return async (header) => configuredKey(configured, header.alg ?? "");
 }
 
-/** One jose remote key set per URL and options, per isolate: jose keeps keys, cooldown and rotation state in it. */
-const remoteSets = new Map<string, RemoteJWKSet>();
+/**
+ * The fetched key sets, per URL and options, as plain data (jose's `jwksCache`): keys, the time
+ * they were fetched, and so jose's cooldown and rotation state. A fresh jose key set is built per
+ * request around this shared data rather than shared itself, because a jose key set keeps its
+ * pending fetch as a promise, and in Workers a request awaiting another request's fetch is
+ * cancelled as hung.
+ */
+const remoteCaches = new Map<string, JWKSCacheInput>();
 const MAX_REMOTE_SETS = 200;
 
 function remoteKeySet(jwksUrl: string, deps: JwtDeps): RemoteJWKSet {
   const options = { ...DEFAULT_JWKS_OPTIONS, ...deps.jwks };
   const cacheKey = `${jwksUrl}\n${options.cooldownMs}\n${options.cacheMaxAgeMs}\n${options.timeoutMs}`;
-  let set = remoteSets.get(cacheKey);
-  if (!set) {
-    const fetchJwks = fetcherFor(jwksUrl, deps.serviceOrigins);
-    set = createRemoteJWKSet(new URL(jwksUrl), {
-      cooldownDuration: options.cooldownMs,
-      cacheMaxAge: options.cacheMaxAgeMs,
-      timeoutDuration: options.timeoutMs,
-      // A JWKS on a service-binding host (the demo origin) is fetched through the binding.
-      [customFetch]: (url, init) => fetchJwks(url, init),
-    });
-    if (remoteSets.size >= MAX_REMOTE_SETS) remoteSets.delete(remoteSets.keys().next().value as string);
-    remoteSets.set(cacheKey, set);
+  let cache = remoteCaches.get(cacheKey);
+  if (!cache) {
+    cache = {};
+    if (remoteCaches.size >= MAX_REMOTE_SETS) remoteCaches.delete(remoteCaches.keys().next().value as string);
+    remoteCaches.set(cacheKey, cache);
   }
-  return set;
+  const fetchJwks = fetcherFor(jwksUrl, deps.serviceOrigins);
+  return createRemoteJWKSet(new URL(jwksUrl), {
+    cooldownDuration: options.cooldownMs,
+    cacheMaxAge: options.cacheMaxAgeMs,
+    timeoutDuration: options.timeoutMs,
+    [jwksCache]: cache,
+    // A JWKS on a service-binding host (the demo origin) is fetched through the binding.
+    [customFetch]: (url, init) => fetchJwks(url, init),
+  });
 }
 
-/** Imported configured keys, per isolate, by algorithm and key text. */
-const configuredKeys = new Map<string, Promise<CryptoKey | Uint8Array>>();
+/** Imported configured keys, per isolate, by algorithm and key text (resolved keys only: never a shared promise). */
+const configuredKeys = new Map<string, CryptoKey | Uint8Array>();
 const MAX_CONFIGURED_KEYS = 200;
 
-function configuredKey(publicKey: string | Record<string, unknown>, alg: string): Promise<CryptoKey | Uint8Array> {
+async function configuredKey(publicKey: string | Record<string, unknown>, alg: string): Promise<CryptoKey | Uint8Array> {
   const text = typeof publicKey === "string" ? publicKey : JSON.stringify(publicKey);
   const cacheKey = `${alg}\n${text}`;
-  let key = configuredKeys.get(cacheKey);
-  if (!key) {
-    if (typeof publicKey === "string") {
-      key = importSPKI(publicKey, alg);
-    } else {
-      // Only the public members: a private JWK configured by mistake must not become a signing key here.
-      const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, k: _k, ...jwk } = publicKey as JWK;
-      key = importJWK(jwk, alg);
-    }
-    // A key that does not fit the token's alg is that token's problem; do not cache the failure.
-    key.catch(() => configuredKeys.delete(cacheKey));
-    if (configuredKeys.size >= MAX_CONFIGURED_KEYS) configuredKeys.delete(configuredKeys.keys().next().value as string);
-    configuredKeys.set(cacheKey, key);
+  const cached = configuredKeys.get(cacheKey);
+  if (cached) return cached;
+  let key: CryptoKey | Uint8Array;
+  if (typeof publicKey === "string") {
+    key = await importSPKI(publicKey, alg);
+  } else {
+    // Only the public members: a private JWK configured by mistake must not become a signing key here.
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, k: _k, ...jwk } = publicKey as JWK;
+    key = await importJWK(jwk, alg);
   }
+  // A key that does not fit the token's alg is that token's problem: failures throw above and are not cached.
+  if (configuredKeys.size >= MAX_CONFIGURED_KEYS) configuredKeys.delete(configuredKeys.keys().next().value as string);
+  configuredKeys.set(cacheKey, key);
   return key;
 }
 

@@ -87,8 +87,6 @@ export function membersFor(stages: readonly string[], models: readonly string[])
  */
 export class KvVersionStore implements VersionStore {
   private readonly local = new Lru<{ value: number; readAt: number }>({ maxEntries: 10_000 });
-  private readonly reads = new Map<string, Promise<number>>();
-  private readonly writes = new Map<string, { value: number; done: Promise<void> }>();
   private readonly localTtlMs: number;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -132,55 +130,36 @@ export class KvVersionStore implements VersionStore {
     await Promise.all(writes);
   }
 
-  private read(key: string): Promise<number> {
+  private async read(key: string): Promise<number> {
     const cached = this.local.get(key);
-    if (cached && this.now() - cached.readAt < this.localTtlMs) return Promise.resolve(cached.value);
-    const inFlight = this.reads.get(key);
-    if (inFlight) return inFlight;
-    const promise = this.kv
-      .get(key, "text")
-      .then((text) => {
-        const stored = text === null ? 0 : Number(text);
-        const fromKv = Number.isFinite(stored) ? stored : 0;
-        // Versions only move forward: a lagging KV replica never undoes a bump this isolate knows.
-        const value = Math.max(fromKv, this.local.peek(key)?.value ?? 0);
-        this.local.set(key, { value, readAt: this.now() });
-        return value;
-      })
-      .finally(() => this.reads.delete(key));
-    this.reads.set(key, promise);
-    return promise;
+    if (cached && this.now() - cached.readAt < this.localTtlMs) return cached.value;
+    // Each request reads for itself: in Workers, a request awaiting a read another request started
+    // is cancelled as hung, so concurrent reads are not shared (the local copy amortizes them).
+    const text = await this.kv.get(key, "text");
+    const stored = text === null ? 0 : Number(text);
+    const fromKv = Number.isFinite(stored) ? stored : 0;
+    // Versions only move forward: a lagging KV replica never undoes a bump this isolate knows.
+    const value = Math.max(fromKv, this.local.peek(key)?.value ?? 0);
+    this.local.set(key, { value, readAt: this.now() });
+    return value;
   }
 
-  /** Writes `value` to KV, merging bumps that arrive while a write for the same key is pending. */
-  private write(key: string, value: number): Promise<void> {
-    const pending = this.writes.get(key);
-    if (pending) {
-      pending.value = Math.max(pending.value, value);
-      return pending.done;
-    }
-    const slot = { value, done: Promise.resolve() };
-    slot.done = (async () => {
+  /**
+   * Writes a bumped value to KV, retrying with back-off (KV refuses more than about one write per
+   * second to a key). Writes are not merged across requests: a request awaiting a write another
+   * request started would be cancelled as hung. Concurrent bumps may land in either order; each
+   * is a new value, so every key that held the old one is invalidated whichever lands last.
+   */
+  private async write(key: string, value: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       try {
-        let written = 0;
-        for (let attempt = 1; ; attempt++) {
-          const v = slot.value;
-          try {
-            await this.kv.put(key, String(v));
-            written = v;
-            if (slot.value === written) return;
-            await this.sleep(1_000); // a newer bump arrived meanwhile: one write per second per key
-          } catch (error) {
-            if (attempt >= this.writeAttempts) throw error;
-            await this.sleep(250 * 2 ** attempt);
-          }
-        }
-      } finally {
-        this.writes.delete(key);
+        await this.kv.put(key, String(Math.max(value, this.local.peek(key)?.value ?? 0)));
+        return;
+      } catch (error) {
+        if (attempt >= this.writeAttempts) throw error;
+        await this.sleep(250 * 2 ** attempt);
       }
-    })();
-    this.writes.set(key, slot);
-    return slot.done;
+    }
   }
 }
 

@@ -7,7 +7,8 @@ export interface EffectivePermissions {
   fingerprint: string;
 }
 
-const fingerprints = new WeakMap<readonly PermissionRule[], Promise<string>>();
+/** Resolved fingerprints only: a promise shared across requests would tie one request to another's work. */
+const fingerprints = new WeakMap<readonly PermissionRule[], string>();
 
 /**
  * The fingerprint of a principal's effective rules, memoized per rules array (the project and
@@ -20,9 +21,9 @@ const fingerprints = new WeakMap<readonly PermissionRule[], Promise<string>>();
  */
 export async function permissionsOf(principal: Principal): Promise<EffectivePermissions> {
   let fingerprint = fingerprints.get(principal.rules);
-  if (!fingerprint) {
-    fingerprint = permissionFingerprint(principal.rules);
+  if (fingerprint === undefined) {
+    fingerprint = await permissionFingerprint(principal.rules);
     fingerprints.set(principal.rules, fingerprint);
   }
-  return { fingerprint: `${principal.kind === "public" ? "public" : "token"}:${await fingerprint}` };
+  return { fingerprint: `${principal.kind === "public" ? "public" : "token"}:${fingerprint}` };
 }

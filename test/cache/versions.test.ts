@@ -123,7 +123,7 @@ describe("KvVersionStore", () => {
     expect((await later.get(p, "master", "PUBLISHED", ["Post"]))["PUBLISHED/Post"]).toBeGreaterThan(5);
   });
 
-  it("retries a rejected KV write and merges bursts into the latest value", async () => {
+  it("retries a rejected KV write", async () => {
     const p = project();
     const counting = new CountingKv(kv);
     counting.failPuts = 1;
