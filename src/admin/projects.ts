@@ -40,7 +40,8 @@ export const projectRoutes = new Hono<{ Bindings: Bindings }>()
     const ref = c.req.param();
     const checked = await checkRulesWithOrigin(ref, config, projectRuleSets(config), await gatewayConfig(c.env), {
       fresh: true,
-      defaultStage: { field: "defaultStage", value: config.defaultStage },
+      // Only a stage the operator named needs confirming; the default PUBLISHED does not.
+      defaultStage: (raw as { defaultStage?: unknown }).defaultStage === undefined ? undefined : { field: "defaultStage", value: config.defaultStage },
     });
     await kvProjectStore(kv).put(ref, config);
     // A new origin, new rules or new defaults can change any answer: nothing cached before stays valid.

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/auth/authenticate";
 import { patDigest, patIndexPrefix } from "../../src/auth/pat-store";
 import type { ProjectRef } from "../../src/projects/types";
-import { ADMIN, configureProject, demoProject, errorCode, uniqueTag } from "../support/gateway";
+import { ADMIN, configureProject, demoOrigin, demoProject, errorCode, uniqueTag } from "../support/gateway";
 import { authDeps, issueToken, listTokens, loadProject, postToken, rejection, requestWith, revokeToken, type IssuedToken } from "../support/tokens";
 
 const DRAFT_POSTS = [{ action: "read", model: "Post", stages: ["DRAFT"], locales: "en" }];
@@ -11,7 +11,7 @@ const DRAFT_POSTS_NORMALIZED = [{ action: ["read"], model: ["Post"], stages: ["D
 
 async function project(environment = "master"): Promise<ProjectRef> {
   const ref = { projectId: uniqueTag("tok"), environment };
-  await configureProject(ref.projectId, environment, { origin: "https://origin.example/graphql" });
+  await configureProject(ref.projectId, environment, { origin: demoOrigin(uniqueTag()) });
   return ref;
 }
 
@@ -130,7 +130,7 @@ describe("admin API: permanent auth tokens", () => {
     const a = await project();
     const b = await project();
     const preview = { projectId: a.projectId, environment: "preview" };
-    await configureProject(preview.projectId, preview.environment, { origin: "https://origin.example/graphql" });
+    await configureProject(preview.projectId, preview.environment, { origin: demoOrigin(uniqueTag()) });
     const issued = await issueToken(a, { name: "a-only", permissions: DRAFT_POSTS });
     expect((await use(a, issued.token)).kind).toBe("pat");
     expect(await rejection(use(b, issued.token))).toMatchObject({ status: 401, reason: "unknown-token" });
