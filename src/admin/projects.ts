@@ -1,12 +1,12 @@
 import { Hono } from "hono";
-import { BadRequestError, NotFoundError } from "../errors";
+import { NotFoundError } from "../errors";
 import { kvProjectStore } from "../projects/store";
 import type { ProjectConfig } from "../projects/types";
 import { checkRulesWithOrigin, projectRuleSets } from "./rules-against-schema";
 import { validateProjectConfig } from "../projects/validate";
 import type { Bindings } from "../env";
 import { gatewayConfig } from "../config/gateway-config";
-import { readBodyText } from "../http/body";
+import { readJsonBody } from "./json-body";
 import { invalidate } from "../cache/invalidate";
 
 /** Secret fields of a configuration, replaced in every answer (SPEC §5: "secrets masked"). */
@@ -28,13 +28,7 @@ export function maskSecrets(config: ProjectConfig): ProjectConfig {
 export const projectRoutes = new Hono<{ Bindings: Bindings }>()
   .put("/:projectId/:environment", async (c) => {
     const { limits, kv } = await gatewayConfig(c.env);
-    const text = await readBodyText(c.req.raw, limits.maxBodyBytes);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new BadRequestError("The request body is not valid JSON.");
-    }
+    const raw = await readJsonBody(c.req.raw, limits.maxBodyBytes);
     // Validate everything before the single KV write: a bad field means nothing is written.
     const config = validateProjectConfig(raw);
     const ref = c.req.param();

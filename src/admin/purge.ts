@@ -4,6 +4,7 @@ import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { BadRequestError, NotFoundError } from "../errors";
 import { readBodyText } from "../http/body";
+import { parseJsonText } from "./json-body";
 import { kvProjectStore } from "../projects/store";
 
 /** A model or stage name (a GraphQL name), or `"*"`. */
@@ -25,12 +26,7 @@ export interface PurgeScope {
  */
 export function parsePurgeBody(text: string): PurgeScope {
   if (!text.trim()) return { models: "*", stages: "*" };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new BadRequestError("The request body is not valid JSON.", { field: "body" });
-  }
+  const raw = parseJsonText(text);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new BadRequestError('The body must be a JSON object: { "models"?: [...], "stages"?: [...] }.', { field: "body" });
   }

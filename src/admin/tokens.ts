@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { kvPatStore, type NewPat } from "../auth/pat-store";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { BadRequestError, InvalidConfigError, NotFoundError } from "../errors";
-import { readBodyText } from "../http/body";
+import { InvalidConfigError, NotFoundError } from "../errors";
+import { readJsonBody } from "./json-body";
 import { normalizeRules } from "../permissions/rules";
 import { kvProjectStore } from "../projects/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
@@ -62,13 +62,7 @@ export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
     const gateway = await gatewayConfig(c.env);
     const { limits, kv } = gateway;
     const ref = refOf(c.req.param());
-    const text = await readBodyText(c.req.raw, limits.maxBodyBytes);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new BadRequestError("The request body is not valid JSON.");
-    }
+    const raw = await readJsonBody(c.req.raw, limits.maxBodyBytes);
     // Validate everything before any write: a bad field means nothing is written.
     const input = validateNewToken(raw, Date.now());
     const project = await requireProject(kv, ref);

@@ -2,8 +2,9 @@ import { Hono } from "hono";
 import { invalidate } from "../cache/invalidate";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { BadRequestError, NotFoundError } from "../errors";
+import { NotFoundError } from "../errors";
 import { readBodyText } from "../http/body";
+import { parseJsonText } from "../admin/json-body";
 import { kvProjectStore } from "../projects/store";
 import { parseWebhookPayload } from "./payload";
 import { SIGNATURE_HEADER, verifyWebhook } from "./signature";
@@ -43,13 +44,7 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
       environment: ref.environment,
       now,
     });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(rawBody);
-    } catch {
-      throw new BadRequestError("The webhook body is not valid JSON.", { field: "body" });
-    }
-    const change = parseWebhookPayload(parsed);
+    const change = parseWebhookPayload(parseJsonText(rawBody));
     await invalidate(kv, ref, change.stages, change.models);
     return c.json({ invalidated: { models: change.models, stages: change.stages } }, 202);
   });

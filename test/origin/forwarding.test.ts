@@ -76,9 +76,10 @@ describe("origin failures become GraphQL errors, never hangs or stack traces", (
     const response = await postQuery(content, { query: "{ posts { title } }" });
     expect(response.status).toBe(502);
     expect(await errorCode(response)).toBe("ORIGIN_ERROR");
+    // Only introspection attempts reached the origin (at PUT, to check the rules, and now): never the query.
     const reached = await originRequests(tag, { introspection: true });
-    expect(reached).toHaveLength(1);
-    expect(reached[0]?.body).toContain("IntrospectionQuery");
+    expect(reached.length).toBeGreaterThan(0);
+    expect(reached.every((record) => record.body.includes("IntrospectionQuery"))).toBe(true);
   });
 
   it("keeps serving the project after the origin failed", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/cache/hash";
 import { issueToken } from "../support/tokens";
-import { demoProject, gateway, getQuery, originRequests, postQuery } from "../support/gateway";
+import { demoProject, getQuery, originRequests, postQuery } from "../support/gateway";
 
 /**
  * The cache step through the real `/content` pipeline and the demo origin: what a client sees
