@@ -10,6 +10,7 @@ import { adminAuth } from "./middleware/admin-auth";
 import type { Bindings } from "./env";
 import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
 import { webhookRoutes } from "./webhooks/route";
+import { schemaRoutes } from "./admin/schema";
 
 /**
  * The gateway: routes and the one place errors become responses. Every failure is a
@@ -26,6 +27,7 @@ export const app = new Hono<GatewayEnv>()
   .route("/admin/projects", tokenRoutes)
   .route("/admin/projects", purgeRoutes)
   .route("/admin/projects", statsRoutes)
+  .route("/admin/projects", schemaRoutes)
   // Authenticated by the origin's gcms-signature, not by the admin token.
   .route("/webhooks", webhookRoutes());
 

@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { invalidate, normalizeScope } from "../cache/invalidate";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { BadRequestError, NotFoundError } from "../errors";
+import { BadRequestError } from "../errors";
 import { readBodyText } from "../http/body";
 import { parseJsonText } from "./json-body";
-import { kvProjectStore } from "../projects/store";
+import { requireProject } from "./require-project";
 
 /** A model or stage name (a GraphQL name), or `"*"`. */
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -60,7 +60,7 @@ function names(value: unknown, field: "models" | "stages"): string[] | "*" {
 export const purgeRoutes = new Hono<{ Bindings: Bindings }>().post("/:projectId/:environment/purge", async (c) => {
   const { limits, kv } = await gatewayConfig(c.env);
   const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-  if (!(await kvProjectStore(kv).get(ref))) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
+  await requireProject(kv, ref);
   const scope = parsePurgeBody(await readBodyText(c.req.raw, limits.maxBodyBytes));
   await invalidate(kv, ref, scope.stages, scope.models);
   return c.json({ purged: scope }, 200);

@@ -1,9 +1,8 @@
 import { Hono } from "hono";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { NotFoundError } from "../errors";
 import { contentCacheRuntime } from "../pipeline/content-cache";
-import { kvProjectStore } from "../projects/store";
+import { requireProject } from "./require-project";
 
 /**
  * `GET /admin/projects/{projectId}/{environment}/stats` (SPEC §5):
@@ -15,6 +14,6 @@ import { kvProjectStore } from "../projects/store";
 export const statsRoutes = new Hono<{ Bindings: Bindings }>().get("/:projectId/:environment/stats", async (c) => {
   const { kv } = await gatewayConfig(c.env);
   const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-  if (!(await kvProjectStore(kv).get(ref))) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
+  await requireProject(kv, ref);
   return c.json(await contentCacheRuntime(kv).stats.read(ref.projectId, ref.environment), 200);
 });

@@ -5,9 +5,9 @@ import type { Bindings } from "../env";
 import { InvalidConfigError, NotFoundError } from "../errors";
 import { readJsonBody } from "./json-body";
 import { normalizeRules } from "../permissions/rules";
-import { kvProjectStore } from "../projects/store";
-import type { ProjectConfig, ProjectRef } from "../projects/types";
+import type { ProjectRef } from "../projects/types";
 import { checkRulesWithOrigin } from "./rules-against-schema";
+import { requireProject } from "./require-project";
 
 const FIELDS = new Set(["name", "permissions", "defaultStage", "expiresAt"]);
 const MAX_NAME_LENGTH = 200;
@@ -42,12 +42,6 @@ export function validateNewToken(raw: unknown, now: number): NewPat {
     token.expiresAt = new Date(ms).toISOString();
   }
   return token;
-}
-
-async function requireProject(kv: KVNamespace, ref: ProjectRef): Promise<ProjectConfig> {
-  const project = await kvProjectStore(kv).get(ref);
-  if (!project) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
-  return project;
 }
 
 const refOf = (params: { projectId: string; environment: string }): ProjectRef => ({ projectId: params.projectId, environment: params.environment });

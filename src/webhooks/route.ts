@@ -2,10 +2,9 @@ import { Hono } from "hono";
 import { invalidate } from "../cache/invalidate";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { NotFoundError } from "../errors";
 import { readBodyText } from "../http/body";
 import { parseJsonText } from "../admin/json-body";
-import { kvProjectStore } from "../projects/store";
+import { requireProject } from "../admin/require-project";
 import { parseWebhookPayload } from "./payload";
 import { SIGNATURE_HEADER, verifyWebhook } from "./signature";
 
@@ -34,8 +33,7 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
   return new Hono<{ Bindings: Bindings }>().post("/:projectId/:environment", async (c) => {
     const { kv } = await gatewayConfig(c.env);
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-    const project = await kvProjectStore(kv).get(ref);
-    if (!project) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
+    const project = await requireProject(kv, ref);
     const rawBody = await readBodyText(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
     await verifyWebhook({
       secret: project.webhookSecret,

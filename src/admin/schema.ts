@@ -1,0 +1,47 @@
+import { Hono } from "hono";
+import { invalidate } from "../cache/invalidate";
+import { gatewayConfig } from "../config/gateway-config";
+import type { Bindings } from "../env";
+import { knownSchema, refreshSchema, schemaKey, type KnownSchema } from "../schema/store";
+import { requireProject } from "./require-project";
+
+/** What an operator sees of the learned schema: enough to check rules against, not the whole introspection. */
+function summary(known: KnownSchema) {
+  const { knowledge } = known;
+  return {
+    schemaHash: knowledge.schemaHash,
+    fetchedAt: new Date(known.fetchedAt).toISOString(),
+    models: knowledge.models,
+    stages: knowledge.stages,
+    locales: knowledge.locales,
+    mutations: Object.keys(knowledge.mutations).length,
+  };
+}
+
+/**
+ * The origin's schema as the gateway knows it (issue 3 "refresh … by admin request"):
+ * `GET …/schema` shows the learned models, stages and locales; `POST …/schema/refresh` re-learns
+ * it from the origin now. When the schema changed, every cached answer of the project is
+ * invalidated, since answers to the same document may now differ. The admin-auth middleware runs
+ * before these routes.
+ */
+export const schemaRoutes = new Hono<{ Bindings: Bindings }>()
+  .get("/:projectId/:environment/schema", async (c) => {
+    const config = await gatewayConfig(c.env);
+    const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
+    const project = await requireProject(config.kv, ref);
+    const deps = { kv: config.kv, serviceOrigins: config.serviceOrigins, originTimeoutMs: config.originTimeoutMs };
+    return c.json(summary(await knownSchema(ref, project, deps, () => undefined)), 200);
+  })
+  .post("/:projectId/:environment/schema/refresh", async (c) => {
+    const config = await gatewayConfig(c.env);
+    const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
+    const project = await requireProject(config.kv, ref);
+    const deps = { kv: config.kv, serviceOrigins: config.serviceOrigins, originTimeoutMs: config.originTimeoutMs };
+    // Compared with what was last learned and stored, whichever isolate learned it.
+    const before = await config.kv.get<{ knowledge?: { schemaHash?: string } }>(schemaKey(ref), "json").catch(() => null);
+    const after = await refreshSchema(ref, project, deps);
+    const changed = before?.knowledge?.schemaHash !== after.knowledge.schemaHash;
+    if (changed) await invalidate(config.kv, ref, "*", "*");
+    return c.json({ ...summary(after), changed }, 200);
+  });
