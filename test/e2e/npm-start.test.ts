@@ -84,6 +84,27 @@ describe("npm start", () => {
     expect(await response.json()).toEqual({ ok: true });
   });
 
+  it("follows the banner's preview recipe: a PAT reads DRAFT content that the public cannot", async () => {
+    const issued = await fetch(`${base}/admin/projects/demo/master/tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "preview",
+        defaultStage: "DRAFT",
+        permissions: [{ action: "read", model: "*", stages: ["DRAFT", "PUBLISHED"], locales: "*" }],
+      }),
+    });
+    expect(issued.status).toBe(201);
+    const { token } = (await issued.json()) as { token: string };
+    const preview = new GraphQLClient(`${base}/content/demo/master`, { headers: { authorization: `Bearer ${token}` } });
+    const drafts = await preview.request<{ posts: { stage: string }[] }>("{ posts { stage } }");
+    expect(drafts.posts.length).toBeGreaterThan(0);
+    expect(drafts.posts.every((post) => post.stage === "DRAFT")).toBe(true);
+    const anonymous = new GraphQLClient(`${base}/content/demo/master`);
+    const refused = await anonymous.request("{ posts(stage: DRAFT) { stage } }").catch((e: unknown) => e);
+    expect((refused as ClientError).response.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
   it("lets the operator read the demo project with the admin token from the environment", async () => {
     const response = await fetch(`${base}/admin/projects/demo/master`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(response.status).toBe(200);
