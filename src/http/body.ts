@@ -51,6 +51,9 @@ export function assertUrlWithinLimit(url: string, maxBytes: number): void {
   if (found > maxBytes) throw new UriTooLongError(maxBytes, found);
 }
 
+/** The usual header: one plain decimal value. */
+const SINGLE_LENGTH = /^\d{1,15}$/;
+
 /**
  * The declared `Content-Length`, or `null` when it is absent or not a single decimal integer
  * (RFC 9110 §8.6: `Content-Length = 1*DIGIT`; a list of identical values is tolerated).
@@ -62,6 +65,7 @@ export function assertUrlWithinLimit(url: string, maxBytes: number): void {
 export function declaredContentLength(headers: Headers): number | null {
   const raw = headers.get("content-length");
   if (raw === null) return null;
+  if (SINGLE_LENGTH.test(raw)) return Number(raw);
   const values = new Set(raw.split(",").map((part) => part.trim()));
   if (values.size !== 1) return null;
   const [value] = [...values];
@@ -101,11 +105,23 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
       throw new PayloadTooLargeError(maxBytes);
     }
     chunks.push(value);
+    // Content-Length frames the body (RFC 9112 §6.3): once that many bytes are in, it is complete,
+    // so the end-of-stream read (another round trip through the runtime) is skipped.
+    if (total === declared) {
+      void reader.cancel().catch(() => undefined);
+      break;
+    }
   }
 
-  const bytes = concat(chunks, total);
+  return decodeUtf8(concat(chunks, total));
+}
+
+/** One fatal decoder for the isolate: a non-streaming `decode` keeps no state between calls. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new BadRequestError("The request body is not valid UTF-8.");
   }

@@ -67,8 +67,11 @@ export async function parseOperation(
   }
 
   if (readOnly) {
-    const v2 = new URL(`/v2/${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.environment)}`, request.url);
-    assertReadOnly(chosen.kind, request.method, v2.toString());
+    // Queries pass; only a refusal needs the /v2 address it names (built then, not per request).
+    if (chosen.kind !== "query") {
+      const v2 = new URL(`/v2/${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.environment)}`, request.url);
+      assertReadOnly(chosen.kind, request.method, v2.toString());
+    }
   } else {
     assertMethodAllowsOperation(chosen.kind, request.method);
   }
