@@ -185,9 +185,35 @@ export interface CacheKey {
  * // url === "https://cache.content-edge.internal/v1/demo/master/<64 hex>"
  */
 export async function cacheKey(input: CacheKeyInput, keyVersion: string = KEY_VERSION): Promise<CacheKey> {
+  return cacheKeyFromStem(cacheKeyStem(input, keyVersion), input.versions);
+}
+
+/**
+ * Everything of a cache key but the version vector, computed once: the canonical key material up
+ * to the vector and the URL prefix. `cacheKeyFromStem(cacheKeyStem(input), input.versions)` is
+ * exactly `cacheKey(input)`; the split lets a repeated request shape re-key only when versions move.
+ */
+export interface CacheKeyStem {
+  /** Canonical material before the version vector: `[<keyVersion>,…,<fingerprint>,` */
+  readonly material: string;
+  /** `https://cache.content-edge.internal/<KEY_VERSION>/<project>/<env>/` */
+  readonly urlPrefix: string;
+}
+
+/**
+ * The versions-independent part of {@link cacheKey}.
+ *
+ * @throws {GraphQLParseError} when `query` does not parse.
+ * @example
+ * const stem = cacheKeyStem({ projectId: "demo", environment: "master", stage: "PUBLISHED", locales: ["en"],
+ *   query: "{ posts { id } }", permissionFingerprint: "public:ab12" });
+ * (await cacheKeyFromStem(stem, { "PUBLISHED/Post": 3 })).url; // same as cacheKey({ ...same, versions: { "PUBLISHED/Post": 3 } })
+ */
+export function cacheKeyStem(input: Omit<CacheKeyInput, "versions">, keyVersion: string = KEY_VERSION): CacheKeyStem {
   const doc = normalizeDocument(input.query);
   const op = input.operationName || (doc.operations.size === 1 ? doc.operations.keys().next().value : null) || null;
-  const material = canonicalJson([
+  // canonicalJson of the whole array, without its last member (the vector) and closing bracket.
+  const head = [
     keyVersion,
     input.projectId,
     input.environment,
@@ -197,11 +223,17 @@ export async function cacheKey(input: CacheKeyInput, keyVersion: string = KEY_VE
     op,
     canonicalVariables(doc, input.operationName, input.variables),
     input.permissionFingerprint,
-    input.versions,
-  ]);
-  const digest = await sha256Hex(material);
-  const url = `${CACHE_KEY_ORIGIN}/${keyVersion}/${encodeURIComponent(input.projectId)}/${encodeURIComponent(input.environment)}/${digest}`;
-  return { digest, url };
+  ].map((part) => canonicalJson(part));
+  return {
+    material: `[${head.join(",")},`,
+    urlPrefix: `${CACHE_KEY_ORIGIN}/${keyVersion}/${encodeURIComponent(input.projectId)}/${encodeURIComponent(input.environment)}/`,
+  };
+}
+
+/** The key for a stem and a version vector (see {@link cacheKeyStem}). */
+export async function cacheKeyFromStem(stem: CacheKeyStem, versions: Readonly<Record<string, number>>): Promise<CacheKey> {
+  const digest = await sha256Hex(`${stem.material}${canonicalJson(versions)}]`);
+  return { digest, url: `${stem.urlPrefix}${digest}` };
 }
 
 /** Test/diagnostic hook: how many documents are memoized. */

@@ -40,6 +40,12 @@ export interface VersionStore {
   get(projectId: string, environment: string, stage: string | readonly string[], models: readonly string[]): Promise<VersionVector>;
   /** Invalidates `models` (or every model) in `stages` (or every stage). Resolves when KV has the write. */
   bump(projectId: string, environment: string, stages: readonly string[] | "*", models: readonly string[] | "*"): Promise<void>;
+  /**
+   * Optional synchronous fast path for a request shape read over and over: the values of the
+   * store keys `keys` (from {@link versionKeys}, in that order) when this isolate holds every one
+   * of them fresh — exactly what `get` would resolve to — else `undefined` (then call `get`).
+   */
+  localValues?(keys: readonly string[]): number[] | undefined;
 }
 
 export interface KvVersionStoreOptions {
@@ -113,6 +119,17 @@ export class KvVersionStore implements VersionStore {
     return vector;
   }
 
+  localValues(keys: readonly string[]): number[] | undefined {
+    const now = this.now();
+    const values = new Array<number>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const cached = this.local.get(keys[i]!);
+      if (!cached || now - cached.readAt >= this.localTtlMs) return undefined;
+      values[i] = cached.value;
+    }
+    return values;
+  }
+
   async bump(projectId: string, environment: string, stages: readonly string[] | "*", models: readonly string[] | "*"): Promise<void> {
     const stageList = stages === "*" ? ["*"] : stages;
     const modelList = models === "*" ? ["*"] : models;
@@ -161,6 +178,15 @@ export class KvVersionStore implements VersionStore {
       }
     }
   }
+}
+
+/**
+ * The store keys of vector members, for {@link VersionStore.localValues}.
+ *
+ * @example versionKeys("demo", "master", ["*\/*", "PUBLISHED/Post"]); // ["ver:v1:demo:master:*:*", "ver:v1:demo:master:PUBLISHED:Post"]
+ */
+export function versionKeys(projectId: string, environment: string, members: readonly string[]): string[] {
+  return members.map((m) => kvKey(projectId, environment, m));
 }
 
 function kvKey(projectId: string, environment: string, vectorMember: string): string {

@@ -35,10 +35,11 @@ import { WorkersEdgeCache, type EdgeCache } from "../cache/edge-cache";
 import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorableReason } from "../cache/entry";
 import { cacheControl, classify, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy } from "../cache/freshness";
 import { versionStore } from "../cache/invalidate";
-import { cacheKey, type CacheKey } from "../cache/key";
+import { cacheKeyFromStem, cacheKeyStem, type CacheKey, type CacheKeyStem } from "../cache/key";
+import { Lru } from "../cache/lru";
 import { LayeredCache, MemoryCache, type MemoryCacheOptions } from "../cache/memory-cache";
 import { StatsRecorder, type StatName } from "../cache/stats";
-import type { VersionStore } from "../cache/versions";
+import { membersFor, versionKeys, type VersionStore, type VersionVector } from "../cache/versions";
 import { GatewayError, OriginError, OriginTimeoutError } from "../errors";
 import { errorResponse } from "../http/graphql-response";
 import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";
@@ -67,6 +68,13 @@ export interface ContentCacheRequest {
   /** Models the answer may contain and stages it reads: the version vector of the key. */
   models: string[];
   stages: string[];
+  /**
+   * Optional: a string that determines `query`, `operationName`, `variables`, `stage`, `locales`,
+   * `fingerprint`, `models` and `stages` — the same string always comes with the same values (the
+   * pipeline passes its decision-memo key). A repeated request shape then reuses its cache key
+   * instead of re-deriving it; without it the key is derived from the fields every time.
+   */
+  shapeKey?: string;
 }
 
 export interface ContentCacheDeps {
@@ -139,6 +147,39 @@ const ORIGIN_MS = "x-content-edge-origin-ms";
 /** Origin headers a shared result keeps: what `isStorable` judges and what an entry stores. */
 const SHARED_HEADERS = ["content-type", "content-language", "set-cookie", "cache-control"];
 const NO_HEADERS = new Headers();
+
+/**
+ * What a request shape (`ContentCacheRequest.shapeKey`) needs to find its cache key again: the
+ * key's versions-independent stem, the version-vector members it reads, and the last key made
+ * with the last version values seen. The key is a pure function of stem and values, so a repeat
+ * request whose versions have not moved gets the same key without canonicalizing or hashing; any
+ * bump changes a value and so the key. Bounded like the decision memo it mirrors.
+ */
+interface KeyPlan {
+  readonly projectId: string;
+  readonly environment: string;
+  /** Checked on every use, so a plan is never applied to a request it was not made for. */
+  readonly query: string;
+  readonly stage: string;
+  readonly fingerprint: string;
+  readonly stem: CacheKeyStem;
+  readonly stages: string[];
+  readonly members: string[];
+  readonly storeKeys: string[];
+  last?: { values: number[]; key: CacheKey };
+}
+
+const keyPlans = new Lru<KeyPlan>({
+  maxEntries: 5_000,
+  maxBytes: 16 * 1024 * 1024,
+  sizeOf: (plan, key) => (key.length + plan.stem.material.length) * 2 + 512,
+});
+
+function sameValues(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -189,22 +230,10 @@ class Step {
     const storageTtl = storageTtlSeconds(this.projectPolicy);
     if (storageTtl <= 0) return this.disabled();
 
-    const { projectId, environment } = this.req.ref;
-    const stages = [...new Set([this.req.stage, ...this.req.stages])];
-    const versions = await this.runtime.versions.get(projectId, environment, stages, this.req.models);
-    const key = await cacheKey({
-      projectId,
-      environment,
-      stage: this.req.stage,
-      locales: this.req.locales,
-      query: this.req.query,
-      operationName: this.req.operationName,
-      variables: this.req.variables,
-      permissionFingerprint: this.req.fingerprint,
-      versions,
-    });
-
-    const entry = await this.lookup(key);
+    const plan = this.plan();
+    const key = this.knownKey(plan) ?? (await this.deriveKey(plan));
+    // Memory first without an await; the Cache API (and its failures) only on a memory miss.
+    const entry = this.runtime.cache.memory.matchSync(key.url) ?? (await this.lookup(key));
     if (entry) {
       const freshness = classify(entry.storedAt, this.policy, this.now);
       switch (freshness.state) {
@@ -239,6 +268,73 @@ class Step {
       return this.failure(judged);
     }
     return this.answer(judged);
+  }
+
+  /** The key plan of this request's shape (made on first use); `undefined` without a `shapeKey`. */
+  private plan(): KeyPlan | undefined {
+    const { shapeKey, ref, query, stage, fingerprint } = this.req;
+    if (shapeKey === undefined) return undefined;
+    const known = keyPlans.get(shapeKey);
+    if (
+      known &&
+      known.projectId === ref.projectId &&
+      known.environment === ref.environment &&
+      known.query === query &&
+      known.stage === stage &&
+      known.fingerprint === fingerprint
+    ) {
+      return known;
+    }
+    const stages = [...new Set([stage, ...this.req.stages])];
+    const members = membersFor(stages, this.req.models);
+    const plan: KeyPlan = {
+      projectId: ref.projectId,
+      environment: ref.environment,
+      query,
+      stage,
+      fingerprint,
+      stem: this.stem(),
+      stages,
+      members,
+      storeKeys: versionKeys(ref.projectId, ref.environment, members),
+    };
+    keyPlans.set(shapeKey, plan);
+    return plan;
+  }
+
+  private stem(): CacheKeyStem {
+    return cacheKeyStem({
+      projectId: this.req.ref.projectId,
+      environment: this.req.ref.environment,
+      stage: this.req.stage,
+      locales: this.req.locales,
+      query: this.req.query,
+      operationName: this.req.operationName,
+      variables: this.req.variables,
+      permissionFingerprint: this.req.fingerprint,
+    });
+  }
+
+  /** The plan's last key, when every version it was made with is still the current (locally fresh) one. */
+  private knownKey(plan: KeyPlan | undefined): CacheKey | undefined {
+    const last = plan?.last;
+    if (!plan || !last) return undefined;
+    const values = this.runtime.versions.localValues?.(plan.storeKeys);
+    return values && sameValues(values, last.values) ? last.key : undefined;
+  }
+
+  /** Reads the version vector (KV when not fresh in the isolate) and derives the key. */
+  private async deriveKey(plan: KeyPlan | undefined): Promise<CacheKey> {
+    const { projectId, environment } = this.req.ref;
+    const stages = plan?.stages ?? [...new Set([this.req.stage, ...this.req.stages])];
+    const versions: VersionVector = await this.runtime.versions.get(projectId, environment, stages, this.req.models);
+    const key = await cacheKeyFromStem(plan?.stem ?? this.stem(), versions);
+    if (plan) {
+      const values = plan.members.map((m) => versions[m] ?? 0);
+      // Only a vector of exactly the planned members is remembered (a store could answer more).
+      if (Object.keys(versions).length === values.length && plan.members.every((m) => m in versions)) plan.last = { values, key };
+    }
+    return key;
   }
 
   /** Memory, then the Cache API; a layer that fails to answer is a miss, never an error. */
@@ -349,24 +445,33 @@ class Step {
   private fromEntry(entry: CacheEntry, outcome: CacheOutcome, age?: number, originMs?: number): Response {
     const isGet = this.req.request.method === "GET";
     const notModified = isGet && etagMatches(this.req.request.headers.get("if-none-match"), entry.etag);
-    const response = notModified ? new Response(null, { status: 304 }) : new Response(entry.body, { status: entry.status });
-    if (isGet) response.headers.set("etag", entry.etag);
-    if (!notModified && entry.headers["content-language"]) response.headers.set("content-language", entry.headers["content-language"]);
-    const control = this.req.shared ? cacheControl("public", this.projectPolicy) : cacheControl("private");
-    return this.finish(response, cacheHeaders(outcome, age), control, originMs, notModified);
+    // Every header in one record passed to the constructor (cheaper than setting them one by one).
+    const headers = cacheHeaders(outcome, age);
+    if (!notModified) {
+      headers["content-type"] = contentTypeHeader(this.req.mediaType);
+      const language = entry.headers["content-language"];
+      if (language) headers["content-language"] = language;
+    }
+    if (isGet) headers["etag"] = entry.etag;
+    headers["cache-control"] = this.req.shared ? cacheControl("public", this.projectPolicy) : cacheControl("private");
+    headers["vary"] = PUBLIC_VARY;
+    headers["server-timing"] = this.timing(headers["x-cache"], originMs);
+    return new Response(notModified ? null : bodyOf(entry), { status: notModified ? 304 : entry.status, headers });
   }
 
-  private finish(response: Response, cache: Record<string, string>, control: string, originMs?: number, notModified = false): Response {
+  private timing(xCache: string | undefined, originMs?: number): string {
+    const gatewayMs = performance.now() - this.started;
+    const cache = `cache;desc="${xCache}";dur=${round(gatewayMs)}`;
+    return originMs === undefined ? cache : `${cache}, origin;dur=${round(originMs)}`;
+  }
+
+  private finish(response: Response, cache: Record<string, string>, control: string, originMs?: number): Response {
     const headers = response.headers;
-    if (notModified) headers.delete("content-type");
-    else headers.set("content-type", contentTypeHeader(this.req.mediaType));
+    headers.set("content-type", contentTypeHeader(this.req.mediaType));
     for (const [name, value] of Object.entries(cache)) headers.set(name, value);
     headers.set("cache-control", control);
     headers.set("vary", PUBLIC_VARY);
-    const gatewayMs = performance.now() - this.started;
-    const timing = [`cache;desc="${cache["x-cache"]}";dur=${round(gatewayMs)}`];
-    if (originMs !== undefined) timing.push(`origin;dur=${round(originMs)}`);
-    headers.set("server-timing", timing.join(", "));
+    headers.set("server-timing", this.timing(cache["x-cache"], originMs));
     return response;
   }
 
@@ -384,6 +489,12 @@ function statusOf(error: unknown): number | undefined {
   if (error instanceof OriginTimeoutError) return 504;
   if (error instanceof OriginError) return (error.extensions.originStatus as number | undefined) ?? 502;
   return undefined;
+}
+
+/** An entry's bytes as the Response constructor takes them fastest: the whole ArrayBuffer when the view spans it. */
+function bodyOf(entry: CacheEntry): ArrayBuffer | Uint8Array {
+  const { body } = entry;
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer ? body.buffer : body;
 }
 
 function round(ms: number): string {

@@ -72,39 +72,48 @@ export function graphqlEndpoint(endpoint: Endpoint) {
     // 4. Authenticate once per request.
     const principal = await authenticate(c.req.raw, project, ctx.ref, { kv: config.kv, serviceOrigins: config.serviceOrigins });
     // 5. Authorise every operation before any reaches the origin.
-    const allowed = await Promise.all(operations.map((op) => authoriseWithSchema(op, principal, project, ctx)));
+    const decisions = await Promise.all(operations.map((op) => authoriseWithSchema(op, principal, project, ctx)));
     // 6–7. Cache (on /content) and origin.
-    const responses = await Promise.all(operations.map((op, i) => execute(op, allowed[i]!, principal, project, ctx)));
+    const responses = await Promise.all(operations.map((op, i) => execute(op, decisions[i]!, principal, project, ctx)));
     if (!Array.isArray(params)) return responses[0]!;
     return batchResponse(responses);
   };
 }
 
+/** An authorised operation and the memo key of its decision (which determines everything it holds). */
+interface Decision {
+  allowed: Authorised;
+  key: string;
+}
+
 /** Step 5: authorise against the origin's schema, re-learning it once if the document names something new. */
-async function authoriseWithSchema(op: ParsedOperation, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Authorised> {
+async function authoriseWithSchema(op: ParsedOperation, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Decision> {
   const deps = schemaDeps(ctx.config);
   const headers = ctx.c.req.raw.headers;
   const input = { document: op.document, operationName: op.params.operationName, variables: op.params.variables, principal, project, headers };
   const known = await knownSchema(ctx.ref, project, deps, ctx.waitUntil);
   const { fingerprint } = await permissionsOf(principal);
-  const decideWith = (schema: KnownSchema) =>
-    memoizedDecision(
-      decisionKey([
-        fingerprint,
-        schema.knowledge.schemaHash,
-        project.defaultStage,
-        project.defaultLocale,
-        String(project.introspection),
-        principal.defaultStage ?? "",
-        headers.get("gcms-stage") ?? "",
-        headers.get("gcms-locales") ?? "",
-        op.params.operationName ?? "",
-        JSON.stringify(op.params.variables),
-        op.params.query,
-      ]),
+  const decideWith = (schema: KnownSchema): Decision => {
+    const key = decisionKey([
+      fingerprint,
+      schema.knowledge.schemaHash,
+      project.defaultStage,
+      project.defaultLocale,
+      String(project.introspection),
+      principal.defaultStage ?? "",
+      headers.get("gcms-stage") ?? "",
+      headers.get("gcms-locales") ?? "",
+      op.params.operationName ?? "",
+      JSON.stringify(op.params.variables),
+      op.params.query,
+    ]);
+    const allowed = memoizedDecision(
+      key,
       () => authorise({ ...input, known: schema }),
       (error) => error instanceof GatewayError && !isSchemaMiss(error),
     );
+    return { allowed, key };
+  };
   try {
     return decideWith(known);
   } catch (error) {
@@ -123,7 +132,8 @@ function isSchemaMiss(error: unknown): boolean {
 }
 
 /** Steps 6–7: the cache (for /content) in front of the origin; /v2 mutations invalidate. */
-async function execute(op: ParsedOperation, allowed: Authorised, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Response> {
+async function execute(op: ParsedOperation, decision: Decision, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Response> {
+  const { allowed } = decision;
   const extra: Record<string, string> = {};
   if (ctx.endpoint === "v2" && principal.userId) extra["gcms-user-id"] = principal.userId;
   const fetchOrigin = (): Promise<OriginAnswer> =>
@@ -163,6 +173,8 @@ async function execute(op: ParsedOperation, allowed: Authorised, principal: Prin
         shared: principal.kind === "public",
         models: allowed.readModels,
         stages: allowed.readStages,
+        // The decision key fixes the document, name, variables, fingerprint and everything decided.
+        shapeKey: decision.key,
       },
       fetchOrigin,
       { kv: ctx.config.kv, waitUntil: ctx.waitUntil },
