@@ -86,9 +86,15 @@ export function generatePatSecret(): string {
 
 /** SHA-256 of the token as lower-case hex: the only form in which a PAT is stored. */
 export async function patDigest(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(token)));
+  let hex = "";
+  for (let i = 0; i < digest.length; i++) hex += HEX[digest[i]!];
+  return hex;
 }
+
+const encoder = new TextEncoder();
+/** Two lower-case hex digits per byte value. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 const scope = (ref: ProjectRef) => `${encodeURIComponent(ref.projectId)}:${encodeURIComponent(ref.environment)}`;
 

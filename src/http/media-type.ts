@@ -168,6 +168,22 @@ function quality(ranges: readonly MediaRange[], mediaType: GraphQLMediaType): { 
  */
 export function negotiateMediaType(accept: string | null | undefined): GraphQLMediaType {
   if (accept === null || accept === undefined || accept.trim() === "") return APPLICATION_JSON;
+  // Clients send the same few Accept values over and over: remember the outcome (refusals are not kept).
+  const known = negotiated.get(accept);
+  if (known !== undefined) return known;
+  const chosen = negotiate(accept);
+  if (accept.length <= 512) {
+    if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear();
+    negotiated.set(accept, chosen);
+  }
+  return chosen;
+}
+
+/** Outcomes by `Accept` value (up to 512 characters); cleared when full, so it never holds more than this many. */
+const negotiated = new Map<string, GraphQLMediaType>();
+const NEGOTIATED_MAX = 256;
+
+function negotiate(accept: string): GraphQLMediaType {
   const ranges = parseAccept(accept);
   const gql = quality(ranges, GRAPHQL_RESPONSE_JSON);
   const json = quality(ranges, APPLICATION_JSON);

@@ -18,7 +18,7 @@ import { decisionKey, memoizedDecision } from "./decision-memo";
 import { serveContent } from "./content-cache";
 import { parseOperation, type ParsedOperation } from "./parse-operation";
 import { originResponse } from "./origin-response";
-import { permissionsOf } from "./permissions-of";
+import { knownPermissionsOf, permissionsOf } from "./permissions-of";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
@@ -65,16 +65,16 @@ export function graphqlEndpoint(endpoint: Endpoint) {
     const params = await parseGraphQLParams(c.req.raw, config.limits);
     const batch = Array.isArray(params) ? params : [params];
     // 2. Analyse each document (APQ, syntax, limits, operation, read-only rule).
-    const operations = await Promise.all(batch.map((p) => parseOperation(p, endpoint === "content", config, c.req.raw, ctx.ref)));
+    const operations = await all(batch, (p) => parseOperation(p, endpoint === "content", config, c.req.raw, ctx.ref));
     // 3. The project.
     const project = await kvProjectStore(config.kv).get(ctx.ref);
     if (!project) throw new ProjectNotFoundError(`No project ${ctx.ref.projectId}/${ctx.ref.environment} is configured here.`);
     // 4. Authenticate once per request.
     const principal = await authenticate(c.req.raw, project, ctx.ref, { kv: config.kv, serviceOrigins: config.serviceOrigins });
     // 5. Authorise every operation before any reaches the origin.
-    const decisions = await Promise.all(operations.map((op) => authoriseWithSchema(op, principal, project, ctx)));
+    const decisions = await all(operations, (op) => authoriseWithSchema(op, principal, project, ctx));
     // 6–7. Cache (on /content) and origin.
-    const responses = await Promise.all(operations.map((op, i) => execute(op, decisions[i]!, principal, project, ctx)));
+    const responses = await all(operations, (op, i) => execute(op, decisions[i]!, principal, project, ctx));
     if (!Array.isArray(params)) return responses[0]!;
     return batchResponse(responses);
   };
@@ -86,13 +86,19 @@ interface Decision {
   key: string;
 }
 
+/** `Promise.all` over `items`, without the extra promise for the usual single operation. */
+async function all<T, R>(items: readonly T[], run: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  if (items.length === 1) return [await run(items[0]!, 0)];
+  return Promise.all(items.map(run));
+}
+
 /** Step 5: authorise against the origin's schema, re-learning it once if the document names something new. */
 async function authoriseWithSchema(op: ParsedOperation, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Decision> {
   const deps = schemaDeps(ctx.config);
   const headers = ctx.c.req.raw.headers;
   const input = { document: op.document, operationName: op.params.operationName, variables: op.params.variables, principal, project, headers };
   const known = await knownSchema(ctx.ref, project, deps, ctx.waitUntil);
-  const { fingerprint } = await permissionsOf(principal);
+  const { fingerprint } = knownPermissionsOf(principal) ?? (await permissionsOf(principal));
   const decideWith = (schema: KnownSchema): Decision => {
     const key = decisionKey([
       fingerprint,
@@ -157,7 +163,7 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
 
   if (ctx.endpoint === "content") {
     op.registerPersistedQuery?.(ctx.waitUntil);
-    const permissions = await permissionsOf(principal);
+    const permissions = knownPermissionsOf(principal) ?? (await permissionsOf(principal));
     return serveContent(
       {
         ref: ctx.ref,
