@@ -381,12 +381,14 @@ class Step {
     const headers = new Headers(result.headers);
     const originMs = Number(headers.get(ORIGIN_MS)) || 0;
     const body = decoder.decode(result.body);
+    let parsed: unknown;
     try {
-      assertGraphQLAnswer({ status: result.status, headers, body, elapsedMs: originMs });
+      parsed = assertGraphQLAnswer({ status: result.status, headers, body, elapsedMs: originMs });
     } catch (error) {
       return { ok: false, error, fwdStatus: result.status, originMs };
     }
-    const verdict = isStorable({ status: result.status, headers }, body);
+    // The body is parsed once: the GraphQL check's result is what storability is judged on.
+    const verdict = isStorable({ status: result.status, headers }, body, parsed);
     if (!verdict.storable) return { ok: true, result, storable: false, reason: verdict.reason, originMs, role };
     const entry = await createEntry({ body: result.body, headers, storedAt: this.now() });
     return { ok: true, entry, storable: true, originMs, role };

@@ -19,8 +19,8 @@ export function originResponse(answer: OriginAnswer, mediaType: GraphQLMediaType
   });
 }
 
-/** Throws `OriginError` unless the answer is a GraphQL result a client can be given. */
-export function assertGraphQLAnswer(answer: OriginAnswer): void {
+/** Throws `OriginError` unless the answer is a GraphQL result a client can be given; returns the parsed body. */
+export function assertGraphQLAnswer(answer: OriginAnswer): unknown {
   if (answer.status >= 500 || answer.status < 200 || (answer.status >= 300 && answer.status < 400)) {
     throw new OriginError(`The origin answered with status ${answer.status}.`, { originStatus: answer.status });
   }
@@ -33,4 +33,5 @@ export function assertGraphQLAnswer(answer: OriginAnswer): void {
   if (typeof parsed !== "object" || parsed === null || (!("data" in parsed) && !("errors" in parsed))) {
     throw new OriginError("The origin's answer is not a GraphQL result.", { originStatus: answer.status });
   }
+  return parsed;
 }
