@@ -30,22 +30,21 @@
  * `If-None-Match` → `304` without a body.
  */
 import { cacheHeaders, cacheStatus, type CacheOutcome } from "../cache/cache-status";
-import { Coalescer, BackgroundRefreshes, type CoalesceRole, type SharedResult } from "../cache/coalesce";
-import { WorkersEdgeCache, type EdgeCache } from "../cache/edge-cache";
+import type { CoalesceRole, SharedResult } from "../cache/coalesce";
 import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorableReason } from "../cache/entry";
 import { cacheControl, classify, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy } from "../cache/freshness";
-import { versionStore } from "../cache/invalidate";
-import { cacheKeyFromStem, cacheKeyStem, type CacheKey, type CacheKeyStem } from "../cache/key";
-import { Lru } from "../cache/lru";
-import { LayeredCache, MemoryCache, type MemoryCacheOptions } from "../cache/memory-cache";
-import { StatsRecorder, type StatName } from "../cache/stats";
-import { membersFor, versionKeys, type VersionStore, type VersionVector } from "../cache/versions";
+import type { CacheKey } from "../cache/key";
+import type { StatName } from "../cache/stats";
 import { GatewayError, OriginError, OriginTimeoutError } from "../errors";
 import { errorResponse } from "../http/graphql-response";
 import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";
 import type { OriginAnswer } from "../origin/client";
 import type { CacheSettings, ProjectRef } from "../projects/types";
+import { contentCacheRuntime, type ContentCacheRuntime } from "./cache-runtime";
+import { deriveKey, keyPlanFor, knownKey } from "./key-plan";
 import { assertGraphQLAnswer, originResponse } from "./origin-response";
+
+export { contentCacheRuntime, createContentCacheRuntime, type ContentCacheRuntime, type ContentCacheRuntimeOptions } from "./cache-runtime";
 
 /** Everything the cache step needs to know about one authorised `/content` operation. */
 export interface ContentCacheRequest {
@@ -86,100 +85,12 @@ export interface ContentCacheDeps {
   runtime?: ContentCacheRuntime;
 }
 
-/** The isolate-wide state of the cache step. One per KV namespace in production. */
-export interface ContentCacheRuntime {
-  readonly now: () => number;
-  /** Memory (bounded LRU) in front of the per-location Cache API. */
-  readonly cache: LayeredCache;
-  readonly coalescer: Coalescer;
-  readonly refreshes: BackgroundRefreshes;
-  readonly stats: StatsRecorder;
-  readonly versions: VersionStore;
-}
-
-export interface ContentCacheRuntimeOptions {
-  now?: () => number;
-  /** The second layer; default the Workers Cache API (`caches.default`). */
-  edge?: EdgeCache;
-  /** Bounds of the memory layer (defaults: 5,000 entries, 24 MiB, 1 MiB per entry). */
-  memory?: Omit<MemoryCacheOptions, "now">;
-  /** How long a coalesced follower waits for its leader before fetching itself. */
-  followerTimeoutMs?: number;
-  stats?: StatsRecorder;
-  versions?: VersionStore;
-}
-
-/**
- * A runtime with its own memory layer, coalescer and refresh tracker. Versions default to the
- * isolate's shared store (so `invalidate()` reaches it) and stats to a new recorder.
- *
- * @example const runtime = createContentCacheRuntime(env.CONFIG, { now: clock.now, memory: { maxEntries: 100 } });
- */
-export function createContentCacheRuntime(kv: KVNamespace, options: ContentCacheRuntimeOptions = {}): ContentCacheRuntime {
-  const now = options.now ?? (() => Date.now());
-  return {
-    now,
-    cache: new LayeredCache(new MemoryCache({ ...options.memory, now }), options.edge ?? new WorkersEdgeCache()),
-    coalescer: new Coalescer(options.followerTimeoutMs === undefined ? {} : { followerTimeoutMs: options.followerTimeoutMs }),
-    refreshes: new BackgroundRefreshes(now),
-    stats: options.stats ?? new StatsRecorder(kv),
-    versions: options.versions ?? versionStore(kv),
-  };
-}
-
-const runtimes = new WeakMap<object, ContentCacheRuntime>();
-
-/**
- * The isolate's runtime for a KV namespace: what `serveContent` uses unless told otherwise and
- * what the admin stats route reads.
- */
-export function contentCacheRuntime(kv: KVNamespace): ContentCacheRuntime {
-  let runtime = runtimes.get(kv);
-  if (!runtime) {
-    runtime = createContentCacheRuntime(kv);
-    runtimes.set(kv, runtime);
-  }
-  return runtime;
-}
-
 /** Pseudo-header carrying the origin's elapsed time inside a shared result (never sent). */
 const ORIGIN_MS = "x-content-edge-origin-ms";
 /** Origin headers a shared result keeps: what `isStorable` judges and what an entry stores. */
 const SHARED_HEADERS = ["content-type", "content-language", "set-cookie", "cache-control"];
 const NO_HEADERS = new Headers();
 
-/**
- * What a request shape (`ContentCacheRequest.shapeKey`) needs to find its cache key again: the
- * key's versions-independent stem, the version-vector members it reads, and the last key made
- * with the last version values seen. The key is a pure function of stem and values, so a repeat
- * request whose versions have not moved gets the same key without canonicalizing or hashing; any
- * bump changes a value and so the key. Bounded like the decision memo it mirrors.
- */
-interface KeyPlan {
-  readonly projectId: string;
-  readonly environment: string;
-  /** Checked on every use, so a plan is never applied to a request it was not made for. */
-  readonly query: string;
-  readonly stage: string;
-  readonly fingerprint: string;
-  readonly stem: CacheKeyStem;
-  readonly stages: string[];
-  readonly members: string[];
-  readonly storeKeys: string[];
-  last?: { values: number[]; key: CacheKey };
-}
-
-const keyPlans = new Lru<KeyPlan>({
-  maxEntries: 5_000,
-  maxBytes: 16 * 1024 * 1024,
-  sizeOf: (plan, key) => (key.length + plan.stem.material.length) * 2 + 512,
-});
-
-function sameValues(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -230,8 +141,8 @@ class Step {
     const storageTtl = storageTtlSeconds(this.projectPolicy);
     if (storageTtl <= 0) return this.disabled();
 
-    const plan = this.plan();
-    const key = this.knownKey(plan) ?? (await this.deriveKey(plan));
+    const plan = keyPlanFor(this.req);
+    const key = knownKey(plan, this.runtime.versions) ?? (await deriveKey(this.req, plan, this.runtime.versions));
     // Memory first without an await; the Cache API (and its failures) only on a memory miss.
     const entry = this.runtime.cache.memory.matchSync(key.url) ?? (await this.lookup(key));
     if (entry) {
@@ -268,73 +179,6 @@ class Step {
       return this.failure(judged);
     }
     return this.answer(judged);
-  }
-
-  /** The key plan of this request's shape (made on first use); `undefined` without a `shapeKey`. */
-  private plan(): KeyPlan | undefined {
-    const { shapeKey, ref, query, stage, fingerprint } = this.req;
-    if (shapeKey === undefined) return undefined;
-    const known = keyPlans.get(shapeKey);
-    if (
-      known &&
-      known.projectId === ref.projectId &&
-      known.environment === ref.environment &&
-      known.query === query &&
-      known.stage === stage &&
-      known.fingerprint === fingerprint
-    ) {
-      return known;
-    }
-    const stages = [...new Set([stage, ...this.req.stages])];
-    const members = membersFor(stages, this.req.models);
-    const plan: KeyPlan = {
-      projectId: ref.projectId,
-      environment: ref.environment,
-      query,
-      stage,
-      fingerprint,
-      stem: this.stem(),
-      stages,
-      members,
-      storeKeys: versionKeys(ref.projectId, ref.environment, members),
-    };
-    keyPlans.set(shapeKey, plan);
-    return plan;
-  }
-
-  private stem(): CacheKeyStem {
-    return cacheKeyStem({
-      projectId: this.req.ref.projectId,
-      environment: this.req.ref.environment,
-      stage: this.req.stage,
-      locales: this.req.locales,
-      query: this.req.query,
-      operationName: this.req.operationName,
-      variables: this.req.variables,
-      permissionFingerprint: this.req.fingerprint,
-    });
-  }
-
-  /** The plan's last key, when every version it was made with is still the current (locally fresh) one. */
-  private knownKey(plan: KeyPlan | undefined): CacheKey | undefined {
-    const last = plan?.last;
-    if (!plan || !last) return undefined;
-    const values = this.runtime.versions.localValues?.(plan.storeKeys);
-    return values && sameValues(values, last.values) ? last.key : undefined;
-  }
-
-  /** Reads the version vector (KV when not fresh in the isolate) and derives the key. */
-  private async deriveKey(plan: KeyPlan | undefined): Promise<CacheKey> {
-    const { projectId, environment } = this.req.ref;
-    const stages = plan?.stages ?? [...new Set([this.req.stage, ...this.req.stages])];
-    const versions: VersionVector = await this.runtime.versions.get(projectId, environment, stages, this.req.models);
-    const key = await cacheKeyFromStem(plan?.stem ?? this.stem(), versions);
-    if (plan) {
-      const values = plan.members.map((m) => versions[m] ?? 0);
-      // Only a vector of exactly the planned members is remembered (a store could answer more).
-      if (Object.keys(versions).length === values.length && plan.members.every((m) => m in versions)) plan.last = { values, key };
-    }
-    return key;
   }
 
   /** Memory, then the Cache API; a layer that fails to answer is a miss, never an error. */

@@ -1,0 +1,64 @@
+/** The isolate-wide state of the `/content` cache step: memory layer, coalescer, refreshes, stats, versions. */
+import { BackgroundRefreshes, Coalescer } from "../cache/coalesce";
+import { WorkersEdgeCache, type EdgeCache } from "../cache/edge-cache";
+import { versionStore } from "../cache/invalidate";
+import { LayeredCache, MemoryCache, type MemoryCacheOptions } from "../cache/memory-cache";
+import { StatsRecorder } from "../cache/stats";
+import type { VersionStore } from "../cache/versions";
+
+/** The isolate-wide state of the cache step. One per KV namespace in production. */
+export interface ContentCacheRuntime {
+  readonly now: () => number;
+  /** Memory (bounded LRU) in front of the per-location Cache API. */
+  readonly cache: LayeredCache;
+  readonly coalescer: Coalescer;
+  readonly refreshes: BackgroundRefreshes;
+  readonly stats: StatsRecorder;
+  readonly versions: VersionStore;
+}
+
+export interface ContentCacheRuntimeOptions {
+  now?: () => number;
+  /** The second layer; default the Workers Cache API (`caches.default`). */
+  edge?: EdgeCache;
+  /** Bounds of the memory layer (defaults: 5,000 entries, 24 MiB, 1 MiB per entry). */
+  memory?: Omit<MemoryCacheOptions, "now">;
+  /** How long a coalesced follower waits for its leader before fetching itself. */
+  followerTimeoutMs?: number;
+  stats?: StatsRecorder;
+  versions?: VersionStore;
+}
+
+/**
+ * A runtime with its own memory layer, coalescer and refresh tracker. Versions default to the
+ * isolate's shared store (so `invalidate()` reaches it) and stats to a new recorder.
+ *
+ * @example const runtime = createContentCacheRuntime(env.CONFIG, { now: clock.now, memory: { maxEntries: 100 } });
+ */
+export function createContentCacheRuntime(kv: KVNamespace, options: ContentCacheRuntimeOptions = {}): ContentCacheRuntime {
+  const now = options.now ?? (() => Date.now());
+  return {
+    now,
+    cache: new LayeredCache(new MemoryCache({ ...options.memory, now }), options.edge ?? new WorkersEdgeCache()),
+    coalescer: new Coalescer(options.followerTimeoutMs === undefined ? {} : { followerTimeoutMs: options.followerTimeoutMs }),
+    refreshes: new BackgroundRefreshes(now),
+    stats: options.stats ?? new StatsRecorder(kv),
+    versions: options.versions ?? versionStore(kv),
+  };
+}
+
+const runtimes = new WeakMap<object, ContentCacheRuntime>();
+
+/**
+ * The isolate's runtime for a KV namespace: what `serveContent` uses unless told otherwise and
+ * what the admin stats route reads.
+ */
+export function contentCacheRuntime(kv: KVNamespace): ContentCacheRuntime {
+  let runtime = runtimes.get(kv);
+  if (!runtime) {
+    runtime = createContentCacheRuntime(kv);
+    runtimes.set(kv, runtime);
+  }
+  return runtime;
+}
+
