@@ -34,6 +34,12 @@ export type { Touch } from "./touches";
 export interface StageDefaults {
   stage: string;
   locales: string[];
+  /**
+   * The project's default (base) locale. Origins resolve `documentInStages` without
+   * `inheritLocale: true` by a fallback that can end in it (the demo origin uses it outright), so
+   * such subtrees count it too: the gateway must not depend on which reading the origin takes.
+   */
+  baseLocale?: string;
 }
 
 export interface AnalyseInput {
@@ -166,7 +172,10 @@ export function analyseOperation(input: AnalyseInput): Analysis {
       stages = unique([...stages, ...parent.stages]);
       locales = unique([...locales, ...parent.locales]);
     }
-    if ("inheritLocale" in values) locales = unique([...locales, ...parent.locales, ...parent.rootLocales]);
+    if ("inheritLocale" in values) {
+      const base = values["inheritLocale"] === true || !defaults.baseLocale ? [] : [defaults.baseLocale];
+      locales = unique([...locales, ...parent.locales, ...parent.rootLocales, ...base]);
+    }
     return { ctx: { stages, locales, rootLocales: root ? locales : parent.rootLocales }, values };
   };
 

@@ -58,7 +58,11 @@ export function authorise(input: AuthoriseInput): Authorised {
   }
   const scope = headerScope(input.headers, project);
   const headerStage = input.headers.get("gcms-stage")?.trim();
-  const defaults = { stage: headerStage || principal.defaultStage || project.defaultStage, locales: scope.locales };
+  const defaults = {
+    stage: headerStage || principal.defaultStage || project.defaultStage,
+    locales: scope.locales,
+    baseLocale: project.defaultLocale,
+  };
 
   const analysis = analyseOperation({
     knowledge: known.knowledge,

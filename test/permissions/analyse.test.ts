@@ -80,6 +80,8 @@ describe("analyseOperation: stage and locales", () => {
     ["documentInStages variable", "query($s: [Stage!]!) { posts { documentInStages(stages: $s) { id } } }", { s: [D] }, undefined, [r("Post", D), r("Post")]],
     ["documentInStages includeCurrent", "{ posts(stage: DRAFT) { documentInStages(stages: [PUBLISHED], includeCurrent: true) { id } } }", {}, undefined, [r("Post", D), r("Post")]],
     ["documentInStages inheritLocale: false uses the root locales too", "{ posts(locales: [de]) { localizations(locales: [en]) { documentInStages(stages: [DRAFT]) { id } } } }", {}, undefined, [r("Post", D, "de"), r("Post", D), r("Post", P, "de"), r("Post")]],
+    ["documentInStages without inheritLocale: the base locale too", "{ posts(locales: [de]) { documentInStages(stages: [DRAFT]) { id } } }", {}, { stage: P, locales: ["en"], baseLocale: "en" }, [r("Post", D, "de"), r("Post", D), r("Post", P, "de")]],
+    ["documentInStages with inheritLocale: true: the parent's locales only", "{ posts(locales: [de]) { documentInStages(stages: [DRAFT], inheritLocale: true) { id } } }", {}, { stage: P, locales: ["en"], baseLocale: "en" }, [r("Post", D, "de"), r("Post", P, "de")]],
     ["localizations literal", "{ posts { localizations(locales: [de]) { author { name } } } }", {}, undefined, [r("Author", P, "de"), r("Post", P, "de"), r("Post")]],
     ["localizations variable", "query($l: [Locale!]!) { posts { localizations(locales: $l) { id } } }", { l: ["de"] }, undefined, [r("Post", P, "de"), r("Post")]],
     ["arguments inside fragments", "query($s: Stage!) { ...Q } fragment Q on Query { pages(stage: $s) { id } }", { s: D }, undefined, [r("Page", D)]],
