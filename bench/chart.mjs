@@ -6,14 +6,15 @@ import { writeFileSync } from "node:fs";
 
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-export function renderSvg(results, ratios, meta) {
+export function renderSvg(results, ratios, meta, memory) {
   const rowH = 34;
   const top = 64;
   const labelW = 190;
   const barW = 300;
   const gap = 40;
   const width = labelW + 2 * barW + gap + 140;
-  const height = top + results.length * rowH + 30 + ratios.length * 18 + 20;
+  const memoryRows = memory ? 2 : 0;
+  const height = top + results.length * rowH + 30 + (ratios.length + memoryRows) * 18 + 20;
   const maxRps = Math.max(1, ...results.filter((r) => r.ok).map((r) => r.rps));
   const maxP99 = Math.max(0.001, ...results.filter((r) => r.ok).map((r) => r.p99 ?? 0));
   const x2 = labelW + barW + gap + 60;
@@ -46,10 +47,24 @@ export function renderSvg(results, ratios, meta) {
     out.push(`<text x="12" y="${y}" fill="${fill}">${esc(t.label)}: ${t.value == null ? "—" : t.value} (target ${esc(t.target)}) — ${verdict}</text>`);
     y += 18;
   }
+  if (memory) {
+    const v = memory.verdict;
+    if (!memory.ok) out.push(`<text x="12" y="${y}" fill="#555">memory: ${esc(String(memory.reason).slice(0, 100))}</text>`);
+    else {
+      const fill = v?.met == null ? "#555" : v.met ? "#1a7f37" : "#b00";
+      const verdict = v?.met == null ? `no verdict (${v?.reason ?? "not measured"})` : v.met ? "met" : "not met";
+      out.push(
+        `<text x="12" y="${y}" fill="${fill}">memory: ${memory.completed} distinct cached queries — isolate heap ${memory.heapBefore?.liveMiB ?? "—"} → ${memory.heapAfter?.liveMiB ?? "—"} MiB (bound ${v?.limitMiB ?? "—"} MiB) — ${esc(verdict)}</text>`,
+      );
+      out.push(
+        `<text x="12" y="${y + 18}" fill="#555">isolate MiB by entries: ${esc(memory.quarters.map((q) => `${q.entries}: ${q.heap?.liveMiB ?? "—"}`).join(", "))}; workerd RSS ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB (includes Miniflare's Cache API)</text>`,
+      );
+    }
+  }
   out.push(`</svg>`);
   return `${out.join("\n")}\n`;
 }
 
-export function writeSvg(path, results, ratios, meta) {
-  writeFileSync(path, renderSvg(results, ratios, meta));
+export function writeSvg(path, results, ratios, meta, memory) {
+  writeFileSync(path, renderSvg(results, ratios, meta, memory));
 }

@@ -6,7 +6,8 @@
 import { once } from "node:events";
 import { readFileSync, writeFileSync } from "node:fs";
 
-async function connect(inspectorUrl, workerName) {
+/** A CDP session with one worker's isolate (`core:user:<name>` on workerd's inspector). */
+export async function connect(inspectorUrl, workerName) {
   const { default: WebSocket } = await import("ws");
   const ws = new WebSocket(`${inspectorUrl.replace(/\/$/, "")}/core:user:${workerName}`);
   await once(ws, "open");

@@ -73,6 +73,7 @@ const fmt = (v, digits = 2) => (v == null ? "—" : typeof v === "number" ? v.to
 
 export function printTable(results, ratios, memory, log = console.log) {
   const head = `${pad("scenario", 24)} ${pad("conns", 5, true)} ${pad("req/s", 8, true)} ${pad("p50 ms", 8, true)} ${pad("p99 ms", 8, true)} ${pad("peak RSS MB", 12, true)}  notes`;
+  if (!results.length) return printMemoryOnly(memory, log);
   log("");
   log(head);
   log("─".repeat(head.length + 10));
@@ -94,14 +95,49 @@ export function printTable(results, ratios, memory, log = console.log) {
   if (memory) {
     log("");
     if (!memory.ok) log(`memory: failed — ${memory.reason}`);
-    else
-      log(
-        `memory: ${memory.completed}/${memory.target} distinct queries answered${memory.note ? ` (${memory.note})` : ""} in ${memory.seconds} s; ` +
-          `workerd RSS ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB (peak ${memory.rssPeakMB}, growth ${memory.growthMB} MB); ` +
-          `by quarter: ${memory.quarters.map((q) => `${q.entries}: ${q.rssMB} MB`).join(", ")}; ` +
-          `${memory.partial ? "fill stopped at its time limit; " : ""}filled entries asked again: ${memory.rechecked.map((c) => c.error ?? `${c.status} x-cache ${c.xCache ?? "none"}`).join(", ")}`,
-      );
+    else for (const line of memoryLines(memory)) log(line);
   }
+  log("");
+}
+
+const heapText = (h) => (h == null ? "—" : h.error ? `unread (${truncate(h.error, 60)})` : `${h.liveMiB}`);
+
+/** The memory scenario in a few printed lines: isolate heap (the target), RSS (reference), verdict. */
+export function memoryLines(memory) {
+  const v = memory.verdict;
+  const lines = [
+    `memory: ${memory.completed}/${memory.target} distinct cached queries${memory.note ? ` (${memory.note})` : ""} in ${memory.seconds} s (${memory.perSecond}/s)` +
+      (memory.stoppedAtLimit ? `; STOPPED EARLY at its ${memory.timeLimitSec} s limit` : memory.partial ? "; INCOMPLETE" : "") +
+      `; statuses ${Object.entries(memory.statuses).map(([s, n]) => `${s}×${n}`).join(", ") || "none"}` +
+      (memory.failedRequests
+        ? `; ${memory.failedRequests} sent without a 200 answer (${memory.quarters.reduce((n, q) => n + q.errors, 0)} connection errors/timeouts, or in flight at a stop), replaced by new queries`
+        : ""),
+    `  isolate live heap (used JS heap + array buffers + embedder, after GC) MiB: before ${heapText(memory.heapBefore)}, ` +
+      memory.quarters.map((q) => `${q.entries}: ${heapText(q.heap)}`).join(", ") +
+      (memory.heapAfter && !memory.heapAfter.error && memory.heapBefore && !memory.heapBefore.error
+        ? ` (JS heap used/total ${memory.heapBefore.usedMiB}/${memory.heapBefore.totalMiB} → ${memory.heapAfter.usedMiB}/${memory.heapAfter.totalMiB}, array buffers ${memory.heapBefore.arrayBuffersMiB} → ${memory.heapAfter.arrayBuffersMiB})`
+        : "") +
+      (memory.heapError ? `; ${memory.heapError}` : ""),
+    `  workerd process RSS MB (also Miniflare's Cache API store, KV, origin isolate): before ${memory.rssBeforeMB}, ` +
+      memory.quarters.map((q) => `${q.entries}: ${q.rssMB}`).join(", ") +
+      `; peak ${memory.rssPeakMB}, growth ${memory.growthMB}`,
+  ];
+  if (v) {
+    lines.push(
+      `  bound: before ${memory.heapBefore?.liveMiB ?? "—"} + ${v.boundsTotalMiB ?? "—"} MiB (${v.bounds.map((b) => `${b.name} ${b.MiB ?? "?"}`).join(" + ")}) = ${v.limitMiB ?? "—"} MiB; ` +
+        `after ${memory.heapAfter?.liveMiB ?? "—"} MiB (growth ${v.growthMiB ?? "—"}) ${v.withinBound == null ? "" : v.withinBound ? "within" : "OVER"}; ` +
+        `last half added ${v.lastHalfGrowthMiB ?? "—"} MiB (flat if ≤ ${v.flatLastHalfMiB})`,
+      `  memory stays bounded (${memory.target} distinct cached queries keep the isolate within its bounds): ${v.met == null ? `no verdict (${v.reason})` : v.met ? "met" : "NOT met"}`,
+    );
+  }
+  lines.push(`  filled entries asked again: ${memory.rechecked.map((c) => c.error ?? `${c.status} x-cache ${c.xCache ?? "none"}`).join(", ")}`);
+  return lines;
+}
+
+function printMemoryOnly(memory, log) {
+  log("");
+  if (!memory?.ok) log(`memory: failed — ${memory?.reason ?? "not run"}`);
+  else for (const line of memoryLines(memory)) log(line);
   log("");
 }
 

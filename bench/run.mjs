@@ -7,6 +7,8 @@
  * --gateway-entry=PATH  benchmark another gateway entry module instead of src/index.ts
  * --profile      afterwards, CPU-profile the gateway under hit load (bench/.tmp/*.cpuprofile)
  * --via-entry    reach workerd servers through Miniflare's entry worker instead of direct sockets
+ * --only=memory  only the memory scenario (no floor, peer or load scenarios); writes
+ *                bench/.tmp/results-memory.json instead of bench/results.json / results.svg
  *
  * Builds the gateway and the benchmark origin, serves gateway, origin, floor (workerd via
  * Miniflare's API) and the Yoga peer (Node), configures the gateway through its admin API, runs
@@ -20,8 +22,9 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TMP, buildAll } from "./build.mjs";
 import { writeSvg } from "./chart.mjs";
-import { configureGateway } from "./gateway-setup.mjs";
+import { configureGateway, probe } from "./gateway-setup.mjs";
 import { load } from "./load.mjs";
+import { heapReader } from "./heap.mjs";
 import { memoryScenario } from "./memory.mjs";
 import { profileWhile } from "./profile.mjs";
 import { startPeer } from "./peer-process.mjs";
@@ -38,12 +41,18 @@ const started = Date.now();
 const quick = flag("quick");
 const MODES = {
   quick: { warmup: 0.4, duration: 0.6, rounds: 3, memoryEntries: 10_000, memoryTimeLimit: 6 },
-  full: { warmup: 2, duration: 3, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 90 },
+  // Misses (each one a Cache API write in Miniflare) fill at ~300/s here: 100,000 take ~5.5 min.
+  // The limit is a hard bound; a fill that reaches it is reported as stopped early.
+  full: { warmup: 2, duration: 3, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 480 },
 };
 const mode = quick ? "quick" : "full";
 const settings = { ...MODES[mode], connections: Number(option("connections", 32)) };
 const originMode = option("origin", "fixed");
 const skipMemory = flag("skip-memory");
+const only = option("only");
+if (only && only !== "memory") throw new Error(`--only=${only}: only --only=memory is supported`);
+const memoryOnly = only === "memory";
+if (memoryOnly && skipMemory) throw new Error("--only=memory and --skip-memory exclude each other");
 if (flag("via-entry")) process.env.BENCH_VIA_ENTRY = "1";
 const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const out = (name) => fileURLToPath(new URL(name, import.meta.url));
@@ -68,13 +77,14 @@ async function main() {
   if (sample.status !== 200) throw new Error(`origin answered ${sample.status}: ${body.slice(0, 300)}`);
   // The peer (a Node process) starts while the workerd servers start one after the other (one at
   // a time, so each new workerd PID is known to belong to the instance just started).
-  const peerStarting = startPeer(`${servers.origin.url}${ORIGIN_PATH}`);
+  const peerStarting = memoryOnly ? Promise.resolve(null) : startPeer(`${servers.origin.url}${ORIGIN_PATH}`);
   peerStarting.catch(() => {});
-  servers.floor = await startFloor(body);
+  if (!memoryOnly) servers.floor = await startFloor(body);
 
   const adminToken = `bench-admin-${randomBytes(12).toString("hex")}`;
   let setup = { project: { ok: false, reason: "gateway not started" }, pat: { ok: false, reason: "gateway not started" } };
   if (bundles.gatewayError) servers.gateway = { error: bundles.gatewayError };
+  else if (memoryOnly) servers.gateway = { error: "not started (--only=memory)" };
   else {
     try {
       servers.gateway = await startGateway(bundles, { adminToken, originMode, inspector: flag("profile") });
@@ -83,15 +93,16 @@ async function main() {
     }
   }
   servers.peer = await peerStarting;
-  log(`origin ${servers.origin.url} (pid ${servers.origin.pid}), floor ${servers.floor.url} (pid ${servers.floor.pid}), peer ${servers.peer.url} (pid ${servers.peer.pid}); answer ${Buffer.byteLength(body)} B`);
+  if (memoryOnly) log(`origin ${servers.origin.url} (pid ${servers.origin.pid}); answer ${Buffer.byteLength(body)} B; memory scenario only`);
+  else log(`origin ${servers.origin.url} (pid ${servers.origin.pid}), floor ${servers.floor.url} (pid ${servers.floor.pid}), peer ${servers.peer.url} (pid ${servers.peer.pid}); answer ${Buffer.byteLength(body)} B`);
   if (!servers.gateway.error) {
     setup = await configureGateway(servers.gateway.url, adminToken);
     log(`gateway ${servers.gateway.url} (pid ${servers.gateway.pid}): project ${setup.project.ok ? "configured" : setup.project.reason}; PAT ${setup.pat.ok ? "issued" : setup.pat.reason}`);
   }
-  if (servers.gateway.error) log(`gateway unavailable: ${servers.gateway.error}`);
+  if (servers.gateway.error && !memoryOnly) log(`gateway unavailable: ${servers.gateway.error}`);
 
   const results = [];
-  for (const scenario of scenarios({ servers, pat: setup.pat, projectReason: setup.project.ok ? undefined : setup.project.reason })) {
+  for (const scenario of memoryOnly ? [] : scenarios({ servers, pat: setup.pat, projectReason: setup.project.ok ? undefined : setup.project.reason })) {
     log(`scenario ${scenario.label}`);
     const result = await runScenario(scenario, settings, log);
     if (!result.ok) log(`  failed: ${result.reason}`);
@@ -100,21 +111,9 @@ async function main() {
 
   let memory = null;
   if (skipMemory) memory = { ok: false, reason: "skipped (--skip-memory)" };
-  else if (!results.find((r) => r.id === "gateway-miss")?.ok) memory = { ok: false, reason: "gateway miss scenario failed, nothing to fill" };
-  else {
-    log(`memory: filling the gateway with ${settings.memoryEntries} distinct queries…`);
-    memory = {
-      ok: true,
-      note: quick ? "quick mode: 10,000 instead of 100,000" : undefined,
-      ...(await memoryScenario(servers.gateway, post(CONTENT_PATH, uniqueBodies(RANGES.memory)), {
-        total: settings.memoryEntries,
-        connections: settings.connections,
-        timeLimitSec: settings.memoryTimeLimit,
-        // The first and the hundredth filled query, asked again afterwards.
-        recheck: [0, 99].map((k) => JSON.stringify({ query: QUERY, variables: { skip: RANGES.memory + k } })),
-      })),
-    };
-  }
+  else if (bundles.gatewayError) memory = { ok: false, reason: bundles.gatewayError };
+  else if (!memoryOnly && !results.find((r) => r.id === "gateway-miss")?.ok) memory = { ok: false, reason: "gateway miss scenario failed, nothing to fill" };
+  else memory = await runMemory(bundles, originMode);
 
   if (servers.gateway?.logs?.length && results.some((r) => r.id.startsWith("gateway") && !r.ok)) {
     log("last gateway runtime output:");
@@ -122,11 +121,13 @@ async function main() {
   }
 
   // Operations the peer forwarded over the whole run: ~1 for all peer hits, plus one per miss.
-  const peerStats = await fetch(`${servers.peer.url}/__stats`, { signal: AbortSignal.timeout(5000) })
-    .then((r) => r.json())
-    .catch((error) => ({ error: error.message }));
+  const peerStats = servers.peer
+    ? await fetch(`${servers.peer.url}/__stats`, { signal: AbortSignal.timeout(5000) })
+        .then((r) => r.json())
+        .catch((error) => ({ error: error.message }))
+    : { error: "peer not started" };
 
-  const profiles = flag("profile") ? await profileGateway(results, bundles, setup) : undefined;
+  const profiles = flag("profile") && !memoryOnly ? await profileGateway(results, bundles, setup) : undefined;
 
   const ratios = targets(results);
   printTable(results, ratios, memory, (line) => console.log(line));
@@ -146,9 +147,71 @@ async function main() {
     peerOriginCalls: peerStats.originCalls ?? peerStats.error,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
+  if (memoryOnly) {
+    // A partial run never replaces the committed full results.
+    writeResults(`${TMP}results-memory.json`, { ...meta, only: "memory", memory });
+    log(`wrote bench/.tmp/results-memory.json (${meta.seconds} s)`);
+    return;
+  }
   writeResults(out("./results.json"), { ...meta, scenarios: results, targets: ratios, memory, profiles });
-  writeSvg(out("./results.svg"), results, ratios, meta);
+  writeSvg(out("./results.svg"), results, ratios, meta, memory);
   log(`wrote bench/results.json and bench/results.svg (${meta.seconds} s)`);
+}
+
+/**
+ * The memory scenario on its own, freshly started gateway (with workerd's inspector on, to read
+ * its isolate's heap): the load scenarios' gateway already holds thousands of misses, so its
+ * caches would be full before the fill starts and the fill could not show them filling up.
+ */
+async function runMemory(bundles, originMode) {
+  const adminToken = `bench-admin-${randomBytes(12).toString("hex")}`;
+  try {
+    servers.memoryGateway = await startGateway(bundles, { adminToken, originMode, inspector: true });
+  } catch (error) {
+    return { ok: false, reason: `memory gateway did not start: ${String(error.message ?? error).slice(0, 300)}` };
+  }
+  const gateway = servers.memoryGateway;
+  const setup = await configureGateway(gateway.url, adminToken);
+  if (!setup.project.ok) return { ok: false, reason: `memory gateway: project not configured: ${setup.project.reason}` };
+  const fillRequest = post(CONTENT_PATH, uniqueBodies(RANGES.memory));
+  const checked = await probe(gateway.url, post(CONTENT_PATH, uniqueBodies(RANGES.memoryWarm + 1_000_000)()), { expectCache: "MISS", times: 1 });
+  if (!checked.ok) return { ok: false, reason: `memory gateway probe: ${checked.reason}` };
+  // Warm the code paths (parse, JIT) before the first reading, so "before" is the running gateway.
+  const warm = uniqueBodies(RANGES.memoryWarm);
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = 0; i < 25; i++) await fetch(`${gateway.url}${CONTENT_PATH}`, { method: "POST", headers: fillRequest.headers, body: warm() }).then((r) => r.arrayBuffer());
+    }),
+  );
+  let heap = null;
+  let heapError;
+  try {
+    heap = await heapReader({ inspectorUrl: gateway.inspectorUrl, workerName: GATEWAY_WORKER, pokeUrl: `${gateway.url}/` });
+  } catch (error) {
+    heapError = `isolate heap not measured: ${error.message}`;
+    log(`  ${heapError}`);
+  }
+  log(`memory: filling a fresh gateway (pid ${gateway.pid}${heap ? `, isolate ${heap.target.id}` : ""}) with ${settings.memoryEntries} distinct queries…`);
+  try {
+    return {
+      ok: true,
+      note: quick ? "quick mode: 10,000 instead of 100,000" : undefined,
+      heapError,
+      ...(await memoryScenario(gateway, fillRequest, {
+        total: settings.memoryEntries,
+        connections: settings.connections,
+        timeLimitSec: settings.memoryTimeLimit,
+        heap,
+        log,
+        // The first and the hundredth filled query, asked again afterwards.
+        recheck: [0, 99].map((k) => JSON.stringify({ query: QUERY, variables: { skip: RANGES.memory + k } })),
+      })),
+    };
+  } finally {
+    heap?.close();
+    await gateway.dispose().catch(() => {});
+    servers.memoryGateway = undefined;
+  }
 }
 
 /** Profiles the hit scenarios that succeeded, one load round each, and prints where time goes. */
@@ -184,7 +247,7 @@ async function profileGateway(results, bundles, setup) {
 const startLoad = loadavg().map((v) => Math.round(v * 100) / 100);
 
 async function shutdown() {
-  for (const server of [servers.gateway, servers.peer, servers.floor, servers.origin]) {
+  for (const server of [servers.memoryGateway, servers.gateway, servers.peer, servers.floor, servers.origin]) {
     if (!server?.dispose) continue;
     try {
       await server.dispose();
@@ -198,10 +261,11 @@ async function shutdown() {
 const watchdog = setTimeout(
   () => {
     console.error("bench harness failed: the run exceeded its time bound");
-    for (const s of [servers.peer, servers.gateway, servers.floor, servers.origin]) s?.dispose?.().catch?.(() => {});
+    for (const s of [servers.peer, servers.memoryGateway, servers.gateway, servers.floor, servers.origin]) s?.dispose?.().catch?.(() => {});
     setTimeout(() => process.exit(1), 3000).unref();
   },
-  (quick ? 180 : 900) * 1000,
+  // Full: ~4.5 min of load scenarios + the memory fill's 8-minute bound + its heap readings.
+  (quick ? 180 : 1200) * 1000,
 );
 watchdog.unref();
 

@@ -27,6 +27,7 @@ export const RANGES = {
   originLatency: 30_000_000,
   peerMiss: 50_000_000,
   memory: 200_000_000,
+  memoryWarm: 300_000_000,
 };
 
 export const CONTENT_PATH = "/content/bench/master";
