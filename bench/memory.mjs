@@ -24,7 +24,8 @@ export const FLAT_LAST_HALF_MiB = 4;
 async function fill(baseUrl, request, amount, connections, timeLimitSec) {
   const instance = autocannon({
     url: baseUrl,
-    connections,
+    // A top-up round can ask for fewer queries than there are connections; autocannon refuses that.
+    connections: Math.min(connections, amount),
     amount,
     timeout: 10,
     requests: [{ method: request.method, path: request.path, headers: request.headers, setupRequest: (req) => ({ ...req, body: request.body() }) }],
