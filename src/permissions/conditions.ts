@@ -30,7 +30,8 @@ import type { Condition, PermissionRule } from "../projects/types";
 import type { SchemaKnowledge } from "../schema/knowledge";
 import { schemaFromKnowledge } from "../schema/knowledge";
 import type { Analysis, FieldUse } from "./analyse";
-import { canonicalJson, type TouchCondition } from "./decide";
+import { type TouchCondition } from "./decide";
+import { canonicalJson } from "../platform/canonical-json";
 import { touchKey, type Touch } from "./touches";
 
 export interface EnforceInput {

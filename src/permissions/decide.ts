@@ -4,6 +4,7 @@
  */
 import type { Condition, NameSet, PermissionRule } from "../projects/types";
 import type { Touch } from "./touches";
+import { canonicalJson } from "../platform/canonical-json";
 
 /** The where-filter entries of one touched (action, model, stage, locale) must satisfy. */
 export interface TouchCondition {
@@ -57,18 +58,6 @@ export function decide(rules: readonly PermissionRule[], touches: readonly Touch
     conditions.push({ touch: { ...touch }, where: wheres.length === 1 ? wheres[0]! : { OR: wheres } });
   }
   return failed.length ? { allowed: false, failedActions: failed } : { allowed: true, conditions };
-}
-
-/** Canonical JSON (sorted keys), so equal conditions compare equal whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }
 
 function dedupe(conditions: Condition[]): Condition[] {

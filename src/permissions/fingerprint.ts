@@ -4,7 +4,7 @@
  * that sees more) never do.
  */
 import type { PermissionRule } from "../projects/types";
-import { canonicalJson } from "./decide";
+import { canonicalJson } from "../platform/canonical-json";
 
 /**
  * The canonical text of a rule set: every rule with sorted names and sorted condition keys, the
