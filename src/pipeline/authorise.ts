@@ -56,13 +56,7 @@ export function authorise(input: AuthoriseInput): Authorised {
       "invalid_request",
     );
   }
-  const scope = headerScope(input.headers, project);
-  const headerStage = input.headers.get("gcms-stage")?.trim();
-  const defaults = {
-    stage: headerStage || principal.defaultStage || project.defaultStage,
-    locales: scope.locales,
-    baseLocale: project.defaultLocale,
-  };
+  const defaults = { ...headerScope(input.headers, project, principal.defaultStage), baseLocale: project.defaultLocale };
 
   const analysis = analyseOperation({
     knowledge: known.knowledge,

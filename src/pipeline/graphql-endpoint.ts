@@ -2,9 +2,8 @@ import type { Context } from "hono";
 import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
-import { parseGraphQLParams, type GraphQLParams } from "../http/graphql-params";
+import { parseGraphQLParams } from "../http/graphql-params";
 import { negotiateMediaType, type GraphQLMediaType } from "../http/media-type";
-import { assertMethodAllowsOperation, assertReadOnly } from "../graphql/operation";
 import { authenticate } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import { invalidate } from "../cache/invalidate";
@@ -17,7 +16,7 @@ import { authorise, type Authorised } from "./authorise";
 import { decisionKey, memoizedDecision } from "./decision-memo";
 import { serveContent } from "./content-cache";
 import { parseOperation, type ParsedOperation } from "./parse-operation";
-import { originResponse } from "./origin-response";
+import { checkedOriginResponse } from "./origin-response";
 import { knownPermissionsOf, permissionsOf } from "./permissions-of";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
@@ -188,24 +187,14 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
   }
 
   const answer = await fetchOrigin();
-  const response = originResponse(answer, ctx.mediaType);
+  const { response, result } = checkedOriginResponse(answer, ctx.mediaType);
   response.headers.set("cache-control", "no-store");
-  if (allowed.writes.length > 0 && succeeded(answer)) {
+  // A mutation succeeded when the origin answered 200 without GraphQL errors.
+  if (allowed.writes.length > 0 && answer.status === 200 && !result.errors?.length) {
     // Invalidate before answering: the very next request in this location must see the change.
     await invalidateWrites(ctx, allowed);
   }
   return response;
-}
-
-/** A mutation succeeded when the origin answered 200 without GraphQL errors. */
-function succeeded(answer: OriginAnswer): boolean {
-  if (answer.status !== 200) return false;
-  try {
-    const body = JSON.parse(answer.body) as { errors?: unknown[] };
-    return !body.errors || body.errors.length === 0;
-  } catch {
-    return false;
-  }
 }
 
 async function invalidateWrites(ctx: RequestContext, allowed: Authorised): Promise<void> {
@@ -241,5 +230,3 @@ async function batchResponse(responses: Response[]): Promise<Response> {
   });
 }
 
-export type { GraphQLParams };
-export { assertMethodAllowsOperation, assertReadOnly };

@@ -12,11 +12,17 @@ import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";
  * return originResponse(await callOrigin(call), "application/json");
  */
 export function originResponse(answer: OriginAnswer, mediaType: GraphQLMediaType): Response {
-  assertGraphQLAnswer(answer);
-  return new Response(answer.body, {
+  return checkedOriginResponse(answer, mediaType).response;
+}
+
+/** {@link originResponse}, also giving the parsed GraphQL result (e.g. to see whether a mutation succeeded). */
+export function checkedOriginResponse(answer: OriginAnswer, mediaType: GraphQLMediaType): { response: Response; result: { errors?: unknown[] } } {
+  const result = assertGraphQLAnswer(answer) as { errors?: unknown[] };
+  const response = new Response(answer.body, {
     status: answer.status,
     headers: { "content-type": contentTypeHeader(mediaType) },
   });
+  return { response, result };
 }
 
 /** Throws `OriginError` unless the answer is a GraphQL result a client can be given; returns the parsed body. */

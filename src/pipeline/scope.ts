@@ -7,15 +7,16 @@ export interface RequestScope {
 }
 
 /**
- * The request-level scope before the document is looked at: the `gcms-stage` and `gcms-locales`
- * headers, else the project's defaults. Arguments in the document (root `stage`, nested
+ * The request-level scope before the document is looked at (SPEC §2): the `gcms-stage` header,
+ * else the token's default stage, else the project's; the `gcms-locales` header, else the
+ * project's default locale. Arguments in the document (root `stage`, nested
  * `documentInStages(stages:)`) are resolved by document analysis on top of this.
  *
  * @example
  * headerScope(new Headers({ "gcms-locales": "de, en" }), project); // { stage: "PUBLISHED", locales: ["de", "en"] }
  */
-export function headerScope(headers: Headers, project: ProjectConfig): RequestScope {
-  const stage = headers.get("gcms-stage")?.trim() || project.defaultStage;
+export function headerScope(headers: Headers, project: ProjectConfig, tokenDefaultStage?: string): RequestScope {
+  const stage = headers.get("gcms-stage")?.trim() || tokenDefaultStage || project.defaultStage;
   const locales = (headers.get("gcms-locales") ?? "")
     .split(",")
     .map((locale) => locale.trim())
