@@ -80,6 +80,18 @@ export interface Analysis {
   variableValues: Record<string, unknown>;
   /** Per field node that can return entries: where it is reached; used by `enforceConditions`. */
   fieldUses: Map<FieldNode, FieldUse>;
+  /**
+   * Fields the analysis cannot classify (schema/field-access.ts), e.g. `Query.entities`: default
+   * deny refuses them unless the principal may do everything. Their subtrees are not analysed, so
+   * `readModels` then lists every model.
+   */
+  unclassified: UnclassifiedField[];
+}
+
+/** A field refused by default deny: `Type.field` and why it is not classified. */
+export interface UnclassifiedField {
+  field: string;
+  reason: string;
 }
 
 interface Ctx {
@@ -112,16 +124,15 @@ export function analyseOperation(input: AnalyseInput): Analysis {
   const touches = new TouchSet();
   const readModels = new Set<string>();
   const fieldUses = new Map<FieldNode, FieldUse>();
+  const unclassified = new Map<string, UnclassifiedField>();
   const visitedFragments = new Set<string>();
+  const allStages = knowledge.stages.length ? knowledge.stages : [defaults.stage];
   const rootType =
     operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
   if (!rootType) throw new GraphQLValidationError(`The schema has no ${operation.operation} type.`, { reason: "operation" });
 
   const isStage = (t: GraphQLNamedType) => t.name === knowledge.stageEnum;
   const isLocale = (t: GraphQLNamedType) => t.name === knowledge.localeEnum;
-  const modelsOfType = (t: GraphQLNamedType): string[] =>
-    knowledge.models.includes(t.name) ? [t.name] : isAbstractType(t) ? schema.getPossibleTypes(t).map((p) => p.name).filter((n) => knowledge.models.includes(n)) : [];
-
   /** Values of the stage- or locale-typed arguments of a field, as the origin will see them. */
   const argValues = (def: GraphQLField<unknown, unknown>, node: FieldNode) => {
     let values: Record<string, unknown>;
@@ -213,6 +224,12 @@ export function analyseOperation(input: AnalyseInput): Analysis {
       const def = type.getFields()[name];
       const known = knowledge.types[type.name]?.[name];
       if (!def || !known) throw new GraphQLValidationError(`Cannot query field "${name}" on type "${type.name}".`, { reason: "field" });
+      const access = known.access;
+      if (access.kind === "refused") {
+        const field = `${type.name}.${name}`;
+        unclassified.set(field, { field, reason: access.reason });
+        continue;
+      }
       const isMutation = root && operation.operation === "mutation";
       const { ctx: fieldContext, values } = fieldCtx(def, sel, ctx, root);
       let inner = fieldContext;
@@ -236,8 +253,14 @@ export function analyseOperation(input: AnalyseInput): Analysis {
       }
       // Root fields are always recorded: their stage and locales are pinned for the origin.
       if (known.models.length || root) record(sel, type.name, known, inner, root, isMutation);
-      // Read versions: Hygraph's `history` field lists the versions of the parent entry.
-      if (name === "history") touches.add("readVersion", modelsOfType(type), ctx.stages, ctx.locales);
+      if (access.kind === "version-read") {
+        // `history` lists the parent entry's versions in its stage (or `stageOverride`);
+        // `<model>Version(where: { stage })` returns a whole document, every localization of it,
+        // in the stage it names, or in any stage when that is not known.
+        const versionScope = access.family === "history" ? fieldContext : documentVersionScope(values, knowledge, allStages, fieldContext);
+        touches.add("readVersion", access.models, versionScope.stages, versionScope.locales);
+        access.models.forEach((m) => readModels.add(m));
+      }
       if (sel.selectionSet) walk(sel.selectionSet, getNamedType(def.type), inner, false);
     }
   };
@@ -253,7 +276,15 @@ export function analyseOperation(input: AnalyseInput): Analysis {
     readModels: [...readModels].sort(),
     variableValues: vars,
     fieldUses,
+    unclassified: [...unclassified.values()],
   };
+}
+
+/** Stage and locales a `<model>Version` read needs: `where.stage`, else every stage; every locale. */
+function documentVersionScope(values: Record<string, unknown>, knowledge: SchemaKnowledge, allStages: string[], ctx: Ctx): { stages: string[]; locales: string[] } {
+  const where = values["where"] as { stage?: unknown } | undefined;
+  const stage = typeof where?.stage === "string" && allStages.includes(where.stage) ? where.stage : null;
+  return { stages: stage ? [stage] : allStages, locales: knowledge.locales.length ? knowledge.locales : ctx.locales };
 }
 
 /** The operation a request runs: by name, or the only one. */

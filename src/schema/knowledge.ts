@@ -23,7 +23,10 @@ import {
   type IntrospectionQuery,
 } from "graphql";
 import type { Action } from "../projects/types";
+import { fieldClassifier, type FieldAccess } from "./field-access";
 import { sha256Hex } from "./sha256";
+
+export type { FieldAccess } from "./field-access";
 
 /**
  * How a field returns its entries, which decides whether a where-filter can be added to it:
@@ -40,6 +43,8 @@ export interface FieldKnowledge {
   shape: FieldShape;
   /** Input type of its `where` argument, if it has one. */
   where: string | null;
+  /** How the permission analysis treats the field; default deny (schema/field-access.ts). */
+  access: FieldAccess;
 }
 
 /** What a mutation does; `action: null` means its name is not one of Hygraph's forms. */
@@ -50,8 +55,11 @@ export interface MutationKnowledge {
   many: boolean;
 }
 
+/** Bumped whenever the shape changes, so copies stored in KV by an older gateway are re-learned. */
+export const KNOWLEDGE_VERSION = 2;
+
 export interface SchemaKnowledge {
-  version: 1;
+  version: typeof KNOWLEDGE_VERSION;
   /** SHA-256 of the lexicographically sorted SDL: changes exactly when the schema does. */
   schemaHash: string;
   nodeInterface: string | null;
@@ -152,6 +160,7 @@ export function buildSchemaKnowledge(introspection: IntrospectionQuery, options:
     return lists === 0 ? "single" : lists === 1 ? "list" : "other";
   };
 
+  const classify = fieldClassifier({ schema, models: modelSet, stageEnum: stages ? stageEnum : null, modelsOf: (t) => modelsOf(t), edgeOf });
   const types: Record<string, Record<string, FieldKnowledge>> = {};
   for (const t of Object.values(schema.getTypeMap())) {
     if (t.name.startsWith("__") || !(isObjectType(t) || isInterfaceType(t))) continue;
@@ -166,13 +175,14 @@ export function buildSchemaKnowledge(introspection: IntrospectionQuery, options:
         models: fieldModels,
         shape: shapeOf(f.type, fieldModels),
         where: whereType && isInputObjectType(whereType) ? whereType.name : null,
+        access: classify(t, f),
       };
     }
     types[t.name] = fields;
   }
 
   return {
-    version: 1,
+    version: KNOWLEDGE_VERSION,
     schemaHash: sha256Hex(printSchema(lexicographicSortSchema(schema))),
     nodeInterface: nodeInterface ? nodeName : null,
     models,

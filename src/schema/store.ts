@@ -2,7 +2,7 @@ import { getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } fr
 import { OriginError, StoreUnavailableError } from "../errors";
 import { callOrigin, fetcherFor } from "../origin/client";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
-import { buildSchemaKnowledge, schemaFromKnowledge, type SchemaKnowledge } from "./knowledge";
+import { buildSchemaKnowledge, KNOWLEDGE_VERSION, schemaFromKnowledge, type SchemaKnowledge } from "./knowledge";
 
 /** The origin's schema as the gateway knows it: the models map and a graphql-js schema. */
 export interface KnownSchema {
@@ -68,7 +68,8 @@ export async function knownSchema(
   } catch {
     throw new StoreUnavailableError("The schema store cannot be read; try again shortly.");
   }
-  if (!stored || stored.origin !== project.origin) return refreshSchema(ref, project, deps);
+  // A copy learned from another origin URL, or stored by a gateway with another knowledge shape, is re-learned.
+  if (!stored || stored.origin !== project.origin || stored.knowledge?.version !== KNOWLEDGE_VERSION) return refreshSchema(ref, project, deps);
   const known = remember(id, project.origin, stored, now);
   if (now - stored.fetchedAt > SCHEMA_MAX_AGE_MS) waitUntil(refreshSchema(ref, project, deps).catch(() => undefined));
   return known;

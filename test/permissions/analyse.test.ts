@@ -34,9 +34,30 @@ describe("analyseOperation: routes into a model", () => {
     ["localizations defaults to every locale", "{ posts { localizations { id } } }", [r("Post", P, "de"), r("Post")]],
     ["history → readVersion of the parent model", "{ posts { history { revision } } }", [r("Post"), "readVersion Post PUBLISHED en"]],
     ["history through an interface fragment", '{ node(id: "1") { ... on Post { history { id } } } }', [r("Author"), r("Page"), r("Post"), "readVersion Post PUBLISHED en"]],
-    
+    ["history(stageOverride:) reads versions of that stage", "{ posts { history(stageOverride: DRAFT) { id } } }", [r("Post"), "readVersion Post DRAFT en"]],
+    [
+      "<model>Version reads the whole document, every locale, in where.stage",
+      '{ postVersion(where: { id: "p1", revision: 1, stage: DRAFT }) { data } }',
+      ["readVersion Post DRAFT de", "readVersion Post DRAFT en"],
+    ],
+    ["a component belongs to its entry; its references are reads", "{ posts { seo { metaTitle reviewer { name } } } }", [r("Author"), r("Post")]],
   ])("%#: %s", (_name, query, expected) => {
     expect(touchStrings(analyse(query))).toEqual(expected.sort());
+  });
+
+  it("takes a version read's stage from a variable", () => {
+    const a = analyse("query V($w: VersionWhereInput!) { authorVersion(where: $w) { data } }", { w: { id: "a1", revision: 2, stage: "PUBLISHED" } });
+    expect(touchStrings(a)).toEqual(["readVersion Author PUBLISHED de", "readVersion Author PUBLISHED en"]);
+    expect(a.readModels).toEqual(["Author"]);
+  });
+
+  // Default deny: a field the analysis cannot classify is listed, and nothing under it is trusted.
+  it.each([
+    ["entities can return components", '{ entities(where: [{ id: "x", typename: Seo }]) { id } }', ["Query.entities"]],
+    ["a root scalar", "{ serverTime }", ["Query.serverTime"]],
+    ["beside classified fields", '{ posts { id } e: entities(where: [{ id: "x", typename: Post }]) { ... on Post { title } } }', ["Query.entities"]],
+  ])("%#: lists unclassified fields: %s", (_name, query, fields) => {
+    expect(analyse(query).unclassified.map((u) => u.field)).toEqual(fields);
   });
 
   it("returns each touch once however many routes reach it", () => {

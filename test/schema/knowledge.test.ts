@@ -22,27 +22,38 @@ describe("buildSchemaKnowledge", () => {
     expect(schemaFromKnowledge(copy).getType("Post")).toBeDefined();
   });
 
-  // [type, field, models, shape, where]
+  // [type, field, models, shape, where, access]
   it.each([
-    ["Query", "post", ["Post"], "single", "PostWhereUniqueInput"],
-    ["Query", "posts", ["Post"], "list", "PostWhereInput"],
-    ["Query", "postsConnection", ["Post"], "connection", "PostWhereInput"],
-    ["Query", "node", ["Author", "Page", "Post"], "single", null],
-    ["Query", "nodes", ["Author", "Page", "Post"], "list", null],
-    ["Query", "search", ["Page", "Post"], "list", null],
-    ["Post", "author", ["Author"], "single", null],
-    ["Author", "posts", ["Post"], "list", "PostWhereInput"],
-    ["Post", "documentInStages", ["Post"], "list", null],
-    ["Post", "localizations", ["Post"], "list", null],
-    ["PostConnection", "edges", ["Post"], "other", null],
-    ["PostEdge", "node", ["Post"], "single", null],
-    ["PostConnection", "aggregate", [], "none", null],
-    ["Post", "title", [], "none", null],
-    ["Mutation", "createPost", ["Post"], "single", null],
-    ["Mutation", "updateManyPostsConnection", ["Post"], "connection", "PostManyWhereInput"],
-    ["Mutation", "resetCache", [], "none", null],
-  ])("%#: %s.%s returns %j as %s", (type, field, models, shape, where) => {
-    expect(knowledge.types[type]?.[field]).toEqual({ type: expect.any(String), models, shape, where });
+    ["Query", "post", ["Post"], "single", "PostWhereUniqueInput", "model-read"],
+    ["Query", "posts", ["Post"], "list", "PostWhereInput", "model-read"],
+    ["Query", "postsConnection", ["Post"], "connection", "PostWhereInput", "model-read"],
+    ["Query", "node", ["Author", "Page", "Post"], "single", null, "model-read"],
+    ["Query", "nodes", ["Author", "Page", "Post"], "list", null, "model-read"],
+    ["Query", "search", ["Page", "Post"], "list", null, "model-read"],
+    ["Query", "postVersion", [], "none", "VersionWhereInput", "version-read"],
+    ["Query", "entities", ["Author", "Page", "Post"], "list", "EntityWhereInput", "refused"],
+    ["Query", "serverTime", [], "none", null, "refused"],
+    ["Post", "author", ["Author"], "single", null, "model-read"],
+    ["Author", "posts", ["Post"], "list", "PostWhereInput", "model-read"],
+    ["Post", "documentInStages", ["Post"], "list", null, "model-read"],
+    ["Post", "localizations", ["Post"], "list", null, "model-read"],
+    ["Post", "history", [], "none", null, "version-read"],
+    ["Post", "seo", [], "none", null, "non-content"],
+    ["Seo", "reviewer", ["Author"], "single", null, "model-read"],
+    ["PostConnection", "edges", ["Post"], "other", null, "model-read"],
+    ["PostEdge", "node", ["Post"], "single", null, "model-read"],
+    ["PostConnection", "aggregate", [], "none", null, "non-content"],
+    ["Post", "title", [], "none", null, "non-content"],
+    ["Mutation", "createPost", ["Post"], "single", null, "write"],
+    ["Mutation", "updateManyPostsConnection", ["Post"], "connection", "PostManyWhereInput", "write"],
+    ["Mutation", "resetCache", [], "none", null, "write"],
+  ])("%#: %s.%s returns %j as %s", (type, field, models, shape, where, access) => {
+    expect(knowledge.types[type]?.[field]).toEqual({ type: expect.any(String), models, shape, where, access: expect.objectContaining({ kind: access }) });
+  });
+
+  it("maps version reads to the model they read", () => {
+    expect(knowledge.types["Query"]?.["postVersion"]?.access).toEqual({ kind: "version-read", family: "document-version", models: ["Post"] });
+    expect(knowledge.types["Post"]?.["history"]?.access).toEqual({ kind: "version-read", family: "history", models: ["Post"] });
   });
 
   it("records edge types of connections", () => {
