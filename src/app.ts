@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type ErrorHandler } from "hono";
 import { projectRoutes } from "./admin/projects";
 import { purgeRoutes } from "./admin/purge";
 import { statsRoutes } from "./admin/stats";
@@ -33,7 +33,10 @@ export const app = new Hono<GatewayEnv>()
 
 app.notFound((c) => errorResponse(new NotFoundError(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), "application/json"));
 
-app.onError((error, c) => {
+/** Renders every failure as a GraphQL error body in the media type the client negotiated. */
+export const onGatewayError: ErrorHandler<GatewayEnv> = (error, c) => {
   if (!(error instanceof GatewayError)) console.error("content-edge: unhandled error", error instanceof Error ? error.name : typeof error);
   return errorResponse(error, c.get("mediaType") ?? "application/json");
-});
+};
+
+app.onError(onGatewayError);

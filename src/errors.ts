@@ -42,6 +42,32 @@ export class GraphQLValidationError extends BadRequestError {
   override readonly code = "GRAPHQL_VALIDATION_FAILED";
 }
 
+/** Where a stage or locale value came from, named in the error (`extensions.header`, …). */
+export type ScopeValueSource =
+  | { header: "gcms-stage" | "gcms-locales" }
+  | { argument: string }
+  | { variable: string }
+  | { setting: string }
+  | { field: string };
+
+/**
+ * A stage or locale value that is not a member of the origin's `Stage` / `Locale` enum (SPEC §3a):
+ * `INVALID_STAGE` or `INVALID_LOCALE`, with the header, argument, variable or setting it came from.
+ * Names are case-sensitive, as GraphQL enum values are.
+ */
+export class InvalidScopeValueError extends BadRequestError {
+  override readonly code: "INVALID_STAGE" | "INVALID_LOCALE";
+  constructor(kind: "stage" | "locale", source: ScopeValueSource, value: unknown, allowed: readonly string[]) {
+    const [[where, name]] = Object.entries(source) as [[string, string]];
+    const shown = JSON.stringify(value) ?? String(value);
+    super(
+      `${where === "header" ? name : `${where} ${name}`}: ${shown.length > 80 ? `${shown.slice(0, 77)}…` : shown} is not a ${kind} of this project (${allowed.join(", ") || "none"}).`,
+      { ...source, allowed: [...allowed] },
+    );
+    this.code = kind === "stage" ? "INVALID_STAGE" : "INVALID_LOCALE";
+  }
+}
+
 /** A configured limit (depth, aliases, tokens, directives, batch size) was exceeded. */
 export class LimitExceededError extends BadRequestError {
   override readonly code = "LIMIT_EXCEEDED";
@@ -128,6 +154,16 @@ export class InvalidConfigError extends BadRequestError {
 export class NotFoundError extends GatewayError {
   override readonly code = "NOT_FOUND";
   override readonly status = 404;
+}
+
+/**
+ * The forward guard found that the document or headers about to be sent to the origin touch more
+ * than was authorised: a bug in the gateway's own rewriting, never the client's fault. Nothing is
+ * sent, nothing is cached.
+ */
+export class ForwardGuardError extends GatewayError {
+  override readonly code = "INTERNAL_GUARD_REJECTED";
+  override readonly status = 500;
 }
 
 /** The origin answered with a failure or an unreadable body. */

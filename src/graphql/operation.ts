@@ -83,3 +83,34 @@ export function assertReadOnly(kind: OperationKind, method: string, v2Url: strin
     operation: kind,
   });
 }
+
+/**
+ * The document with only `operation` and the fragments it reaches (transitively): what is sent to
+ * the origin, so an origin that picks operations differently can never run another one, and no
+ * fragment is left unused (GraphQL spec §5.5.1.4 would make the document invalid).
+ *
+ * @example
+ * print(operationDocument(parse("query A { ...F } query B { id } fragment F on Query { id }"), "A"));
+ * // "query A {\n  ...F\n}\n\nfragment F on Query {\n  id\n}"
+ */
+export function operationDocument(document: DocumentNode, operationName: string | null): DocumentNode {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName === null ? operations[0] : operations.find((o) => o.name?.value === operationName);
+  if (!operation) throw new GraphQLValidationError(`Unknown operation named "${operationName}".`, { operationName });
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const reached = new Set<string>();
+  const pending = [operation.selectionSet];
+  while (pending.length > 0) {
+    for (const selection of pending.pop()!.selections) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !reached.has(fragment.name.value)) {
+          reached.add(fragment.name.value);
+          pending.push(fragment.selectionSet);
+        }
+      } else if (selection.selectionSet) pending.push(selection.selectionSet);
+    }
+  }
+  const definitions = document.definitions.filter((d) => d === operation || (d.kind === Kind.FRAGMENT_DEFINITION && reached.has(d.name.value)));
+  return definitions.length === document.definitions.length ? document : { ...document, definitions };
+}

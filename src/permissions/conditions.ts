@@ -18,6 +18,7 @@ import {
   visit,
   type ArgumentNode,
   type DocumentNode,
+  type EnumValueNode,
   type FieldNode,
   type GraphQLInputObjectType,
   type GraphQLSchema,
@@ -25,7 +26,7 @@ import {
   type ValueNode,
   type VariableDefinitionNode,
 } from "graphql";
-import { ForbiddenError, InvalidConfigError } from "../errors";
+import { ForbiddenError, ForwardGuardError, InvalidConfigError } from "../errors";
 import type { Condition, PermissionRule } from "../projects/types";
 import type { SchemaKnowledge } from "../schema/knowledge";
 import { schemaFromKnowledge } from "../schema/knowledge";
@@ -186,14 +187,25 @@ function pinned(args: ArgumentNode[], node: FieldNode, use: FieldUse, schema: Gr
   if (!def || !("args" in def)) return args;
   const out = [...args];
   const has = (n: string) => args.some((a) => a.name.value === n);
-  const enumOf = (n: string) => ({ kind: Kind.ENUM as const, value: n });
   const stageArg = def.args.find((a) => a.name === "stage");
   if (stageArg && knowledge.stageEnum && !has("stage"))
-    out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "stage" }, value: enumOf(analysis.stage) });
+    out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "stage" }, value: enumValue(analysis.stage, knowledge.stages) });
   const localesArg = def.args.find((a) => a.name === "locales");
-  if (localesArg && knowledge.localeEnum && !has("locales") && analysis.locales.length)
-    out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "locales" }, value: { kind: Kind.LIST, values: analysis.locales.map(enumOf) } });
+  if (localesArg && knowledge.localeEnum && !has("locales") && analysis.locales.length) {
+    const values = analysis.locales.map((locale) => enumValue(locale, knowledge.locales));
+    out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "locales" }, value: { kind: Kind.LIST, values } });
+  }
   return out;
+}
+
+/**
+ * An `EnumValue` node for a member of the origin's enum. graphql-js prints an enum node's value
+ * verbatim, so a value that is not a member must never become one: the values were validated
+ * when the request was scoped, and this refuses (as an internal guard) if that ever did not hold.
+ */
+function enumValue(value: string, members: readonly string[]): EnumValueNode {
+  if (!members.includes(value)) throw new ForwardGuardError("Refused to write a value that is not an enum member into the forwarded document.");
+  return { kind: Kind.ENUM, value };
 }
 
 function usedVariables(document: DocumentNode): Set<string> {

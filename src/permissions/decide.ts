@@ -2,7 +2,7 @@
  * The decision: a request is allowed only if every touch is covered by at least one rule. Pure and
  * synchronous, so it is table-tested and cannot fail open on an I/O error.
  */
-import type { Condition, NameSet, PermissionRule } from "../projects/types";
+import { ACTIONS, type Condition, type NameSet, type PermissionRule } from "../projects/types";
 import type { Touch } from "./touches";
 import { canonicalJson } from "../platform/canonical-json";
 
@@ -30,6 +30,19 @@ export function ruleCovers(rule: PermissionRule, touch: Touch): boolean {
     inNameSet(rule.stages, touch.stage) &&
     inNameSet(rule.locales, touch.locale)
   );
+}
+
+/**
+ * Whether the rules grant every action on every model, stage and locale without a condition: the
+ * one principal default deny lets through fields it cannot classify (SPEC §3a), because nothing
+ * could be outside its rules.
+ *
+ * @example
+ * grantsEverything([{ action: "*", model: "*", stages: "*", locales: "*" }]); // true
+ */
+export function grantsEverything(rules: readonly PermissionRule[]): boolean {
+  const unconditioned = rules.filter((r) => !r.condition && r.model === "*" && r.stages === "*" && r.locales === "*");
+  return ACTIONS.every((action) => unconditioned.some((r) => inNameSet(r.action, action)));
 }
 
 /**

@@ -1,13 +1,15 @@
-import { Kind, print, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { Kind, print, validate, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Principal } from "../auth/principal";
-import { ForbiddenError, UnauthenticatedError } from "../errors";
-import { analyseOperation } from "../permissions/analyse";
+import { ForbiddenError, GraphQLValidationError, UnauthenticatedError } from "../errors";
+import { operationDocument } from "../graphql/operation";
+import { analyseOperation, chooseOperation } from "../permissions/analyse";
 import { enforceConditions } from "../permissions/conditions";
-import { decide } from "../permissions/decide";
+import { decide, grantsEverything } from "../permissions/decide";
+import { requestScope, scopeNames } from "../permissions/scope";
+import { checkScopeValues } from "../permissions/scope-values";
 import type { Touch } from "../permissions/touches";
 import type { ProjectConfig } from "../projects/types";
 import type { KnownSchema } from "../schema/store";
-import { headerScope } from "./scope";
 
 /** What an allowed operation may do and read, and the document the origin gets. */
 export interface Authorised {
@@ -22,6 +24,15 @@ export interface Authorised {
   readStages: string[];
   /** Write touches (create, update, …): what a successful `/v2` mutation invalidates. */
   writes: Touch[];
+  /** Every touch allowed: what the forward guard holds the forwarded request to. */
+  touches: Touch[];
+  /** Unclassified fields (`Type.field`) let through for a principal that may do everything. */
+  unclassified: string[];
+}
+
+/** What `authorise` can be given besides its input: the document rewrite, replaceable in tests. */
+export interface AuthoriseDeps {
+  rewrite?: typeof enforceConditions;
 }
 
 export interface AuthoriseInput {
@@ -47,8 +58,9 @@ export interface AuthoriseInput {
  * const allowed = authorise({ known, document, operationName: null, variables: null, principal, project, headers });
  * allowed.query; // 'query { posts(stage: PUBLISHED, locales: [en]) { title } }'
  */
-export function authorise(input: AuthoriseInput): Authorised {
+export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Authorised {
   const { known, document, principal, project } = input;
+  const { knowledge, schema } = known;
   if (principal.kind === "public" && principal.rules.length === 0) {
     throw new UnauthenticatedError(
       "This project does not allow public access; send Authorization: Bearer <token>.",
@@ -56,18 +68,26 @@ export function authorise(input: AuthoriseInput): Authorised {
       "invalid_request",
     );
   }
-  const defaults = { ...headerScope(input.headers, project, principal.defaultStage), baseLocale: project.defaultLocale };
+  // Every stage and locale value, from headers, defaults, arguments and variables, is a member of
+  // the origin's enums before anything else looks at it (SPEC §3a).
+  const names = scopeNames(knowledge, project);
+  const defaults = { ...requestScope(input.headers, project, names, principal.defaultStage), baseLocale: project.defaultLocale };
+  const operation = chooseOperation(document, input.operationName);
+  checkScopeValues({ schema, stageEnum: knowledge.stageEnum, localeEnum: knowledge.localeEnum, names, document, operation, variables: input.variables });
+  validateAgainstSchema(known, document);
 
-  const analysis = analyseOperation({
-    knowledge: known.knowledge,
-    schema: known.schema,
-    document,
-    operationName: input.operationName,
-    variables: input.variables,
-    defaults,
-  });
+  const analysis = analyseOperation({ knowledge, schema, document, operationName: input.operationName, variables: input.variables, defaults });
   if (!project.introspection && selectsIntrospection(analysis.operation, document)) {
     throw new ForbiddenError("Introspection is disabled for this project.", { reason: "INTROSPECTION_DISABLED" });
+  }
+  const everything = grantsEverything(principal.rules);
+  const unclassified = analysis.unclassified;
+  if (unclassified.length > 0 && !everything) {
+    throw new ForbiddenError(`Not allowed: ${unclassified[0]!.field} is not a field the gateway can authorise (${unclassified[0]!.reason}).`, {
+      reason: "UNCLASSIFIED_FIELD",
+      field: unclassified[0]!.field,
+      fields: unclassified.map((u) => u.field),
+    });
   }
   const decision = decide(principal.rules, analysis.touches);
   if (!decision.allowed) {
@@ -76,23 +96,34 @@ export function authorise(input: AuthoriseInput): Authorised {
       failedActions: decision.failedActions,
     });
   }
-  const forwarded = enforceConditions({
-    knowledge: known.knowledge,
-    schema: known.schema,
-    document,
-    analysis,
-    conditions: decision.conditions,
-  });
+  const rewrite = deps.rewrite ?? enforceConditions;
+  const forwarded = rewrite({ knowledge, schema, document, analysis, conditions: decision.conditions });
   const reads = analysis.touches.filter((touch) => touch.action === "read" || touch.action === "readVersion");
+  // An unclassified field can return anything: its answer depends on every model in every stage.
+  const opaque = unclassified.length > 0;
   return {
     kind: analysis.kind,
-    query: print(forwarded),
+    query: print(operationDocument(forwarded, analysis.operation.name?.value ?? null)),
     stage: analysis.stage,
     locales: analysis.locales,
-    readModels: analysis.readModels,
-    readStages: [...new Set(reads.map((touch) => touch.stage))].sort(),
+    readModels: opaque ? [...knowledge.models] : analysis.readModels,
+    readStages: opaque ? [...names.stages].sort() : [...new Set(reads.map((touch) => touch.stage))].sort(),
     writes: analysis.touches.filter((touch) => touch.action !== "read" && touch.action !== "readVersion"),
+    touches: analysis.touches,
+    unclassified: unclassified.map((u) => u.field),
   };
+}
+
+/**
+ * graphql-js validation of the whole document against the origin's schema: what is analysed is
+ * exactly what the origin will execute. An unknown field or type keeps `extensions.reason`
+ * `field` / `type`, so the pipeline can re-learn a schema that changed at the origin.
+ */
+function validateAgainstSchema(known: KnownSchema, document: DocumentNode): void {
+  const [first] = validate(known.schema, document, undefined, { maxErrors: 1 });
+  if (!first) return;
+  const reason = /^Cannot query field /.test(first.message) ? "field" : /^Unknown type /.test(first.message) ? "type" : "validation";
+  throw new GraphQLValidationError(first.message, { reason });
 }
 
 /** Whether the operation reaches `__schema` or `__type` (introspection), through fragments too. */

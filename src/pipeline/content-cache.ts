@@ -35,7 +35,7 @@ import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorable
 import { cacheControl, classify, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy } from "../cache/freshness";
 import type { CacheKey } from "../cache/key";
 import type { StatName } from "../cache/stats";
-import { GatewayError, OriginError, OriginTimeoutError } from "../errors";
+import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from "../errors";
 import { errorResponse } from "../http/graphql-response";
 import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";
 import type { OriginAnswer } from "../origin/client";
@@ -159,6 +159,8 @@ class Step {
         }
         case "stale-if-error": {
           const judged = await this.forward(key, storageTtl);
+          // The forward guard refusing is the gateway's own failure, not the origin's: no stale answer.
+          if (!judged.ok && judged.error instanceof ForwardGuardError) return this.failure(judged);
           if (!judged.ok) {
             this.record("stale");
             this.record("originErrors");

@@ -12,17 +12,21 @@ import { originHeaders } from "../origin/headers";
 import { kvProjectStore } from "../projects/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import { knownSchema, refreshSchema, type KnownSchema, type SchemaStoreDeps } from "../schema/store";
-import { authorise, type Authorised } from "./authorise";
+import { authorise, type AuthoriseDeps, type Authorised } from "./authorise";
 import { decisionKey, memoizedDecision } from "./decision-memo";
 import { serveContent } from "./content-cache";
 import { parseOperation, type ParsedOperation } from "./parse-operation";
 import { checkedOriginResponse } from "./origin-response";
 import { knownPermissionsOf, permissionsOf } from "./permissions-of";
+import { guardForwarded } from "../permissions/forward-guard";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
 
 export type GatewayEnv = { Bindings: Bindings; Variables: { mediaType: GraphQLMediaType } };
+
+/** What an endpoint can be built with besides its kind; tests replace the document rewrite. */
+export type EndpointDeps = AuthoriseDeps;
 
 /** What every step of one request shares. */
 interface RequestContext {
@@ -32,6 +36,7 @@ interface RequestContext {
   ref: ProjectRef;
   mediaType: GraphQLMediaType;
   waitUntil: (promise: Promise<unknown>) => void;
+  deps: EndpointDeps;
 }
 
 /**
@@ -45,7 +50,7 @@ interface RequestContext {
  * @example
  * app.all("/content/:projectId/:environment", graphqlEndpoint("content"));
  */
-export function graphqlEndpoint(endpoint: Endpoint) {
+export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     const config = await gatewayConfig(c.env);
     // Negotiate first, so every later error is rendered in a media type the client accepts.
@@ -58,6 +63,7 @@ export function graphqlEndpoint(endpoint: Endpoint) {
       ref: { projectId: c.req.param("projectId")!, environment: c.req.param("environment")! },
       mediaType,
       waitUntil: waitUntilOf(c),
+      deps,
     };
 
     // 1. Parse the GraphQL-over-HTTP request (URL, body, batch limits).
@@ -79,10 +85,11 @@ export function graphqlEndpoint(endpoint: Endpoint) {
   };
 }
 
-/** An authorised operation and the memo key of its decision (which determines everything it holds). */
+/** An authorised operation, the memo key of its decision, and the schema it was decided with. */
 interface Decision {
   allowed: Authorised;
   key: string;
+  known: KnownSchema;
 }
 
 /** `Promise.all` over `items`, without the extra promise for the usual single operation. */
@@ -112,12 +119,10 @@ async function authoriseWithSchema(op: ParsedOperation, principal: Principal, pr
       JSON.stringify(op.params.variables),
       op.params.query,
     ]);
-    const allowed = memoizedDecision(
-      key,
-      () => authorise({ ...input, known: schema }),
-      (error) => error instanceof GatewayError && !isSchemaMiss(error),
-    );
-    return { allowed, key };
+    const decide = () => authorise({ ...input, known: schema }, ctx.deps);
+    // A replaced rewrite (tests) must not share decisions with the real one.
+    const allowed = ctx.deps.rewrite ? decide() : memoizedDecision(key, decide, (error) => error instanceof GatewayError && !isSchemaMiss(error));
+    return { allowed, key, known: schema };
   };
   try {
     return decideWith(known);
@@ -141,24 +146,29 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
   const { allowed } = decision;
   const extra: Record<string, string> = {};
   if (ctx.endpoint === "v2" && principal.userId) extra["gcms-user-id"] = principal.userId;
-  const fetchOrigin = (): Promise<OriginAnswer> =>
-    callOrigin({
+  const fetchOrigin = async (): Promise<OriginAnswer> => {
+    const body = JSON.stringify({
+      query: allowed.query,
+      variables: op.params.variables ?? undefined,
+      operationName: op.params.operationName ?? undefined,
+    });
+    const headers = originHeaders({
+      client: ctx.c.req.raw.headers,
+      stage: allowed.stage,
+      locales: allowed.locales,
+      originToken: project.originToken,
+      extra,
+    });
+    // What leaves is what was authorised: the exact body and headers, analysed again (SPEC §3a).
+    guardForwarded({ known: decision.known, project, authorised: allowed, body, headers });
+    return callOrigin({
       url: project.origin,
-      body: JSON.stringify({
-        query: allowed.query,
-        variables: op.params.variables ?? undefined,
-        operationName: op.params.operationName ?? undefined,
-      }),
-      headers: originHeaders({
-        client: ctx.c.req.raw.headers,
-        stage: allowed.stage,
-        locales: allowed.locales,
-        originToken: project.originToken,
-        extra,
-      }),
+      body,
+      headers,
       timeoutMs: ctx.config.originTimeoutMs,
       fetch: fetcherFor(project.origin, ctx.config.serviceOrigins),
     });
+  };
 
   if (ctx.endpoint === "content") {
     op.registerPersistedQuery?.(ctx.waitUntil);
