@@ -8,6 +8,7 @@ import {
   type Locale, type Model, type Stage,
 } from "./models";
 import { DEFAULT_PAGE_SIZE, countMany, findMany, findUnique, type Entity, type ListArgs, type Loader } from "./store";
+import { findVersion, history, type HistoryArgs } from "./versions";
 
 /** Per-request context: database, batching loader and the stage/locales chosen by headers. */
 export interface Context {
@@ -93,6 +94,9 @@ function queryResolvers(m: Model): Resolvers[string] {
       const page = await findMany(ctx.db, m, stage, locales, args, undefined, 1);
       return connection(page, args.first ?? DEFAULT_PAGE_SIZE, args.skip ?? 0, () => countMany(ctx.db, m, stage, locales, args.where));
     },
+    // Stage and locales headers do not apply: the version is named by `where` alone.
+    [`${singular(m)}Version`]: (_: unknown, args: { where: { id: string; revision: number; stage: Stage } }, ctx: Context) =>
+      findVersion(ctx.db, m, args.where),
   };
 }
 
@@ -120,6 +124,8 @@ function modelResolvers(m: Model): Resolvers[string] {
       [...new Set(args.locales)]
         .filter((l) => (l !== e.locale || args.includeCurrent) && String(e.row._locales).includes(`,${l},`))
         .map((l): Entity => ({ ...e, locales: [l], locale: l })),
+    history: (e: Entity, args: HistoryArgs & { stageOverride?: Stage | null }, ctx: Context) =>
+      history(ctx.db, ctx.loader, m, String(e.row.id), args.stageOverride ?? e.stage, args),
   };
   for (const [name, f] of m.scalars) r[name] = scalarResolver(name, !!f.localized, f.kind === "StringList");
   for (const [name, rel] of m.relations) {
