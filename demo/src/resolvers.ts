@@ -24,9 +24,12 @@ export interface Context {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver knows its own source and args
 export type Resolvers = Record<string, Record<string, GraphQLFieldResolver<any, Context, any>>>;
 
-/** Parses the `gcms-stage` / `gcms-locales` request headers; invalid values are ignored. */
+/**
+ * Parses the `gcms-stage` / `gcms-locales` request headers; invalid values are ignored. Values are
+ * enum values and compared case-sensitively, as Hygraph does: `draft` is not a stage.
+ */
 export function headerScope(headers: Headers): Pick<Context, "headerStage" | "headerLocales"> {
-  const stage = headers.get("gcms-stage")?.trim().toUpperCase();
+  const stage = headers.get("gcms-stage")?.trim();
   const locales = (headers.get("gcms-locales") ?? "").split(",").map((s) => s.trim()).filter(isLocale);
   return { headerStage: isStage(stage) ? stage : undefined, headerLocales: locales.length ? locales : undefined };
 }
