@@ -5,11 +5,13 @@
  */
 import schema from "../migrations/0001_schema.sql";
 import seed from "../migrations/0002_seed.sql";
+import versions from "../migrations/0003_versions.sql";
 
 /** Migrations in order; the name is the file name, as wrangler records it. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "0001_schema.sql", sql: schema },
   { name: "0002_seed.sql", sql: seed },
+  { name: "0003_versions.sql", sql: versions },
 ];
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(

@@ -1,12 +1,14 @@
 /**
  * Mutation resolvers with Hygraph semantics, generated per model: writes change the DRAFT row,
  * `publish` copies DRAFT to PUBLISHED, `unpublish` removes the PUBLISHED row, `delete` removes
- * every stage. Each write is one D1 batch, so it is all-or-nothing.
+ * every stage. Each write is one D1 batch, so it is all-or-nothing, and records the new content
+ * of the stage it writes as that stage's next version (versions.ts).
  */
 import { GraphQLError } from "graphql";
 import { BASE_LOCALE, LOCALES, MODEL_MAP, localeColumn, model, relationColumn, type Locale, type Model, type Stage } from "./models";
 import { badInput, connection, resultLocales, type Context, type Resolvers } from "./resolvers";
 import { findMany, findUniqueRow, statement, toEntity, type Entity, type ListArgs, type Row } from "./store";
+import { deleteVersions, recordVersion } from "./versions";
 
 type Data = Record<string, unknown>;
 type LocalizationInput = { locale: Locale; data: Data };
@@ -121,22 +123,24 @@ function operations(m: Model) {
       const row: Row = { id: newId(), stage: "DRAFT", createdAt: t, updatedAt: t, publishedAt: null, _locales: `,${BASE_LOCALE},` };
       for (const [name, f] of m.scalars) if (f.kind === "StringList") row[name] = "[]";
       const extra = await applyData(ctx.db, m, row, data);
-      await run(ctx.db, [upsertRow(ctx.db, m, row), ...extra]);
+      await run(ctx.db, [upsertRow(ctx.db, m, row), recordVersion(ctx.db, m, row, t), ...extra]);
       return entity(ctx, m, row, "DRAFT");
     },
     async update(ctx: Context, where: Data, data: Data): Promise<Entity | null> {
       const row = await readDraft(ctx.db, where);
       if (!row) return null;
       const extra = await applyData(ctx.db, m, row, data);
-      row.updatedAt = now();
-      await run(ctx.db, [upsertRow(ctx.db, m, row), ...extra]);
+      const t = now();
+      row.updatedAt = t;
+      await run(ctx.db, [upsertRow(ctx.db, m, row), recordVersion(ctx.db, m, row, t), ...extra]);
       return entity(ctx, m, row, "DRAFT");
     },
     async delete(ctx: Context, where: Data): Promise<Entity | null> {
       const row = (await readDraft(ctx.db, where)) ?? (await findUniqueRow(ctx.db, m, "PUBLISHED", where));
       if (!row) return null;
       const unlink = m.reverse.map((r) => statement(ctx.db, `UPDATE "${r.source.name}" SET "${r.column}" = NULL WHERE "${r.column}" = ?`, [row.id]));
-      await run(ctx.db, [statement(ctx.db, `DELETE FROM "${m.name}" WHERE id = ?`, [row.id]), ...unlink]);
+      // A deleted entry takes its versions with it: they are not readable through the API anymore.
+      await run(ctx.db, [statement(ctx.db, `DELETE FROM "${m.name}" WHERE id = ?`, [row.id]), deleteVersions(ctx.db, row.id), ...unlink]);
       return entity(ctx, m, row, row.stage as Stage);
     },
     async publish(ctx: Context, where: Data, args: { to: Stage[]; locales?: Locale[] | null; publishBase?: boolean | null; withDefaultLocale?: boolean | null }): Promise<Entity | null> {
@@ -160,7 +164,7 @@ function operations(m: Model) {
           for (const f of m.localized) published[localeColumn(f, l)] = draft[localeColumn(f, l)] ?? null;
         }
       }
-      await run(ctx.db, [upsertRow(ctx.db, m, draft), upsertRow(ctx.db, m, published)]);
+      await run(ctx.db, [upsertRow(ctx.db, m, draft), upsertRow(ctx.db, m, published), recordVersion(ctx.db, m, published, t)]);
       return entity(ctx, m, published, "PUBLISHED");
     },
     async unpublish(ctx: Context, where: Data, args: { from: Stage[]; locales?: Locale[] | null }): Promise<Entity | null> {
@@ -174,8 +178,9 @@ function operations(m: Model) {
           dropLocale(published, l);
           for (const f of m.localized) published[localeColumn(f, l)] = null;
         }
-        await run(ctx.db, [upsertRow(ctx.db, m, published)]);
+        await run(ctx.db, [upsertRow(ctx.db, m, published), recordVersion(ctx.db, m, published, now())]);
       } else {
+        // The PUBLISHED versions stay: they are the entry's publication history.
         await run(ctx.db, [statement(ctx.db, `DELETE FROM "${m.name}" WHERE id = ? AND stage = 'PUBLISHED'`, [published.id])]);
       }
       return entity(ctx, m, draft, "DRAFT");

@@ -8,6 +8,7 @@ import {
   type Locale, type Model, type Stage,
 } from "./models";
 import { DEFAULT_PAGE_SIZE, countMany, findMany, findUnique, type Entity, type ListArgs, type Loader } from "./store";
+import { findVersion, history, type HistoryArgs } from "./versions";
 
 /** Per-request context: database, batching loader and the stage/locales chosen by headers. */
 export interface Context {
@@ -23,9 +24,12 @@ export interface Context {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver knows its own source and args
 export type Resolvers = Record<string, Record<string, GraphQLFieldResolver<any, Context, any>>>;
 
-/** Parses the `gcms-stage` / `gcms-locales` request headers; invalid values are ignored. */
+/**
+ * Parses the `gcms-stage` / `gcms-locales` request headers; invalid values are ignored. Values are
+ * enum values and compared case-sensitively, as Hygraph does: `draft` is not a stage.
+ */
 export function headerScope(headers: Headers): Pick<Context, "headerStage" | "headerLocales"> {
-  const stage = headers.get("gcms-stage")?.trim().toUpperCase();
+  const stage = headers.get("gcms-stage")?.trim();
   const locales = (headers.get("gcms-locales") ?? "").split(",").map((s) => s.trim()).filter(isLocale);
   return { headerStage: isStage(stage) ? stage : undefined, headerLocales: locales.length ? locales : undefined };
 }
@@ -93,6 +97,9 @@ function queryResolvers(m: Model): Resolvers[string] {
       const page = await findMany(ctx.db, m, stage, locales, args, undefined, 1);
       return connection(page, args.first ?? DEFAULT_PAGE_SIZE, args.skip ?? 0, () => countMany(ctx.db, m, stage, locales, args.where));
     },
+    // Stage and locales headers do not apply: the version is named by `where` alone.
+    [`${singular(m)}Version`]: (_: unknown, args: { where: { id: string; revision: number; stage: Stage } }, ctx: Context) =>
+      findVersion(ctx.db, m, args.where),
   };
 }
 
@@ -120,6 +127,8 @@ function modelResolvers(m: Model): Resolvers[string] {
       [...new Set(args.locales)]
         .filter((l) => (l !== e.locale || args.includeCurrent) && String(e.row._locales).includes(`,${l},`))
         .map((l): Entity => ({ ...e, locales: [l], locale: l })),
+    history: (e: Entity, args: HistoryArgs & { stageOverride?: Stage | null }, ctx: Context) =>
+      history(ctx.db, ctx.loader, m, String(e.row.id), args.stageOverride ?? e.stage, args),
   };
   for (const [name, f] of m.scalars) r[name] = scalarResolver(name, !!f.localized, f.kind === "StringList");
   for (const [name, rel] of m.relations) {

@@ -38,6 +38,7 @@ export function getSchema(): GraphQLSchema {
   attach(schema, { ...queryAndModelResolvers(), ...mutationResolvers() });
   const node = schema.getType("Node");
   if (node instanceof GraphQLInterfaceType) node.resolveType = (e) => (e as Entity).__typename;
+  // `Json` keeps graphql-js's default scalar behaviour: values pass through as they are.
   const dt = schema.getType("DateTime");
   if (dt instanceof GraphQLScalarType) {
     dt.serialize = (v) => v;

@@ -5,6 +5,22 @@
 import { LOCALES, MODEL_MAP, STAGES, plural, singular, type Model, type ScalarFieldDef } from "./models";
 import { GRAPHQL_SCALAR, OPERATORS } from "./operators";
 
+/** Hygraph's `history` field, on every model type. */
+const HISTORY = "history(limit: Int! = 10, skip: Int! = 0, stageOverride: Stage): [Version!]!";
+
+/** An SDL type definition: `head { field… }`, one field per line. */
+const block = (head: string, fields: string[]) => `${head} {\n${fields.map((f) => `  ${f}`).join("\n")}\n}`;
+
+/** Types of Hygraph's version families: `history` lists `Version`s, `<model>Version` reads one. */
+const VERSION_TYPES = [
+  `"""Raw JSON value"""\nscalar Json`,
+  `"""A version of a document in a stage; its id, revision and stage are what \`<model>Version\` takes."""\n` +
+    block("type Version", ["id: ID!", "stage: Stage!", "revision: Int!", "createdAt: DateTime!"]),
+  block("input VersionWhereInput", ["id: ID!", "revision: Int!", "stage: Stage!"]),
+  `"""One version of a document; \`data\` is the whole document as it was in that stage (every field, every localization)."""\n` +
+    block("type DocumentVersion", ["id: ID!", "stage: Stage!", "revision: Int!", "data: Json", "createdAt: DateTime!"]),
+];
+
 /** Root-field arguments that choose stage and locales (defaults come from headers when omitted). */
 const STAGE_LOCALES = `stage: Stage! = PUBLISHED, locales: [Locale!]! = [${LOCALES[0]}]`;
 
@@ -62,6 +78,7 @@ function objectType(m: Model): string {
   for (const r of m.reverse) {
     lines.push(`  ${r.name}(${listArgs(r.source as Model)}, locales: [Locale!]): [${r.source.name}!]!`);
   }
+  lines.push(`  """List of ${n} versions, newest first, in the entry's stage or \`stageOverride\`."""`, `  ${HISTORY}`);
   return `type ${n} implements Node {\n${lines.join("\n")}\n}`;
 }
 
@@ -131,6 +148,8 @@ function queryFields(m: Model): string[] {
     `  ${singular(m)}(where: ${n}WhereUniqueInput!, ${STAGE_LOCALES}): ${n}`,
     `  ${plural(m)}(${listArgs(m)}, ${STAGE_LOCALES}): [${n}!]!`,
     `  ${plural(m)}Connection(${listArgs(m)}, ${STAGE_LOCALES}): ${n}Connection!`,
+    `  """One version of a ${n}, whatever its current stage."""`,
+    `  ${singular(m)}Version(where: VersionWhereInput!): DocumentVersion`,
   ];
 }
 
@@ -162,6 +181,7 @@ export function generateSdl(): string {
     `"""An object with an ID, in a stage (Hygraph's Node)."""\ninterface Node {\n  id: ID!\n  stage: Stage!\n}`,
     `type PageInfo {\n  hasNextPage: Boolean!\n  hasPreviousPage: Boolean!\n  startCursor: String\n  endCursor: String\n  pageSize: Int\n}`,
     `type Aggregate {\n  count: Int!\n}`,
+    ...VERSION_TYPES,
     ...models.map(modelTypes),
     `type Query {\n  node(id: ID!, ${STAGE_LOCALES}): Node\n  nodes(ids: [ID!]!, ${STAGE_LOCALES}): [Node]!\n${models.flatMap(queryFields).join("\n")}\n}`,
     `type Mutation {\n${models.flatMap(mutationFields).join("\n")}\n}`,

@@ -152,18 +152,22 @@ interface Batch {
 /**
  * Batches look-ups within one request (avoiding N+1 queries): loads with the same batch key that
  * are issued in the same tick — graphql-js resolves all items of a list synchronously — become
- * one `IN (...)` query. Used for to-one relations, reverse relation lists, node and nodes.
+ * one `IN (...)` query. Used for to-one relations, reverse relation lists, node, nodes and history.
  */
 export class Loader {
   private batches = new Map<string, Batch>();
 
   constructor(private readonly db: D1Database) {}
 
-  private enqueue<T>(batchKey: string, key: string, fetch: (keys: string[]) => Promise<Map<string, T>>, missing: T): Promise<T> {
-    let batch = this.batches.get(batchKey);
-    if (!batch) {
+  /**
+   * Queues a look-up of `key`; every key queued under the same `batchKey` in this tick is fetched
+   * by one call of `fetch`. Keys `fetch` does not return resolve to `missing`.
+   */
+  batch<T>(batchKey: string, key: string, fetch: (keys: string[]) => Promise<Map<string, T>>, missing: T): Promise<T> {
+    let pending = this.batches.get(batchKey);
+    if (!pending) {
       const b: Batch = { waiting: new Map() };
-      batch = b;
+      pending = b;
       this.batches.set(batchKey, b);
       queueMicrotask(() => {
         this.batches.delete(batchKey);
@@ -173,7 +177,7 @@ export class Loader {
         );
       });
     }
-    const waiting = batch.waiting;
+    const waiting = pending.waiting;
     return new Promise<T>((resolve, reject) => {
       const ws = waiting.get(key) ?? [];
       ws.push({ resolve: resolve as (v: unknown) => void, reject });
@@ -183,7 +187,7 @@ export class Loader {
 
   /** Loads one entry by id; null when it does not exist in that stage and locales. */
   load(m: Model, stage: Stage, locales: Locale[], id: string): Promise<Entity | null> {
-    return this.enqueue(`one|${m.name}|${stage}|${locales.join(",")}`, id, async (ids) => {
+    return this.batch(`one|${m.name}|${stage}|${locales.join(",")}`, id, async (ids) => {
       const sql = `SELECT t.* FROM "${m.name}" t WHERE t.stage = ? AND t.id IN (${ids.map(() => "?").join(", ")}) AND ${localeCondition(m, "t", locales)}`;
       const { results } = await statement(this.db, sql, [stage, ...ids]).all<Row>();
       return new Map(results.map((r) => [String(r.id), toEntity(m, r, stage, locales)]));
@@ -193,6 +197,6 @@ export class Loader {
   /** Loads the entries of model `m` whose `column` points at `parentId` (a reverse relation list). */
   children(m: Model, column: string, stage: Stage, locales: Locale[], args: ListArgs, parentId: string): Promise<Entity[]> {
     const key = `many|${m.name}|${column}|${stage}|${locales.join(",")}|${JSON.stringify(args)}`;
-    return this.enqueue(key, parentId, (ids) => findChildren(this.db, m, column, stage, locales, args, ids), []);
+    return this.batch(key, parentId, (ids) => findChildren(this.db, m, column, stage, locales, args, ids), []);
   }
 }

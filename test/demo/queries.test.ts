@@ -14,6 +14,9 @@ describe("stages", () => {
     ["stage argument DRAFT", "(stage: DRAFT)", {}, [1, 2, 3, 4, 5, 6, 7, 8]],
     ["gcms-stage header DRAFT", "", { "gcms-stage": "DRAFT" }, [1, 2, 3, 4, 5, 6, 7, 8]],
     ["argument wins over header", "(stage: PUBLISHED)", { "gcms-stage": "DRAFT" }, [1, 2, 3, 4, 5, 8]],
+    // Enum values are case-sensitive, as in Hygraph: `draft` is not a stage, so it is ignored.
+    ["lower-case gcms-stage is ignored", "", { "gcms-stage": "draft" }, [1, 2, 3, 4, 5, 8]],
+    ["an unknown gcms-stage is ignored", "", { "gcms-stage": "DRAFT]" }, [1, 2, 3, 4, 5, 8]],
   ] as const)("%s", async (_, args, headers, expected) => {
     const d = await gql(`{ posts${args} { id stage } }`, undefined, headers);
     expect(seededIds(d.posts)).toEqual(expected.map(POST));
