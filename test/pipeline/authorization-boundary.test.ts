@@ -58,6 +58,43 @@ describe("header values are enum members or the request is refused before the or
   });
 });
 
+describe("version reads need readVersion, through the real endpoints", () => {
+  const POST = "clpost0000000000000000002";
+  const AUTHOR = "clauth0000000000000000001";
+  const version = (field: string, id: string, stage: string) => `{ ${field}(where: { id: "${id}", revision: 1, stage: ${stage} }) { data } }`;
+
+  it.each([
+    ["a DRAFT document version, public read of every model", "read * PUBLISHED", version("postVersion", POST, "DRAFT"), { action: "readVersion", model: "Post", stage: "DRAFT", locale: "en" }],
+    ["a PUBLISHED document version", "read * PUBLISHED", version("postVersion", POST, "PUBLISHED"), { action: "readVersion", model: "Post", stage: "PUBLISHED", locale: "de" }],
+    ["the version of a model with no public rule", "read Post PUBLISHED", version("authorVersion", AUTHOR, "PUBLISHED"), { action: "readVersion", model: "Author", stage: "PUBLISHED", locale: "en" }],
+    ["history", "read * PUBLISHED", "{ posts { history { revision } } }", { action: "readVersion", model: "Post", stage: "PUBLISHED", locale: "en" }],
+  ])("refuses %s to an anonymous caller: 403 with failedActions, origin untouched", async (_name, rules, query, failed) => {
+    const publicPermissions = rules === "read Post PUBLISHED" ? PUBLIC_POSTS : undefined;
+    const { tag, content } = await demoProject(publicPermissions ? { publicPermissions } : {});
+    const response = await postQuery(content, { query });
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.errors[0]?.extensions["code"]).toBe("FORBIDDEN");
+    expect(body.errors[0]?.extensions["failedActions"]).toContainEqual(failed);
+    expect(await originRequests(tag)).toHaveLength(0);
+  });
+
+  it("answers a version read to a token granted readVersion in that stage, over a variable too", async () => {
+    const { content, projectId } = await demoProject();
+    const { token } = await issueToken({ projectId, environment: "master" }, { name: "versions", permissions: [{ action: "readVersion", model: "Post", stages: ["DRAFT"] }] });
+    const response = await postQuery(
+      content,
+      { query: "query V($w: VersionWhereInput!) { postVersion(where: $w) { revision data } }", variables: { w: { id: POST, revision: 1, stage: "DRAFT" } } },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { postVersion: { revision: number; data: { id: string; stage: string } } } };
+    expect(body.data.postVersion).toMatchObject({ revision: 1, data: { id: POST, stage: "DRAFT" } });
+    const other = await postQuery(content, { query: version("postVersion", POST, "PUBLISHED") }, { authorization: `Bearer ${token}` });
+    expect(other.status).toBe(403);
+  });
+});
+
 /** A rewrite with a bug: it enforces conditions, then adds a root field nobody authorised. */
 function leakyRewrite(input: EnforceInput): DocumentNode {
   const leak = (parse("{ leak: authors(stage: DRAFT) { name } }").definitions[0] as OperationDefinitionNode).selectionSet.selections[0]!;
