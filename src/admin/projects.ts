@@ -36,6 +36,7 @@ export const projectRoutes = new Hono<{ Bindings: Bindings }>()
       fresh: true,
       // Only a stage the operator named needs confirming; the default PUBLISHED does not.
       defaultStage: (raw as { defaultStage?: unknown }).defaultStage === undefined ? undefined : { field: "defaultStage", value: config.defaultStage },
+      defaultLocale: (raw as { defaultLocale?: unknown }).defaultLocale === undefined ? undefined : { field: "defaultLocale", value: config.defaultLocale },
     });
     await kvProjectStore(kv).put(ref, config);
     // A new origin, new rules or new defaults can change any answer: nothing cached before stays valid.

@@ -51,9 +51,9 @@ export async function checkRulesWithOrigin(
   project: ProjectConfig,
   sets: readonly RuleSet[],
   gateway: GatewayConfig,
-  options: { fresh: boolean; defaultStage?: { field: string; value: string } | undefined },
+  options: { fresh: boolean; defaultStage?: { field: string; value: string } | undefined; defaultLocale?: { field: string; value: string } | undefined },
 ): Promise<boolean> {
-  if (!rulesNeedSchema(sets) && !options.defaultStage) return true;
+  if (!rulesNeedSchema(sets) && !options.defaultStage && !options.defaultLocale) return true;
   const deps = { kv: gateway.kv, serviceOrigins: gateway.serviceOrigins, originTimeoutMs: gateway.originTimeoutMs };
   let known: KnownSchema;
   try {
@@ -66,6 +66,10 @@ export async function checkRulesWithOrigin(
   const stage = options.defaultStage;
   if (stage && known.knowledge.stages.length > 0 && !known.knowledge.stages.includes(stage.value)) {
     throw new InvalidConfigError(stage.field, `unknown stage "${stage.value}" (the origin has ${known.knowledge.stages.join(", ")})`);
+  }
+  const locale = options.defaultLocale;
+  if (locale && known.knowledge.locales.length > 0 && !known.knowledge.locales.includes(locale.value)) {
+    throw new InvalidConfigError(locale.field, `unknown locale "${locale.value}" (the origin has ${known.knowledge.locales.join(", ")})`);
   }
   return true;
 }

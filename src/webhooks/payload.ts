@@ -20,7 +20,7 @@
  * Related entries are not bumped: a query that reaches a related model through a relation
  * already depends on that relation's target model counter.
  */
-import { BadRequestError } from "../errors";
+import { BadRequestError, InvalidScopeValueError } from "../errors";
 
 export const WEBHOOK_OPERATIONS = ["create", "update", "delete", "publish", "unpublish"] as const;
 export type WebhookOperation = (typeof WEBHOOK_OPERATIONS)[number];
@@ -41,13 +41,16 @@ const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 /**
  * Extracts the invalidation from a parsed webhook body. Accepts `data` as one entry or a list.
+ * A `data.stage` must be a GraphQL name and, when the origin's stages are known, one of them
+ * (SPEC §3a: every stage value is validated, webhook payloads included).
  *
  * @throws {BadRequestError} when the body is not `{ operation: string, data: { __typename, … } }`.
+ * @throws {InvalidScopeValueError} (400 `INVALID_STAGE`, `field: "data.stage"`) for any other stage.
  * @example
  * parseWebhookPayload({ operation: "update", data: { __typename: "Post", id: "p1", stage: "DRAFT" } });
  * // { operation: "update", models: ["Post"], stages: ["DRAFT"], ids: ["p1"] }
  */
-export function parseWebhookPayload(body: unknown): WebhookInvalidation {
+export function parseWebhookPayload(body: unknown, knownStages?: readonly string[]): WebhookInvalidation {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new BadRequestError("Webhook body must be a JSON object.");
   const { operation, data } = body as { operation?: unknown; data?: unknown };
   if (typeof operation !== "string" || !operation) throw new BadRequestError("Webhook body has no operation.", { field: "operation" });
@@ -63,7 +66,11 @@ export function parseWebhookPayload(body: unknown): WebhookInvalidation {
       throw new BadRequestError("Webhook data has no valid __typename.", { field: "data.__typename" });
     }
     models.add(__typename);
-    if (typeof stage === "string" && NAME.test(stage)) stages.add(stage);
+    if (stage !== undefined && stage !== null) {
+      const valid = typeof stage === "string" && NAME.test(stage) && (!knownStages || knownStages.includes(stage));
+      if (!valid) throw new InvalidScopeValueError("stage", { field: "data.stage" }, stage, knownStages ?? []);
+      stages.add(stage);
+    }
     if (typeof id === "string" && id) ids.add(id);
   }
   const op = operation.toLowerCase();

@@ -7,6 +7,23 @@ import { parseJsonText } from "../admin/json-body";
 import { requireProject } from "../admin/require-project";
 import { parseWebhookPayload } from "./payload";
 import { SIGNATURE_HEADER, verifyWebhook } from "./signature";
+import { knownSchema } from "../schema/store";
+import type { ProjectConfig, ProjectRef } from "../projects/types";
+
+/**
+ * The origin's stage names, to validate the payload's `data.stage`; `undefined` (names are then
+ * only checked to be GraphQL names) when the schema cannot be learned right now, so an origin
+ * outage never blocks invalidation.
+ */
+async function knownStages(ref: ProjectRef, project: ProjectConfig, env: Bindings): Promise<readonly string[] | undefined> {
+  const { kv, serviceOrigins, originTimeoutMs } = await gatewayConfig(env);
+  try {
+    const { knowledge } = await knownSchema(ref, project, { kv, serviceOrigins, originTimeoutMs }, () => undefined);
+    return knowledge.stageEnum ? knowledge.stages : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Largest webhook body read: 1 MiB. Hygraph webhooks with payloads carry the whole entry
@@ -42,7 +59,7 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
       environment: ref.environment,
       now,
     });
-    const change = parseWebhookPayload(parseJsonText(rawBody));
+    const change = parseWebhookPayload(parseJsonText(rawBody), await knownStages(ref, project, c.env));
     await invalidate(kv, ref, change.stages, change.models);
     return c.json({ invalidated: { models: change.models, stages: change.stages } }, 202);
   });

@@ -104,6 +104,8 @@ describe("admin API: rules are checked against the origin's schema", () => {
     ["an unknown locale", { publicPermissions: [rule({ locales: ["fr"] })] }, "publicPermissions[0].locales[0]"],
     ["an unknown model in a role", { roles: { editor: [rule({ model: ["Post", "Comment"] })] } }, "roles.editor[0].model[0]"],
     ["a condition the model's where filter cannot express", { publicPermissions: [rule({ model: "Post", condition: { colour: "red" } })] }, "publicPermissions[0].condition"],
+    ["a default stage the origin lacks (case-sensitive)", { defaultStage: "Published" }, "defaultStage"],
+    ["a default locale the origin lacks", { defaultLocale: "fr" }, "defaultLocale"],
   ])("refuses %s with 400 naming the rule", async (_name, rules, field) => {
     const projectId = uniqueTag();
     const response = await put(`/admin/projects/${projectId}/master`, { origin: origin(), ...rules });

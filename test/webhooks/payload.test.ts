@@ -27,4 +27,19 @@ describe("Hygraph webhook payloads", () => {
   ])("rejects %s with BAD_REQUEST", (_name, body) => {
     expect(() => parseWebhookPayload(body)).toThrow(expect.objectContaining({ code: "BAD_REQUEST", status: 400 }));
   });
+
+  it.each<[string, unknown, readonly string[] | undefined]>([
+    ["a stage that is not a name", "PUBLISHED} x", undefined],
+    ["a stage that is not a string", 7, undefined],
+    ["a stage the origin lacks", "ARCHIVED", ["DRAFT", "PUBLISHED"]],
+    ["a stage in the wrong case", "published", ["DRAFT", "PUBLISHED"]],
+  ])("rejects %s with 400 INVALID_STAGE naming data.stage", (_name, stage, known) => {
+    expect(() => parseWebhookPayload({ operation: "publish", data: { __typename: "Post", id: "p1", stage } }, known)).toThrow(
+      expect.objectContaining({ code: "INVALID_STAGE", status: 400, extensions: expect.objectContaining({ field: "data.stage" }) }),
+    );
+  });
+
+  it("accepts a stage the origin has", () => {
+    expect(parseWebhookPayload({ operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } }, ["DRAFT", "PUBLISHED"]).stages).toEqual(["PUBLISHED"]);
+  });
 });

@@ -50,6 +50,16 @@ describe("POST /webhooks/{p}/{e}", () => {
     expect(await versions.bumped()).toEqual([]);
   });
 
+  it.each(["ARCHIVED", "published", "DRAFT} x"])("a signed webhook naming stage %j the origin lacks: 400 INVALID_STAGE, nothing purged", async (stage) => {
+    const { projectId } = await demoProject({ webhookSecret: SECRET });
+    const versions = await trackVersions(projectId);
+    const body = JSON.stringify({ operation: "publish", data: { __typename: "Post", id: "p1", stage } });
+    const response = await hook(projectId, body, await signed(body));
+    expect(response.status).toBe(400);
+    expect(await errorExtensions(response)).toMatchObject({ code: "INVALID_STAGE", field: "data.stage" });
+    expect(await versions.bumped()).toEqual([]);
+  });
+
   it("a project without a webhookSecret accepts no webhook", async () => {
     const { projectId } = await demoProject();
     const versions = await trackVersions(projectId);
