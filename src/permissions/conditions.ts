@@ -1,10 +1,13 @@
 /**
- * Enforcement of rule conditions by rewriting the document sent to the origin: the condition is
- * AND-ed into the `where` argument of every field that returns the conditioned model as a list or
- * a connection, so the origin itself never returns an entry outside it. Where that cannot be
- * guaranteed — a single entry (`post(where:)`, `Post.author`), an interface or union that can
- * return the model (`node`, `nodes`, `search`), fields without `where` (`documentInStages`,
- * `localizations`), mutation results, or conditions on write actions — the request is refused.
+ * Enforcement of rule conditions (SPEC §2: no entry outside a condition leaves the gateway), with
+ * the origin doing every evaluation, so the whole where language works:
+ *
+ * | field kind | how |
+ * |---|---|
+ * | root lists, connections (incl. `edges.node`, `aggregate`), list relations | condition AND-ed into `where` |
+ * | unique lookups (`post(where:)`), single relations, `node` | the entry is checked (entry-checks.ts): `null` unless it satisfies the condition |
+ * | `nodes`, unions, `documentInStages`, `localizations` | each entry is checked; entries that do not satisfy it are left out |
+ * | entries a mutation returns, conditions on write or readVersion actions, lists of lists | refused, `CONDITION_UNENFORCEABLE` naming the field |
  *
  * The rewrite also pins `stage` and `locales` on root fields that omit them, so the origin's schema
  * defaults can never decide what a request sees: always forward the returned document.
@@ -34,6 +37,7 @@ import type { Analysis, FieldUse } from "./analyse";
 import { type TouchCondition } from "./decide";
 import { canonicalJson } from "../platform/canonical-json";
 import { touchKey, type Touch } from "./touches";
+import { checkableModel, hiddenPrefix, withIdentity, withTypenames, type EntryChecks } from "./entry-checks";
 
 export interface EnforceInput {
   knowledge: SchemaKnowledge;
@@ -44,50 +48,69 @@ export interface EnforceInput {
   conditions: readonly TouchCondition[];
 }
 
+/** What to forward, and how to check the entries the origin returns at single-entry positions. */
+export interface Enforced {
+  document: DocumentNode;
+  /** Set when some position is checked entry by entry (entry-checks.ts); `null` when `where` did it all. */
+  checks: EntryChecks | null;
+}
+
 /** Why a conditioned model cannot be served through a field (`extensions.kind` of the 403). */
-export type UnenforceableKind = "single" | "abstract" | "no-where" | "mutation" | "write-action" | "invalid-condition";
+export type UnenforceableKind = "mutation" | "write-action" | "version-action" | "invalid-condition" | "no-exact-rewrite" | "no-identity";
 
 /**
- * Returns the document to forward: conditions AND-ed into `where`, root stage/locales pinned.
+ * Returns the document to forward: conditions AND-ed into `where` of list and connection fields,
+ * identity fields added where entries are checked one by one, root stage/locales pinned.
  *
  * @throws ForbiddenError (`code` FORBIDDEN, `extensions.reason` "CONDITION_UNENFORCEABLE",
  *   `extensions.kind`, `extensions.field` like "Query.post", `extensions.failedActions`) when a
- *   condition cannot be guaranteed by rewriting.
+ *   condition cannot be guaranteed.
  * @example
- * const doc = enforceConditions({ knowledge, document, analysis, conditions: decision.conditions });
- * print(doc); // '{ posts(where: {AND: [{slug: "a"}, {id: "p1"}]}, stage: PUBLISHED, locales: [en]) { id } }'
+ * const { document } = enforceConditions({ knowledge, document, analysis, conditions: decision.conditions });
+ * print(document); // '{ posts(where: {AND: [{slug: "a"}, {id: "p1"}]}, stage: PUBLISHED, locales: [en]) { id } }'
  */
-export function enforceConditions(input: EnforceInput): DocumentNode {
+export function enforceConditions(input: EnforceInput): Enforced {
   const { knowledge, analysis } = input;
   const schema = input.schema ?? schemaFromKnowledge(knowledge);
   const byTouch = new Map<string, Condition>();
   for (const c of input.conditions) {
-    if (c.touch.action !== "read") refuse("write-action", `${c.touch.action} ${c.touch.model}`, [c.touch]);
+    // A condition on a version read or a write is not enforced by rewriting: refused.
+    if (c.touch.action !== "read") refuse(c.touch.action === "readVersion" ? "version-action" : "write-action", `${c.touch.action} ${c.touch.model}`, [c.touch]);
     byTouch.set(touchKey(c.touch), c.where);
   }
 
   const wheres = new Map<FieldNode, ValueNode[]>();
+  /** Single-entry and where-less list positions: the conditioned models whose entries are checked. */
+  const checked = new Map<FieldNode, string[]>();
   for (const use of analysis.fieldUses.values()) {
     const { conds, touches } = conditionsOf(use, byTouch);
     if (conds.length === 0) continue;
     const field = `${use.parentType}.${use.node.name.value}`;
     // A connection's `edges` and an edge's `node` are filtered by the field that returned the
-    // connection or edge; that field is itself checked here (and refused unless it is a
-    // connection field taking `where`).
+    // connection or edge; that field is itself checked here (and refused unless it takes `where`).
     if (knowledge.connectionTypes.includes(use.parentType) || knowledge.edgeTypes.includes(use.parentType)) continue;
     if (use.mutation) refuse("mutation", field, touches);
-    if (use.field.models.length !== 1) refuse("abstract", field, touches);
-    if (use.field.shape === "single") refuse("single", field, touches);
-    if ((use.field.shape !== "list" && use.field.shape !== "connection") || !use.field.where) refuse("no-where", field, touches);
-    const whereType = schema.getType(use.field.where);
-    if (!whereType || !isInputObjectType(whereType)) refuse("no-where", field, touches);
-    wheres.set(use.node, conds.map((c) => conditionAst(c, whereType, field, touches)));
+    const { shape, models, where } = use.field;
+    const whereType = where ? schema.getType(where) : undefined;
+    if (models.length === 1 && (shape === "list" || shape === "connection") && whereType && isInputObjectType(whereType)) {
+      // Exact at the origin: the list holds only entries that satisfy the condition, and counts,
+      // pagination and order stay the origin's.
+      wheres.set(use.node, conds.map((c) => conditionAst(c, whereType, field, touches)));
+    } else if (shape === "single" || shape === "list") {
+      // One entry (a unique lookup, a single relation, node) or a list without where
+      // (documentInStages, localizations, nodes, unions): each returned entry is checked against
+      // the condition by the origin itself, and dropped when it does not satisfy it.
+      const conditioned = [...new Set(touches.map((t) => t.model))];
+      for (const model of conditioned) if (!checkableModel(knowledge, model)) refuse("no-identity", field, touches);
+      checked.set(use.node, conditioned);
+    } else refuse("no-exact-rewrite", field, touches);
   }
 
   const operation = analysis.operation;
   const nonNullVars = new Set<string>();
   const nulledVars = new Set<string>();
-  const rewritten = visit(input.document, {
+  const prefix = checked.size > 0 ? hiddenPrefix(input.document) : "";
+  let rewritten = visit(input.document, {
     // `enter` sees the original nodes (visit copies a node only when leaving it), so the
     // analysed FieldNodes are matched by identity.
     Field(node) {
@@ -97,11 +120,15 @@ export function enforceConditions(input: EnforceInput): DocumentNode {
       const conds = wheres.get(node);
       if (conds) args = withWhere(args, conds, analysis.variableValues, nonNullVars, nulledVars, operation.variableDefinitions ?? []);
       if (use.root && analysis.kind !== "mutation") args = pinned(args, node, use, schema, knowledge, analysis);
-      return { ...node, arguments: args };
+      const models = checked.get(node);
+      const selectionSet = models && node.selectionSet ? withIdentity(node.selectionSet, models, prefix) : node.selectionSet;
+      return { ...node, arguments: args, ...(selectionSet ? { selectionSet } : {}) };
     },
   });
-  if (nonNullVars.size === 0 && nulledVars.size === 0) return rewritten;
-  return visit(rewritten, {
+  if (checked.size > 0) rewritten = withTypenames(rewritten, schema, prefix);
+  const checks: EntryChecks | null = checked.size > 0 ? { prefix, conditions: [...input.conditions] } : null;
+  if (nonNullVars.size === 0 && nulledVars.size === 0) return { document: rewritten, checks };
+  const document = visit(rewritten, {
     OperationDefinition(node) {
       if (node.name?.value !== operation.name?.value || node.operation !== operation.operation) return undefined;
       const used = usedVariables(rewritten);
@@ -113,6 +140,7 @@ export function enforceConditions(input: EnforceInput): DocumentNode {
       return { ...node, variableDefinitions: defs };
     },
   });
+  return { document, checks };
 }
 
 function conditionsOf(use: FieldUse, byTouch: Map<string, Condition>): { conds: Condition[]; touches: Touch[] } {
@@ -132,7 +160,7 @@ function conditionsOf(use: FieldUse, byTouch: Map<string, Condition>): { conds: 
 }
 
 /** The condition as a GraphQL literal of the field's where type; unknown keys are refused. */
-function conditionAst(condition: Condition, type: GraphQLInputObjectType, field: string, touches: Touch[]): ValueNode {
+export function conditionAst(condition: Condition, type: GraphQLInputObjectType, field: string, touches: Touch[]): ValueNode {
   let valid = true;
   const coerced = coerceInputValue(condition, type, () => {
     valid = false;

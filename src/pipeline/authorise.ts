@@ -4,6 +4,7 @@ import { ForbiddenError, GraphQLValidationError, UnauthenticatedError } from "..
 import { operationDocument } from "../graphql/operation";
 import { analyseOperation, chooseOperation } from "../permissions/analyse";
 import { enforceConditions } from "../permissions/conditions";
+import type { EntryChecks } from "../permissions/entry-checks";
 import { decide, grantsEverything } from "../permissions/decide";
 import { requestScope, scopeNames } from "../permissions/scope";
 import { checkScopeValues } from "../permissions/scope-values";
@@ -28,6 +29,8 @@ export interface Authorised {
   touches: Touch[];
   /** Unclassified fields (`Type.field`) let through for a principal that may do everything. */
   unclassified: string[];
+  /** Entry checks of conditions at single-entry positions (permissions/entry-checks.ts), or `null`. */
+  checks: EntryChecks | null;
 }
 
 /** What `authorise` can be given besides its input: the document rewrite, replaceable in tests. */
@@ -97,7 +100,7 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
     });
   }
   const rewrite = deps.rewrite ?? enforceConditions;
-  const forwarded = rewrite({ knowledge, schema, document, analysis, conditions: decision.conditions });
+  const { document: forwarded, checks } = rewrite({ knowledge, schema, document, analysis, conditions: decision.conditions });
   const reads = analysis.touches.filter((touch) => touch.action === "read" || touch.action === "readVersion");
   // An unclassified field can return anything: its answer depends on every model in every stage.
   const opaque = unclassified.length > 0;
@@ -111,6 +114,7 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
     writes: analysis.touches.filter((touch) => touch.action !== "read" && touch.action !== "readVersion"),
     touches: analysis.touches,
     unclassified: unclassified.map((u) => u.field),
+    checks,
   };
 }
 

@@ -19,6 +19,7 @@ import { parseOperation, type ParsedOperation } from "./parse-operation";
 import { checkedOriginResponse } from "./origin-response";
 import { knownPermissionsOf, permissionsOf } from "./permissions-of";
 import { guardForwarded } from "../permissions/forward-guard";
+import { withEntryChecks } from "./checked-origin";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
@@ -146,11 +147,12 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
   const { allowed } = decision;
   const extra: Record<string, string> = {};
   if (ctx.endpoint === "v2" && principal.userId) extra["gcms-user-id"] = principal.userId;
-  const fetchOrigin = async (): Promise<OriginAnswer> => {
+  /** Sends one document to the origin; what leaves is what was authorised (SPEC §3a). */
+  const send = async (query: string, withVariables: boolean): Promise<OriginAnswer> => {
     const body = JSON.stringify({
-      query: allowed.query,
-      variables: op.params.variables ?? undefined,
-      operationName: op.params.operationName ?? undefined,
+      query,
+      variables: withVariables ? (op.params.variables ?? undefined) : undefined,
+      operationName: withVariables ? (op.params.operationName ?? undefined) : undefined,
     });
     const headers = originHeaders({
       client: ctx.c.req.raw.headers,
@@ -159,7 +161,7 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
       originToken: project.originToken,
       extra,
     });
-    // What leaves is what was authorised: the exact body and headers, analysed again (SPEC §3a).
+    // The exact body and headers, analysed again before they leave.
     guardForwarded({ known: decision.known, project, authorised: allowed, body, headers });
     return callOrigin({
       url: project.origin,
@@ -168,6 +170,11 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
       timeoutMs: ctx.config.originTimeoutMs,
       fetch: fetcherFor(project.origin, ctx.config.serviceOrigins),
     });
+  };
+  const fetchOrigin = async (): Promise<OriginAnswer> => {
+    const answer = await send(allowed.query, true);
+    // Conditions at single-entry positions are checked entry by entry before anything is answered or cached.
+    return withEntryChecks(answer, allowed, decision.known, op.params.operationName ?? null, (query) => send(query, false));
   };
 
   if (ctx.endpoint === "content") {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { parse, visit, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { parse, visit, type OperationDefinitionNode } from "graphql";
 import { ForwardGuardError } from "../../src/errors";
 import { originHeaders } from "../../src/origin/headers";
-import { enforceConditions, type EnforceInput } from "../../src/permissions/conditions";
+import { enforceConditions, type EnforceInput, type Enforced } from "../../src/permissions/conditions";
 import { guardForwarded } from "../../src/permissions/forward-guard";
 import { normalizeRules } from "../../src/permissions/rules";
 import { authorise, type Authorised } from "../../src/pipeline/authorise";
@@ -23,7 +23,7 @@ const project: ProjectConfig = {
 const publicPosts = { kind: "public" as const, rules: normalizeRules([{ action: "read", model: "Post", stages: ["PUBLISHED"] }], "rules") };
 
 /** Decides `query` for public Post readers with `rewrite`, then guards exactly what the pipeline would send. */
-function forward(query: string, rewrite: (input: EnforceInput) => DocumentNode = enforceConditions, tamper: (allowed: Authorised) => { stage: string; locales: string[]; query: string } = (a) => a) {
+function forward(query: string, rewrite: (input: EnforceInput) => Enforced = enforceConditions, tamper: (allowed: Authorised) => { stage: string; locales: string[]; query: string } = (a) => a) {
   const allowed = authorise(
     { known, document: parse(query), operationName: null, variables: null, principal: publicPosts, project, headers: new Headers() },
     { rewrite },
@@ -35,13 +35,15 @@ function forward(query: string, rewrite: (input: EnforceInput) => DocumentNode =
 }
 
 /** A rewriter with a bug: besides enforcing conditions, it adds a root field nobody authorised. */
-const addsRootField = (field: string) => (input: EnforceInput): DocumentNode =>
-  visit(enforceConditions(input), {
+const addsRootField = (field: string) => (input: EnforceInput): Enforced => ({
+  checks: null,
+  document: visit(enforceConditions(input).document, {
     OperationDefinition(node) {
       const extra = (parse(`{ leak: ${field} }`).definitions[0] as OperationDefinitionNode).selectionSet.selections[0]!;
       return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, extra] } };
     },
-  });
+  }),
+});
 
 describe("forward guard: what leaves is what was authorised", () => {
   it("passes what authorise produced", () => {
@@ -53,7 +55,7 @@ describe("forward guard: what leaves is what was authorised", () => {
     ["a rewriter that adds a DRAFT read", addsRootField("posts(stage: DRAFT) { title }")],
     ["a rewriter that adds a version read", addsRootField('postVersion(where: { id: "p", revision: 1, stage: PUBLISHED }) { data }')],
     ["a rewriter that adds an unclassified field", addsRootField("serverTime")],
-    ["a rewriter that returns a mutation", () => parse('mutation { deletePost(where: { id: "p" }) { id } }')],
+    ["a rewriter that returns a mutation", () => ({ checks: null, document: parse('mutation { deletePost(where: { id: "p" }) { id } }') })],
   ])("%#: refuses %s, before anything is sent", (_name, rewrite) => {
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     expect(forward("{ posts { title } }", rewrite)).toThrow(ForwardGuardError);

@@ -1,18 +1,24 @@
 /**
  * The security bar as a property: for random documents over the fixture schema and random rule
- * sets, whenever the gateway would forward a request (decide allows and the conditions rewrite
- * succeeds), executing the forwarded document on an in-memory origin hands out only entries the
- * rules cover — model, stage, locale and condition.
+ * sets (conditions drawn often), whatever the gateway decides — refuse, or forward through the
+ * forward guard, then check entries at single-entry positions (issue 9) — the answer it delivers
+ * holds only entries the rules cover (model, stage, locale and condition), and a unique lookup of
+ * an entry the rules cover is answered rather than nulled.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parse, validate } from "graphql";
 import { ForbiddenError } from "../../src/errors";
-import { enforceConditions } from "../../src/permissions/conditions";
-import { decide, ruleCovers } from "../../src/permissions/decide";
+import type { OriginAnswer } from "../../src/origin/client";
+import { originHeaders } from "../../src/origin/headers";
+import { ruleCovers } from "../../src/permissions/decide";
+import { guardForwarded } from "../../src/permissions/forward-guard";
 import { normalizeRules } from "../../src/permissions/rules";
-import type { PermissionRule } from "../../src/projects/types";
-import { analyse, knowledge, schema } from "../fixtures/schema";
+import { authorise, type Authorised } from "../../src/pipeline/authorise";
+import { withEntryChecks } from "../../src/pipeline/checked-origin";
+import { DEFAULT_CACHE } from "../../src/projects/validate";
+import type { PermissionRule, ProjectConfig } from "../../src/projects/types";
+import { knowledge, schema } from "../fixtures/schema";
 import { matches, runOnMemoryOrigin, type Entry } from "../fixtures/memory-origin";
 
 type Gen = fc.GeneratorValue;
@@ -23,7 +29,7 @@ const LOCALES = ["en", "de"];
 const RUNS = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.["FC_RUNS"] ?? 800);
 
 /** Builds one random document with its variables; aliases are unique so fields never conflict. */
-function randomDocument(g: Gen): { query: string; variables: Record<string, unknown> } {
+function randomDocument(g: Gen): { query: string; variables: Record<string, unknown>; uniques: string[] } {
   let n = 0;
   const varDefs: string[] = [];
   const variables: Record<string, unknown> = {};
@@ -57,7 +63,13 @@ function randomDocument(g: Gen): { query: string; variables: Record<string, unkn
   };
 
   const selection = (type: string, depth: number): string => {
-    const parts = type === "SearchResult" ? ["__typename"] : ["id"];
+    // Every entry names its model, id, stage and locale, so the oracle can read the final answer.
+    const parts =
+      type === "SearchResult"
+        ? ["__typename", "... on Post { id stage locale }", "... on Page { id stage locale }"]
+        : type === "Node"
+          ? ["__typename", "id", "stage", "... on Post { locale } ... on Author { locale } ... on Page { locale }"]
+          : ["__typename", "id", "stage", "locale"];
     const count = depth > 0 ? g(() => fc.integer({ min: 0, max: 3 })) : 0;
     for (let i = 0; i < count; i++) {
       const models = type === "Node" ? ["Post", "Author", "Page"] : type === "SearchResult" ? ["Post", "Page"] : [type];
@@ -105,6 +117,7 @@ function randomDocument(g: Gen): { query: string; variables: Record<string, unkn
   };
 
   const roots: string[] = [];
+  const uniques: string[] = [];
   const rootCount = g(() => fc.integer({ min: 1, max: 3 }));
   for (let i = 0; i < rootCount; i++) {
     const model = g(() => fc.constantFrom("Post", "Author", "Page"));
@@ -115,13 +128,17 @@ function randomDocument(g: Gen): { query: string; variables: Record<string, unkn
     const a = alias();
     if (kind === "list") roots.push(`${a}: ${lower}s${args(where(model), ...stageLocale)} { ${selection(model, depth)} }`);
     if (kind === "connection") roots.push(`${a}: ${lower}sConnection${args(where(model), ...stageLocale)} { edges { node { ${selection(model, depth)} } } aggregate { count } }`);
-    if (kind === "unique") roots.push(`${a}: ${lower}${args(`where: { id: "${model}1" }`, ...stageLocale)} { ${selection(model, depth)} }`);
+    if (kind === "unique") {
+      const id = g(() => fc.constantFrom(`${model}1`, `${model}2`));
+      roots.push(`${a}: ${lower}${args(`where: { id: "${id}" }`, ...stageLocale)} { ${selection(model, depth)} }`);
+      uniques.push(a);
+    }
     if (kind === "node") roots.push(`${a}: node${args(`id: "${model}2"`, ...stageLocale)} { ${selection("Node", depth)} }`);
     if (kind === "nodes") roots.push(`${a}: nodes${args(`ids: ["Post1", "${model}2"]`, ...stageLocale)} { ${selection("Node", depth)} }`);
     if (kind === "search") roots.push(`${a}: search${args('term: "x"', ...stageLocale)} { ${selection("SearchResult", depth)} }`);
   }
   const header = varDefs.length ? `query Q(${varDefs.join(", ")})` : "query Q";
-  return { query: `${header} { ${roots.join(" ")} } ${fragments.join(" ")}`, variables };
+  return { query: `${header} { ${roots.join(" ")} } ${fragments.join(" ")}`, variables, uniques };
 }
 
 const nameSet = (values: string[]) => fc.oneof(fc.constant("*"), fc.subarray(values, { minLength: 1 }));
@@ -145,47 +162,86 @@ function covered(rules: PermissionRule[], e: Entry): boolean {
   return rules.some((r) => ruleCovers(r, { action: "read", model: e.__model, stage: e.stage, locale: e.locale }) && (!r.condition || matches(e, r.condition)));
 }
 
-describe("property: no entry outside the caller's rules leaves the origin", () => {
-  it("holds for random documents and rule sets", { timeout: 120_000 }, () => {
-    const outcomes = { refused: 0, unenforceable: 0, executed: 0, entries: 0 };
-    fc.assert(
-      fc.property(
+/** Every entry in an answer (objects naming a model by `__typename`), as the memory origin tags them. */
+function entriesIn(value: unknown, out: Entry[] = []): Entry[] {
+  if (Array.isArray(value)) value.forEach((v) => entriesIn(v, out));
+  else if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (typeof o["__typename"] === "string" && knowledge.models.includes(o["__typename"]) && typeof o["id"] === "string") {
+      out.push({ __model: o["__typename"], id: o["id"], stage: String(o["stage"]), locale: String(o["locale"]), __rootLocales: [] });
+    }
+    Object.values(o).forEach((v) => entriesIn(v, out));
+  }
+  return out;
+}
+
+const project = { origin: "https://memory.test/graphql", defaultStage: "PUBLISHED", defaultLocale: "en", introspection: true, publicPermissions: [], roles: {}, cache: DEFAULT_CACHE } as ProjectConfig;
+const known = { knowledge, schema, fetchedAt: 0 };
+
+describe("property: no entry outside the caller's rules leaves the gateway", () => {
+  it("holds for random documents and rule sets, and a satisfying unique lookup is answered", { timeout: 120_000 }, async () => {
+    const outcomes = { refused: 0, unenforceable: 0, executed: 0, entries: 0, checked: 0, lookupsKept: 0 };
+    await fc.assert(
+      fc.asyncProperty(
         fc.gen(),
         fc.array(ruleArb, { maxLength: 4 }),
         fc.constantFrom(...STAGES),
         fc.subarray(LOCALES, { minLength: 1 }),
-        (g, rawRules, stage, locales) => {
-          const { query, variables } = randomDocument(g);
+        async (g, rawRules, stage, locales) => {
+          const { query, variables, uniques } = randomDocument(g);
           const document = parse(query);
           expect(validate(schema, document)).toEqual([]);
           const rules = normalizeRules(rawRules, "rules");
-          const analysis = analyse(document, variables, { stage, locales });
-          const decision = decide(rules, analysis.touches);
-          if (!decision.allowed) {
-            outcomes.refused++;
-            return;
-          }
-          let forwarded;
+          let allowed: Authorised;
           try {
-            forwarded = enforceConditions({ knowledge, schema, document, analysis, conditions: decision.conditions });
+            const headers = new Headers({ "gcms-stage": stage, "gcms-locales": locales.join(",") });
+            allowed = authorise({ known, document, operationName: null, variables, principal: { kind: "pat", rules }, project, headers });
           } catch (e) {
             if (!(e instanceof ForbiddenError)) throw e;
-            outcomes.unenforceable++;
+            if (e.extensions["reason"] === "CONDITION_UNENFORCEABLE") outcomes.unenforceable++;
+            else outcomes.refused++;
             return;
           }
-          expect(validate(schema, forwarded)).toEqual([]);
-          const { result, seen } = runOnMemoryOrigin(forwarded, variables);
-          expect(result.errors ?? []).toEqual([]);
+          // What the gateway sends, through the forward guard, executed by the in-memory origin.
+          const sent: string[] = [];
+          const send = async (text: string, withVariables: boolean): Promise<OriginAnswer> => {
+            const body = JSON.stringify({ query: text, variables: withVariables ? variables : undefined });
+            guardForwarded({ known, project, authorised: allowed, body, headers: originHeaders({ client: new Headers(), stage: allowed.stage, locales: allowed.locales }) });
+            sent.push(text);
+            const forwarded = parse(text);
+            expect(validate(schema, forwarded)).toEqual([]);
+            const { result } = runOnMemoryOrigin(forwarded, withVariables ? variables : {});
+            expect(result.errors ?? []).toEqual([]);
+            return { status: 200, headers: new Headers(), body: JSON.stringify(result), elapsedMs: 0 };
+          };
+          const first = await send(allowed.query, true);
+          const final = await withEntryChecks(first, allowed, known, "Q", (text) => send(text, false));
+          const data = (JSON.parse(final.body) as { data: Record<string, unknown> }).data;
           outcomes.executed++;
-          outcomes.entries += seen.length;
-          const leaked = seen.filter((e) => !covered(rules, e));
-          expect(leaked).toEqual([]);
+          if (sent.length > 1) outcomes.checked++;
+          const delivered = entriesIn(data);
+          outcomes.entries += delivered.length;
+          expect(delivered.filter((e) => !covered(rules, e))).toEqual([]);
+          expect(JSON.stringify(data)).not.toContain("_cev");
+          // No false refusal: a unique lookup of an entry the rules cover is answered, not nulled.
+          const raw = (JSON.parse(first.body) as { data: Record<string, unknown> }).data;
+          for (const alias of uniques) {
+            const [entry] = entriesIn(raw[alias]);
+            if (entry && covered(rules, entry)) {
+              expect(data[alias], alias).not.toBeNull();
+              outcomes.lookupsKept++;
+            }
+          }
         },
       ),
       { numRuns: RUNS, endOnFailure: true },
     );
-    // The property is only meaningful if a fair share of requests is forwarded and returns entries.
+    console.log("permission property outcomes:", outcomes);
+    // The property is only meaningful if a fair share of requests is forwarded, returns entries,
+    // and exercises entry checks.
     expect(outcomes.executed).toBeGreaterThan(60);
     expect(outcomes.entries).toBeGreaterThan(200);
+    expect(outcomes.checked).toBeGreaterThan(20);
+    expect(outcomes.lookupsKept).toBeGreaterThan(10);
   });
 });

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { Hono } from "hono";
-import { parse, visit, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { parse, visit, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it, vi } from "vitest";
 import { onGatewayError } from "../../src/app";
-import { enforceConditions, type EnforceInput } from "../../src/permissions/conditions";
+import { enforceConditions, type EnforceInput, type Enforced } from "../../src/permissions/conditions";
 import { graphqlEndpoint, type GatewayEnv } from "../../src/pipeline/graphql-endpoint";
 import { demoProject, errorCode, getQuery, originRequests, postQuery } from "../support/gateway";
 import { issueToken } from "../support/tokens";
@@ -96,11 +96,15 @@ describe("version reads need readVersion, through the real endpoints", () => {
 });
 
 /** A rewrite with a bug: it enforces conditions, then adds a root field nobody authorised. */
-function leakyRewrite(input: EnforceInput): DocumentNode {
+function leakyRewrite(input: EnforceInput): Enforced {
   const leak = (parse("{ leak: authors(stage: DRAFT) { name } }").definitions[0] as OperationDefinitionNode).selectionSet.selections[0]!;
-  return visit(enforceConditions(input), {
-    OperationDefinition: (node) => ({ ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, leak] } }),
-  });
+  const enforced = enforceConditions(input);
+  return {
+    ...enforced,
+    document: visit(enforced.document, {
+      OperationDefinition: (node) => ({ ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, leak] } }),
+    }),
+  };
 }
 
 /** The real endpoints, built with the leaky rewrite, on the real bindings. */

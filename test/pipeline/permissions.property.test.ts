@@ -59,7 +59,34 @@ interface Case {
 }
 
 /** What one request came to; throws (with the whole case in the message) when the property fails. */
-async function check(c: Case, base: { content: string; v2: string }, tag: string, auth: Record<string, string>): Promise<{ outcome: "allowed" | "refused"; entries: Entry[]; status: number }> {
+/** A project whose public rules read everything: the reference answer an unconditioned caller gets. */
+let reference: { content: string } | undefined;
+
+/**
+ * Asks the reference project the same document in the same stage and locales; every root unique
+ * lookup whose reference entry the rules cover must be answered (not `null`). Returns how many were.
+ */
+async function uniqueLookupsKept(c: Case, data: Record<string, unknown>, where: () => string): Promise<number> {
+  if (c.document.uniques.length === 0) return 0;
+  if (!reference) {
+    const tag = uniqueTag("ref");
+    await configureProject(`p-${tag}`, "master", { origin: demoOrigin(tag), publicPermissions: [{ action: "read", model: "*", stages: "*", locales: "*" }] });
+    reference = { content: `/content/p-${tag}/master` };
+  }
+  const headers = { ...c.shape.headers };
+  if (c.defaultStage && !headers["gcms-stage"]) headers["gcms-stage"] = c.defaultStage;
+  const answer = (await (await postQuery(reference.content, { query: c.document.query, variables: c.document.variables }, headers)).json()) as Body;
+  let kept = 0;
+  for (const alias of c.document.uniques) {
+    const [entry] = entriesOf((answer.data as Record<string, unknown> | undefined)?.[alias] ?? null);
+    if (!entry || !covered(c.rules, entry)) continue;
+    expect(data[alias], `unique lookup ${alias} of a covered entry ${JSON.stringify(entry)} was nulled${where()}`).not.toBeNull();
+    kept++;
+  }
+  return kept;
+}
+
+async function check(c: Case, base: { content: string; v2: string }, tag: string, auth: Record<string, string>): Promise<{ outcome: "allowed" | "refused"; entries: Entry[]; status: number; kept?: number }> {
   await forgetOriginReads(tag);
   const response = await send(base, c.document, c.shape, auth);
   const text = await response.text();
@@ -76,7 +103,9 @@ async function check(c: Case, base: { content: string; v2: string }, tag: string
     const entries = entriesOf(body.data);
     const leaked = entries.filter((e) => !covered(c.rules, e));
     if (leaked.length) throw new Error(`LEAK: ${JSON.stringify(leaked)} not covered by the rules${where()}`);
-    return { outcome: "allowed", entries, status: 200 };
+    // No false refusal: a unique lookup of an entry the rules cover is answered, not nulled.
+    const kept = await uniqueLookupsKept(c, body.data as Record<string, unknown>, where);
+    return { outcome: "allowed", entries, status: 200, kept };
   }
   if (response.status !== 401 && response.status !== 403) throw new Error(`neither allowed nor refused${where()}`);
   const error = body.errors?.[0];
@@ -107,7 +136,7 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
     await configureProject(patRef.projectId, "master", { origin: demoOrigin(patTag) });
     const patBase = { content: `/content/${patRef.projectId}/master`, v2: `/v2/${patRef.projectId}/master` };
 
-    const stats = { runs: 0, requests: 0, allowed: 0, refused: 0, unauthenticated: 0, entries: 0, allowedWithConditions: 0, entriesThroughConditions: 0, byPrincipal: { public: 0, pat: 0 } };
+    const stats = { runs: 0, requests: 0, allowed: 0, refused: 0, unauthenticated: 0, entries: 0, allowedWithConditions: 0, entriesThroughConditions: 0, uniqueLookupsKept: 0, byPrincipal: { public: 0, pat: 0 } };
     const started = Date.now();
     try {
       await fc.assert(
@@ -132,7 +161,7 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
               auth = { authorization: `Bearer ${issued.token}` };
             }
             for (const shape of shapes) {
-              const document = randomDocument(g, { listsOnly: g(() => fc.boolean()) });
+              const document = randomDocument(g);
               const c: Case = { principal, rules, defaultStage: principal === "pat" ? defaultStage : undefined, document, shape };
               const result = await check(c, base, tag, auth);
               stats.requests++;
@@ -142,6 +171,7 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
                 const throughConditions = result.entries.filter((e) => !grantedOutright(rules, { action: "read", model: e.__typename, stage: e.stage, locale: e.locale })).length;
                 if (throughConditions) stats.allowedWithConditions++;
                 stats.entriesThroughConditions += throughConditions;
+                stats.uniqueLookupsKept += result.kept ?? 0;
               } else {
                 stats.refused++;
                 if (result.status === 401) stats.unauthenticated++;
@@ -161,6 +191,7 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
     expect(stats.refused).toBeGreaterThan(0);
     expect(stats.entries).toBeGreaterThan(50);
     expect(stats.allowedWithConditions).toBeGreaterThan(0);
+    expect(stats.uniqueLookupsKept).toBeGreaterThan(0);
   });
 });
 

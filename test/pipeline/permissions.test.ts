@@ -119,20 +119,18 @@ describe("conditions", () => {
     expect(new Set(ids)).toEqual(new Set(["clpost0000000000000000001"]));
   });
 
+  // Unique lookups, node and localizations are answered under conditions (test/pipeline/conditions.test.ts).
   it.each([
-    ["a unique lookup", '{ post(where: { id: "clpost0000000000000000002" }) { id } }'],
-    ["node", '{ node(id: "clpost0000000000000000002") { id } }'],
-    ["localizations of an entry", "{ posts { id localizations { id } } }"],
-  ])(
-    "refuses what a rewrite cannot guarantee (%s) with 403, before the origin",
-    async (_name, query) => {
-      const { tag, content } = await demoProject({ publicPermissions: onlyPost1 });
-      const response = await postQuery(content, { query });
-      expect(response.status).toBe(403);
-      expect(await errorCode(response)).toBe("FORBIDDEN");
-      expect(await originRequests(tag)).toHaveLength(0);
-    },
-  );
+    ["versions under a conditioned readVersion rule", "{ posts { id history { revision } } }", [...onlyPost1, { action: "readVersion", model: "Post", condition: { id: "clpost0000000000000000001" } }], "content"],
+    ["the entry a mutation returns", 'mutation { updatePost(where: { id: "clpost0000000000000000002" }, data: { readingMinutes: 3 }) { id } }', [...onlyPost1, { action: ["read", "update"], model: "Post", stages: ["DRAFT"], condition: { id: "clpost0000000000000000001" } }], "v2"],
+  ] as const)("refuses what no rewrite can guarantee (%s) with 403 CONDITION_UNENFORCEABLE, before the origin", async (_name, query, rules, endpoint) => {
+    const project = await demoProject({ publicPermissions: rules });
+    const response = await postQuery(project[endpoint], { query });
+    expect(response.status).toBe(403);
+    const error = (await response.json()) as ErrorBody;
+    expect(error.errors[0]?.extensions).toMatchObject({ code: "FORBIDDEN", reason: "CONDITION_UNENFORCEABLE" });
+    expect(await originRequests(project.tag)).toHaveLength(0);
+  });
 });
 
 describe("/v2 checks mutations against their actions", () => {

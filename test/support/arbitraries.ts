@@ -121,7 +121,7 @@ export const conditionedRulesArb: fc.Arbitrary<Rule[]> = fc
  */
 export const rulesArb: fc.Arbitrary<Rule[]> = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(fc.option(broadRuleArb, { nil: undefined, freq: 2 }), fc.array(ruleArb, { maxLength: 4 })).map(([broad, rules]) => (broad ? [broad, ...rules] : rules)) },
-  { weight: 1, arbitrary: conditionedRulesArb },
+  { weight: 2, arbitrary: conditionedRulesArb },
 );
 
 const inSet = (set: NameSet | undefined, name: string) => set === undefined || set === "*" || set.includes(name);
@@ -188,6 +188,8 @@ export function entriesOf(data: unknown): Entry[] {
 export interface GeneratedDocument {
   query: string;
   variables: Record<string, unknown>;
+  /** Aliases of the root unique lookups (`post(where: { id | slug })`). */
+  uniques: string[];
 }
 
 type Gen = fc.GeneratorValue;
@@ -197,11 +199,9 @@ type Gen = fc.GeneratorValue;
  * root fields (lists, connections, unique lookups by id or slug, `node`, `nodes`), random nesting
  * through `Post.author`, `Author.posts`, `documentInStages`, `localizations`, inline fragments,
  * named fragments and `... on Node`; `stage`/`stages`/`locales` arguments absent, literal, given by
- * a variable, by a variable's default, or by an unset nullable variable. `listsOnly` keeps to
- * list and connection roots and leaves out `documentInStages`/`localizations`: the fields through
- * which the gateway can enforce conditions, so such documents are often allowed under them.
+ * a variable, by a variable's default, or by an unset nullable variable.
  */
-export function randomDocument(g: Gen, options: { listsOnly?: boolean } = {}): GeneratedDocument {
+export function randomDocument(g: Gen): GeneratedDocument {
   let n = 0;
   let aliases = 0;
   /** Selections left: keeps documents under the gateway's alias (30) and token limits. */
@@ -247,8 +247,7 @@ export function randomDocument(g: Gen, options: { listsOnly?: boolean } = {}): G
     budget--;
     const count = depth > 0 ? g(() => fc.integer({ min: 0, max: 3 })) : 0;
     for (let i = 0; i < count && budget > 0 && aliases < 24; i++) {
-      const choices = ["inline", "fragment", "onNode"];
-      if (!options.listsOnly) choices.push("documentInStages", "localizations");
+      const choices = ["inline", "fragment", "onNode", "documentInStages", "localizations"];
       if (model === "Post") choices.push("author", "author");
       if (model === "Author") choices.push("posts", "posts");
       switch (pick(...choices)) {
@@ -286,6 +285,7 @@ export function randomDocument(g: Gen, options: { listsOnly?: boolean } = {}): G
   const nodeSelection = (depth: number) => `__typename id stage ${MODELS.map((m) => `... on ${m} { ${selection(m, depth)} }`).join(" ")}`;
 
   const roots: string[] = [];
+  const uniques: string[] = [];
   const rootCount = pick(1, 1, 2, 3);
   for (let i = 0; i < rootCount; i++) {
     const model = pick(...MODELS);
@@ -293,7 +293,7 @@ export function randomDocument(g: Gen, options: { listsOnly?: boolean } = {}): G
     const scope = () => [arg("stage", "Stage", someOf(STAGES)), arg("locales", "[Locale!]", someOf(LOCALES))];
     const depth = g(() => fc.integer({ min: 0, max: 3 }));
     const a = alias();
-    const kinds = options.listsOnly ? ["list", "connection"] : ["list", "list", "connection", "unique", "uniqueSlug", "node", "nodes"];
+    const kinds = ["list", "list", "connection", "unique", "uniqueSlug", "node", "nodes"];
     switch (pick(...kinds)) {
       case "list":
         roots.push(`${a}: ${name}s${args(where(model), ...scope())} { ${selection(model, depth)} }`);
@@ -302,9 +302,11 @@ export function randomDocument(g: Gen, options: { listsOnly?: boolean } = {}): G
         roots.push(`${a}: ${name}sConnection${args(where(model), ...scope())} { edges { node { ${selection(model, depth)} } } aggregate { count } }`);
         break;
       case "unique":
+        uniques.push(a);
         roots.push(`${a}: ${name}${args(`where: { id: "${pick(...SEEDED_IDS[model])}" }`, ...scope())} { ${selection(model, depth)} }`);
         break;
       case "uniqueSlug":
+        uniques.push(a);
         roots.push(`${a}: ${name}${args(`where: { slug: "${pick(...SEEDED_SLUGS[model])}" }`, ...scope())} { ${selection(model, depth)} }`);
         break;
       case "node":
@@ -316,7 +318,7 @@ export function randomDocument(g: Gen, options: { listsOnly?: boolean } = {}): G
     }
   }
   const header = varDefs.length ? `query Q(${varDefs.join(", ")})` : "query Q";
-  return { query: [`${header} { ${roots.join(" ")} }`, ...fragments].join("\n"), variables };
+  return { query: [`${header} { ${roots.join(" ")} }`, ...fragments].join("\n"), variables, uniques };
 }
 
 // ---------------------------------------------------------------------------------------------
