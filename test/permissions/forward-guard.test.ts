@@ -6,20 +6,11 @@ import { enforceConditions, type EnforceInput, type Enforced } from "../../src/p
 import { guardForwarded } from "../../src/permissions/forward-guard";
 import { normalizeRules } from "../../src/permissions/rules";
 import { authorise, type Authorised } from "../../src/pipeline/authorise";
-import { DEFAULT_CACHE } from "../../src/projects/validate";
-import type { ProjectConfig } from "../../src/projects/types";
 import { knowledge, schema } from "../fixtures/schema";
+import { FIXTURE_KNOWN, TEST_PROJECT } from "../support/project";
 
-const known = { knowledge, schema, fetchedAt: 0 };
-const project: ProjectConfig = {
-  origin: "https://origin.test/graphql",
-  defaultStage: "PUBLISHED",
-  defaultLocale: "en",
-  introspection: true,
-  publicPermissions: [],
-  roles: {},
-  cache: DEFAULT_CACHE,
-};
+const known = FIXTURE_KNOWN;
+const project = TEST_PROJECT;
 const publicPosts = { kind: "public" as const, rules: normalizeRules([{ action: "read", model: "Post", stages: ["PUBLISHED"] }], "rules") };
 
 /** Decides `query` for public Post readers with `rewrite`, then guards exactly what the pipeline would send. */

@@ -16,9 +16,9 @@ import { guardForwarded } from "../../src/permissions/forward-guard";
 import { normalizeRules } from "../../src/permissions/rules";
 import { authorise, type Authorised } from "../../src/pipeline/authorise";
 import { withEntryChecks } from "../../src/pipeline/checked-origin";
-import { DEFAULT_CACHE } from "../../src/projects/validate";
-import type { PermissionRule, ProjectConfig } from "../../src/projects/types";
+import type { PermissionRule } from "../../src/projects/types";
 import { knowledge, schema } from "../fixtures/schema";
+import { FIXTURE_KNOWN, TEST_PROJECT } from "../support/project";
 import { matches, runOnMemoryOrigin, type Entry } from "../fixtures/memory-origin";
 
 type Gen = fc.GeneratorValue;
@@ -175,8 +175,8 @@ function entriesIn(value: unknown, out: Entry[] = []): Entry[] {
   return out;
 }
 
-const project = { origin: "https://memory.test/graphql", defaultStage: "PUBLISHED", defaultLocale: "en", introspection: true, publicPermissions: [], roles: {}, cache: DEFAULT_CACHE } as ProjectConfig;
-const known = { knowledge, schema, fetchedAt: 0 };
+const project = TEST_PROJECT;
+const known = FIXTURE_KNOWN;
 
 describe("property: no entry outside the caller's rules leaves the gateway", () => {
   it("holds for random documents and rule sets, and a satisfying unique lookup is answered", { timeout: 120_000 }, async () => {

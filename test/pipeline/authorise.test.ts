@@ -4,20 +4,11 @@ import type { Principal } from "../../src/auth/principal";
 import { GatewayError } from "../../src/errors";
 import { normalizeRules } from "../../src/permissions/rules";
 import { authorise, type AuthoriseInput } from "../../src/pipeline/authorise";
-import { DEFAULT_CACHE } from "../../src/projects/validate";
-import type { ProjectConfig } from "../../src/projects/types";
 import { knowledge, schema } from "../fixtures/schema";
+import { FIXTURE_KNOWN, TEST_PROJECT } from "../support/project";
 
-const known = { knowledge, schema, fetchedAt: 0 };
-const project: ProjectConfig = {
-  origin: "https://origin.test/graphql",
-  defaultStage: "PUBLISHED",
-  defaultLocale: "en",
-  introspection: true,
-  publicPermissions: [],
-  roles: {},
-  cache: DEFAULT_CACHE,
-};
+const known = FIXTURE_KNOWN;
+const project = TEST_PROJECT;
 const principal = (rules: unknown[], kind: Principal["kind"] = "public", defaultStage?: string): Principal => ({
   kind,
   rules: normalizeRules(rules, "rules"),
