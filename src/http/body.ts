@@ -2,11 +2,18 @@
  * Bounded reading of request bodies and URLs (SPEC §1: body 64 KiB → `413`, URL 16 KiB → `414`).
  *
  * The body is never buffered beyond the limit: a declared `Content-Length` above it is refused
- * before a byte is read (RFC 9110 §8.6, §15.5.14), and otherwise the stream is consumed chunk by
- * chunk and cancelled as soon as the running total passes the limit — so a lying or absent
+ * without keeping a byte (RFC 9110 §8.6, §15.5.14), and otherwise the stream is consumed chunk by
+ * chunk and refused as soon as the running total passes the limit — so a lying or absent
  * `Content-Length` (chunked transfer coding, RFC 9112 §7.1) cannot make us hold more than
  * `maxBytes` plus one chunk. GraphQL-over-HTTP requires UTF-8 request bodies, so bytes that are
  * not valid UTF-8 are a `400`.
+ *
+ * A refused body is read to its end and thrown away (up to {@link DRAIN_BOUNDS}) before the `413`
+ * is answered, never cancelled: workerd cannot reuse a connection whose request body was left
+ * unread, so it closes it — without telling the client, which reuses it and fails — and under
+ * `wrangler dev` that broken connection is the proxy's pooled one, so other clients got `503`s.
+ * The same holds for every answer that never reads the body; {@link drainUnreadBody} covers those.
+ * Evidence and the layers involved: docs/http-edges.md.
  */
 import { BadRequestError, PayloadTooLargeError, UriTooLongError } from "../errors";
 
@@ -74,20 +81,80 @@ export function declaredContentLength(headers: Headers): number | null {
 }
 
 /**
+ * How much of a body the gateway reads and throws away instead of leaving it unread: at most
+ * `maxBytes` (beyond the route's own limit, for a refused body) and for at most `maxMs`. Past
+ * either bound the body is cancelled — workerd then drops the connection, the cost of not reading
+ * an upload of unbounded size or speed. Node's http server drains the same way (`req._dump()`);
+ * nginx bounds its lingering close by time.
+ */
+export interface DrainBounds {
+  maxBytes: number;
+  maxMs: number;
+}
+
+/** 8 MiB and 5 s: any body a GraphQL client or Hygraph webhook plausibly sends, at any sane speed. */
+export const DRAIN_BOUNDS: Readonly<DrainBounds> = { maxBytes: 8 * 1024 * 1024, maxMs: 5_000 };
+
+/**
+ * Reads and discards the rest of a body through `reader`, within `bounds`. Nothing is kept. Resolves
+ * `true` when the body ended (its connection can carry the next request), `false` when a bound
+ * was reached and the body was cancelled instead.
+ *
+ * @example await discardRest(request.body.getReader(), DRAIN_BOUNDS); // true
+ */
+export async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, bounds: DrainBounds): Promise<boolean> {
+  let left = bounds.maxBytes;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<"expired">((resolve) => (timer = setTimeout(() => resolve("expired"), bounds.maxMs)));
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), expired]);
+      if (next === "expired") break;
+      if (next.done) return true;
+      left -= next.value.byteLength;
+      if (left < 0) break;
+    }
+    await reader.cancel().catch(() => undefined);
+    return false;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/**
+ * Discards a request body nobody read (an answer given before or instead of reading it: `415`,
+ * `401`, `404`, …), within `bounds`, so that the connection it came on stays usable. A body that
+ * was read, is being read, or is absent is left alone.
+ *
+ * @example
+ * const response = await app.fetch(request, env, ctx);
+ * await drainUnreadBody(request); // then answer
+ */
+export async function drainUnreadBody(request: Request, bounds: DrainBounds = DRAIN_BOUNDS): Promise<void> {
+  const body = request.body;
+  if (body === null || body.locked || request.bodyUsed) return;
+  await discardRest(body.getReader(), bounds);
+}
+
+/**
  * Reads `request`'s body as UTF-8 text, refusing more than `maxBytes` bytes with
  * {@link PayloadTooLargeError} (`413`) without ever buffering more than the limit (plus the
- * chunk that crossed it). A missing body reads as `""`. Invalid UTF-8 is a {@link BadRequestError}.
- * A leading byte-order mark is dropped (WHATWG Encoding "UTF-8 decode").
+ * chunk that crossed it). A refused body is discarded to its end within `maxBytes` +
+ * `drain.maxBytes` and `drain.maxMs` before the error is thrown (see the module comment). A
+ * missing body reads as `""`. Invalid UTF-8 is a {@link BadRequestError}. A leading byte-order
+ * mark is dropped (WHATWG Encoding "UTF-8 decode").
  *
  * @example
  * const text = await readBodyText(request, 65_536);
  * // request with Content-Length: 70000 → throws PayloadTooLargeError { extensions: { limit: "bodySize", max: 65536, found: 70000 } }
  */
-export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+export async function readBodyText(request: Request, maxBytes: number, drain: DrainBounds = DRAIN_BOUNDS): Promise<string> {
   const declared = declaredContentLength(request.headers);
   if (declared !== null && declared > maxBytes) {
-    // Refuse before reading; cancel so the runtime can drop the upload (RFC 9110 §15.5.14).
-    await request.body?.cancel().catch(() => undefined);
+    // Refused before a byte is kept (RFC 9110 §15.5.14); read to the end only if that is within bounds.
+    const reader = request.body?.getReader();
+    if (reader && declared - maxBytes <= drain.maxBytes) await discardRest(reader, { maxBytes: declared, maxMs: drain.maxMs });
+    else await reader?.cancel().catch(() => undefined);
     throw new PayloadTooLargeError(maxBytes, declared);
   }
   if (request.body === null) return "";
@@ -100,13 +167,15 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      // The real size is unknown (we stopped reading), so only the limit is reported.
+      chunks.length = 0;
+      await discardRest(reader, { maxBytes: maxBytes + drain.maxBytes - total, maxMs: drain.maxMs });
+      // The real size is not reported: past the drain bound it is unknown.
       throw new PayloadTooLargeError(maxBytes);
     }
     chunks.push(value);
     // Content-Length frames the body (RFC 9112 §6.3): once that many bytes are in, it is complete,
-    // so the end-of-stream read (another round trip through the runtime) is skipped.
+    // so the end-of-stream read (another round trip through the runtime) is skipped. Every byte
+    // has been read, so the connection stays reusable.
     if (total === declared) {
       void reader.cancel().catch(() => undefined);
       break;

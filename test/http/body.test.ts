@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError, GatewayError, PayloadTooLargeError, UriTooLongError } from "../../src/errors";
-import { assertUrlWithinLimit, declaredContentLength, readBodyText, utf8ByteLength } from "../../src/http/body";
+import { assertUrlWithinLimit, declaredContentLength, drainUnreadBody, readBodyText, utf8ByteLength, type DrainBounds } from "../../src/http/body";
 
 const MAX = 1024;
 
@@ -53,24 +53,59 @@ describe("readBodyText", () => {
     expect((await caught(readBodyText(post("é".repeat(512) + "a"), MAX))).code).toBe("PAYLOAD_TOO_LARGE");
   });
 
-  it("refuses a declared Content-Length over the limit before reading anything", async () => {
-    const { stream, state } = streamed(MAX + 1, 64);
-    const error = await caught(readBodyText(post(stream, { "content-length": String(MAX + 1) }), MAX));
-    expect(error.extensions).toEqual({ limit: "bodySize", max: MAX, found: MAX + 1 });
+  it("refuses a declared Content-Length over the limit, reading the rest to its end so the connection survives", async () => {
+    const { stream, state } = streamed(10 * MAX, 64);
+    const error = await caught(readBodyText(post(stream, { "content-length": String(10 * MAX) }), MAX));
+    expect(error.extensions).toEqual({ limit: "bodySize", max: MAX, found: 10 * MAX });
+    // Read and thrown away, not cancelled: workerd resets a connection whose body was left unread.
+    expect(state.pulled).toBe(10 * MAX);
+    expect(state.cancelled).toBe(false);
+  });
+
+  it("cancels at once a declared Content-Length beyond the drain bound", async () => {
+    const { stream, state } = streamed(MAX + 2_001, 64);
+    const error = await caught(readBodyText(post(stream, { "content-length": String(MAX + 2_001) }), MAX, { maxBytes: 2_000, maxMs: 5_000 }));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(state.pulled).toBeLessThanOrEqual(64); // at most the stream's initial pull
+    expect(state.cancelled).toBe(true);
   });
 
   it.each([
     ["absent Content-Length", undefined],
     ["lying Content-Length", "10"],
-  ])("stops streaming past the limit with an %s", async (_name, contentLength) => {
+  ])("refuses a body past the limit with an %s, discarding the rest to its end", async (_name, contentLength) => {
     const { stream, state } = streamed(10 * MAX, 100);
     const headers: Record<string, string> = contentLength ? { "content-length": contentLength } : {};
     const error = await caught(readBodyText(post(stream, headers), MAX));
     expect(error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(error.extensions).toEqual({ limit: "bodySize", max: MAX });
-    expect(state.pulled).toBeLessThanOrEqual(MAX + 2 * 100); // never the whole 10 KiB
+    expect(state.pulled).toBe(10 * MAX);
+    expect(state.cancelled).toBe(false);
+  });
+
+  it("stops discarding at the drain bound and cancels the body", async () => {
+    const { stream, state } = streamed(100 * MAX, 100);
+    const error = await caught(readBodyText(post(stream), MAX, { maxBytes: 2 * MAX, maxMs: 5_000 }));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(state.pulled).toBeLessThanOrEqual(3 * MAX + 2 * 100); // never the whole 100 KiB
     expect(state.cancelled).toBe(true);
+  });
+
+  it("stops waiting for a stalled body after the drain time bound", async () => {
+    const state = { cancelled: false };
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(MAX + 1)); // over the limit, then nothing more, ever
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    const started = Date.now();
+    const error = await caught(readBodyText(post(stream), MAX, { maxBytes: 10 * MAX, maxMs: 50 }));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(state.cancelled).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("reads a streamed body of exactly max bytes", async () => {
@@ -90,6 +125,40 @@ describe("readBodyText", () => {
 
   it("drops a UTF-8 byte-order mark", async () => {
     expect(await readBodyText(post(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d])), MAX)).toBe("{}");
+  });
+});
+
+describe("drainUnreadBody", () => {
+  const bounds: DrainBounds = { maxBytes: 4 * MAX, maxMs: 5_000 };
+
+  it("reads a body nobody read to its end", async () => {
+    const { stream, state } = streamed(3 * MAX, 100);
+    const request = post(stream);
+    await drainUnreadBody(request, bounds);
+    expect(state.pulled).toBe(3 * MAX);
+    expect(state.cancelled).toBe(false);
+  });
+
+  it("cancels an unread body past its bound", async () => {
+    const { stream, state } = streamed(100 * MAX, 100);
+    await drainUnreadBody(post(stream), bounds);
+    expect(state.pulled).toBeLessThanOrEqual(4 * MAX + 2 * 100);
+    expect(state.cancelled).toBe(true);
+  });
+
+  it("leaves a body that was read, is being read, or is absent alone", async () => {
+    const read = post("{}");
+    await read.text();
+    await expect(drainUnreadBody(read, bounds)).resolves.toBeUndefined();
+
+    const { stream, state } = streamed(3 * MAX, 100);
+    const reading = post(stream);
+    const reader = reading.body!.getReader();
+    await drainUnreadBody(reading, bounds);
+    expect(state.pulled).toBeLessThanOrEqual(2 * 100); // the route's reader owns it
+    reader.releaseLock();
+
+    await expect(drainUnreadBody(new Request("https://edge.example/"), bounds)).resolves.toBeUndefined();
   });
 });
 

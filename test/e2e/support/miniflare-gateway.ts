@@ -1,0 +1,72 @@
+import { buildSync } from "esbuild";
+import { Miniflare } from "miniflare";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildDemoOrigin } from "../../build-demo-origin.ts";
+
+/** The gateway served by workerd through Miniflare's API: one URL straight to the Worker, one through Miniflare's entry worker. */
+export interface MiniflareGateway {
+  /** workerd's socket bound to the gateway Worker itself (what production's runtime does). */
+  direct: string;
+  /** Miniflare's entry socket, which forwards to the gateway through its router worker. */
+  entry: string;
+  adminToken: string;
+  dispose: () => Promise<void>;
+}
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+function buildGateway(): string {
+  const outfile = `${root}.build/gateway.mjs`;
+  buildSync({
+    entryPoints: [`${root}src/index.ts`],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    outfile,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/**
+ * Builds src/index.ts and the demo origin and serves them in one Miniflare (KV, Cache API, D1),
+ * as `wrangler.toml` wires them, without `wrangler dev` in front.
+ */
+export async function startMiniflareGateway(): Promise<MiniflareGateway> {
+  const gateway = buildGateway();
+  const demo = buildDemoOrigin();
+  const adminToken = `mf-${Math.random().toString(36).slice(2)}`;
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    workers: [
+      {
+        name: "content-edge",
+        modules: true,
+        scriptPath: gateway,
+        modulesRoot: dirname(gateway),
+        compatibilityDate: "2026-04-01",
+        kvNamespaces: ["CONFIG"],
+        cache: true,
+        bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
+        serviceBindings: { DEMO_ORIGIN: "content-edge-demo-origin" },
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      },
+      {
+        name: "content-edge-demo-origin",
+        modules: true,
+        scriptPath: demo,
+        modulesRoot: dirname(demo),
+        compatibilityDate: "2026-04-01",
+        d1Databases: { DB: "content-edge-demo-e2e" },
+      },
+    ],
+  });
+  const entry = (await mf.ready).href.replace(/\/$/, "");
+  const direct = (await mf.unsafeGetDirectURL("content-edge")).href.replace(/\/$/, "");
+  return { direct, entry, adminToken, dispose: () => mf.dispose() };
+}
