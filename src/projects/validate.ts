@@ -17,6 +17,10 @@ const CACHE_FIELDS = new Set(["maxAge", "staleWhileRevalidate", "staleIfError"])
 const JWT_ALGORITHMS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]);
 /** Hygraph's stage and locale names are GraphQL enum values. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A credential sent as `Authorization: Bearer <it>`: visible ASCII, no spaces (RFC 6750 §2.1, RFC 9110 §11.4). */
+const BEARER_CREDENTIAL = /^[\x21-\x7e]+$/;
+/** What a URL the gateway calls must not hold: controls (NUL, CR, LF, TAB, DEL …) and spaces. */
+const NOT_IN_URL = /[\u0000-\u0020\u007f]/;
 
 /**
  * Turns an untrusted `PUT /admin/projects/{p}/{e}` body into a `ProjectConfig`, or throws
@@ -39,7 +43,7 @@ export function validateProjectConfig(raw: unknown): ProjectConfig {
     roles: roles(input.roles),
     cache: cache(input.cache),
   };
-  const originToken = optionalString(input.originToken, "originToken");
+  const originToken = optionalWireString(input.originToken, "originToken", "credential");
   if (originToken !== undefined) config.originToken = originToken;
   const webhookSecret = optionalString(input.webhookSecret, "webhookSecret");
   if (webhookSecret !== undefined) {
@@ -122,8 +126,33 @@ function rejectUnknown(input: Record<string, unknown>, known: Set<string>, prefi
   }
 }
 
-function url(raw: unknown, field: string): string {
+/**
+ * A configuration string the gateway puts on the wire — in a header (`credential`: `originToken`
+ * → `Authorization: Bearer …`) or as a URL it calls (`url`: `origin`, `jwt.jwksUrl`) — refused
+ * with `INVALID_CONFIG` naming `field` unless it is safe there. RFC 9110 §5.5 forbids CR, LF and
+ * NUL in field values (and the runtime throws on them: a 500 at the first origin call), and the
+ * WHATWG URL parser silently strips tabs and newlines, so a pasted URL would call somewhere else
+ * than what the operator sees. Validate once here; nothing downstream re-checks.
+ *
+ * @example
+ * wireString("eyJhbGciOi…", "originToken", "credential"); // "eyJhbGciOi…"
+ * wireString("abc\ndef", "originToken", "credential"); // throws InvalidConfigError { field: "originToken" }
+ */
+export function wireString(raw: unknown, field: string, kind: "credential" | "url"): string {
   const text = requiredString(raw, field);
+  if (kind === "credential" && !BEARER_CREDENTIAL.test(text)) {
+    throw new InvalidConfigError(field, "must be printable ASCII without spaces or control characters (it is sent as a Bearer token)");
+  }
+  if (kind === "url" && NOT_IN_URL.test(text)) throw new InvalidConfigError(field, "must not contain spaces or control characters");
+  return text;
+}
+
+function optionalWireString(raw: unknown, field: string, kind: "credential" | "url"): string | undefined {
+  return raw === undefined || raw === null ? undefined : wireString(raw, field, kind);
+}
+
+function url(raw: unknown, field: string): string {
+  const text = wireString(raw, field, "url");
   let parsed: URL;
   try {
     parsed = new URL(text);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { projectKey } from "../../src/projects/store";
-import { ADMIN, errorCode, gateway, uniqueTag } from "../support/gateway";
+import { ADMIN, demoOrigin, errorCode, gateway, originRequests, uniqueTag } from "../support/gateway";
 
 const put = (path: string, body: unknown, headers: Record<string, string> = ADMIN) =>
   gateway(path, { method: "PUT", headers: { ...headers, "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
@@ -49,6 +49,41 @@ describe("admin API: project configuration", () => {
     const error = (await response.json()) as { errors: { extensions: { code: string; field: string } }[] };
     expect(error.errors[0]?.extensions).toMatchObject({ code: "INVALID_CONFIG", field });
     expect(await env.CONFIG.get(projectKey({ projectId, environment: "master" }))).toBeNull();
+  });
+
+  // Strings the gateway sends in a header (originToken → Authorization) or uses as a URL (origin,
+  // jwt.jwksUrl): a control character would be a 500 at the first origin call, or be silently
+  // stripped by the URL parser. The demo origin and a rule make the PUT call the origin at once.
+  it.each([
+    ["a newline", "originToken", { originToken: "abc\ndef" }],
+    ["CR LF", "originToken", { originToken: "abc\r\nx-injected: 1" }],
+    ["NUL", "originToken", { originToken: "abc\u0000def" }],
+    ["a tab", "originToken", { originToken: "abc\tdef" }],
+    ["DEL", "originToken", { originToken: "abc\u007fdef" }],
+    ["a space", "originToken", { originToken: "abc def" }],
+    ["a non-ASCII letter", "originToken", { originToken: "tökén" }],
+    ["a newline", "origin", { origin: "https://demo-origin.internal/v2/demo/mas\nter" }],
+    ["a tab", "origin", { origin: "https://demo-origin.internal/v2/\tdemo/master" }],
+    ["NUL", "origin", { origin: "https://demo-origin.internal/v2/demo/master\u0000" }],
+    ["a space", "origin", { origin: "https://demo-origin.internal/v2/demo master" }],
+    ["CR LF", "jwt.jwksUrl", { jwt: { jwksUrl: "https://idp.example/jwks\r\n.json", issuer: "i", audience: "a" } }],
+  ])("refuses %s in %s with 400 INVALID_CONFIG naming it, never a 500, and writes nothing", async (_what, field, fields) => {
+    const projectId = uniqueTag();
+    const body = { origin: "https://demo-origin.internal/v2/demo/master", publicPermissions: [{ action: "read", model: "Post" }], ...fields };
+    const response = await put(`/admin/projects/${projectId}/master`, body);
+    expect(response.status).toBe(400);
+    const error = (await response.json()) as { errors: { extensions: { code: string; field: string } }[] };
+    expect(error.errors[0]?.extensions).toMatchObject({ code: "INVALID_CONFIG", field });
+    expect(await env.CONFIG.get(projectKey({ projectId, environment: "master" }))).toBeNull();
+  });
+
+  it("accepts an originToken of visible ASCII (a Hygraph PAT is a JWT) and sends it to the origin as a Bearer token", async () => {
+    const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_~+/=";
+    const tag = uniqueTag();
+    const response = await put(`/admin/projects/${tag}/master`, { origin: demoOrigin(tag), originToken: token, publicPermissions: [{ action: "read", model: "Post" }] });
+    expect(response.status).toBe(200);
+    const [learned] = await originRequests(tag, { introspection: true });
+    expect(learned?.headers["authorization"]).toBe(`Bearer ${token}`);
   });
 
   it("refuses a body that is not JSON", async () => {
