@@ -6,6 +6,7 @@ import { readBodyText } from "../http/body";
 import { parseJsonText } from "../admin/json-body";
 import { requireProject } from "../admin/require-project";
 import { parseWebhookPayload } from "./payload";
+import { replayGuardFor } from "./replay";
 import { SIGNATURE_HEADER, verifyWebhook } from "./signature";
 import { knownSchema } from "../schema/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
@@ -42,7 +43,9 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
  *    INVALID_WEBHOOK_SIGNATURE` and nothing is purged;
  * 3. the JSON body says what changed (`parseWebhookPayload`; `400` naming the field otherwise);
  * 4. the models are invalidated in those stages → `202 { invalidated: { models, stages } }`,
- *    answered once KV has the new counters.
+ *    answered once KV has the new counters — unless this very delivery (its signature) was
+ *    accepted before within its window: then `202 { invalidated: { models: [], stages: [] },
+ *    duplicate: true }` and nothing is purged again (`replay.ts` says why 202 and the bound).
  *
  * Not behind the admin token: the signature is the authentication. `now` is injectable for tests.
  */
@@ -52,7 +55,7 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
     const project = await requireProject(kv, ref);
     const rawBody = await readBodyText(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
-    await verifyWebhook({
+    const signature = await verifyWebhook({
       secret: project.webhookSecret,
       rawBody,
       header: c.req.header(SIGNATURE_HEADER),
@@ -60,7 +63,8 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
       now,
     });
     const change = parseWebhookPayload(parseJsonText(rawBody), await knownStages(ref, project, c.env));
-    await invalidate(kv, ref, change.stages, change.models);
+    const outcome = await replayGuardFor(kv).once(ref, signature, () => invalidate(kv, ref, change.stages, change.models));
+    if (outcome === "duplicate") return c.json({ invalidated: { models: [], stages: [] }, duplicate: true }, 202);
     return c.json({ invalidated: { models: change.models, stages: change.stages } }, 202);
   });
 }

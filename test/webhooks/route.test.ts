@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_WEBHOOK_AGE_MS, signWebhook } from "../../src/webhooks/signature";
 import { ADMIN, demoProject, gateway, uniqueTag } from "../support/gateway";
-import { trackVersions, errorExtensions } from "../support/cache";
+import { kv, trackVersions, errorExtensions } from "../support/cache";
 
 const SECRET = "webhook-secret-0123456789";
 
@@ -88,6 +88,61 @@ describe("POST /webhooks/{p}/{e}", () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ invalidated });
     expect(await versions.bumped()).toEqual(bumped);
+  });
+
+  describe("replays (SPEC §3: a replay inside the window purges nothing a second time)", () => {
+    it("the same signed delivery sent again within its window is 202 duplicate and purges nothing", async () => {
+      const { projectId } = await demoProject({ webhookSecret: SECRET });
+      const headers = await signed(update);
+      const first = await hook(projectId, update, headers);
+      expect(first.status).toBe(202);
+      expect(await first.json()).toEqual({ invalidated: { models: ["Post"], stages: ["DRAFT"] } });
+      const versions = await trackVersions(projectId);
+      for (let i = 0; i < 3; i++) {
+        const replay = await hook(projectId, update, headers);
+        expect(replay.status).toBe(202);
+        expect(await replay.json()).toEqual({ invalidated: { models: [], stages: [] }, duplicate: true });
+      }
+      expect(await versions.bumped()).toEqual([]);
+    });
+
+    it("identical deliveries arriving together purge once", async () => {
+      const { projectId } = await demoProject({ webhookSecret: SECRET });
+      const headers = await signed(update);
+      const answers = await Promise.all([1, 2, 3, 4].map(() => hook(projectId, update, headers)));
+      const bodies = (await Promise.all(answers.map((a) => a.json()))) as { duplicate?: boolean }[];
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+      expect(bodies.filter((b) => !b.duplicate)).toHaveLength(1);
+    });
+
+    it("is remembered in KV until the signature expires, so other isolates refuse it too", async () => {
+      const { projectId } = await demoProject({ webhookSecret: SECRET });
+      const timestamp = Date.now();
+      expect((await hook(projectId, update, await signed(update, { timestamp }))).status).toBe(202);
+      const { keys } = await kv.list({ prefix: `webhook-seen:v1:${projectId}:master:` });
+      expect(keys).toHaveLength(1);
+      // Kept exactly while the signature could still be accepted (5 minutes from t), give or take a second.
+      expect(keys[0]!.expiration! * 1000).toBeGreaterThanOrEqual(timestamp + MAX_WEBHOOK_AGE_MS - 1_000);
+      expect(keys[0]!.expiration! * 1000).toBeLessThanOrEqual(timestamp + MAX_WEBHOOK_AGE_MS + 2_000);
+    });
+
+    it("a new delivery of the same change (new timestamp, new signature) purges again", async () => {
+      const { projectId } = await demoProject({ webhookSecret: SECRET });
+      expect((await hook(projectId, update, await signed(update, { timestamp: Date.now() - 1_000 }))).status).toBe(202);
+      const versions = await trackVersions(projectId);
+      const again = await hook(projectId, update, await signed(update));
+      expect(await again.json()).toEqual({ invalidated: { models: ["Post"], stages: ["DRAFT"] } });
+      expect(await versions.bumped()).toEqual(["DRAFT/Post"]);
+    });
+
+    it("a refused delivery is not remembered", async () => {
+      const { projectId } = await demoProject({ webhookSecret: SECRET });
+      const unusable = '{"operation":"update","data":{"id":"p1"}}';
+      const headers = await signed(unusable);
+      expect((await hook(projectId, unusable, headers)).status).toBe(400);
+      expect((await hook(projectId, unusable, headers)).status).toBe(400);
+      expect((await kv.list({ prefix: `webhook-seen:v1:${projectId}:` })).keys).toEqual([]);
+    });
   });
 
   it.each<[string, string, string]>([
