@@ -7,6 +7,7 @@ import { gatewayConfig } from "./config/gateway-config";
 import { GatewayError, NotFoundError } from "./errors";
 import { errorResponse } from "./http/graphql-response";
 import { adminAuth } from "./middleware/admin-auth";
+import { logUnhandledError } from "./platform/error-log";
 import type { Bindings } from "./env";
 import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
 import { webhookRoutes } from "./webhooks/route";
@@ -15,7 +16,8 @@ import { schemaRoutes } from "./admin/schema";
 /**
  * The gateway: routes and the one place errors become responses. Every failure is a
  * `GatewayError` with a stable code, rendered as a GraphQL error body in the media type the client
- * negotiated; anything else is a 500 with a generic message and no stack trace.
+ * negotiated; anything else is a 500 with a generic message and no stack trace, logged for the
+ * operator with its message and stack but no credentials or request data (platform/error-log.ts).
  */
 export const app = new Hono<GatewayEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
@@ -35,7 +37,7 @@ app.notFound((c) => errorResponse(new NotFoundError(`No route for ${c.req.method
 
 /** Renders every failure as a GraphQL error body in the media type the client negotiated. */
 export const onGatewayError: ErrorHandler<GatewayEnv> = (error, c) => {
-  if (!(error instanceof GatewayError)) console.error("content-edge: unhandled error", error instanceof Error ? error.name : typeof error);
+  if (!(error instanceof GatewayError)) logUnhandledError(error, c.req.raw, [c.env.ADMIN_TOKEN]);
   return errorResponse(error, c.get("mediaType") ?? "application/json");
 };
 
