@@ -9,3 +9,11 @@ declare global {
     }
   }
 }
+
+// Values the gateway test project provides to tests (test/vitest.gateway.config.ts `provide`).
+declare module "vitest" {
+  export interface ProvidedContext {
+    fuzzSeed: string;
+    fuzzRuns: string;
+  }
+}

@@ -36,5 +36,7 @@ export default defineProject({
     testTimeout: 30_000,
     include: ["test/**/*.test.ts"],
     exclude: ["test/demo/**", "test/e2e/**"],
+    // workerd has no process.env: replay knobs of the fuzz test reach it through inject().
+    provide: { fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "" },
   },
 });
