@@ -10,7 +10,7 @@ import { drainUnreadBody } from "./http/body";
 export default {
   async fetch(request, env, ctx) {
     const response = await app.fetch(request, env, ctx);
-    await drainUnreadBody(request);
+    if (request.body !== null) await drainUnreadBody(request);
     return response;
   },
 } satisfies ExportedHandler<Bindings>;
