@@ -6,6 +6,9 @@ declare global {
     interface Env extends Bindings {
       ADMIN_TOKEN: string;
       DEMO_ORIGIN: Fetcher;
+      /** Property-test runs and seed from the environment ("" when unset). */
+      FC_RUNS: string;
+      FC_SEED: string;
     }
   }
 }

@@ -13,7 +13,8 @@ export default defineProject({
     cloudflareTest({
       wrangler: { configPath: `${root}/wrangler.toml` },
       miniflare: {
-        bindings: { ADMIN_TOKEN: "test-admin-token", ORIGIN_TIMEOUT_MS: "1000" },
+        // FC_RUNS / FC_SEED reach property tests as bindings: workerd has no process.env.
+        bindings: { ADMIN_TOKEN: "test-admin-token", ORIGIN_TIMEOUT_MS: "1000", FC_RUNS: process.env["FC_RUNS"] ?? "", FC_SEED: process.env["FC_SEED"] ?? "" },
         workers: [
           {
             name: "content-edge-demo-origin",
