@@ -69,6 +69,8 @@ export interface RandomRequest {
   emptyScopeList: boolean;
   /** Root field families used, for the test's statistics. */
   families: string[];
+  /** Response keys of root fields returning one entry (`single`, `node`). */
+  singles: string[];
 }
 
 type Gen = fc.GeneratorValue;
@@ -102,7 +104,7 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
   /** Fragments that can be spread again elsewhere; `vars`: it uses operation variables. */
   const pool: { name: string; on: string; vars: boolean }[] = [];
   const building: { vars: boolean }[] = [];
-  const out: RandomRequest = { query: "", variables: null, operationName: null, invalidVariables: [], emptyScopeList: false, families: [] };
+  const out: RandomRequest = { query: "", variables: null, operationName: null, invalidVariables: [], emptyScopeList: false, families: [], singles: [] };
 
   // Per operation: variable definitions and values; the decoy operation takes none.
   let varDefs: VariableDefinitionNode[] = [];
@@ -144,7 +146,7 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
 
   /**
    * A value for an argument: a literal, a variable with a value, a variable left unset or null
-   * (where the position allows), or nothing. `valid` draws the value itself.
+   * (where the position allows), or nothing. `draw` draws the value itself.
    */
   function argValue(arg: GraphQLArgument, draw: () => unknown, kind: "stage" | "locale" | null): ValueNode | null {
     const required = isNonNullType(arg.type) && arg.defaultValue === undefined;
@@ -174,7 +176,7 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
     return g(() => fc.shuffledSubarray([...values], { minLength: 1 }));
   };
 
-  /** A Hygraph id filter on `models`' entries, valid for `type` (every where input has these keys). */
+  /** A Hygraph id filter on `models`' entries (every Hygraph where input has these keys). */
   function idFilter(models: readonly string[]): Record<string, unknown> {
     const [a, b = a] = someIds(models, 3);
     return g(() =>
@@ -297,19 +299,25 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
       return out;
     }
     if (!isObjectType(type)) return [];
-    const base: SelectionNode = type.getFields()["id"] ? { kind: Kind.FIELD, name: nameNode("id") } : typename;
+    // Every entry names its model, id, stage and locale, so the oracle can read the delivered
+    // answer; other objects their id, or their type.
+    const own = type.getFields();
+    const plain = (name: string): SelectionNode => ({ kind: Kind.FIELD, name: nameNode(name) });
+    const base: SelectionNode[] = modelSet.has(type.name)
+      ? [typename, ...["id", "stage", "locale"].filter((f) => own[f]).map(plain)]
+      : [own["id"] ? plain("id") : typename];
     const build = () => {
       // Objects without an id (connections, edges, components) select at least one more field.
-      const least = base === typename ? 1 : 0;
+      const least = own["id"] ? 0 : 1;
       const extra = fields >= MAX_FIELDS ? least : g(() => fc.integer({ min: least, max: nesting > 4 ? 1 : 3 }));
-      return [base, ...objectFields(type, hops, nesting, extra, extra)];
+      return [...base, ...objectFields(type, hops, nesting, extra, extra)];
     };
     // Sometimes wrap part of it in a named fragment (built only if not reused), an inline
     // fragment, or add `... on Node`.
     const wrap = g(() => fc.integer({ min: 0, max: 5 }));
-    if (wrap === 2) return [base, fragment(type, build)];
+    if (wrap === 2) return [...base, fragment(type, build)];
     const selections = build();
-    if (wrap === 0) return [base, inline(type.name, selections)];
+    if (wrap === 0) return [...base, inline(type.name, selections)];
     if (wrap === 1 && type.getInterfaces().some((i) => i.name === "Node")) return [...selections, inline("Node", [{ kind: Kind.FIELD, name: nameNode("stage") }])];
     return selections;
   }
@@ -395,6 +403,7 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
       if (node) {
         roots.push(node);
         out.families.push(family);
+        if (family === "single" || family === "node") out.singles.push(node.alias?.value ?? node.name.value);
       }
     }
     if (roots.length === 0 || g(() => fc.integer({ min: 0, max: 9 })) === 0) roots.push({ kind: Kind.FIELD, name: nameNode("__typename") });
@@ -413,6 +422,7 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
     allowVars = false;
     definitions.push(operation("Other"));
     out.families = [];
+    out.singles = [];
     varDefs = [];
     variables = {};
     allowVars = true;

@@ -13,6 +13,8 @@ export interface ScopeSpace {
   stages: readonly string[];
   locales: readonly string[];
   ids: Readonly<Record<string, readonly string[]>>;
+  /** Models to put conditions on more often (e.g. those whose single entries can be checked one by one). */
+  preferred?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,10 +144,46 @@ export function ruleArb(space: ScopeSpace): fc.Arbitrary<RawRule> {
 }
 
 /**
+ * A rule set where one model is readable only under an id condition on its own entries and every
+ * other model outright (like an "only these products" token), so that answers often hold entries
+ * the condition decides: AND-ed into list filters, or checked entry by entry at single positions.
+ */
+export function conditionedRulesArb(space: ScopeSpace): fc.Arbitrary<RawRule[]> {
+  const preferred = space.preferred?.length ? space.preferred : space.models;
+  return fc
+    .oneof({ weight: 1, arbitrary: fc.constantFrom(...space.models) }, { weight: 3, arbitrary: fc.constantFrom(...preferred) })
+    .chain((model) => {
+      const ids = [...(space.ids[model] ?? [])];
+      // Mostly every stage and locale, so that the condition, not the scope, decides.
+      const wide = (values: readonly string[]) => fc.oneof({ weight: 2, arbitrary: fc.constant<NameSet>("*") }, { weight: 1, arbitrary: nameSet(values) });
+      return fc.record({
+        model: fc.constant(model),
+        stages: wide(space.stages),
+        locales: wide(space.locales),
+        condition: fc.oneof(
+          fc.subarray(ids, { minLength: 1 }).map((some): Condition => ({ id_in: some })),
+          fc.constantFrom(...ids).map((id): Condition => ({ id })),
+          fc.constantFrom(...ids).map((id): Condition => ({ id_not: id })),
+        ),
+        versions: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      });
+    })
+    .map(({ model, stages, locales, condition, versions }) => [
+      { action: versions ? ["read", "readVersion"] : ["read"], model: space.models.filter((m) => m !== model), stages, locales },
+      { action: ["read"], model: [model], stages, locales, condition },
+    ]);
+}
+
+/**
  * A rule set: 0–4 random rules, often after a broad read rule (every model) so that a fair share
- * of requests is allowed, and now and then the rule that grants everything.
+ * of requests is allowed, now and then the rule that grants everything, and sometimes a
+ * conditioned set ({@link conditionedRulesArb}).
  */
 export function rulesArb(space: ScopeSpace): fc.Arbitrary<RawRule[]> {
+  return fc.oneof({ weight: 2, arbitrary: randomRulesArb(space) }, { weight: 1, arbitrary: conditionedRulesArb(space) });
+}
+
+function randomRulesArb(space: ScopeSpace): fc.Arbitrary<RawRule[]> {
   const broad = fc.record({
     action: fc.constantFrom<NameSet>(["read"], ["read", "readVersion"], "*"),
     model: fc.constant<NameSet>("*"),
@@ -187,7 +225,7 @@ const inSet = (set: NameSet | undefined, name: string) => set === undefined || s
 export function permits(
   rules: readonly RawRule[],
   action: string,
-  entry: { model: string; id: string; stage: string; locale: string },
+  entry: { model: string; id: string; stage: string; locale?: string | undefined },
   matches: (entry: { id: string }, where: unknown) => boolean,
 ): boolean {
   return rules.some(
@@ -195,7 +233,8 @@ export function permits(
       inSet(r.action, action) &&
       inSet(r.model, entry.model) &&
       inSet(r.stages, entry.stage) &&
-      inSet(r.locales, entry.locale) &&
+      // A model without localized fields names no locale: any rule's locales may cover it.
+      (entry.locale === undefined || inSet(r.locales, entry.locale)) &&
       (r.condition === undefined || matches(entry, r.condition)),
   );
 }
