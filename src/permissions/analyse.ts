@@ -151,9 +151,14 @@ export function analyseOperation(input: AnalyseInput): Analysis {
       const asList = (v: unknown) => (v === null || v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
       const schemaDefault = asList(arg.defaultValue);
       if (!argNode) out.push({ kind, given: null, unset: false, fallback: schemaDefault });
-      else if (value === null || value === undefined || (argNode.value.kind === Kind.VARIABLE && !(argNode.value.name.value in vars)))
-        // An unset variable or a null: the origin may apply its schema default or its header
-        // default; both count.
+      else if (
+        value === null ||
+        value === undefined ||
+        (Array.isArray(value) && value.length === 0) ||
+        (argNode.value.kind === Kind.VARIABLE && !(argNode.value.name.value in vars))
+      )
+        // An unset variable, a null or an empty list: the origin may read it as "no preference"
+        // and apply its schema default, its header default or the parent's scope; all count.
         out.push({ kind, given: null, unset: true, fallback: schemaDefault });
       else out.push({ kind, given: asList(value), unset: false, fallback: schemaDefault });
     }

@@ -121,7 +121,7 @@ export function enforceConditions(input: EnforceInput): Enforced {
       if (conds) args = withWhere(args, conds, analysis.variableValues, nonNullVars, nulledVars, operation.variableDefinitions ?? []);
       if (use.root && analysis.kind !== "mutation") args = pinned(args, node, use, schema, knowledge, analysis);
       const models = checked.get(node);
-      const selectionSet = models && node.selectionSet ? withIdentity(node.selectionSet, models, prefix) : node.selectionSet;
+      const selectionSet = models && node.selectionSet ? withIdentity(node.selectionSet, models, prefix, knowledge) : node.selectionSet;
       return { ...node, arguments: args, ...(selectionSet ? { selectionSet } : {}) };
     },
   });

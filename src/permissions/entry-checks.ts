@@ -44,7 +44,7 @@ import {
 import type { Condition } from "../projects/types";
 import type { SchemaKnowledge } from "../schema/knowledge";
 import type { TouchCondition } from "./decide";
-import { touchKey } from "./touches";
+import { touchKey, type Touch } from "./touches";
 
 /** What the pipeline needs to check the entries of an answer (part of the memoized decision). */
 export interface EntryChecks {
@@ -54,7 +54,10 @@ export interface EntryChecks {
   conditions: TouchCondition[];
 }
 
-/** One entry found at a checked position; `id` is undefined when the answer did not identify it. */
+/**
+ * One entry found at a checked position; `id` and `stage` are undefined when the answer did not
+ * identify it, `locale` when its model has no `locale` field (no localized fields in Hygraph).
+ */
 export interface EntryRef {
   model: string;
   id: string | undefined;
@@ -77,21 +80,26 @@ export function hiddenPrefix(document: DocumentNode): string {
   return prefix;
 }
 
-/** Whether entries of `model` can be checked: identity fields and a root list field with `where`. */
+/** Whether entries of `model` can be checked: `id` and `stage` fields and a root list field with `where`. */
 export function checkableModel(knowledge: SchemaKnowledge, model: string): boolean {
   const fields = knowledge.types[model];
-  return Boolean(fields?.["id"] && fields["stage"] && fields["locale"] && listFieldOf(knowledge, model));
+  return Boolean(fields?.["id"] && fields["stage"] && listFieldOf(knowledge, model));
 }
 
-/** The selection set of a checked position, with each conditioned model's identity under hidden aliases. */
-export function withIdentity(set: SelectionSetNode, models: readonly string[], prefix: string): SelectionSetNode {
-  const identity = models.map(
-    (model): SelectionNode => ({
+/**
+ * The selection set of a checked position, with each conditioned model's identity under hidden
+ * aliases (`locale` only for models that have the field).
+ */
+export function withIdentity(set: SelectionSetNode, models: readonly string[], prefix: string, knowledge: SchemaKnowledge): SelectionSetNode {
+  const identity = models.map((model): SelectionNode => {
+    const fields = [field(`${prefix}id`, "id"), field(`${prefix}s`, "stage")];
+    if (knowledge.types[model]?.["locale"]) fields.push(field(`${prefix}l`, "locale"));
+    return {
       kind: Kind.INLINE_FRAGMENT,
       typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: model } },
-      selectionSet: { kind: Kind.SELECTION_SET, selections: [field(`${prefix}id`, "id"), field(`${prefix}s`, "stage"), field(`${prefix}l`, "locale")] },
-    }),
-  );
+      selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
+    };
+  });
   return { ...set, selections: [...set.selections, ...identity] };
 }
 
@@ -143,6 +151,16 @@ export interface CheckQuery {
 const entryKey = (touch: string, id: string) => `${touch}\u0000${id}`;
 
 /**
+ * The touch contexts an entry may be shown in: its own (model, stage, locale), or — for a model
+ * without a `locale` field, whose content is the same in every locale — every authorised locale of
+ * its model and stage. It stays if it may be shown in one of them.
+ */
+function contexts(entry: EntryRef, authorised: readonly Touch[]): string[] {
+  if (entry.locale !== undefined) return [touchKey({ action: "read", model: entry.model, stage: entry.stage!, locale: entry.locale })];
+  return authorised.filter((t) => t.action === "read" && t.model === entry.model && t.stage === entry.stage).map(touchKey);
+}
+
+/**
  * Builds the check request for the conditioned, identified, authorised entries among `entries`,
  * or `null` when there are none. `conditionAst` writes a condition as a literal of the model's
  * list `where` type.
@@ -151,19 +169,21 @@ export function checkQuery(
   knowledge: SchemaKnowledge,
   checks: EntryChecks,
   entries: readonly EntryRef[],
-  authorised: ReadonlySet<string>,
+  authorised: readonly Touch[],
   conditionAst: (condition: Condition, model: string) => ValueNode,
 ): CheckQuery | null {
-  const conditions = new Map(checks.conditions.map((c) => [touchKey(c.touch), c.where]));
-  const groups = new Map<string, { model: string; stage: string; locale: string; where: Condition; ids: Set<string> }>();
+  const conditions = new Map(checks.conditions.map((c) => [touchKey(c.touch), c]));
+  const allowed = new Set(authorised.map(touchKey));
+  const groups = new Map<string, { touch: Touch; where: Condition; ids: Set<string> }>();
   for (const entry of entries) {
-    if (entry.id === undefined || entry.stage === undefined || entry.locale === undefined) continue;
-    const key = touchKey({ action: "read", model: entry.model, stage: entry.stage, locale: entry.locale });
-    const where = conditions.get(key);
-    if (!where || !authorised.has(key)) continue;
-    const group = groups.get(key) ?? { model: entry.model, stage: entry.stage, locale: entry.locale, where, ids: new Set<string>() };
-    group.ids.add(entry.id);
-    groups.set(key, group);
+    if (entry.id === undefined || entry.stage === undefined) continue;
+    for (const key of contexts(entry, authorised)) {
+      const condition = conditions.get(key);
+      if (!condition || !allowed.has(key)) continue;
+      const group = groups.get(key) ?? { touch: condition.touch, where: condition.where, ids: new Set<string>() };
+      group.ids.add(entry.id);
+      groups.set(key, group);
+    }
   }
   if (groups.size === 0) return null;
 
@@ -171,18 +191,18 @@ export function checkQuery(
   const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
   const enumOf = (value: string) => ({ kind: Kind.ENUM, value }) as const;
   const objectOf = (key: string, value: ValueNode): ValueNode => ({ kind: Kind.OBJECT, fields: [{ kind: Kind.OBJECT_FIELD, name: name(key), value }] });
-  const selections = list.map(([, g], i): FieldNode => {
-    const ids: ValueNode = { kind: Kind.LIST, values: [...g.ids].map((id) => ({ kind: Kind.STRING, value: id })) };
-    const where = objectOf("AND", { kind: Kind.LIST, values: [objectOf("id_in", ids), conditionAst(g.where, g.model)] });
+  const selections = list.map(([, { touch, where, ids }], i): FieldNode => {
+    const values: ValueNode[] = [...ids].map((id) => ({ kind: Kind.STRING, value: id }));
+    const filter = objectOf("AND", { kind: Kind.LIST, values: [objectOf("id_in", { kind: Kind.LIST, values }), conditionAst(where, touch.model)] });
     return {
       kind: Kind.FIELD,
       alias: name(`g${i}`),
-      name: name(listFieldOf(knowledge, g.model)!),
+      name: name(listFieldOf(knowledge, touch.model)!),
       arguments: [
-        { kind: Kind.ARGUMENT, name: name("where"), value: where },
-        { kind: Kind.ARGUMENT, name: name("stage"), value: enumOf(g.stage) },
-        { kind: Kind.ARGUMENT, name: name("locales"), value: { kind: Kind.LIST, values: [enumOf(g.locale)] } },
-        { kind: Kind.ARGUMENT, name: name("first"), value: { kind: Kind.INT, value: String(g.ids.size) } },
+        { kind: Kind.ARGUMENT, name: name("where"), value: filter },
+        { kind: Kind.ARGUMENT, name: name("stage"), value: enumOf(touch.stage) },
+        { kind: Kind.ARGUMENT, name: name("locales"), value: { kind: Kind.LIST, values: [enumOf(touch.locale)] } },
+        { kind: Kind.ARGUMENT, name: name("first"), value: { kind: Kind.INT, value: String(ids.size) } },
       ],
       selectionSet: { kind: Kind.SELECTION_SET, selections: [field("id", "id")] },
     };
@@ -203,18 +223,19 @@ export function checkQuery(
 }
 
 /**
- * Whether an entry may stay: it is identified, its stage and locale were authorised, and its
- * model is unconditioned there or it is among the `passed` entries. An unidentified entry stays
+ * Whether an entry may stay: it is identified, and in a context it may be shown in (authorised)
+ * its model is unconditioned or it is among the `passed` entries. An unidentified entry stays
  * only if its model has no condition at all.
  */
-export function entryKeeper(checks: EntryChecks, authorised: ReadonlySet<string>, passed: ReadonlySet<string> = new Set()): (entry: EntryRef) => boolean {
+export function entryKeeper(checks: EntryChecks, authorised: readonly Touch[], passed: ReadonlySet<string> = new Set()): (entry: EntryRef) => boolean {
   const conditions = new Set(checks.conditions.map((c) => touchKey(c.touch)));
   const conditionedModels = new Set(checks.conditions.map((c) => c.touch.model));
+  const allowed = new Set(authorised.map(touchKey));
   return (entry) => {
-    if (entry.id === undefined || entry.stage === undefined || entry.locale === undefined) return !conditionedModels.has(entry.model);
-    const key = touchKey({ action: "read", model: entry.model, stage: entry.stage, locale: entry.locale });
-    if (!authorised.has(key)) return false;
-    return !conditions.has(key) || passed.has(entryKey(key, entry.id));
+    if (entry.id === undefined || entry.stage === undefined) return !conditionedModels.has(entry.model);
+    const keys = contexts(entry, authorised);
+    const id = entry.id;
+    return keys.some((key) => allowed.has(key) && (!conditions.has(key) || passed.has(entryKey(key, id))));
   };
 }
 

@@ -3,7 +3,6 @@ import { OriginError } from "../errors";
 import type { OriginAnswer } from "../origin/client";
 import { conditionAst } from "../permissions/conditions";
 import { applyEntryChecks, checkQuery, collectEntries, entryKeeper, listFieldOf } from "../permissions/entry-checks";
-import { touchKey } from "../permissions/touches";
 import type { Condition } from "../projects/types";
 import type { KnownSchema } from "../schema/store";
 import type { Authorised } from "./authorise";
@@ -39,8 +38,7 @@ export async function withEntryChecks(
   if (!parsed || typeof parsed !== "object" || parsed.data === null || typeof parsed.data !== "object") return answer;
 
   const input = { schema: known.schema, document: parse(allowed.query), operationName, prefix: checks.prefix, data: parsed.data };
-  const authorised = new Set(allowed.touches.map(touchKey));
-  const query = checkQuery(known.knowledge, checks, collectEntries(input), authorised, (condition, model) => listCondition(known, condition, model));
+  const query = checkQuery(known.knowledge, checks, collectEntries(input), allowed.touches, (condition, model) => listCondition(known, condition, model));
   let passed: Set<string> | undefined;
   let checkMs = 0;
   if (query) {
@@ -48,7 +46,7 @@ export async function withEntryChecks(
     checkMs = checked.elapsedMs;
     passed = query.passed(checkData(checked));
   }
-  const data = applyEntryChecks(input, entryKeeper(checks, authorised, passed));
+  const data = applyEntryChecks(input, entryKeeper(checks, allowed.touches, passed));
   return { ...answer, body: JSON.stringify({ ...parsed, data }), elapsedMs: answer.elapsedMs + checkMs };
 }
 

@@ -52,9 +52,16 @@ describe("entry checks: which entries stay", () => {
     prefix: "_cev_",
     conditions: [{ touch: { action: "read" as const, model: "Post", stage: "PUBLISHED", locale: "en" }, where: { id: "p1" } }],
   };
-  const authorised = new Set(["read\u0000Post\u0000PUBLISHED\u0000en", "read\u0000Post\u0000PUBLISHED\u0000de", "read\u0000Author\u0000PUBLISHED\u0000en"]);
+  const read = (model: string, locale: string) => ({ action: "read" as const, model, stage: "PUBLISHED", locale });
+  const authorised = [read("Post", "en"), read("Post", "de"), read("Author", "en")];
   const passed = new Set(["read\u0000Post\u0000PUBLISHED\u0000en\u0000p1"]);
   const keep = entryKeeper(checks, authorised, passed);
+
+  it("an entry of a model without locales, conditioned in every authorised locale, must pass a check", () => {
+    const onlyEn = entryKeeper(checks, [read("Post", "en")], passed);
+    expect(onlyEn({ model: "Post", id: "p1", stage: "PUBLISHED", locale: undefined })).toBe(true);
+    expect(onlyEn({ model: "Post", id: "p2", stage: "PUBLISHED", locale: undefined })).toBe(false);
+  });
 
   it.each<[string, EntryRef, boolean]>([
     ["a conditioned entry the origin confirmed", { model: "Post", id: "p1", stage: "PUBLISHED", locale: "en" }, true],
@@ -62,6 +69,8 @@ describe("entry checks: which entries stay", () => {
     ["an entry in an unconditioned locale", { model: "Post", id: "p2", stage: "PUBLISHED", locale: "de" }, true],
     ["an entry in a stage that was not authorised", { model: "Post", id: "p1", stage: "DRAFT", locale: "en" }, false],
     ["an unidentified entry of a conditioned model", { model: "Post", id: undefined, stage: undefined, locale: undefined }, false],
+    ["an entry of a model without locales, unconditioned in one authorised locale", { model: "Post", id: "p2", stage: "PUBLISHED", locale: undefined }, true],
+    ["an entry of a model without locales in a stage that was not authorised", { model: "Post", id: "p1", stage: "DRAFT", locale: undefined }, false],
     ["an unidentified entry of an unconditioned model", { model: "Author", id: undefined, stage: undefined, locale: undefined }, true],
   ])("%#: %s → %s", (_name, entry, expected) => {
     expect(keep(entry)).toBe(expected);

@@ -188,11 +188,13 @@ describe.each(REAL_SCHEMAS)("property over the real schema $name: nothing outsid
         }).toEqual({ handedOutsideRules: [], handedNotAuthorised: [], versionsOutsideRules: [], versionsNotAuthorised: [], deliveredOutsideRules: [] });
         if (prefix !== null) expect(JSON.stringify(data)).not.toContain(prefix);
 
-        // No false refusal: a single entry the rules cover is answered, not nulled.
+        // No false refusal: a single entry the rules cover is answered, not nulled. An entry of a
+        // model without a locale field is covered here in any locale, while the gateway (like
+        // `decide`) holds it to the locales it was read in: only localized entries are asked.
         const raw = (JSON.parse(first.body) as { data: Record<string, unknown> }).data;
         for (const key of request.singles) {
           const [entry] = entriesIn(raw[key], knowledge.models);
-          if (entry && permits(rawRules, "read", entry, origin.matches)) {
+          if (entry && entry.locale !== undefined && permits(rawRules, "read", entry, origin.matches)) {
             expect((data as Record<string, unknown>)[key], key).not.toBeNull();
             stats.singlesKept++;
           }
