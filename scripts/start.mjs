@@ -5,12 +5,12 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { demoProject } from "./demo-project.mjs";
+import { resolveAdminToken } from "./admin-token.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
 const host = "127.0.0.1";
-const adminTokenFromEnv = Boolean(process.env.ADMIN_TOKEN);
-const adminToken = process.env.ADMIN_TOKEN || "dev-admin-token";
+const { token: adminToken, source: adminTokenSource, envFiles } = resolveAdminToken(root);
 const base = `http://${host}:${port}`;
 
 if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -27,14 +27,14 @@ const wrangler = spawn(
     "-c", "demo/wrangler.toml",
     "--ip", host,
     "--port", String(port),
-    "--var", `ADMIN_TOKEN:${adminToken}`,
+    ...envFiles.flatMap((file) => ["--env-file", file]),
     "--show-interactive-dev-session=false",
   ],
   { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
 );
 
 // wrangler's own output is useful when something goes wrong; prefix it so the banner stands out.
-// The --var value is the admin token: it must not be echoed, so lines naming it are masked.
+// Lines naming the admin token are masked: it must never be echoed.
 const relay = (stream, out) =>
   stream.on("data", (chunk) => {
     for (const line of chunk.toString().split("\n")) {
@@ -86,7 +86,8 @@ async function waitForHealth(url, timeoutMs) {
 }
 
 function printBanner() {
-  const token = adminTokenFromEnv ? "(from $ADMIN_TOKEN)" : `${adminToken}   (dev default; set ADMIN_TOKEN to change it)`;
+  const token =
+    adminTokenSource === "env" ? "(from $ADMIN_TOKEN)" : adminTokenSource === ".dev.vars" ? "(from .dev.vars)" : `${adminToken}   (dev default; set ADMIN_TOKEN or put it in .dev.vars)`;
   console.log(`
   Content Edge is running.
 
@@ -102,7 +103,7 @@ function printBanner() {
 
   A preview token (reads DRAFT):
     curl -s -X POST ${base}/admin/projects/demo/master/tokens \\
-      -H "authorization: Bearer ${adminTokenFromEnv ? "$ADMIN_TOKEN" : adminToken}" -H 'content-type: application/json' \\
+      -H "authorization: Bearer ${adminTokenSource === "default" ? adminToken : "$ADMIN_TOKEN"}" -H 'content-type: application/json' \\
       -d '{"name":"preview","defaultStage":"DRAFT","permissions":[{"action":"read","model":"*","stages":["DRAFT","PUBLISHED"],"locales":"*"}]}'
     then send it as  -H "authorization: Bearer <token>"
 

@@ -45,6 +45,7 @@ export async function callOrigin(call: OriginCall): Promise<OriginAnswer> {
     const body = await response.text();
     return { status: response.status, headers: response.headers, body, elapsedMs: performance.now() - started };
   } catch (error) {
+    if (error instanceof OriginError) throw error;
     if (controller.signal.aborted) {
       throw new OriginTimeoutError(`The origin did not answer within ${call.timeoutMs} ms.`, { timeoutMs: call.timeoutMs });
     }
@@ -57,8 +58,27 @@ export async function callOrigin(call: OriginCall): Promise<OriginAnswer> {
 /** The global fetch, bound so it can be passed around. */
 export const globalFetch: FetchLike = (input, init) => fetch(input, init);
 
-/** The fetch a project's origin URL is reached through: a service binding for its host, else the network. */
+/**
+ * The fetch a project's origin URL is reached through: a service binding for its host, else the
+ * network. Under `wrangler dev`, a binding whose Worker is not running answers 503 "Worker … not
+ * found"; that becomes an `OriginError` saying how to start it, instead of a bare 503.
+ */
 export function fetcherFor(url: string, serviceOrigins: ReadonlyMap<string, Fetcher>): FetchLike {
-  const binding = serviceOrigins.get(new URL(url).hostname.toLowerCase());
-  return binding ? (input, init) => binding.fetch(input, init) : globalFetch;
+  const host = new URL(url).hostname.toLowerCase();
+  const binding = serviceOrigins.get(host);
+  if (!binding) return globalFetch;
+  return async (input, init) => {
+    const response = await binding.fetch(input, init);
+    if (response.status === 503 && NOT_RUNNING.test(await response.clone().text())) {
+      throw new OriginError(
+        `The origin ${host} is a Worker reached through a service binding, and that Worker is not running. ` +
+          "Start the gateway and the demo origin together with `npm start` (or `npx wrangler dev -c wrangler.toml -c demo/wrangler.toml`).",
+        { reason: "service-binding-not-running", host },
+      );
+    }
+    return response;
+  };
 }
+
+/** What Miniflare's dev registry answers for a service binding whose Worker is not running locally. */
+const NOT_RUNNING = /^Worker "[^"]*" not found\. Make sure it is running locally\.$/;
