@@ -5,6 +5,8 @@
 export interface Bindings {
   /** Projects, token hashes, schema knowledge, cache versions, persisted queries, stats. */
   CONFIG: KVNamespace;
+  /** Optional Workers Analytics Engine dataset: per-minute traffic data points (docs/console.md). */
+  ANALYTICS?: AnalyticsEngineDataset;
   /** Secret: the operator's bearer token for `/admin`. Unset: the admin API refuses everything. */
   ADMIN_TOKEN?: string;
   /** `hostname=BINDING` pairs (comma-separated): origins reached through a service binding. */

@@ -1,5 +1,6 @@
 import type { Bindings } from "../env";
 import { type RequestLimits, resolveLimits } from "../graphql/limits";
+import { isDataPointWriter, type DataPointWriter } from "../stats/analytics-engine";
 
 /**
  * Everything the gateway needs from its environment, parsed and checked once per `env` object
@@ -15,6 +16,8 @@ export interface GatewayConfig {
   originTimeoutMs: number;
   limits: RequestLimits;
   kv: KVNamespace;
+  /** The Workers Analytics Engine dataset traffic is also written to (binding `ANALYTICS`), or `null`. */
+  analytics: DataPointWriter | null;
 }
 
 /** 10 s: long enough for a heavy origin query, short enough that a hung origin does not pin requests. */
@@ -56,7 +59,14 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
       maxBatch: positiveInt(env.MAX_BATCH, "MAX_BATCH", 0),
     }),
     kv: env.CONFIG,
+    analytics: analyticsOf(env),
   };
+}
+
+function analyticsOf(env: Bindings): DataPointWriter | null {
+  if (env.ANALYTICS === undefined) return null;
+  if (!isDataPointWriter(env.ANALYTICS)) throw new Error("content-edge: the ANALYTICS binding is not an Analytics Engine dataset");
+  return env.ANALYTICS;
 }
 
 /** `"a.internal=A, b.internal=B"` → hostname → Fetcher, checking every binding exists. */

@@ -3,8 +3,10 @@ import { BackgroundRefreshes, Coalescer } from "../cache/coalesce";
 import { WorkersEdgeCache, type EdgeCache } from "../cache/edge-cache";
 import { versionStore } from "../cache/invalidate";
 import { LayeredCache, MemoryCache, type MemoryCacheOptions } from "../cache/memory-cache";
-import { StatsRecorder } from "../cache/stats";
 import type { VersionStore } from "../cache/versions";
+import { analyticsEngineSink, type DataPointWriter } from "../stats/analytics-engine";
+import { StatsRecorder } from "../stats/recorder";
+import { statsStoreFor } from "../stats/store";
 
 /** The isolate-wide state of the cache step. One per KV namespace in production. */
 export interface ContentCacheRuntime {
@@ -26,6 +28,8 @@ export interface ContentCacheRuntimeOptions {
   /** How long a coalesced follower waits for its leader before fetching itself. */
   followerTimeoutMs?: number;
   stats?: StatsRecorder;
+  /** Workers Analytics Engine dataset the default recorder also writes to. */
+  analytics?: DataPointWriter | null;
   versions?: VersionStore;
 }
 
@@ -42,7 +46,7 @@ export function createContentCacheRuntime(kv: KVNamespace, options: ContentCache
     cache: new LayeredCache(new MemoryCache({ ...options.memory, now }), options.edge ?? new WorkersEdgeCache()),
     coalescer: new Coalescer(options.followerTimeoutMs === undefined ? {} : { followerTimeoutMs: options.followerTimeoutMs }),
     refreshes: new BackgroundRefreshes(now),
-    stats: options.stats ?? new StatsRecorder(kv),
+    stats: options.stats ?? new StatsRecorder(statsStoreFor(kv), options.analytics ? { sink: analyticsEngineSink(options.analytics) } : {}),
     versions: options.versions ?? versionStore(kv),
   };
 }
@@ -50,13 +54,16 @@ export function createContentCacheRuntime(kv: KVNamespace, options: ContentCache
 const runtimes = new WeakMap<object, ContentCacheRuntime>();
 
 /**
- * The isolate's runtime for a KV namespace: what `serveContent` uses unless told otherwise and
- * what the admin stats route reads.
+ * The isolate's runtime for a KV namespace: what `serveContent` uses unless told otherwise, what
+ * the pipeline counts refusals in and what the admin stats routes read. The first call in an
+ * isolate creates it; the gateway always passes its configured Analytics Engine dataset (or `null`).
+ *
+ * @example const { stats } = contentCacheRuntime(config.kv, config.analytics);
  */
-export function contentCacheRuntime(kv: KVNamespace): ContentCacheRuntime {
+export function contentCacheRuntime(kv: KVNamespace, analytics: DataPointWriter | null = null): ContentCacheRuntime {
   let runtime = runtimes.get(kv);
   if (!runtime) {
-    runtime = createContentCacheRuntime(kv);
+    runtime = createContentCacheRuntime(kv, { analytics });
     runtimes.set(kv, runtime);
   }
   return runtime;

@@ -34,7 +34,7 @@ import type { CoalesceRole, SharedResult } from "../cache/coalesce";
 import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorableReason } from "../cache/entry";
 import { cacheControl, classify, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy } from "../cache/freshness";
 import type { CacheKey } from "../cache/key";
-import type { StatName } from "../cache/stats";
+import type { StatName } from "../stats/summary";
 import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from "../errors";
 import { errorResponse } from "../http/graphql-response";
 import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";

@@ -20,6 +20,8 @@ import { checkedOriginResponse } from "./origin-response";
 import { knownPermissionsOf, permissionsOf } from "./permissions-of";
 import { guardForwarded } from "../permissions/forward-guard";
 import { withEntryChecks } from "./checked-origin";
+import { contentCacheRuntime } from "./cache-runtime";
+import { refusalOf } from "../stats/refusal";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
@@ -75,10 +77,17 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
     // 3. The project.
     const project = await kvProjectStore(config.kv).get(ctx.ref);
     if (!project) throw new ProjectNotFoundError(`No project ${ctx.ref.projectId}/${ctx.ref.environment} is configured here.`);
-    // 4. Authenticate once per request.
-    const principal = await authenticate(c.req.raw, project, ctx.ref, { kv: config.kv, serviceOrigins: config.serviceOrigins });
-    // 5. Authorise every operation before any reaches the origin.
-    const decisions = await all(operations, (op) => authoriseWithSchema(op, principal, project, ctx));
+    let principal: Principal;
+    let decisions: Decision[];
+    try {
+      // 4. Authenticate once per request.
+      principal = await authenticate(c.req.raw, project, ctx.ref, { kv: config.kv, serviceOrigins: config.serviceOrigins });
+      // 5. Authorise every operation before any reaches the origin.
+      decisions = await all(operations, (op) => authoriseWithSchema(op, principal, project, ctx));
+    } catch (error) {
+      countRefusal(error, ctx);
+      throw error;
+    }
     // 6–7. Cache (on /content) and origin.
     const responses = await all(operations, (op, i) => execute(op, decisions[i]!, principal, project, ctx));
     if (!Array.isArray(params)) return responses[0]!;
@@ -199,7 +208,7 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
         shapeKey: decision.key,
       },
       fetchOrigin,
-      { kv: ctx.config.kv, waitUntil: ctx.waitUntil },
+      { kv: ctx.config.kv, waitUntil: ctx.waitUntil, runtime: contentCacheRuntime(ctx.config.kv, ctx.config.analytics) },
     );
   }
 
@@ -222,6 +231,14 @@ async function invalidateWrites(ctx: RequestContext, allowed: Authorised): Promi
     byModel.set(write.model, stages);
   }
   await Promise.all([...byModel].map(([model, stages]) => invalidate(ctx.config.kv, ctx.ref, [...stages], [model])));
+}
+
+/** A 401 or 403 of a configured project counts in its traffic (not the cache-step outcomes). */
+function countRefusal(error: unknown, ctx: RequestContext): void {
+  const refusal = refusalOf(error);
+  if (!refusal) return;
+  const { stats } = contentCacheRuntime(ctx.config.kv, ctx.config.analytics);
+  stats.refuse(ctx.ref.projectId, ctx.ref.environment, refusal, (p) => ctx.waitUntil(p.catch(() => undefined)));
 }
 
 function schemaDeps(config: GatewayConfig): SchemaStoreDeps {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { StatsRecorder } from "../../src/cache/stats";
+import { StatsRecorder } from "../../src/stats/recorder";
+import { statsStoreFor } from "../../src/stats/store";
 import { contentCacheRuntime, serveContent } from "../../src/pipeline/content-cache";
 import { ADMIN, demoProject, gateway, uniqueTag } from "../support/gateway";
 import { backgroundWork, contentRequest, countingOrigin, errorExtensions, kv } from "../support/cache";
@@ -30,8 +31,8 @@ describe("GET /admin/projects/{p}/{e}/stats", () => {
 
   it("adds up every isolate's flushed totals: requests = hits + misses + stale + bypasses, hitRatio = hits / (hits + misses + stale)", async () => {
     const { projectId } = await demoProject();
-    const a = new StatsRecorder(kv, { isolateId: `iso-a-${uniqueTag()}` });
-    const b = new StatsRecorder(kv, { isolateId: `iso-b-${uniqueTag()}` });
+    const a = new StatsRecorder(statsStoreFor(kv), { isolateId: `iso-a-${uniqueTag()}` });
+    const b = new StatsRecorder(statsStoreFor(kv), { isolateId: `iso-b-${uniqueTag()}` });
     a.record(projectId, "master", "hits", undefined, 6);
     a.record(projectId, "master", "misses", undefined, 2);
     a.record(projectId, "master", "bypasses", undefined, 3);

@@ -1,0 +1,63 @@
+/**
+ * Workers Analytics Engine, when a dataset is bound (`ANALYTICS` in wrangler.toml): at each flush,
+ * one data point per (project, environment, minute) with what was counted since the last flush.
+ * Data points are written at flush time, not per request, so the hit path stays at counter
+ * increments; summing `doubleN × _sample_interval` per minute gives the console's chart (the SQL is
+ * in docs/console.md).
+ *
+ * Layout of a data point:
+ * - `index1`: `<projectId>/<environment>` (Analytics Engine samples per index);
+ * - `blob1`: project id, `blob2`: environment, `blob3`: the minute (ISO 8601) the counts belong to;
+ * - `double1`…`double7`: hits, misses, stale, bypasses, originErrors, unauthenticated (401),
+ *   forbidden (403) — {@link COUNTERS} order.
+ */
+import { COUNTERS } from "./buckets";
+import type { ProjectRef } from "../projects/types";
+
+/** What the recorder hands over at a flush: counts per minute since the previous flush. */
+export interface MinuteDelta {
+  /** Start of the minute, ms since the epoch. */
+  minute: number;
+  /** In {@link COUNTERS} order. */
+  counts: number[];
+}
+
+/** Receives the counts of every flush (besides the store). */
+export interface StatsSink {
+  write(ref: ProjectRef, deltas: readonly MinuteDelta[]): void;
+}
+
+/** The part of `AnalyticsEngineDataset` the sink uses. */
+export interface DataPointWriter {
+  writeDataPoint(point: { indexes?: string[]; blobs?: string[]; doubles?: number[] }): void;
+}
+
+/**
+ * A {@link StatsSink} writing Analytics Engine data points. `writeDataPoint` does not block and
+ * never throws for a well-formed point; a throw (a misconfigured binding) is swallowed, because
+ * analytics must never fail a flush.
+ *
+ * @example new StatsRecorder(store, { sink: analyticsEngineSink(env.ANALYTICS) });
+ */
+export function analyticsEngineSink(dataset: DataPointWriter): StatsSink {
+  return {
+    write(ref, deltas) {
+      for (const { minute, counts } of deltas) {
+        try {
+          dataset.writeDataPoint({
+            indexes: [`${ref.projectId}/${ref.environment}`.slice(0, 96)],
+            blobs: [ref.projectId, ref.environment, new Date(minute).toISOString()],
+            doubles: COUNTERS.map((_, i) => counts[i] ?? 0),
+          });
+        } catch {
+          // Analytics are best effort.
+        }
+      }
+    },
+  };
+}
+
+/** Whether a binding looks like an Analytics Engine dataset. */
+export function isDataPointWriter(value: unknown): value is DataPointWriter {
+  return typeof value === "object" && value !== null && typeof (value as DataPointWriter).writeDataPoint === "function";
+}

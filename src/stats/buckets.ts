@@ -1,0 +1,137 @@
+/**
+ * Traffic counters by time: one bucket per (project, environment, hour), holding per-minute
+ * counters and the hour's refusal codes and refused touches. Plain data (numbers, strings,
+ * records), so a bucket is what an isolate keeps in memory, what it writes to the stats store,
+ * and what the admin reads merge. Pure functions only; no clock is read here.
+ */
+
+/** Per-minute counters, in the order they are stored (an array per minute keeps buckets small). */
+export const COUNTERS = ["hits", "misses", "stale", "bypasses", "originErrors", "unauthenticated", "forbidden"] as const;
+export type CounterName = (typeof COUNTERS)[number];
+export type Counts = Record<CounterName, number>;
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+
+/**
+ * Distinct labels (refusal codes, refused touches) one bucket keeps; more fold into
+ * {@link OTHER_LABEL}, so a client inventing model names cannot grow a bucket without bound.
+ */
+export const MAX_LABELS = 100;
+export const OTHER_LABEL = "(other)";
+
+export interface HourBucket {
+  /** Start of the hour (UTC), ms since the epoch. */
+  hour: number;
+  /** Minute of the hour (`"0"`–`"59"`) → counts in {@link COUNTERS} order; minutes without traffic are absent. */
+  minutes: Record<string, number[]>;
+  /** Refusals of the hour by `"<status> <code>[ <reason>]"`, e.g. `"401 UNAUTHENTICATED revoked"`. */
+  refusals: Record<string, number>;
+  /** Refused touches of the hour by `"<action> <model> <stage> <locale>"` (Hygraph's `failedActions`). */
+  failedActions: Record<string, number>;
+}
+
+/** The start of the hour `ms` falls in. @example hourOf(Date.UTC(2026, 0, 1, 10, 42)) === Date.UTC(2026, 0, 1, 10) */
+export function hourOf(ms: number): number {
+  return ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
+}
+
+/** A bucket with nothing counted yet. */
+export function emptyBucket(hour: number): HourBucket {
+  return { hour, minutes: {}, refusals: {}, failedActions: {} };
+}
+
+export function zeroCounts(): Counts {
+  return { hits: 0, misses: 0, stale: 0, bypasses: 0, originErrors: 0, unauthenticated: 0, forbidden: 0 };
+}
+
+/** The counts array of a minute of a bucket, created on first use. */
+export function minuteCounts(bucket: HourBucket, minute: number): number[] {
+  const key = String(minute);
+  let counts = bucket.minutes[key];
+  if (!counts) {
+    counts = new Array<number>(COUNTERS.length).fill(0);
+    bucket.minutes[key] = counts;
+  }
+  return counts;
+}
+
+/**
+ * Adds `by` to `label` in a bounded label map: a new label beyond {@link MAX_LABELS} is counted
+ * under {@link OTHER_LABEL}.
+ */
+export function addLabel(labels: Record<string, number>, label: string, by: number): void {
+  if (Object.hasOwn(labels, label)) labels[label]! += by;
+  else if (Object.keys(labels).length < MAX_LABELS) labels[label] = by;
+  else labels[OTHER_LABEL] = (labels[OTHER_LABEL] ?? 0) + by;
+}
+
+/** Adds `from` into `into` (same hour): minutes counter by counter, labels by label. */
+export function addBucket(into: HourBucket, from: HourBucket): void {
+  for (const [minute, counts] of Object.entries(from.minutes)) {
+    const target = minuteCounts(into, Number(minute));
+    for (let i = 0; i < COUNTERS.length; i++) target[i]! += counts[i] ?? 0;
+  }
+  for (const [label, n] of Object.entries(from.refusals)) addLabel(into.refusals, label, n);
+  for (const [label, n] of Object.entries(from.failedActions)) addLabel(into.failedActions, label, n);
+}
+
+/**
+ * Merges buckets of any isolates into one per hour, sorted by hour.
+ *
+ * @example mergeBuckets([a10h, b10h, a11h]); // [a10h + b10h, a11h]
+ */
+export function mergeBuckets(buckets: Iterable<HourBucket>): HourBucket[] {
+  const byHour = new Map<number, HourBucket>();
+  for (const bucket of buckets) {
+    let merged = byHour.get(bucket.hour);
+    if (!merged) {
+      merged = emptyBucket(bucket.hour);
+      byHour.set(bucket.hour, merged);
+    }
+    addBucket(merged, bucket);
+  }
+  return [...byHour.values()].sort((a, b) => a.hour - b.hour);
+}
+
+/** A deep copy (what is written must not change while the write is in flight). */
+export function copyBucket(bucket: HourBucket): HourBucket {
+  const minutes: Record<string, number[]> = {};
+  for (const [minute, counts] of Object.entries(bucket.minutes)) minutes[minute] = [...counts];
+  return { hour: bucket.hour, minutes, refusals: { ...bucket.refusals }, failedActions: { ...bucket.failedActions } };
+}
+
+/** Sums counters over minutes, optionally only minutes starting in `[from, to)`. */
+export function sumCounts(buckets: Iterable<HourBucket>, from = -Infinity, to = Infinity): Counts {
+  const total = zeroCounts();
+  for (const bucket of buckets) {
+    for (const [minute, counts] of Object.entries(bucket.minutes)) {
+      const start = bucket.hour + Number(minute) * MINUTE_MS;
+      if (start < from || start >= to) continue;
+      COUNTERS.forEach((name, i) => (total[name] += counts[i] ?? 0));
+    }
+  }
+  return total;
+}
+
+const count = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n) && n >= 0;
+
+/**
+ * A stored bucket read back, checked member by member: anything malformed (another version, a
+ * hand-edited value) is dropped rather than trusted. `undefined` when it is not a bucket at all.
+ */
+export function parseBucket(raw: unknown): HourBucket | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const value = raw as Partial<HourBucket>;
+  if (typeof value.hour !== "number" || !Number.isSafeInteger(value.hour) || hourOf(value.hour) !== value.hour) return undefined;
+  const bucket = emptyBucket(value.hour);
+  for (const [minute, counts] of Object.entries(value.minutes ?? {})) {
+    const m = Number(minute);
+    if (!Number.isInteger(m) || m < 0 || m > 59 || !Array.isArray(counts)) continue;
+    bucket.minutes[String(m)] = COUNTERS.map((_, i) => (count(counts[i]) ? counts[i] : 0));
+  }
+  for (const key of ["refusals", "failedActions"] as const) {
+    for (const [label, n] of Object.entries(value[key] ?? {})) if (count(n)) addLabel(bucket[key], label, n);
+  }
+  return bucket;
+}

@@ -1,0 +1,223 @@
+/**
+ * Traffic statistics per (project, environment) without a storage write per request (issue 15).
+ *
+ * A request costs a few in-memory increments: the counter of the current minute in this
+ * isolate's bucket of the current hour. At most every `flushIntervalMs` (default 5 s) a request
+ * hands a flush to `waitUntil`, which writes each changed bucket's totals to the {@link StatsStore}
+ * (and the counts since the last flush to the optional {@link StatsSink}). Reads merge every
+ * isolate's stored buckets with this isolate's live ones. Counts an isolate has not flushed when it
+ * is evicted are lost: the statistics are approximate, never a reason to slow a request down.
+ */
+import { COUNTERS, HOUR_MS, MINUTE_MS, addLabel, copyBucket, emptyBucket, hourOf, mergeBuckets, minuteCounts, sumCounts, type CounterName, type HourBucket } from "./buckets";
+import type { MinuteDelta, StatsSink } from "./analytics-engine";
+import { STATS_RETENTION_MS, type StatsStore } from "./store";
+import { mergeStats, type StatName, type StatsCounts, type StatsSummary } from "./summary";
+import type { ProjectRef } from "../projects/types";
+
+export const DEFAULT_STATS_FLUSH_INTERVAL_MS = 5_000;
+/** The window `read` and `buckets` cover: the hour in progress and the 23 before it. */
+export const STATS_WINDOW_HOURS = 24;
+
+/** A 401 or 403 answer, as the traffic view counts it. */
+export interface Refusal {
+  status: 401 | 403;
+  code: string;
+  /** `extensions.reason`, when the error has one. */
+  reason?: string;
+  /** Hygraph-style refused touches of a 403. */
+  failedActions?: ReadonlyArray<{ action: string; model: string; stage: string; locale: string }>;
+}
+
+export interface StatsRecorderOptions {
+  /** Minimum time between two flushes of this isolate. Default 5 s. */
+  flushIntervalMs?: number;
+  /** Clock, ms since the epoch. */
+  now?: () => number;
+  /** This isolate's id (random by default). */
+  isolateId?: string;
+  /** Also receives each flush's counts (Workers Analytics Engine). */
+  sink?: StatsSink;
+}
+
+interface Slot {
+  ref: ProjectRef;
+  /** This isolate's buckets not yet known to be stored, or of the current hour. */
+  hours: Map<number, HourBucket>;
+  dirty: Set<number>;
+  /** The current minute's hour, end and counters, so the usual increment is one comparison and one add. */
+  hour: number;
+  minuteEnd: number;
+  counts: number[];
+  /** What the sink was last given, per hour and minute (only with a sink). */
+  sent: Map<number, Record<string, number[]>>;
+}
+
+const INDEX = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Record<CounterName, number>;
+
+/**
+ * Per-isolate, per-minute counters with throttled flushing.
+ *
+ * @example
+ * const stats = new StatsRecorder(statsStoreFor(env.CONFIG));
+ * stats.record("demo", "master", "hits", (p) => ctx.waitUntil(p));
+ * stats.refuse("demo", "master", { status: 403, code: "FORBIDDEN", failedActions }, (p) => ctx.waitUntil(p));
+ * await stats.read("demo", "master"); // GET …/stats
+ */
+export class StatsRecorder {
+  private readonly slots = new Map<string, Slot>();
+  private readonly flushIntervalMs: number;
+  private readonly now: () => number;
+  private readonly sink: StatsSink | undefined;
+  readonly isolateId: string;
+  private lastFlush: number;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: StatsStore,
+    options: StatsRecorderOptions = {},
+  ) {
+    this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_STATS_FLUSH_INTERVAL_MS;
+    this.now = options.now ?? (() => Date.now());
+    this.isolateId = options.isolateId ?? crypto.randomUUID();
+    this.sink = options.sink;
+    this.lastFlush = this.now();
+  }
+
+  /** Counts one cache-step outcome; may hand a flush to `waitUntil`. */
+  record(projectId: string, environment: string, stat: StatName, waitUntil?: (promise: Promise<unknown>) => void, by = 1): void {
+    const now = this.now();
+    const slot = this.slot(projectId, environment);
+    if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
+    slot.counts[INDEX[stat]]! += by;
+    slot.dirty.add(slot.hour);
+    this.maybeFlush(now, waitUntil);
+  }
+
+  /** Counts a 401/403 answer: its minute counter, its code and (403) its refused touches. */
+  refuse(projectId: string, environment: string, refusal: Refusal, waitUntil?: (promise: Promise<unknown>) => void): void {
+    const now = this.now();
+    const slot = this.slot(projectId, environment);
+    if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
+    slot.counts[refusal.status === 401 ? INDEX.unauthenticated : INDEX.forbidden]! += 1;
+    slot.dirty.add(slot.hour);
+    const bucket = slot.hours.get(slot.hour)!;
+    addLabel(bucket.refusals, [refusal.status, refusal.code, refusal.reason].filter((part) => part !== undefined && part !== "").join(" "), 1);
+    for (const t of refusal.failedActions ?? []) addLabel(bucket.failedActions, `${t.action} ${t.model} ${t.stage} ${t.locale}`, 1);
+    this.maybeFlush(now, waitUntil);
+  }
+
+  /** This isolate's cache-step counts held in memory for a project (the hours not yet flushed away). */
+  local(projectId: string, environment: string): StatsCounts {
+    const slot = this.slots.get(slotKey(projectId, environment));
+    const { hits, misses, stale, bypasses, originErrors } = sumCounts(slot?.hours.values() ?? []);
+    return { hits, misses, stale, bypasses, originErrors };
+  }
+
+  /**
+   * Writes every changed bucket (one store write each) and drops the buckets of past hours once
+   * stored. A failed write leaves its bucket to the next flush.
+   */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    const now = this.now();
+    this.lastFlush = now;
+    const current = hourOf(now);
+    const writes: Promise<void>[] = [];
+    for (const slot of this.slots.values()) {
+      const deltas = this.sink ? this.deltas(slot) : [];
+      if (deltas.length > 0) this.sink!.write(slot.ref, deltas);
+      for (const hour of [...slot.dirty]) {
+        const bucket = slot.hours.get(hour)!;
+        slot.dirty.delete(hour);
+        const write = this.store.put(slot.ref, this.isolateId, copyBucket(bucket)).then(
+          () => {
+            if (hour < current && !slot.dirty.has(hour)) {
+              slot.hours.delete(hour);
+              slot.sent.delete(hour);
+            }
+          },
+          (error: unknown) => {
+            slot.dirty.add(hour); // try again next time
+            throw error;
+          },
+        );
+        writes.push(write);
+      }
+    }
+    this.flushing = Promise.all(writes)
+      .then(() => undefined)
+      .finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /**
+   * Every isolate's buckets of the last 24 hours (the current one included) for a project, merged per
+   * hour, with this isolate's live buckets in place of what it stored of the same hours.
+   */
+  async buckets(projectId: string, environment: string): Promise<HourBucket[]> {
+    const now = this.now();
+    const since = hourOf(now) - (STATS_WINDOW_HOURS - 1) * HOUR_MS;
+    const slot = this.slots.get(slotKey(projectId, environment));
+    const stored = await this.store.list({ projectId, environment }, since);
+    const live = [...(slot?.hours.values() ?? [])].filter((b) => b.hour >= since);
+    const liveHours = new Set(live.map((b) => b.hour));
+    const others = stored.filter((s) => !(s.isolateId === this.isolateId && liveHours.has(s.bucket.hour))).map((s) => s.bucket);
+    return mergeBuckets([...others, ...live]);
+  }
+
+  /** The `/stats` summary over the hour in progress and the 23 before it, every isolate included. */
+  async read(projectId: string, environment: string): Promise<StatsSummary> {
+    return mergeStats([sumCounts(await this.buckets(projectId, environment))]);
+  }
+
+  private slot(projectId: string, environment: string): Slot {
+    const key = slotKey(projectId, environment);
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = { ref: { projectId, environment }, hours: new Map(), dirty: new Set(), hour: 0, minuteEnd: -Infinity, counts: [], sent: new Map() };
+      this.slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  /** Points the slot at the counters of the minute `now` falls in (new hour: a new bucket). */
+  private enterMinute(slot: Slot, now: number): void {
+    const hour = hourOf(now);
+    let bucket = slot.hours.get(hour);
+    if (!bucket) {
+      bucket = emptyBucket(hour);
+      slot.hours.set(hour, bucket);
+    }
+    const minute = Math.floor((now - hour) / MINUTE_MS);
+    slot.counts = minuteCounts(bucket, minute);
+    slot.hour = hour;
+    slot.minuteEnd = hour + (minute + 1) * MINUTE_MS;
+    // Buckets beyond the retention that could not be stored are given up.
+    for (const old of slot.hours.keys()) if (old < now - STATS_RETENTION_MS) slot.hours.delete(old);
+  }
+
+  private maybeFlush(now: number, waitUntil: ((promise: Promise<unknown>) => void) | undefined): void {
+    if (waitUntil && !this.flushing && now - this.lastFlush >= this.flushIntervalMs) waitUntil(this.flush());
+  }
+
+  /** Counts per minute since what the sink was last given, and remembers what it is given now. */
+  private deltas(slot: Slot): MinuteDelta[] {
+    const out: MinuteDelta[] = [];
+    for (const hour of slot.dirty) {
+      const bucket = slot.hours.get(hour)!;
+      const sent = slot.sent.get(hour) ?? {};
+      for (const [minute, counts] of Object.entries(bucket.minutes)) {
+        const before = sent[minute];
+        const delta = counts.map((n, i) => n - (before?.[i] ?? 0));
+        if (delta.some((n) => n > 0)) out.push({ minute: hour + Number(minute) * MINUTE_MS, counts: delta });
+        sent[minute] = [...counts];
+      }
+      slot.sent.set(hour, sent);
+    }
+    return out;
+  }
+}
+
+function slotKey(projectId: string, environment: string): string {
+  return `${projectId}\u0000${environment}`;
+}

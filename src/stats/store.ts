@@ -1,0 +1,103 @@
+/**
+ * Where isolates flush their traffic buckets, behind one small interface. Each isolate writes its
+ * own *totals* per (project, environment, hour) — never increments — so a repeated or concurrent
+ * flush can neither race nor double count, and a reader adds the isolates up.
+ *
+ * Today the store is Workers KV ({@link KvStatsStore}). The project's Durable Object (issue 12)
+ * is the natural home once it lands: {@link statsStoreFor} is the one place that chooses.
+ */
+import { HOUR_MS, parseBucket, type HourBucket } from "./buckets";
+import type { ProjectRef } from "../projects/types";
+
+/** One isolate's bucket of one hour, as a store lists it. */
+export interface StoredBucket {
+  isolateId: string;
+  bucket: HourBucket;
+}
+
+export interface StatsStore {
+  /** Replaces `isolateId`'s totals for `bucket.hour` of the project (idempotent). */
+  put(ref: ProjectRef, isolateId: string, bucket: HourBucket): Promise<void>;
+  /** Every isolate's buckets of the project for hours `>= sinceHour`. */
+  list(ref: ProjectRef, sinceHour: number): Promise<StoredBucket[]>;
+}
+
+/** How long a bucket is kept: the 24 hours the console shows, plus the hour in progress and one of slack. */
+export const STATS_RETENTION_MS = 26 * HOUR_MS;
+
+/** The KV operations the store needs (`KVNamespace` satisfies it). */
+export interface StatsKv {
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  get(key: string, type: "text"): Promise<string | null>;
+  list(options: { prefix: string; cursor?: string | null }): Promise<{ keys: Array<{ name: string }>; list_complete: boolean; cursor?: string }>;
+}
+
+/** At most this many buckets are read per admin request (25 hours × 80 isolates). */
+export const MAX_BUCKETS_READ = 2_000;
+
+const prefixOf = (ref: ProjectRef) => `stats:v2:${encodeURIComponent(ref.projectId)}:${encodeURIComponent(ref.environment)}:`;
+
+/**
+ * {@link StatsStore} over Workers KV: one key per (project, environment, hour, isolate),
+ * `stats:v2:<project>:<env>:<hour ms>:<isolate id>`, holding the bucket as JSON and expiring after
+ * {@link STATS_RETENTION_MS}. An isolate rewrites its key of the current hour at most once per
+ * flush interval (KV takes about one write per second per key). Reading lists the project's prefix
+ * and reads the buckets of the hours asked for.
+ *
+ * @example
+ * const store = new KvStatsStore(env.CONFIG);
+ * await store.put({ projectId: "demo", environment: "master" }, isolateId, bucket);
+ */
+export class KvStatsStore implements StatsStore {
+  constructor(private readonly kv: StatsKv) {}
+
+  async put(ref: ProjectRef, isolateId: string, bucket: HourBucket): Promise<void> {
+    const key = `${prefixOf(ref)}${bucket.hour}:${encodeURIComponent(isolateId)}`;
+    // Serialized before the first await: later increments never leak into an in-flight write.
+    const value = JSON.stringify(bucket);
+    await this.kv.put(key, value, { expirationTtl: Math.ceil(STATS_RETENTION_MS / 1000) });
+  }
+
+  async list(ref: ProjectRef, sinceHour: number): Promise<StoredBucket[]> {
+    const prefix = prefixOf(ref);
+    const wanted: Array<{ name: string; isolateId: string }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.list({ prefix, cursor: cursor ?? null });
+      for (const { name } of page.keys) {
+        const [hour, isolate] = name.slice(prefix.length).split(":");
+        if (Number(hour) >= sinceHour && isolate !== undefined && wanted.length < MAX_BUCKETS_READ) {
+          wanted.push({ name, isolateId: decodeURIComponent(isolate) });
+        }
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    const values = await Promise.all(wanted.map((w) => this.kv.get(w.name, "text")));
+    const out: StoredBucket[] = [];
+    values.forEach((text, i) => {
+      const bucket = text === null ? undefined : parseBucket(safeJson(text));
+      if (bucket) out.push({ isolateId: wanted[i]!.isolateId, bucket });
+    });
+    return out;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The stats store of the gateway — the one place to change when the project's Durable Object
+ * (issue 12) becomes the store: return an implementation of {@link StatsStore} that sends `put`
+ * to the object of `ref` (which keeps a bucket per isolate and hour) and `list` to the same
+ * object, instead of KV. Nothing else (recorder, admin routes, console) knows which store it is.
+ *
+ * @example const recorder = new StatsRecorder(statsStoreFor(env.CONFIG));
+ */
+export function statsStoreFor(kv: StatsKv): StatsStore {
+  return new KvStatsStore(kv);
+}
