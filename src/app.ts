@@ -12,6 +12,7 @@ import type { Bindings } from "./env";
 import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
 import { webhookRoutes } from "./webhooks/route";
 import { schemaRoutes } from "./admin/schema";
+import { explainRoutes } from "./admin/explain";
 
 /**
  * The gateway: routes and the one place errors become responses. Every failure is a
@@ -30,6 +31,7 @@ export const app = new Hono<GatewayEnv>()
   .route("/admin/projects", purgeRoutes)
   .route("/admin/projects", statsRoutes)
   .route("/admin/projects", schemaRoutes)
+  .route("/admin/projects", explainRoutes)
   // Authenticated by the origin's gcms-signature, not by the admin token.
   .route("/webhooks", webhookRoutes());
 

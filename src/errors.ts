@@ -178,6 +178,15 @@ export class OriginTimeoutError extends GatewayError {
   override readonly status = 504;
 }
 
+/**
+ * The origin's schema has not been learned for this project yet, and the request asked not to
+ * contact the origin (the admin explain). `POST …/schema/refresh` learns it.
+ */
+export class SchemaNotLearnedError extends GatewayError {
+  override readonly code = "SCHEMA_NOT_LEARNED";
+  override readonly status = 409;
+}
+
 /** A store the gateway depends on (KV) could not be read: fail closed. */
 export class StoreUnavailableError extends GatewayError {
   override readonly code = "SERVICE_UNAVAILABLE";

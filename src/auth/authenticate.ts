@@ -6,7 +6,7 @@
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import { unauthenticated } from "./failure";
 import { looksLikeJwt, rulesForRoles, verifyJwt, type JwksOptions } from "./jwt";
-import { kvPatStore, looksLikePat } from "./pat-store";
+import { kvPatStore, looksLikePat, type PatRecord } from "./pat-store";
 import type { Principal } from "./principal";
 
 export interface AuthenticateDeps {
@@ -64,8 +64,16 @@ export async function authenticate(request: Request, project: ProjectConfig, ref
   const found = await kvPatStore(deps.kv, { now }).lookup(ref, token);
   if (found.status === "revoked") throw unauthenticated("revoked", "The token has been revoked.");
   if (found.status === "unknown") throw unauthenticated("unknown-token", "The token is not valid for this project.");
-  const { record } = found;
-  if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now()) {
+  return patPrincipal(found.record, now());
+}
+
+/**
+ * The principal of an active PAT record at `now` (ms): its rules, id and default stage.
+ *
+ * @throws UnauthenticatedError (401, `reason: expired`) once `expiresAt` has passed.
+ */
+export function patPrincipal(record: PatRecord, now: number): Principal {
+  if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now) {
     throw unauthenticated("expired", "The token has expired.");
   }
   return {

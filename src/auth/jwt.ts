@@ -97,12 +97,25 @@ export function rolesFrom(payload: JWTPayload, claim: string): string[] {
 
 /** The union of the project's rules for `roles`; unknown roles contribute nothing. */
 export function rulesForRoles(project: ProjectConfig, roles: readonly string[]): PermissionRule[] {
+  return rulesForRolesWithSources(project, roles).rules;
+}
+
+/**
+ * {@link rulesForRoles} with, for each rule, where it is configured (`roles.editor[2]`): what the
+ * admin explain names as the rule that allowed a touch.
+ */
+export function rulesForRolesWithSources(project: ProjectConfig, roles: readonly string[]): { rules: PermissionRule[]; sources: string[] } {
   const rules: PermissionRule[] = [];
+  const sources: string[] = [];
   for (const role of roles) {
     // Own properties only: a role named `constructor` or `__proto__` is just an unknown role.
-    if (Object.hasOwn(project.roles, role)) rules.push(...(project.roles[role] ?? []));
+    if (!Object.hasOwn(project.roles, role)) continue;
+    (project.roles[role] ?? []).forEach((rule, i) => {
+      rules.push(rule);
+      sources.push(`roles.${role}[${i}]`);
+    });
   }
-  return rules;
+  return { rules, sources };
 }
 
 /** Raised inside the key resolver; mapped to 503 / 401 `unknown-key` by {@link mapJoseError}. */

@@ -72,6 +72,8 @@ export interface PatStore {
   revoke(ref: ProjectRef, id: string): Promise<boolean>;
   /** Looks a presented token up by its digest. Does not check expiry (the caller's clock does). */
   lookup(ref: ProjectRef, token: string): Promise<PatLookup>;
+  /** A listed (not revoked) token by id, without its secret; `null` when there is none. */
+  get(ref: ProjectRef, id: string): Promise<PatRecord | null>;
 }
 
 /** Whether a bearer token has the shape of a PAT; anything else is never looked up. */
@@ -205,6 +207,16 @@ export function kvPatStore(kv: KVNamespace, options: { now?: () => number } = {}
         throw unwritable();
       }
       return true;
+    },
+
+    async get(ref, id) {
+      let entry: PatIndexEntry | null;
+      try {
+        entry = await kv.get<PatIndexEntry>(patIndexKey(ref, id), "json");
+      } catch {
+        throw unreadable();
+      }
+      return entry ? publicRecord(entry) : null;
     },
 
     async lookup(ref, token) {

@@ -76,6 +76,15 @@ export class MemoryCache implements EdgeCache {
     return held.entry;
   }
 
+  /**
+   * The entry under `url` if it has not expired, without touching anything: no recency update, no
+   * eviction of an expired entry (the admin explain looks without changing what it explains).
+   */
+  peekSync(url: string): CacheEntry | undefined {
+    const held = this.lru.peek(url);
+    return held && held.expiresAt > this.now() ? held.entry : undefined;
+  }
+
   async put(url: string, entry: CacheEntry, ttlSeconds: number): Promise<void> {
     this.putSync(url, entry, ttlSeconds);
   }

@@ -33,6 +33,20 @@ export function ruleCovers(rule: PermissionRule, touch: Touch): boolean {
 }
 
 /**
+ * The indices of the rules that grant `touch` (ignoring conditions), in rule order: what
+ * {@link decide} allows a touch with, and what the admin explain shows for each touch.
+ *
+ * @example grantingRules([readPost, readAll], { action: "read", model: "Post", stage: "PUBLISHED", locale: "en" }); // [0, 1]
+ */
+export function grantingRules(rules: readonly PermissionRule[], touch: Touch): number[] {
+  const out: number[] = [];
+  rules.forEach((rule, i) => {
+    if (ruleCovers(rule, touch)) out.push(i);
+  });
+  return out;
+}
+
+/**
  * Whether the rules grant every action on every model, stage and locale without a condition: the
  * one principal default deny lets through fields it cannot classify (SPEC §3a), because nothing
  * could be outside its rules.
@@ -61,7 +75,7 @@ export function decide(rules: readonly PermissionRule[], touches: readonly Touch
   const failed: Touch[] = [];
   const conditions: TouchCondition[] = [];
   for (const touch of touches) {
-    const granting = rules.filter((r) => ruleCovers(r, touch));
+    const granting = grantingRules(rules, touch).map((i) => rules[i]!);
     if (granting.length === 0) {
       failed.push({ ...touch });
       continue;

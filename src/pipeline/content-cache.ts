@@ -32,7 +32,7 @@
 import { cacheHeaders, cacheStatus, type CacheOutcome } from "../cache/cache-status";
 import type { CoalesceRole, SharedResult } from "../cache/coalesce";
 import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorableReason } from "../cache/entry";
-import { cacheControl, classify, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy } from "../cache/freshness";
+import { cacheControl, classify, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy, type FreshnessState } from "../cache/freshness";
 import type { CacheKey } from "../cache/key";
 import type { StatName } from "../stats/summary";
 import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from "../errors";
@@ -84,6 +84,19 @@ export interface ContentCacheDeps {
   /** The cache layers, coalescer and counters; default {@link contentCacheRuntime}`(kv)`. */
   runtime?: ContentCacheRuntime;
 }
+
+/**
+ * What the cache step does with an entry found under the key, by its freshness (RFC 9111 §4.2,
+ * RFC 5861): serve it (`hit`), serve it and refresh it in the background (`stale`), ask the origin
+ * and serve the entry only if the origin fails (`forward-or-stale`), or ask the origin (`forward`).
+ * `serveContent` acts on it; the admin explain predicts with it.
+ */
+export const ENTRY_HANDLING: Readonly<Record<FreshnessState, "hit" | "stale" | "forward-or-stale" | "forward">> = {
+  fresh: "hit",
+  "stale-while-revalidate": "stale",
+  "stale-if-error": "forward-or-stale",
+  expired: "forward",
+};
 
 /** Pseudo-header carrying the origin's elapsed time inside a shared result (never sent). */
 const ORIGIN_MS = "x-content-edge-origin-ms";
@@ -147,17 +160,17 @@ class Step {
     const entry = this.runtime.cache.memory.matchSync(key.url) ?? (await this.lookup(key));
     if (entry) {
       const freshness = classify(entry.storedAt, this.policy, this.now);
-      switch (freshness.state) {
-        case "fresh":
+      switch (ENTRY_HANDLING[freshness.state]) {
+        case "hit":
           this.record("hits");
           return this.fromEntry(entry, { kind: "hit", ttl: freshness.ttl }, freshness.age);
-        case "stale-while-revalidate": {
+        case "stale": {
           this.record("stale");
           const refresh = this.runtime.refreshes.start(key.digest, () => this.refresh(key, storageTtl));
           if (refresh) this.deps.waitUntil(refresh);
           return this.fromEntry(entry, { kind: "stale", reason: "stale-while-revalidate", ttl: freshness.ttl }, freshness.age);
         }
-        case "stale-if-error": {
+        case "forward-or-stale": {
           const judged = await this.forward(key, storageTtl);
           // The forward guard refusing is the gateway's own failure, not the origin's: no stale answer.
           if (!judged.ok && judged.error instanceof ForwardGuardError) return this.failure(judged);
@@ -170,7 +183,7 @@ class Step {
           }
           return this.answer(judged);
         }
-        case "expired":
+        case "forward":
           break;
       }
     }

@@ -77,7 +77,8 @@ export function keyPlanFor(req: ContentCacheRequest): KeyPlan | undefined {
   return plan;
 }
 
-function stemOf(req: ContentCacheRequest): CacheKeyStem {
+/** The versions-independent part of a request's cache key (also what the admin explain shows). */
+export function stemOf(req: ContentCacheRequest): CacheKeyStem {
   return cacheKeyStem({
     projectId: req.ref.projectId,
     environment: req.ref.environment,
@@ -100,6 +101,11 @@ export function knownKey(plan: KeyPlan | undefined, store: VersionStore): CacheK
 
 /** Reads the version vector (KV when not fresh in the isolate) and derives the key, remembering it in the plan. */
 export async function deriveKey(req: ContentCacheRequest, plan: KeyPlan | undefined, store: VersionStore): Promise<CacheKey> {
+  return (await keyWithVersions(req, plan, store)).key;
+}
+
+/** {@link deriveKey} and the version vector the key was made with. */
+export async function keyWithVersions(req: ContentCacheRequest, plan: KeyPlan | undefined, store: VersionStore): Promise<{ key: CacheKey; versions: VersionVector }> {
   const { projectId, environment } = req.ref;
   const stages = plan?.stages ?? [...new Set([req.stage, ...req.stages])];
   const versions: VersionVector = await store.get(projectId, environment, stages, req.models);
@@ -109,6 +115,6 @@ export async function deriveKey(req: ContentCacheRequest, plan: KeyPlan | undefi
     // Only a vector of exactly the planned members is remembered (a store could answer more).
     if (Object.keys(versions).length === values.length && plan.members.every((m) => m in versions)) plan.last = { values, key };
   }
-  return key;
+  return { key, versions };
 }
 

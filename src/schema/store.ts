@@ -76,6 +76,25 @@ export async function knownSchema(
 }
 
 /**
+ * The schema as this isolate or KV knows it now, without asking the origin and without keeping a
+ * copy: what the admin explain decides with. `null` when it has not been learned (for this origin).
+ *
+ * @throws StoreUnavailableError (503) when KV cannot be read.
+ */
+export async function peekSchema(ref: ProjectRef, project: ProjectConfig, kv: KVNamespace): Promise<KnownSchema | null> {
+  const copy = isolateCopies.get(`${ref.projectId}:${ref.environment}`);
+  if (copy && copy.origin === project.origin) return copy.known;
+  let stored: StoredSchema | null;
+  try {
+    stored = await kv.get<StoredSchema>(schemaKey(ref), "json");
+  } catch {
+    throw new StoreUnavailableError("The schema store cannot be read; try again shortly.");
+  }
+  if (!stored || stored.origin !== project.origin || stored.knowledge?.version !== KNOWLEDGE_VERSION) return null;
+  return { knowledge: stored.knowledge, schema: schemaFromKnowledge(stored.knowledge), fetchedAt: stored.fetchedAt };
+}
+
+/**
  * Re-learns the schema from the origin now and stores it. With `force: "if-cooled-down"`, does
  * nothing (returns `null`) when this isolate already refreshed the project within the cooldown.
  */

@@ -1,0 +1,117 @@
+/**
+ * What the `/content` cache step would do with an authorised request right now, in this isolate
+ * and location, found with the cache step's own parts — the key (`keyWithVersions`, `stemOf`), the
+ * freshness policy (`effectivePolicy`, `storageTtlSeconds`, `classify`) and what it does in each
+ * state (`ENTRY_HANDLING`) — but looking instead of acting: the memory layer is peeked (no recency
+ * update, no eviction), the location's Cache API is only matched, nothing is fetched or stored and
+ * no counter moves. The version counters are read through the version store, as a request would.
+ */
+import { classify, effectivePolicy, storageTtlSeconds, type Freshness } from "../cache/freshness";
+import type { CacheEntry } from "../cache/entry";
+import { canonicalJson } from "../platform/canonical-json";
+import type { ContentCacheRuntime } from "../pipeline/cache-runtime";
+import { ENTRY_HANDLING, type ContentCacheRequest } from "../pipeline/content-cache";
+import { keyWithVersions, stemOf } from "../pipeline/key-plan";
+
+/** The parts of the cache key, named, exactly as hashed (`cache/key.ts`). */
+export interface CacheKeyComponents {
+  keyVersion: string;
+  projectId: string;
+  environment: string;
+  stage: string;
+  locales: string[];
+  /** The normalized document (the forwarded one: conditions AND-ed in, stage and locales pinned). */
+  document: string;
+  operationName: string | null;
+  /** Canonical variables: declared ones only, defaults applied. */
+  variables: Record<string, unknown>;
+  /** The caller's effective permissions, not the token: `public:…` or `token:…`. */
+  permissionFingerprint: string;
+  /** Version counters of every (stage, model) the answer may depend on; a purge moves them. */
+  versions: Record<string, number>;
+  digest: string;
+  url: string;
+}
+
+export interface CacheProbe {
+  /** What `x-cache` the request would get. */
+  outcome: "HIT" | "STALE" | "MISS" | "BYPASS";
+  /** Why, in a sentence. */
+  reason: string;
+  key: CacheKeyComponents;
+  /** The entry under the key, if any: where it was found, its age and remaining freshness (s). */
+  entry?: { layer: "memory" | "location"; storedAt: string; age: number; ttl: number; state: Freshness["state"] };
+  /** The freshness windows this request is judged with (project settings and `hyg-*` headers). */
+  policy: { maxAge: number; staleWhileRevalidate: number; staleIfError: number };
+}
+
+/**
+ * Predicts the cache outcome of `req` (a request the pipeline would hand to `serveContent`).
+ *
+ * @example const probe = await probeContentCache(req, contentCacheRuntime(kv), Date.now());
+ */
+export async function probeContentCache(req: ContentCacheRequest, runtime: ContentCacheRuntime, now: number): Promise<CacheProbe> {
+  const policy = effectivePolicy(req.settings, req.request.headers);
+  const projectPolicy = effectivePolicy(req.settings, new Headers());
+  const stem = stemOf(req);
+  const { key, versions } = await keyWithVersions(req, undefined, runtime.versions);
+  const [keyVersion, projectId, environment, stage, locales, document, operationName, variables, permissionFingerprint] = JSON.parse(
+    `${stem.material}${canonicalJson(versions)}]`,
+  ) as [string, string, string, string, string[], string, string | null, Record<string, unknown>, string];
+  const components: CacheKeyComponents = {
+    keyVersion,
+    projectId,
+    environment,
+    stage,
+    locales,
+    document,
+    operationName,
+    variables,
+    permissionFingerprint,
+    versions,
+    digest: key.digest,
+    url: key.url,
+  };
+  const base = { key: components, policy };
+
+  if (storageTtlSeconds(projectPolicy) <= 0) {
+    return { ...base, outcome: "BYPASS", reason: "Caching is off for this project (maxAge, staleWhileRevalidate and staleIfError are all 0): every request goes to the origin." };
+  }
+  const inMemory = runtime.cache.memory.peekSync(key.url);
+  let found: { entry: CacheEntry; layer: "memory" | "location" } | undefined = inMemory ? { entry: inMemory, layer: "memory" } : undefined;
+  if (!found) {
+    const remote = await runtime.cache.edge.match(key.url).catch(() => undefined);
+    if (remote) found = { entry: remote, layer: "location" };
+  }
+  if (!found) {
+    return {
+      ...base,
+      outcome: "MISS",
+      reason:
+        "No entry under this key: the origin would be asked, and its answer stored if it is a 200 without GraphQL errors (otherwise the answer is a BYPASS). A purge or change of any model in `versions` moves the key.",
+    };
+  }
+  const freshness = classify(found.entry.storedAt, policy, () => now);
+  const entry = { layer: found.layer, storedAt: new Date(found.entry.storedAt).toISOString(), age: freshness.age, ttl: freshness.ttl, state: freshness.state };
+  const where = found.layer === "memory" ? "in this isolate's memory" : "in this location's Cache API";
+  switch (ENTRY_HANDLING[freshness.state]) {
+    case "hit":
+      return { ...base, entry, outcome: "HIT", reason: `A fresh entry ${where} (age ${freshness.age} s, ${freshness.ttl} s of freshness left).` };
+    case "stale":
+      return {
+        ...base,
+        entry,
+        outcome: "STALE",
+        reason: `The entry ${where} is ${-freshness.ttl} s past maxAge, inside stale-while-revalidate: it would be served while one background refresh runs.`,
+      };
+    case "forward-or-stale":
+      return {
+        ...base,
+        entry,
+        outcome: "MISS",
+        reason: `The entry ${where} is past stale-while-revalidate: the origin would be asked; the entry would be served (STALE) only if the origin failed (stale-if-error).`,
+      };
+    case "forward":
+      return { ...base, entry, outcome: "MISS", reason: `The entry ${where} has expired: the origin would be asked.` };
+  }
+}

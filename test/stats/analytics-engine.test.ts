@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { gatewayConfig } from "../../src/config/gateway-config";
+import { analyticsEngineSink, isDataPointWriter } from "../../src/stats/analytics-engine";
+
+/** Analytics Engine does not run here; a writer that records the data points stands in for the binding. */
+function recordingDataset(options: { throws?: boolean } = {}) {
+  const points: unknown[] = [];
+  return {
+    points,
+    writeDataPoint(point: unknown) {
+      if (options.throws) throw new Error("bad binding");
+      points.push(point);
+    },
+  };
+}
+
+describe("Analytics Engine sink", () => {
+  it("writes one data point per minute: index project/env, blobs project, env, minute; doubles in counter order", () => {
+    const dataset = recordingDataset();
+    analyticsEngineSink(dataset).write({ projectId: "demo", environment: "master" }, [
+      { minute: Date.UTC(2026, 0, 1, 10, 5), counts: [3, 1, 0, 2, 0, 1, 4] },
+      { minute: Date.UTC(2026, 0, 1, 10, 6), counts: [1] },
+    ]);
+    expect(dataset.points).toEqual([
+      { indexes: ["demo/master"], blobs: ["demo", "master", "2026-01-01T10:05:00.000Z"], doubles: [3, 1, 0, 2, 0, 1, 4] },
+      { indexes: ["demo/master"], blobs: ["demo", "master", "2026-01-01T10:06:00.000Z"], doubles: [1, 0, 0, 0, 0, 0, 0] },
+    ]);
+  });
+
+  it("never fails a flush when the binding throws", () => {
+    expect(() => analyticsEngineSink(recordingDataset({ throws: true })).write({ projectId: "p", environment: "e" }, [{ minute: 0, counts: [1] }])).not.toThrow();
+  });
+
+  it("recognizes a dataset binding", () => {
+    expect(isDataPointWriter(recordingDataset())).toBe(true);
+    expect(isDataPointWriter({})).toBe(false);
+    expect(isDataPointWriter("ANALYTICS")).toBe(false);
+  });
+
+  it("is taken from the ANALYTICS binding once, and a binding of another kind fails loudly", async () => {
+    const dataset = recordingDataset();
+    expect((await gatewayConfig({ CONFIG: env.CONFIG, ANALYTICS: dataset as never })).analytics).toBe(dataset);
+    expect((await gatewayConfig({ CONFIG: env.CONFIG })).analytics).toBeNull();
+    await expect(gatewayConfig({ CONFIG: env.CONFIG, ANALYTICS: "oops" as never })).rejects.toThrow("ANALYTICS");
+  });
+});
