@@ -5,6 +5,7 @@
 import { build } from "esbuild";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { buildConsole } from "../scripts/build-console.mjs";
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 export const TMP = here("./.tmp/");
@@ -42,6 +43,8 @@ async function bundle(entry, name, extra = {}) {
  * Builds every bundle; returns their paths. `gatewayEntry` replaces src/index.ts (to compare
  * builds). A gateway build failure is reported, not thrown. */
 export async function buildAll({ demo = false, gatewayEntry } = {}) {
+  // The gateway imports the console's generated assets module.
+  buildConsole({ quiet: true });
   const out = { origin: await bundle(here("./origin/worker.mjs"), "origin", { banner: { js: ORIGIN_BANNER } }) };
   try {
     out.gateway = await bundle(gatewayEntry ?? here("../src/index.ts"), "gateway");

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { demoProject } from "./demo-project.mjs";
 import { resolveAdminToken } from "./admin-token.mjs";
+import { buildConsole } from "./build-console.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -17,6 +18,9 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   console.error(`PORT must be a TCP port number, got "${process.env.PORT}"`);
   process.exit(2);
 }
+
+// The console's bundle must exist before wrangler bundles the gateway.
+buildConsole({ quiet: true });
 
 const wrangler = spawn(
   process.execPath,
@@ -93,6 +97,7 @@ function printBanner() {
 
   Content API (cached, read-only)  ${base}/content/demo/master
   Regular API (queries, mutations) ${base}/v2/demo/master
+  Admin console                    ${base}/admin
   Admin API                        ${base}/admin/projects/demo/master
   Health                           ${base}/healthz
   Admin token                      ${token}

@@ -7,6 +7,9 @@ import { gatewayConfig } from "./config/gateway-config";
 import { GatewayError, NotFoundError } from "./errors";
 import { errorResponse } from "./http/graphql-response";
 import { adminAuth } from "./middleware/admin-auth";
+import { sameOriginWrites } from "./middleware/same-origin-writes";
+import { CONSOLE_ASSETS_PATH, consoleAssets } from "./console/assets";
+import { consolePage } from "./console/page";
 import { logUnhandledError } from "./platform/error-log";
 import type { Bindings } from "./env";
 import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
@@ -25,6 +28,11 @@ export const app = new Hono<GatewayEnv>()
   // Every method reaches the endpoints so that PUT, DELETE, … get GraphQL-over-HTTP's 405 with `Allow`.
   .all("/content/:projectId/:environment", graphqlEndpoint("content"))
   .all("/v2/:projectId/:environment", graphqlEndpoint("v2"))
+  // The console page and its assets hold no data: reachable without the token (issue 15).
+  .get("/admin", consolePage())
+  .get(`${CONSOLE_ASSETS_PATH}/:file`, consoleAssets())
+  // Every other /admin route changes or shows data: same-origin writes only, then the admin token.
+  .use("/admin/*", sameOriginWrites())
   .use("/admin/*", adminAuth({ adminTokenDigest: async (env) => (await gatewayConfig(env as Bindings)).adminTokenDigest }))
   .route("/admin/projects", projectRoutes)
   .route("/admin/projects", tokenRoutes)

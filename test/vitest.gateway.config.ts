@@ -5,8 +5,11 @@ import { dirname } from "node:path";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 import { buildDemoOrigin } from "./build-demo-origin.ts";
+import { buildConsole } from "../scripts/build-console.mjs";
 
 const demoOrigin = buildDemoOrigin();
+// The gateway imports the console's bundled assets (generated, not committed).
+buildConsole({ quiet: true });
 
 export default defineProject({
   plugins: [

@@ -3,6 +3,7 @@ import { Miniflare } from "miniflare";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDemoOrigin } from "../../build-demo-origin.ts";
+import { buildConsole } from "../../../scripts/build-console.mjs";
 
 /** The gateway served by workerd through Miniflare's API: one URL straight to the Worker, one through Miniflare's entry worker. */
 export interface MiniflareGateway {
@@ -17,6 +18,7 @@ export interface MiniflareGateway {
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 function buildGateway(): string {
+  buildConsole({ quiet: true });
   const outfile = `${root}.build/gateway.mjs`;
   buildSync({
     entryPoints: [`${root}src/index.ts`],

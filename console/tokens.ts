@@ -1,0 +1,150 @@
+/** Tokens: issue (the secret shown once, with a copy button), list and revoke permanent auth tokens. */
+import { api, type Session } from "./api";
+import { errorLine, h, replace } from "./dom";
+import type { Panel } from "./panel";
+import { learnedSchema } from "./schema";
+
+/** What `GET …/tokens` lists (src/auth/pat-store.ts `PatRecord`). */
+export interface TokenRecord {
+  id: string;
+  name: string;
+  permissions: Array<Record<string, unknown>>;
+  defaultStage?: string;
+  expiresAt?: string;
+  createdAt: string;
+}
+
+const PREVIEW_RULES = [{ action: "read", model: "*", stages: ["DRAFT", "PUBLISHED"], locales: "*" }];
+
+export function tokensPanel(session: Session): Panel {
+  const list = h("div", { id: "tokens-list" }, "Loading…");
+  const issued = h("div", { id: "token-issued", "aria-live": "polite" });
+  const name = h("input", { id: "token-name", required: true, maxlength: 200, placeholder: "e.g. preview build", autocomplete: "off" });
+  const rules = h("textarea", { id: "token-permissions", rows: 4, spellcheck: "false", value: JSON.stringify(PREVIEW_RULES, null, 1) });
+  const stage = h("select", { id: "token-default-stage" }, h("option", { value: "" }, "(project default)"));
+  const expires = h("input", { id: "token-expires", type: "datetime-local" });
+  const form = h(
+    "form",
+    { id: "token-form", class: "stack", onsubmit: (e: Event) => void create(e) },
+    h("label", {}, "Name", name),
+    h("label", {}, "Permissions (rules, JSON)", rules),
+    h("div", { class: "row" }, h("label", {}, "Default stage", stage), h("label", {}, "Expires (UTC, optional)", expires)),
+    h("button", { type: "submit", id: "token-create" }, "Create token"),
+  );
+  const element = h("section", { id: "panel-tokens", class: "panel" }, h("div", { class: "columns" }, h("div", {}, h("h3", {}, "New token"), form, issued), h("div", { class: "grow" }, h("h3", {}, "Tokens"), list)));
+
+  async function create(event: Event) {
+    event.preventDefault();
+    let permissions: unknown;
+    try {
+      permissions = JSON.parse(rules.value);
+    } catch {
+      replace(issued, h("p", { class: "error" }, "Permissions must be JSON: a list of rules."));
+      return;
+    }
+    const body: Record<string, unknown> = { name: name.value, permissions };
+    if (stage.value) body["defaultStage"] = stage.value;
+    // datetime-local gives "YYYY-MM-DDTHH:MM[:SS]" without a zone; the console works in UTC.
+    if (expires.value) body["expiresAt"] = `${expires.value}Z`;
+    try {
+      const created = await api<TokenRecord & { token: string }>(session, "POST", "/tokens", body);
+      showSecret(created);
+      name.value = "";
+      await load();
+    } catch (error) {
+      replace(issued, errorLine(error));
+    }
+  }
+
+  /** The secret exists only in this answer: shown once, copyable, gone when the panel is left. */
+  function showSecret(created: TokenRecord & { token: string }) {
+    const secret = h("code", { id: "token-secret" }, created.token);
+    const copied = h("span", { class: "muted", id: "token-copied" });
+    const copy = h("button", { type: "button", id: "token-copy", onclick: () => void copyText(created.token, copied) }, "Copy");
+    replace(issued, h("div", { class: "secret" }, h("p", {}, `Token "${created.name}" (${created.id}) — copy it now, it will not be shown again:`), h("div", { class: "row" }, secret, copy, copied)));
+  }
+
+  async function load() {
+    try {
+      const tokens = await api<TokenRecord[]>(session, "GET", "/tokens");
+      replace(list, tokens.length ? tokenTable(tokens) : h("p", { class: "muted" }, "No tokens yet."));
+    } catch (error) {
+      replace(list, errorLine(error));
+    }
+  }
+
+  function tokenTable(tokens: TokenRecord[]): HTMLElement {
+    return h(
+      "table",
+      { class: "data" },
+      h("thead", {}, h("tr", {}, ...["Name", "Id", "Rules", "Default stage", "Expires", "Created", ""].map((c) => h("th", {}, c)))),
+      h(
+        "tbody",
+        {},
+        ...tokens.map((t) =>
+          h(
+            "tr",
+            { "data-token-id": t.id },
+            h("td", {}, t.name),
+            h("td", {}, h("code", {}, t.id)),
+            h("td", {}, h("code", { class: "rules" }, t.permissions.map(ruleText).join("\n"))),
+            h("td", {}, t.defaultStage ?? "–"),
+            h("td", {}, t.expiresAt ? t.expiresAt.slice(0, 16).replace("T", " ") : "never"),
+            h("td", {}, t.createdAt.slice(0, 16).replace("T", " ")),
+            h("td", {}, revokeButton(t)),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Two clicks: the first asks, the second revokes. */
+  function revokeButton(token: TokenRecord): HTMLButtonElement {
+    const button = h("button", { type: "button", class: "revoke" }, "Revoke");
+    button.addEventListener("click", async () => {
+      if (!button.classList.contains("armed")) {
+        button.classList.add("armed", "danger");
+        button.textContent = `Revoke "${token.name}"?`;
+        return;
+      }
+      button.disabled = true;
+      try {
+        await api<void>(session, "DELETE", `/tokens/${encodeURIComponent(token.id)}`);
+        await load();
+      } catch (error) {
+        replace(list, errorLine(error));
+      }
+    });
+    return button;
+  }
+
+  return {
+    id: "tokens",
+    title: "Tokens",
+    element,
+    show() {
+      void load();
+      if (stage.options.length === 1) {
+        learnedSchema(session).then((schema) => stage.append(...schema.stages.map((s) => h("option", { value: s }, s))), () => undefined);
+      }
+    },
+    hide() {
+      replace(issued);
+    },
+  };
+}
+
+function ruleText(rule: Record<string, unknown>): string {
+  const part = (v: unknown) => (Array.isArray(v) ? v.join("|") : String(v));
+  return `${part(rule["action"])} ${part(rule["model"])} in ${part(rule["stages"])} (${part(rule["locales"])})${rule["condition"] ? " where …" : ""}`;
+}
+
+/** Copies with the Clipboard API (this page is a secure context on https and on 127.0.0.1). */
+async function copyText(text: string, status: HTMLElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = "Copied.";
+  } catch {
+    status.textContent = "Copy failed: select the token and copy it by hand.";
+  }
+}

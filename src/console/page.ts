@@ -1,0 +1,63 @@
+import type { Handler } from "hono";
+import { consoleAssetUrls } from "./assets";
+
+/**
+ * The console page's Content Security Policy: the Worker's own script and stylesheet, requests to
+ * the Worker itself, nothing inline, no eval, no other host, no framing, no form posting anywhere
+ * (every form is handled by the script), no `<base>` rewriting.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** Headers of the console page: its CSP and the usual hardening (no caching, sniffing, framing or referrer). */
+export function consolePageHeaders(): Record<string, string> {
+  return {
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": CONSOLE_CSP,
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+  };
+}
+
+/** The page: a shell the console script fills in. It holds no data and no secret. */
+function page(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Content Edge console</title>
+<link rel="stylesheet" href="${consoleAssetUrls.style}">
+<script defer src="${consoleAssetUrls.script}"></script>
+</head>
+<body>
+<noscript>The Content Edge console needs JavaScript; the admin API works without it (docs/console.md).</noscript>
+<div id="app"></div>
+</body>
+</html>
+`;
+}
+
+/**
+ * `GET /admin`: the operator console (issue 15). The page and its assets are public — they hold no
+ * data; the console signs in with the admin token, kept in `sessionStorage` only, and sends it as
+ * `Authorization: Bearer` to the admin API, where every data route requires it.
+ *
+ * @example app.get("/admin", consolePage());
+ */
+export function consolePage(): Handler {
+  let html: string | undefined;
+  return () => new Response((html ??= page()), { status: 200, headers: consolePageHeaders() });
+}
