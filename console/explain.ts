@@ -31,7 +31,8 @@ export function explainPanel(session: Session): Panel {
   const stage = h("select", { id: "explain-stage" }, h("option", { value: "" }, "(no gcms-stage header)"));
   const locales = h("input", { id: "explain-locales", placeholder: "e.g. de,en" });
   const who = h("select", { id: "explain-principal", onchange: () => syncPrincipal() }, ...["public", "token", "jwt"].map((v) => h("option", { value: v }, v === "jwt" ? "JWT payload" : v)));
-  const token = h("select", { id: "explain-token", hidden: true });
+  const token = h("select", { id: "explain-token" });
+  const tokenLabel = h("label", { hidden: true }, "Token", token);
   const jwt = h("textarea", { id: "explain-jwt", rows: 3, hidden: true, spellcheck: "false", value: '{ "sub": "user-1", "roles": ["editor"] }' });
   const result = h("div", { id: "explain-result", "aria-live": "polite" });
   const form = h(
@@ -40,14 +41,14 @@ export function explainPanel(session: Session): Panel {
     h("label", {}, "Query", query),
     h("div", { class: "row" }, h("label", {}, "Variables (JSON)", variables), h("label", {}, "Operation name", operationName)),
     h("div", { class: "row" }, h("label", {}, "gcms-stage", stage), h("label", {}, "gcms-locales", locales)),
-    h("div", { class: "row" }, h("label", {}, "Principal", who), h("label", {}, "Token", token)),
+    h("div", { class: "row" }, h("label", {}, "Principal", who), tokenLabel),
     jwt,
     h("button", { type: "submit", id: "explain-submit" }, "Explain"),
   );
   const element = h("section", { id: "panel-explain", class: "panel" }, h("div", { class: "columns" }, h("div", {}, form), h("div", { class: "grow" }, result)));
 
   function syncPrincipal() {
-    token.hidden = who.value !== "token";
+    tokenLabel.hidden = who.value !== "token";
     jwt.hidden = who.value !== "jwt";
   }
 
@@ -91,7 +92,7 @@ export function explainPanel(session: Session): Panel {
           h("p", { id: "explain-message" }, d.message),
           d.note ? h("p", { class: "muted" }, d.note) : null,
           d.extensions.failedActions ? table("failedActions", ["Action", "Model", "Stage", "Locale"], d.extensions.failedActions.map((t) => [t.action, t.model, t.stage, t.locale]), "explain-failed") : null,
-          h("pre", {}, JSON.stringify(d.extensions, null, 2)),
+          extrasOf(d.extensions),
         );
     const cache = x.cache
       ? h(
@@ -107,7 +108,7 @@ export function explainPanel(session: Session): Panel {
     replace(
       result,
       verdict,
-      x.principal ? h("p", { class: "muted" }, `Principal: ${x.principal.kind}${x.principal.tokenName ? ` "${x.principal.tokenName}"` : ""}${x.principal.roles ? ` roles [${x.principal.roles.join(", ")}]` : ""}, ${x.principal.rules.length} rules.`) : null,
+      x.principal ? h("p", { class: "muted" }, `Principal: ${x.principal.kind}${x.principal.tokenName ? ` "${x.principal.tokenName}"` : ""}${x.principal.roles ? ` roles [${x.principal.roles.join(", ")}]` : ""}, ${x.principal.rules.length} rule${x.principal.rules.length === 1 ? "" : "s"}.`) : null,
       x.scope ? h("p", { id: "explain-scope" }, `Stage ${x.scope.stage}, locales ${x.scope.locales.join(", ")}${x.scope.from === "analysis" ? "" : " (from headers and defaults)"}`) : null,
       details,
       cache,
@@ -128,4 +129,10 @@ export function explainPanel(session: Session): Panel {
     },
     hide() {},
   };
+}
+
+/** The refusal's other extensions (reason, field, header, …) besides the code and failedActions. */
+function extrasOf(extensions: Record<string, unknown>): HTMLElement | null {
+  const { code: _code, failedActions: _failed, ...rest } = extensions;
+  return Object.keys(rest).length ? h("pre", { id: "explain-extensions" }, JSON.stringify(rest, null, 2)) : null;
 }
