@@ -29,6 +29,21 @@ class CountingEdge implements EdgeCache {
 }
 
 describe("MemoryCache", () => {
+  it("peeks without changing anything: no recency update, an expired entry is neither returned nor removed", async () => {
+    let now = T0;
+    const memory = new MemoryCache({ now: () => now, maxEntries: 2 });
+    await memory.put("https://k/a", await entry('{"data":"a"}'), 10);
+    await memory.put("https://k/b", await entry('{"data":"b"}'), 10);
+    expect(memory.peekSync("https://k/a")?.body).toEqual(enc('{"data":"a"}'));
+    // "a" was only peeked, so it is still the least recently used and goes first.
+    await memory.put("https://k/c", await entry('{"data":"c"}'), 10);
+    expect(memory.peekSync("https://k/a")).toBeUndefined();
+    expect(memory.peekSync("https://k/b")).toBeDefined();
+    now = T0 + 10_000;
+    expect(memory.peekSync("https://k/b")).toBeUndefined();
+    expect(memory.size).toBe(2);
+  });
+
   it("expires entries ttl seconds after storedAt", async () => {
     let now = T0;
     const memory = new MemoryCache({ now: () => now });
