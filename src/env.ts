@@ -7,6 +7,8 @@ export interface Bindings {
   CONFIG: KVNamespace;
   /** Optional Workers Analytics Engine dataset: per-minute traffic data points (docs/console.md). */
   ANALYTICS?: AnalyticsEngineDataset;
+  /** Milliseconds between two flushes of an isolate's traffic counters (default 5,000; at least 1,000). */
+  STATS_FLUSH_MS?: string;
   /** Secret: the operator's bearer token for `/admin`. Unset: the admin API refuses everything. */
   ADMIN_TOKEN?: string;
   /** `hostname=BINDING` pairs (comma-separated): origins reached through a service binding. */

@@ -19,15 +19,15 @@ import { requireProject } from "./require-project";
  */
 export const statsRoutes = new Hono<{ Bindings: Bindings }>()
   .get("/:projectId/:environment/stats", async (c) => {
-    const { kv, analytics } = await gatewayConfig(c.env);
+    const { kv, stats: settings } = await gatewayConfig(c.env);
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
     await requireProject(kv, ref);
-    return c.json(await contentCacheRuntime(kv, analytics).stats.read(ref.projectId, ref.environment), 200);
+    return c.json(await contentCacheRuntime(kv, settings).stats.read(ref.projectId, ref.environment), 200);
   })
   .get("/:projectId/:environment/traffic", async (c) => {
-    const { kv, analytics } = await gatewayConfig(c.env);
+    const { kv, stats: settings } = await gatewayConfig(c.env);
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
     await requireProject(kv, ref);
-    const { stats } = contentCacheRuntime(kv, analytics);
+    const { stats } = contentCacheRuntime(kv, settings);
     return c.json(trafficView(await stats.buckets(ref.projectId, ref.environment), Date.now()), 200, { "cache-control": "no-store" });
   });

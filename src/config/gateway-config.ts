@@ -1,6 +1,7 @@
 import type { Bindings } from "../env";
 import { type RequestLimits, resolveLimits } from "../graphql/limits";
 import { isDataPointWriter, type DataPointWriter } from "../stats/analytics-engine";
+import { DEFAULT_STATS_FLUSH_INTERVAL_MS } from "../stats/recorder";
 
 /**
  * Everything the gateway needs from its environment, parsed and checked once per `env` object
@@ -16,8 +17,15 @@ export interface GatewayConfig {
   originTimeoutMs: number;
   limits: RequestLimits;
   kv: KVNamespace;
+  /** How traffic statistics are flushed (src/stats). */
+  stats: StatsSettings;
+}
+
+export interface StatsSettings {
   /** The Workers Analytics Engine dataset traffic is also written to (binding `ANALYTICS`), or `null`. */
   analytics: DataPointWriter | null;
+  /** Minimum time between two flushes of an isolate's counters (`STATS_FLUSH_MS`, default 5,000). */
+  flushIntervalMs: number;
 }
 
 /** 10 s: long enough for a heavy origin query, short enough that a hung origin does not pin requests. */
@@ -59,7 +67,10 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
       maxBatch: positiveInt(env.MAX_BATCH, "MAX_BATCH", 0),
     }),
     kv: env.CONFIG,
-    analytics: analyticsOf(env),
+    stats: {
+      analytics: analyticsOf(env),
+      flushIntervalMs: positiveInt(env.STATS_FLUSH_MS, "STATS_FLUSH_MS", 1000) ?? DEFAULT_STATS_FLUSH_INTERVAL_MS,
+    },
   };
 }
 

@@ -140,7 +140,7 @@ export async function explainRequest(
       models: allowed.readModels,
       stages: allowed.readStages,
     },
-    contentCacheRuntime(config.kv, config.analytics),
+    contentCacheRuntime(config.kv, config.stats),
     ctx.now,
   );
   return {

@@ -4,7 +4,8 @@ import { WorkersEdgeCache, type EdgeCache } from "../cache/edge-cache";
 import { versionStore } from "../cache/invalidate";
 import { LayeredCache, MemoryCache, type MemoryCacheOptions } from "../cache/memory-cache";
 import type { VersionStore } from "../cache/versions";
-import { analyticsEngineSink, type DataPointWriter } from "../stats/analytics-engine";
+import type { StatsSettings } from "../config/gateway-config";
+import { analyticsEngineSink } from "../stats/analytics-engine";
 import { StatsRecorder } from "../stats/recorder";
 import { statsStoreFor } from "../stats/store";
 
@@ -28,8 +29,8 @@ export interface ContentCacheRuntimeOptions {
   /** How long a coalesced follower waits for its leader before fetching itself. */
   followerTimeoutMs?: number;
   stats?: StatsRecorder;
-  /** Workers Analytics Engine dataset the default recorder also writes to. */
-  analytics?: DataPointWriter | null;
+  /** How the default recorder flushes (interval, Analytics Engine dataset). */
+  statsSettings?: StatsSettings;
   versions?: VersionStore;
 }
 
@@ -46,9 +47,17 @@ export function createContentCacheRuntime(kv: KVNamespace, options: ContentCache
     cache: new LayeredCache(new MemoryCache({ ...options.memory, now }), options.edge ?? new WorkersEdgeCache()),
     coalescer: new Coalescer(options.followerTimeoutMs === undefined ? {} : { followerTimeoutMs: options.followerTimeoutMs }),
     refreshes: new BackgroundRefreshes(now),
-    stats: options.stats ?? new StatsRecorder(statsStoreFor(kv), options.analytics ? { sink: analyticsEngineSink(options.analytics) } : {}),
+    stats: options.stats ?? statsRecorder(kv, options.statsSettings),
     versions: options.versions ?? versionStore(kv),
   };
+}
+
+function statsRecorder(kv: KVNamespace, settings: StatsSettings | undefined): StatsRecorder {
+  const analytics = settings?.analytics;
+  return new StatsRecorder(statsStoreFor(kv), {
+    ...(settings ? { flushIntervalMs: settings.flushIntervalMs } : {}),
+    ...(analytics ? { sink: analyticsEngineSink(analytics) } : {}),
+  });
 }
 
 const runtimes = new WeakMap<object, ContentCacheRuntime>();
@@ -56,14 +65,14 @@ const runtimes = new WeakMap<object, ContentCacheRuntime>();
 /**
  * The isolate's runtime for a KV namespace: what `serveContent` uses unless told otherwise, what
  * the pipeline counts refusals in and what the admin stats routes read. The first call in an
- * isolate creates it; the gateway always passes its configured Analytics Engine dataset (or `null`).
+ * isolate creates it; the gateway always passes its stats settings (flush interval, Analytics Engine).
  *
- * @example const { stats } = contentCacheRuntime(config.kv, config.analytics);
+ * @example const { stats } = contentCacheRuntime(config.kv, config.stats);
  */
-export function contentCacheRuntime(kv: KVNamespace, analytics: DataPointWriter | null = null): ContentCacheRuntime {
+export function contentCacheRuntime(kv: KVNamespace, statsSettings?: StatsSettings): ContentCacheRuntime {
   let runtime = runtimes.get(kv);
   if (!runtime) {
-    runtime = createContentCacheRuntime(kv, { analytics });
+    runtime = createContentCacheRuntime(kv, statsSettings ? { statsSettings } : {});
     runtimes.set(kv, runtime);
   }
   return runtime;

@@ -208,7 +208,7 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
         shapeKey: decision.key,
       },
       fetchOrigin,
-      { kv: ctx.config.kv, waitUntil: ctx.waitUntil, runtime: contentCacheRuntime(ctx.config.kv, ctx.config.analytics) },
+      { kv: ctx.config.kv, waitUntil: ctx.waitUntil, runtime: contentCacheRuntime(ctx.config.kv, ctx.config.stats) },
     );
   }
 
@@ -237,7 +237,7 @@ async function invalidateWrites(ctx: RequestContext, allowed: Authorised): Promi
 function countRefusal(error: unknown, ctx: RequestContext): void {
   const refusal = refusalOf(error);
   if (!refusal) return;
-  const { stats } = contentCacheRuntime(ctx.config.kv, ctx.config.analytics);
+  const { stats } = contentCacheRuntime(ctx.config.kv, ctx.config.stats);
   stats.refuse(ctx.ref.projectId, ctx.ref.environment, refusal, (p) => ctx.waitUntil(p.catch(() => undefined)));
 }
 

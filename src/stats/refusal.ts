@@ -15,6 +15,6 @@ export function refusalOf(error: unknown): Refusal | undefined {
     status: error instanceof UnauthenticatedError ? 401 : 403,
     code: error.code,
     ...(typeof reason === "string" ? { reason } : {}),
-    ...(Array.isArray(failedActions) ? { failedActions: failedActions as Refusal["failedActions"] & object } : {}),
+    ...(Array.isArray(failedActions) ? { failedActions: failedActions as NonNullable<Refusal["failedActions"]> } : {}),
   };
 }
