@@ -16,6 +16,14 @@ import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
 import { webhookRoutes } from "./webhooks/route";
 import { schemaRoutes } from "./admin/schema";
 import { explainRoutes } from "./admin/explain";
+import { apiPolicies } from "./middleware/api-policies";
+import { kvProjectStore } from "./projects/store";
+
+/** IP firewall, origin policy and CORS of the project a `/content` or `/v2` request addresses. */
+const policies = apiPolicies({
+  loadProject: async (c) =>
+    kvProjectStore((await gatewayConfig(c.env)).kv).get({ projectId: c.req.param("projectId")!, environment: c.req.param("environment")! }),
+});
 
 /**
  * The gateway: routes and the one place errors become responses. Every failure is a
@@ -25,6 +33,9 @@ import { explainRoutes } from "./admin/explain";
  */
 export const app = new Hono<GatewayEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
+  // Policies first: a refused address or origin never reaches parsing, authentication or the origin.
+  .use("/content/:projectId/:environment", policies)
+  .use("/v2/:projectId/:environment", policies)
   // Every method reaches the endpoints so that PUT, DELETE, … get GraphQL-over-HTTP's 405 with `Allow`.
   .all("/content/:projectId/:environment", graphqlEndpoint("content"))
   .all("/v2/:projectId/:environment", graphqlEndpoint("v2"))

@@ -224,3 +224,27 @@ export class WebhookSignatureError extends GatewayError {
     super(message ?? `Webhook signature rejected: ${reason}.`, { reason });
   }
 }
+
+/**
+ * The project's IP firewall (`ipRules`) refuses the client address (`CF-Connecting-IP`);
+ * `extensions.reason` is `denied`, `not-allowed` or `no-client-address`. Checked before anything else.
+ */
+export class IpNotAllowedError extends GatewayError {
+  override readonly code = "IP_NOT_ALLOWED";
+  override readonly status = 403;
+  constructor(reason: "denied" | "not-allowed" | "no-client-address") {
+    super("This project does not accept requests from your address.", { reason });
+  }
+}
+
+/**
+ * The request's `Origin` is not in the project's `allowedOrigins` (its custom origin policy).
+ * Answers carry `Vary: Origin` and no CORS allow headers, so no browser page of that origin can read them.
+ */
+export class OriginNotAllowedError extends GatewayError {
+  override readonly code = "ORIGIN_NOT_ALLOWED";
+  override readonly status = 403;
+  constructor(origin: string) {
+    super(`Pages from ${JSON.stringify(origin)} may not call this project's API; an operator can add the origin to allowedOrigins.`, { origin }, { vary: "origin" });
+  }
+}

@@ -26,7 +26,8 @@ import { refusalOf } from "../stats/refusal";
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
 
-export type GatewayEnv = { Bindings: Bindings; Variables: { mediaType: GraphQLMediaType } };
+/** `project` is set by the API-policy middleware, which loads it first (`src/middleware/api-policies.ts`). */
+export type GatewayEnv = { Bindings: Bindings; Variables: { mediaType: GraphQLMediaType; project?: ProjectConfig | null } };
 
 /** What an endpoint can be built with besides its kind; tests replace the document rewrite. */
 export type EndpointDeps = AuthoriseDeps;
@@ -75,7 +76,8 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
     // 2. Analyse each document (APQ, syntax, limits, operation, read-only rule).
     const operations = await all(batch, (p) => parseOperation(p, endpoint === "content", config, c.req.raw, ctx.ref));
     // 3. The project.
-    const project = await kvProjectStore(config.kv).get(ctx.ref);
+    const loaded = c.get("project");
+    const project = loaded !== undefined ? loaded : await kvProjectStore(config.kv).get(ctx.ref);
     if (!project) throw new ProjectNotFoundError(`No project ${ctx.ref.projectId}/${ctx.ref.environment} is configured here.`);
     let principal: Principal;
     let decisions: Decision[];

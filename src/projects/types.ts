@@ -39,6 +39,20 @@ export interface CacheSettings {
   maxAge: number;
   staleWhileRevalidate: number;
   staleIfError: number;
+  /**
+   * Downstream caches (SPEC §3): `max-age` sent to browsers, and `s-maxage` sent to shared caches,
+   * in seconds. Each is how long that cache may serve an answer without asking the gateway, so
+   * the larger is the bound on how long a downstream copy can outlive the gateway's invalidation.
+   * Absent in configurations stored before they existed: 0.
+   */
+  browserMaxAge?: number;
+  sharedMaxAge?: number;
+}
+
+/** The IP firewall (SPEC §3b): CIDR blocks matched against `CF-Connecting-IP`; deny wins. */
+export interface IpRules {
+  allow?: string[];
+  deny?: string[];
 }
 
 export interface ProjectConfig {
@@ -54,6 +68,9 @@ export interface ProjectConfig {
   roles: Record<string, PermissionRule[]>;
   cache: CacheSettings;
   webhookSecret?: string;
+  /** Origins whose pages may call the endpoints from a browser (SPEC §3b); absent: `["*"]`. */
+  allowedOrigins?: string[];
+  ipRules?: IpRules;
 }
 
 /** A project is addressed by its id and environment, as in `/content/{projectId}/{environment}`. */

@@ -1,18 +1,22 @@
 import { InvalidConfigError } from "../errors";
 import { normalizeRules } from "../permissions/rules";
 import type { CacheSettings, JwtSettings, PermissionRule, ProjectConfig } from "./types";
+import { validateAllowedOrigins, validateIpRules } from "./validate-policies";
 
-/** Cache defaults when a project sets none: a minute fresh, five minutes SWR, a day if the origin fails. */
-export const DEFAULT_CACHE: CacheSettings = { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86_400 };
+/**
+ * Cache defaults when a project sets none: a minute fresh, five minutes SWR, a day if the origin
+ * fails; downstream caches revalidate every time (`browserMaxAge`, `sharedMaxAge` 0).
+ */
+export const DEFAULT_CACHE: Required<CacheSettings> = { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86_400, browserMaxAge: 0, sharedMaxAge: 0 };
 /** One year: the largest freshness window a project may ask for. */
 const MAX_CACHE_SECONDS = 31_536_000;
 
 const PROJECT_FIELDS = new Set([
   "origin", "originToken", "defaultStage", "defaultLocale", "introspection",
-  "publicPermissions", "jwt", "roles", "cache", "webhookSecret",
+  "publicPermissions", "jwt", "roles", "cache", "webhookSecret", "allowedOrigins", "ipRules",
 ]);
 const JWT_FIELDS = new Set(["jwksUrl", "publicKey", "issuer", "audience", "rolesClaim", "algorithms"]);
-const CACHE_FIELDS = new Set(["maxAge", "staleWhileRevalidate", "staleIfError"]);
+const CACHE_FIELDS = new Set(["maxAge", "staleWhileRevalidate", "staleIfError", "browserMaxAge", "sharedMaxAge"]);
 /** Asymmetric algorithms only: a project's public key must never double as an HMAC secret. */
 const JWT_ALGORITHMS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]);
 /** Hygraph's stage and locale names are GraphQL enum values. */
@@ -42,7 +46,10 @@ export function validateProjectConfig(raw: unknown): ProjectConfig {
     publicPermissions: rules(input.publicPermissions, "publicPermissions"),
     roles: roles(input.roles),
     cache: cache(input.cache),
+    allowedOrigins: validateAllowedOrigins(input.allowedOrigins),
   };
+  const ipRules = validateIpRules(input.ipRules);
+  if (ipRules !== undefined) config.ipRules = ipRules;
   const originToken = optionalWireString(input.originToken, "originToken", "credential");
   if (originToken !== undefined) config.originToken = originToken;
   const webhookSecret = optionalString(input.webhookSecret, "webhookSecret");
@@ -70,7 +77,7 @@ function roles(raw: unknown): Record<string, PermissionRule[]> {
   return result;
 }
 
-function cache(raw: unknown): CacheSettings {
+function cache(raw: unknown): Required<CacheSettings> {
   if (raw === undefined || raw === null) return { ...DEFAULT_CACHE };
   const input = object(raw, "cache");
   rejectUnknown(input, CACHE_FIELDS, "cache.");
@@ -82,7 +89,13 @@ function cache(raw: unknown): CacheSettings {
     }
     return value;
   };
-  return { maxAge: seconds("maxAge"), staleWhileRevalidate: seconds("staleWhileRevalidate"), staleIfError: seconds("staleIfError") };
+  return {
+    maxAge: seconds("maxAge"),
+    staleWhileRevalidate: seconds("staleWhileRevalidate"),
+    staleIfError: seconds("staleIfError"),
+    browserMaxAge: seconds("browserMaxAge"),
+    sharedMaxAge: seconds("sharedMaxAge"),
+  };
 }
 
 function jwt(raw: unknown): JwtSettings {

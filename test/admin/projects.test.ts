@@ -20,7 +20,8 @@ describe("admin API: project configuration", () => {
       introspection: true,
       publicPermissions: [],
       roles: {},
-      cache: { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400 },
+      cache: { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400, browserMaxAge: 0, sharedMaxAge: 0 },
+      allowedOrigins: ["*"],
     };
     expect(await response.json()).toEqual(expected);
     const read = await gateway(path, { headers: ADMIN });
@@ -42,6 +43,18 @@ describe("admin API: project configuration", () => {
     ["jwt without issuer", { origin: "https://a.example", jwt: { jwksUrl: "https://a.example/jwks", audience: "a" } }, "jwt.issuer"],
     ["jwt with HS256", { origin: "https://a.example", jwt: { jwksUrl: "https://a.example/jwks", issuer: "i", audience: "a", algorithms: ["HS256"] } }, "jwt.algorithms"],
     ["a rule with an unknown action", { origin: "https://a.example", publicPermissions: [{ action: "explode", model: "*", stages: "*", locales: "*" }] }, "publicPermissions[0].action"],
+    ["a fractional browserMaxAge", { origin: "https://a.example", cache: { browserMaxAge: 0.5 } }, "cache.browserMaxAge"],
+    ["a negative sharedMaxAge", { origin: "https://a.example", cache: { sharedMaxAge: -1 } }, "cache.sharedMaxAge"],
+    ["allowedOrigins as a string", { origin: "https://a.example", allowedOrigins: "https://site.example" }, "allowedOrigins"],
+    ["an empty allowedOrigins", { origin: "https://a.example", allowedOrigins: [] }, "allowedOrigins"],
+    ["an allowed origin with a path", { origin: "https://a.example", allowedOrigins: ["https://site.example", "https://site.example/app"] }, "allowedOrigins[1]"],
+    ["an allowed origin without scheme", { origin: "https://a.example", allowedOrigins: ["site.example"] }, "allowedOrigins[0]"],
+    ["* beside other origins", { origin: "https://a.example", allowedOrigins: ["*", "https://site.example"] }, "allowedOrigins"],
+    ["ipRules as a list", { origin: "https://a.example", ipRules: ["203.0.113.0/24"] }, "ipRules"],
+    ["an unknown ipRules field", { origin: "https://a.example", ipRules: { block: [] } }, "ipRules.block"],
+    ["a CIDR with host bits", { origin: "https://a.example", ipRules: { allow: ["203.0.113.5/24"] } }, "ipRules.allow[0]"],
+    ["a bad IPv6 block", { origin: "https://a.example", ipRules: { deny: ["2001:db8::/32", "2001:db8:::1/64"] } }, "ipRules.deny[1]"],
+    ["a hostname in ipRules", { origin: "https://a.example", ipRules: { deny: ["example.com"] } }, "ipRules.deny[0]"],
   ])("refuses %s with 400 naming the field, and writes nothing", async (_name, body, field) => {
     const projectId = uniqueTag();
     const response = await put(`/admin/projects/${projectId}/master`, body);
@@ -84,6 +97,24 @@ describe("admin API: project configuration", () => {
     expect(response.status).toBe(200);
     const [learned] = await originRequests(tag, { introspection: true });
     expect(learned?.headers["authorization"]).toBe(`Bearer ${token}`);
+  });
+
+  it("stores API policies and downstream cache lifetimes, canonical, and reads them back", async () => {
+    const path = `/admin/projects/${uniqueTag()}/master`;
+    const response = await put(path, {
+      origin: "https://api.example.com/v2/x/master",
+      allowedOrigins: ["https://WWW.Example.com:443", "https://*.preview.example.com", "https://www.example.com"],
+      ipRules: { allow: ["198.51.100.0/24", "2001:db8::/32"], deny: ["198.51.100.7"] },
+      cache: { browserMaxAge: 5, sharedMaxAge: 30 },
+    });
+    expect(response.status).toBe(200);
+    const expected = {
+      allowedOrigins: ["https://www.example.com", "https://*.preview.example.com"],
+      ipRules: { allow: ["198.51.100.0/24", "2001:db8::/32"], deny: ["198.51.100.7"] },
+      cache: { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400, browserMaxAge: 5, sharedMaxAge: 30 },
+    };
+    expect(await response.json()).toMatchObject(expected);
+    expect(await (await gateway(path, { headers: ADMIN })).json()).toMatchObject(expected);
   });
 
   it("refuses a body that is not JSON", async () => {
