@@ -124,26 +124,57 @@ export function storageTtlSeconds(policy: FreshnessPolicy): number {
 export type CacheControlKind = "public" | "private" | "error";
 
 /**
+ * What downstream caches are told about a public answer (SPEC §3 "Downstream caches"): how many
+ * seconds a browser (`max-age`) and a shared cache (`s-maxage`, RFC 9111 §5.2.2.10) may serve it
+ * without asking the gateway again. After that they revalidate with the `ETag`, which costs a
+ * `304` without a body when nothing changed.
+ */
+export interface DownstreamPolicy {
+  browserMaxAge: number;
+  sharedMaxAge: number;
+}
+
+/**
+ * The project's downstream policy; settings stored before these fields existed mean 0.
+ *
+ * @example downstreamPolicy({ maxAge: 60, staleWhileRevalidate: 300, staleIfError: 0 }); // { browserMaxAge: 0, sharedMaxAge: 0 }
+ */
+export function downstreamPolicy(settings: CacheSettings): DownstreamPolicy {
+  return { browserMaxAge: Math.max(0, settings.browserMaxAge ?? 0), sharedMaxAge: Math.max(0, settings.sharedMaxAge ?? 0) };
+}
+
+/**
+ * The longest a downstream cache can keep serving an answer after the gateway invalidated it,
+ * in seconds: whichever of the browser and shared-cache lifetimes is longer. The gateway's own
+ * `maxAge` and stale windows are not in it: they apply inside the gateway, whose invalidation
+ * changes the cache key, and no stale directive is sent downstream.
+ *
+ * @example downstreamBoundSeconds({ browserMaxAge: 0, sharedMaxAge: 30 }); // 30
+ */
+export function downstreamBoundSeconds(policy: DownstreamPolicy): number {
+  return Math.max(policy.browserMaxAge, policy.sharedMaxAge);
+}
+
+/**
  * `Cache-Control` for a response to the client (RFC 9111 §5.2.2):
- * - `public` (answers cached for public requests): `public, max-age=…` plus RFC 5861
- *   `stale-while-revalidate=…` / `stale-if-error=…` when non-zero. Downstream caches subtract the
- *   `Age` header we send (RFC 9111 §4.2.3), so `max-age` is the full lifetime.
+ * - `public` (answers cached for public requests): `public, max-age=<browserMaxAge>,
+ *   s-maxage=<sharedMaxAge>` — 0 and 0 by default, so every downstream cache revalidates with the
+ *   ETag before reusing an answer. No `stale-while-revalidate`/`stale-if-error` goes downstream:
+ *   they would let a browser or CDN show an answer the gateway has already invalidated, beyond
+ *   the stated bound ({@link downstreamBoundSeconds}). Downstream caches subtract the `Age` we
+ *   send (RFC 9111 §4.2.3), so a copy never lives longer than these lifetimes.
  * - `private` (any answer computed for a token): `private, no-store`, so no shared cache
  *   (RFC 9111 §5.2.2.7) — nor a browser cache — keeps a token-scoped answer.
  * - `error` (errors, denials, non-cacheable answers): `no-store` (§5.2.2.5).
  *
  * @example
- * cacheControl("public", { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 0 });
- * // "public, max-age=60, stale-while-revalidate=300"
+ * cacheControl("public", { browserMaxAge: 0, sharedMaxAge: 60 }); // "public, max-age=0, s-maxage=60"
  * cacheControl("private"); // "private, no-store"
  */
-export function cacheControl(kind: CacheControlKind, policy?: FreshnessPolicy): string {
+export function cacheControl(kind: CacheControlKind, downstream?: DownstreamPolicy): string {
   if (kind === "error") return "no-store";
-  if (kind === "private" || !policy) return "private, no-store";
-  const parts = ["public", `max-age=${policy.maxAge}`];
-  if (policy.staleWhileRevalidate > 0) parts.push(`stale-while-revalidate=${policy.staleWhileRevalidate}`);
-  if (policy.staleIfError > 0) parts.push(`stale-if-error=${policy.staleIfError}`);
-  return parts.join(", ");
+  if (kind === "private" || !downstream) return "private, no-store";
+  return `public, max-age=${downstream.browserMaxAge}, s-maxage=${downstream.sharedMaxAge}`;
 }
 
 /**

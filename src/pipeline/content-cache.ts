@@ -21,8 +21,9 @@
  * ignored (as CDNs do by default): a reload button must not be a way to send every request to the
  * origin; `hyg-stale-*` headers are how clients ask for less staleness.
  *
- * Every answer also has: `Cache-Control` — `public, max-age=…[, stale-while-revalidate=…][,
- * stale-if-error=…]` only for the public principal's cacheable answers, `private, no-store` for a
+ * Every answer also has: `Cache-Control` — `public, max-age=<browserMaxAge>, s-maxage=<sharedMaxAge>`
+ * only for the public principal's cacheable answers (browsers and CDNs revalidate with the ETag;
+ * see `cacheControl`), `private, no-store` for a
  * token's (a shared cache downstream must never keep a token-scoped answer), `no-store` for
  * BYPASS and errors; `Vary: authorization, gcms-stage, gcms-locales, accept`; `Server-Timing:
  * cache;desc=<x-cache>;dur=<gateway ms>[, origin;dur=<origin ms>]`; `Age` on HIT and STALE;
@@ -32,7 +33,7 @@
 import { cacheHeaders, cacheStatus, type CacheOutcome } from "../cache/cache-status";
 import type { CoalesceRole, SharedResult } from "../cache/coalesce";
 import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorableReason } from "../cache/entry";
-import { cacheControl, classify, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy, type FreshnessState } from "../cache/freshness";
+import { cacheControl, classify, downstreamPolicy, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy, type FreshnessState } from "../cache/freshness";
 import type { CacheKey } from "../cache/key";
 import type { StatName } from "../stats/summary";
 import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from "../errors";
@@ -136,7 +137,7 @@ class Step {
   private readonly now: () => number;
   /** The client's windows (project settings with `hyg-stale-*` applied): decide what is served. */
   private readonly policy: FreshnessPolicy;
-  /** The project's windows: decide how long entries are kept and what downstream caches are told. */
+  /** The project's windows: decide how long entries are kept. */
   private readonly projectPolicy: FreshnessPolicy;
 
   constructor(
@@ -314,7 +315,7 @@ class Step {
       if (language) headers["content-language"] = language;
     }
     if (isGet) headers["etag"] = entry.etag;
-    headers["cache-control"] = this.req.shared ? cacheControl("public", this.projectPolicy) : cacheControl("private");
+    headers["cache-control"] = this.req.shared ? cacheControl("public", downstreamPolicy(this.req.settings)) : cacheControl("private");
     headers["vary"] = PUBLIC_VARY;
     headers["server-timing"] = this.timing(headers["x-cache"], originMs);
     return new Response(notModified ? null : bodyOf(entry), { status: notModified ? 304 : entry.status, headers });

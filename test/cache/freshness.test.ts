@@ -5,6 +5,8 @@ import {
   PUBLIC_VARY,
   cacheControl,
   classify,
+  downstreamBoundSeconds,
+  downstreamPolicy,
   effectivePolicy,
   parseDeltaSeconds,
   storageTtlSeconds,
@@ -67,13 +69,22 @@ describe("classify with a frozen clock", () => {
 
 describe("Cache-Control", () => {
   it.each<[string, string]>([
-    [cacheControl("public", { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400 }), "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"],
-    [cacheControl("public", { maxAge: 60, staleWhileRevalidate: 0, staleIfError: 0 }), "public, max-age=60"],
+    [cacheControl("public", { browserMaxAge: 0, sharedMaxAge: 0 }), "public, max-age=0, s-maxage=0"],
+    [cacheControl("public", { browserMaxAge: 5, sharedMaxAge: 60 }), "public, max-age=5, s-maxage=60"],
     [cacheControl("private"), "private, no-store"],
-    [cacheControl("private", { maxAge: 60, staleWhileRevalidate: 1, staleIfError: 1 }), "private, no-store"],
+    [cacheControl("private", { browserMaxAge: 5, sharedMaxAge: 60 }), "private, no-store"],
     [cacheControl("error"), "no-store"],
   ])("%s", (actual, expected) => {
     expect(actual).toBe(expected);
+  });
+
+  it.each<[string, Parameters<typeof downstreamPolicy>[0], { browserMaxAge: number; sharedMaxAge: number }, number]>([
+    ["defaults: every downstream cache revalidates", { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400 }, { browserMaxAge: 0, sharedMaxAge: 0 }, 0],
+    ["the gateway's own windows never go downstream", { maxAge: 3600, staleWhileRevalidate: 86400, staleIfError: 86400, browserMaxAge: 0, sharedMaxAge: 30 }, { browserMaxAge: 0, sharedMaxAge: 30 }, 30],
+    ["the bound is the longer of the two", { maxAge: 60, staleWhileRevalidate: 0, staleIfError: 0, browserMaxAge: 45, sharedMaxAge: 10 }, { browserMaxAge: 45, sharedMaxAge: 10 }, 45],
+  ])("downstream policy: %s", (_name, settings, expected, bound) => {
+    expect(downstreamPolicy(settings)).toEqual(expected);
+    expect(downstreamBoundSeconds(downstreamPolicy(settings))).toBe(bound);
   });
 
   it("storage lifetime covers freshness plus the longest stale window", () => {
