@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { demoProject } from "./demo-project.mjs";
 import { resolveAdminToken } from "./admin-token.mjs";
 import { buildConsole } from "./build-console.mjs";
+import { buildExplorer } from "./build-explorer.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -19,8 +20,9 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   process.exit(2);
 }
 
-// The console's bundle must exist before wrangler bundles the gateway.
+// The console's and the explorer's bundles must exist before wrangler bundles the gateway.
 buildConsole({ quiet: true });
+await buildExplorer({ quiet: true });
 
 const wrangler = spawn(
   process.execPath,

@@ -18,6 +18,8 @@ import { schemaRoutes } from "./admin/schema";
 import { explainRoutes } from "./admin/explain";
 import { apiPolicies } from "./middleware/api-policies";
 import { kvProjectStore } from "./projects/store";
+import { EXPLORER_ASSETS_PATH, explorerAssets } from "./explorer/assets";
+import { explorerPage } from "./explorer/page";
 
 /** IP firewall, origin policy and CORS of the project a `/content` or `/v2` request addresses. */
 const policies = apiPolicies({
@@ -36,6 +38,10 @@ export const app = new Hono<GatewayEnv>()
   // Policies first: a refused address or origin never reaches parsing, authentication or the origin.
   .use("/content/:projectId/:environment", policies)
   .use("/v2/:projectId/:environment", policies)
+  // A browser opening an endpoint gets the explorer (GraphiQL) instead of a GraphQL error.
+  .use("/content/:projectId/:environment", explorerPage({ endpoint: "content" }))
+  .use("/v2/:projectId/:environment", explorerPage({ endpoint: "v2" }))
+  .get(`${EXPLORER_ASSETS_PATH}/:file`, explorerAssets())
   // Every method reaches the endpoints so that PUT, DELETE, … get GraphQL-over-HTTP's 405 with `Allow`.
   .all("/content/:projectId/:environment", graphqlEndpoint("content"))
   .all("/v2/:projectId/:environment", graphqlEndpoint("v2"))

@@ -10,6 +10,8 @@ export default defineProject({
     name: "e2e",
     include: ["test/e2e/**/*.test.ts"],
     environment: "node",
+    // Each file starts its own `npm start` (and the browser tests a Chromium): one at a time on 2 cores.
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

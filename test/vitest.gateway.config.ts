@@ -6,10 +6,12 @@ import { dirname } from "node:path";
 const root = fileURLToPath(new URL("..", import.meta.url));
 import { buildDemoOrigin } from "./build-demo-origin.ts";
 import { buildConsole } from "../scripts/build-console.mjs";
+import { buildExplorer } from "../scripts/build-explorer.mjs";
 
 const demoOrigin = buildDemoOrigin();
-// The gateway imports the console's bundled assets (generated, not committed).
+// The gateway imports the console's and the explorer's bundled assets (generated, not committed).
 buildConsole({ quiet: true });
+await buildExplorer({ quiet: true });
 
 export default defineProject({
   plugins: [
