@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ALLOWED_REQUEST_HEADERS, EXPOSED_RESPONSE_HEADERS, PREFLIGHT_MAX_AGE } from "../../src/middleware/api-policies";
-import { demoProject, errorCode, gateway, getQuery, originRequests, postQuery } from "../support/gateway";
+import { demoProject, errorCode, gateway, getQuery, originRequests, postQuery, uniqueTag } from "../support/gateway";
 
 /** CORS on /content and /v2 (SPEC §3b), through the whole gateway. */
 const SITE = "https://www.example.com";
@@ -52,6 +52,15 @@ describe("CORS with the default policy (any origin)", () => {
     const refused = await postQuery(v2, { query: 'mutation { deletePost(where: { id: "x" }) { id } }' }, { origin: SITE });
     expect(refused.status).toBe(403);
     expect(refused.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("lets a page read that a project does not exist", async () => {
+    const path = `/content/${uniqueTag()}/master`;
+    expect((await preflight(path, SITE)).status).toBe(204);
+    const response = await postQuery(path, { query: QUERY }, { origin: SITE });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await errorCode(response)).toBe("PROJECT_NOT_FOUND");
   });
 
   it("keeps CORS headers on a 304 revalidation", async () => {
