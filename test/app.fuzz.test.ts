@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { wantsExplorer } from "../src/explorer/page";
 import { signWebhook } from "../src/webhooks/signature";
 import { requestArb, type FuzzRequest, type FuzzTargets } from "./support/http-arbitraries";
 import { ADMIN, configureProject, demoProject, PUBLIC_READ, uniqueTag } from "./support/gateway";
@@ -77,6 +78,13 @@ function checkAnswer(request: Request, got: { status: number; headers: Headers; 
   if (got.status >= 500) {
     expect(ORIGIN_ERRORS[got.status], `unintended 5xx: ${what}`).toBeDefined();
     expect(parsed?.errors?.[0]?.extensions?.code, what).toBe(ORIGIN_ERRORS[got.status]);
+  }
+  if ((got.headers.get("content-type") ?? "").startsWith("text/html")) {
+    // Only a browser opening an endpoint gets HTML: the explorer, or a short page saying why not (docs/browsers.md).
+    expect(wantsExplorer(request) && /^\/(content|v2)\/[^/]+\/[^/]+$/.test(new URL(request.url).pathname), `HTML answer: ${what}`).toBe(true);
+    expect([200, 403, 404], what).toContain(got.status);
+    expect(got.headers.get("content-security-policy"), what).toMatch(/^default-src 'none'/);
+    return;
   }
   if (got.status >= 400 && request.method !== "HEAD") {
     expect(got.headers.get("content-type") ?? "", what).toMatch(/^application\/(graphql-response\+)?json/);
