@@ -79,9 +79,9 @@ function checkAnswer(request: Request, got: { status: number; headers: Headers; 
     expect(ORIGIN_ERRORS[got.status], `unintended 5xx: ${what}`).toBeDefined();
     expect(parsed?.errors?.[0]?.extensions?.code, what).toBe(ORIGIN_ERRORS[got.status]);
   }
-  if ((got.headers.get("content-type") ?? "").startsWith("text/html")) {
-    // Only a browser opening an endpoint gets HTML: the explorer, or a short page saying why not (docs/browsers.md).
-    expect(wantsExplorer(request) && /^\/(content|v2)\/[^/]+\/[^/]+$/.test(new URL(request.url).pathname), `HTML answer: ${what}`).toBe(true);
+  if (/^\/(content|v2)\/[^/]+\/[^/]+$/.test(new URL(request.url).pathname) && (got.headers.get("content-type") ?? "").startsWith("text/html")) {
+    // On the endpoints only a browser opening them gets HTML: the explorer, or a short page saying why not (docs/browsers.md).
+    expect(wantsExplorer(request), `HTML answer: ${what}`).toBe(true);
     expect([200, 403, 404], what).toContain(got.status);
     expect(got.headers.get("content-security-policy"), what).toMatch(/^default-src 'none'/);
     return;
