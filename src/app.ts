@@ -17,14 +17,20 @@ import { webhookRoutes } from "./webhooks/route";
 import { schemaRoutes } from "./admin/schema";
 import { explainRoutes } from "./admin/explain";
 import { apiPolicies } from "./middleware/api-policies";
-import { kvProjectStore } from "./projects/store";
+import { waitUntilOf } from "./platform/wait-until";
+import { projectStore } from "./projects/store";
 import { EXPLORER_ASSETS_PATH, explorerAssets } from "./explorer/assets";
 import { explorerPage } from "./explorer/page";
 
-/** IP firewall, origin policy and CORS of the project a `/content` or `/v2` request addresses. */
+/**
+ * IP firewall, origin policy and CORS of the project a `/content` or `/v2` request addresses (its
+ * configuration as of the location's view of the project's authority).
+ */
 const policies = apiPolicies({
-  loadProject: async (c) =>
-    kvProjectStore((await gatewayConfig(c.env)).kv).get({ projectId: c.req.param("projectId")!, environment: c.req.param("environment")! }),
+  loadProject: async (c) => {
+    const { kv, authority } = await gatewayConfig(c.env);
+    return projectStore({ kv, authority, waitUntil: waitUntilOf(c) }).get({ projectId: c.req.param("projectId")!, environment: c.req.param("environment")! });
+  },
 });
 
 /**

@@ -3,12 +3,19 @@
  * `config/gateway-config.ts` reads these; everything else takes the typed `GatewayConfig`.
  */
 export interface Bindings {
-  /** Projects, token hashes, schema knowledge, cache versions, persisted queries, stats. */
+  /** Copies of project configurations and token records, schema knowledge, persisted queries, stats. */
   CONFIG: KVNamespace;
   /** Optional Workers Analytics Engine dataset: per-minute traffic data points (docs/console.md). */
   ANALYTICS?: AnalyticsEngineDataset;
   /** Milliseconds between two flushes of an isolate's traffic counters (default 5,000; at least 1,000). */
   STATS_FLUSH_MS?: string;
+  /**
+   * The `ProjectAuthority` Durable Object namespace: one object per project and environment holds
+   * invalidation counters, token revocations and the configuration epoch (src/authority).
+   */
+  AUTHORITY: DurableObjectNamespace;
+  /** Milliseconds a location keeps deciding with its last view while the authority is unreachable (default 10,000). */
+  AUTHORITY_STALE_LIMIT_MS?: string;
   /** Secret: the operator's bearer token for `/admin`. Unset: the admin API refuses everything. */
   ADMIN_TOKEN?: string;
   /** `hostname=BINDING` pairs (comma-separated): origins reached through a service binding. */

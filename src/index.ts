@@ -2,6 +2,8 @@ import { app } from "./app";
 import type { Bindings } from "./env";
 import { drainUnreadBody } from "./http/body";
 
+export { ProjectAuthority } from "./authority/object";
+
 /**
  * The Worker entry point: the Hono app, then any request body no route read is discarded
  * (bounded) before the answer leaves, so the keep-alive connection it came on can carry the next

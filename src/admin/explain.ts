@@ -3,6 +3,7 @@ import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { explainRequest } from "../explain/explain";
 import { parseExplainInput } from "../explain/input";
+import { waitUntilOf } from "../platform/wait-until";
 import { readJsonBody } from "./json-body";
 import { requireProject } from "./require-project";
 
@@ -19,7 +20,8 @@ export const explainRoutes = new Hono<{ Bindings: Bindings }>().post("/:projectI
   const config = await gatewayConfig(c.env);
   const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
   const input = parseExplainInput(await readJsonBody(c.req.raw, config.limits.maxBodyBytes));
-  const project = await requireProject(config.kv, ref);
-  const explanation = await explainRequest(input, { ref, project, config, baseUrl: c.req.url, now: Date.now() });
+  const waitUntil = waitUntilOf(c);
+  const project = await requireProject(config, ref, waitUntil);
+  const explanation = await explainRequest(input, { ref, project, config, baseUrl: c.req.url, now: Date.now(), waitUntil });
   return c.json(explanation, 200, { "cache-control": "no-store" });
 });

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { NotFoundError } from "../errors";
-import { kvProjectStore } from "../projects/store";
+import { waitUntilOf } from "../platform/wait-until";
+import { projectStore } from "../projects/store";
 import type { ProjectConfig } from "../projects/types";
 import { checkRulesWithOrigin, projectRuleSets } from "./rules-against-schema";
 import { validateProjectConfig } from "../projects/validate";
 import type { Bindings } from "../env";
 import { gatewayConfig } from "../config/gateway-config";
 import { readJsonBody } from "./json-body";
-import { invalidate } from "../cache/invalidate";
 
 /** Secret fields of a configuration, replaced in every answer (SPEC §5: "secrets masked"). */
 const MASK = "********";
@@ -27,26 +27,27 @@ export function maskSecrets(config: ProjectConfig): ProjectConfig {
  */
 export const projectRoutes = new Hono<{ Bindings: Bindings }>()
   .put("/:projectId/:environment", async (c) => {
-    const { limits, kv } = await gatewayConfig(c.env);
-    const raw = await readJsonBody(c.req.raw, limits.maxBodyBytes);
+    const gateway = await gatewayConfig(c.env);
+    const raw = await readJsonBody(c.req.raw, gateway.limits.maxBodyBytes);
     // Validate everything before the single KV write: a bad field means nothing is written.
     const config = validateProjectConfig(raw);
     const ref = c.req.param();
-    const checked = await checkRulesWithOrigin(ref, config, projectRuleSets(config), await gatewayConfig(c.env), {
+    const checked = await checkRulesWithOrigin(ref, config, projectRuleSets(config), gateway, {
       fresh: true,
       // Only a stage the operator named needs confirming; the default PUBLISHED does not.
       defaultStage: (raw as { defaultStage?: unknown }).defaultStage === undefined ? undefined : { field: "defaultStage", value: config.defaultStage },
       defaultLocale: (raw as { defaultLocale?: unknown }).defaultLocale === undefined ? undefined : { field: "defaultLocale", value: config.defaultLocale },
     });
-    await kvProjectStore(kv).put(ref, config);
-    // A new origin, new rules or new defaults can change any answer: nothing cached before stays valid.
-    await invalidate(kv, ref, "*", "*");
+    // At the project's authority first (a new epoch, every location sees it within 1.5 s), then KV's
+    // copy. A new origin, new rules or new defaults can change any answer: the authority
+    // invalidates everything cached for the project with the same change.
+    await projectStore({ kv: gateway.kv, authority: gateway.authority, waitUntil: waitUntilOf(c) }).put(ref, config);
     if (!checked) c.header("x-rules-unchecked", "origin-schema-unavailable");
     return c.json(maskSecrets(config), 200);
   })
   .get("/:projectId/:environment", async (c) => {
-    const { kv } = await gatewayConfig(c.env);
-    const config = await kvProjectStore(kv).get(c.req.param());
+    const gateway = await gatewayConfig(c.env);
+    const config = await projectStore({ kv: gateway.kv, authority: gateway.authority, waitUntil: waitUntilOf(c) }).get(c.req.param());
     if (!config) throw new NotFoundError(`No project ${c.req.param("projectId")}/${c.req.param("environment")} is configured.`);
     return c.json(maskSecrets(config), 200);
   });

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
-import { invalidate, normalizeScope } from "../cache/invalidate";
+import { normalizeScope } from "../authority/changes";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { BadRequestError } from "../errors";
 import { readBodyText } from "../http/body";
+import { waitUntilOf } from "../platform/wait-until";
 import { parseJsonText } from "./json-body";
 import { requireProject } from "./require-project";
 
@@ -53,15 +54,18 @@ function names(value: unknown, field: "models" | "stages"): string[] | "*" {
 /**
  * `POST /admin/projects/{projectId}/{environment}/purge` (SPEC §5): invalidates `models` in
  * `stages` (each absent member: all) for the project and environment, by bumping version
- * counters — nothing is enumerated or deleted. Answers once KV has the new counters:
+ * counters at the project's authority — nothing is enumerated or deleted. Answers once the
+ * authority has the change (every location serves fresh answers within its bound, 1.5 s):
  * `200 { purged: { models, stages } }`; `404` for an unknown project; `400` naming the field of a
- * bad body. The admin-auth middleware runs before this route.
+ * bad body; `503` when the authority cannot be reached (nothing was purged). The admin-auth
+ * middleware runs before this route.
  */
 export const purgeRoutes = new Hono<{ Bindings: Bindings }>().post("/:projectId/:environment/purge", async (c) => {
-  const { limits, kv } = await gatewayConfig(c.env);
+  const config = await gatewayConfig(c.env);
+  const waitUntil = waitUntilOf(c);
   const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-  await requireProject(kv, ref);
-  const scope = parsePurgeBody(await readBodyText(c.req.raw, limits.maxBodyBytes));
-  await invalidate(kv, ref, scope.stages, scope.models);
+  await requireProject(config, ref, waitUntil);
+  const scope = parsePurgeBody(await readBodyText(c.req.raw, config.limits.maxBodyBytes));
+  await config.authority.invalidate(ref, [{ kind: "model", stages: scope.stages, models: scope.models }], waitUntil);
   return c.json({ purged: scope }, 200);
 });

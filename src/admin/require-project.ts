@@ -1,15 +1,17 @@
+import type { GatewayConfig } from "../config/gateway-config";
 import { NotFoundError } from "../errors";
-import { kvProjectStore } from "../projects/store";
+import type { WaitUntil } from "../platform/wait-until";
+import { projectStore } from "../projects/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 
 /**
  * The project's configuration, or `404 NOT_FOUND` naming it: every admin route below a project
  * answers the same way for a project that is not configured.
  *
- * @example const project = await requireProject(kv, { projectId: "demo", environment: "master" });
+ * @example const project = await requireProject(config, { projectId: "demo", environment: "master" }, waitUntil);
  */
-export async function requireProject(kv: KVNamespace, ref: ProjectRef): Promise<ProjectConfig> {
-  const project = await kvProjectStore(kv).get(ref);
+export async function requireProject(config: Pick<GatewayConfig, "kv" | "authority">, ref: ProjectRef, waitUntil: WaitUntil): Promise<ProjectConfig> {
+  const project = await projectStore({ kv: config.kv, authority: config.authority, waitUntil }).get(ref);
   if (!project) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
   return project;
 }

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { invalidate } from "../cache/invalidate";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { knownSchema, refreshSchema, schemaKey, type KnownSchema } from "../schema/store";
+import { waitUntilOf } from "../platform/wait-until";
 import { requireProject } from "./require-project";
 
 /** What an operator sees of the learned schema: enough to check rules against, not the whole introspection. */
@@ -29,19 +29,20 @@ export const schemaRoutes = new Hono<{ Bindings: Bindings }>()
   .get("/:projectId/:environment/schema", async (c) => {
     const config = await gatewayConfig(c.env);
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-    const project = await requireProject(config.kv, ref);
+    const project = await requireProject(config, ref, waitUntilOf(c));
     const deps = { kv: config.kv, serviceOrigins: config.serviceOrigins, originTimeoutMs: config.originTimeoutMs };
     return c.json(summary(await knownSchema(ref, project, deps, () => undefined)), 200);
   })
   .post("/:projectId/:environment/schema/refresh", async (c) => {
     const config = await gatewayConfig(c.env);
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-    const project = await requireProject(config.kv, ref);
+    const waitUntil = waitUntilOf(c);
+    const project = await requireProject(config, ref, waitUntil);
     const deps = { kv: config.kv, serviceOrigins: config.serviceOrigins, originTimeoutMs: config.originTimeoutMs };
     // Compared with what was last learned and stored, whichever isolate learned it.
     const before = await config.kv.get<{ knowledge?: { schemaHash?: string } }>(schemaKey(ref), "json").catch(() => null);
     const after = await refreshSchema(ref, project, deps);
     const changed = before?.knowledge?.schemaHash !== after.knowledge.schemaHash;
-    if (changed) await invalidate(config.kv, ref, "*", "*");
+    if (changed) await config.authority.invalidate(ref, [{ kind: "model", stages: "*", models: "*" }], waitUntil);
     return c.json({ ...summary(after), changed }, 200);
   });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { contentCacheRuntime } from "../pipeline/cache-runtime";
+import { waitUntilOf } from "../platform/wait-until";
 import { trafficView } from "../stats/traffic";
 import { requireProject } from "./require-project";
 
@@ -19,15 +20,17 @@ import { requireProject } from "./require-project";
  */
 export const statsRoutes = new Hono<{ Bindings: Bindings }>()
   .get("/:projectId/:environment/stats", async (c) => {
-    const { kv, stats: settings } = await gatewayConfig(c.env);
+    const config = await gatewayConfig(c.env);
+    const { kv, stats: settings } = config;
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-    await requireProject(kv, ref);
+    await requireProject(config, ref, waitUntilOf(c));
     return c.json(await contentCacheRuntime(kv, settings).stats.read(ref.projectId, ref.environment), 200);
   })
   .get("/:projectId/:environment/traffic", async (c) => {
-    const { kv, stats: settings } = await gatewayConfig(c.env);
+    const config = await gatewayConfig(c.env);
+    const { kv, stats: settings } = config;
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-    await requireProject(kv, ref);
+    await requireProject(config, ref, waitUntilOf(c));
     const { stats } = contentCacheRuntime(kv, settings);
     return c.json(trafficView(await stats.buckets(ref.projectId, ref.environment), Date.now()), 200, { "cache-control": "no-store" });
   });

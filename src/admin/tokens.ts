@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { kvPatStore, type NewPat } from "../auth/pat-store";
+import { patStore, type NewPat } from "../auth/pat-store";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { InvalidConfigError, NotFoundError } from "../errors";
@@ -7,6 +7,7 @@ import { readJsonBody } from "./json-body";
 import { normalizeRules } from "../permissions/rules";
 import type { ProjectRef } from "../projects/types";
 import { checkRulesWithOrigin } from "./rules-against-schema";
+import { waitUntilOf } from "../platform/wait-until";
 import { requireProject } from "./require-project";
 
 const FIELDS = new Set(["name", "permissions", "defaultStage", "expiresAt"]);
@@ -54,31 +55,33 @@ const refOf = (params: { projectId: string; environment: string }): ProjectRef =
 export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
   .post("/:projectId/:environment/tokens", async (c) => {
     const gateway = await gatewayConfig(c.env);
-    const { limits, kv } = gateway;
+    const waitUntil = waitUntilOf(c);
     const ref = refOf(c.req.param());
-    const raw = await readJsonBody(c.req.raw, limits.maxBodyBytes);
+    const raw = await readJsonBody(c.req.raw, gateway.limits.maxBodyBytes);
     // Validate everything before any write: a bad field means nothing is written.
     const input = validateNewToken(raw, Date.now());
-    const project = await requireProject(kv, ref);
+    const project = await requireProject(gateway, ref, waitUntil);
     const checked = await checkRulesWithOrigin(ref, project, [["permissions", input.permissions]], gateway, {
       fresh: false,
       defaultStage: input.defaultStage === undefined ? undefined : { field: "defaultStage", value: input.defaultStage },
     });
-    const { token, record } = await kvPatStore(kv).create(ref, input);
+    const { token, record } = await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).create(ref, input);
     const headers: Record<string, string> = { "cache-control": "no-store" };
     if (!checked) headers["x-rules-unchecked"] = "origin-schema-unavailable";
     return c.json({ ...record, token }, 201, headers);
   })
   .get("/:projectId/:environment/tokens", async (c) => {
-    const { kv } = await gatewayConfig(c.env);
+    const gateway = await gatewayConfig(c.env);
+    const waitUntil = waitUntilOf(c);
     const ref = refOf(c.req.param());
-    await requireProject(kv, ref);
-    return c.json(await kvPatStore(kv).list(ref), 200);
+    await requireProject(gateway, ref, waitUntil);
+    return c.json(await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).list(ref), 200);
   })
   .delete("/:projectId/:environment/tokens/:id", async (c) => {
-    const { kv } = await gatewayConfig(c.env);
+    const gateway = await gatewayConfig(c.env);
+    const waitUntil = waitUntilOf(c);
     const ref = refOf(c.req.param());
-    await requireProject(kv, ref);
-    if (!(await kvPatStore(kv).revoke(ref, c.req.param("id")))) throw new NotFoundError("No token with this id.");
+    await requireProject(gateway, ref, waitUntil);
+    if (!(await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).revoke(ref, c.req.param("id")))) throw new NotFoundError("No token with this id.");
     return c.body(null, 204);
   });

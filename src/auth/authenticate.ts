@@ -6,12 +6,17 @@
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import { unauthenticated } from "./failure";
 import { looksLikeJwt, rulesForRoles, verifyJwt, type JwksOptions } from "./jwt";
-import { kvPatStore, looksLikePat, type PatRecord } from "./pat-store";
+import type { Authority } from "../authority/client";
+import type { WaitUntil } from "../platform/wait-until";
+import { looksLikePat, patStore, type PatRecord } from "./pat-store";
 import type { Principal } from "./principal";
 
 export interface AuthenticateDeps {
   /** The CONFIG namespace holding PAT records. */
   kv: KVNamespace;
+  /** The project authorities: token revocations and recently issued tokens. */
+  authority: Authority;
+  waitUntil: WaitUntil;
   /** Hosts reached through service bindings (a JWKS URL on one is fetched through it). */
   serviceOrigins: ReadonlyMap<string, Fetcher>;
   /** Epoch milliseconds; PAT `expiresAt` and JWT `exp`/`nbf` are checked against it. Default `Date.now`. */
@@ -61,7 +66,7 @@ export async function authenticate(request: Request, project: ProjectConfig, ref
 
   // Not PAT-shaped: refused without a KV read.
   if (!looksLikePat(token)) throw unauthenticated("unknown-token", "The token is not valid for this project.");
-  const found = await kvPatStore(deps.kv, { now }).lookup(ref, token);
+  const found = await patStore({ kv: deps.kv, authority: deps.authority, waitUntil: deps.waitUntil, now }).lookup(ref, token);
   if (found.status === "revoked") throw unauthenticated("revoked", "The token has been revoked.");
   if (found.status === "unknown") throw unauthenticated("unknown-token", "The token is not valid for this project.");
   return patPrincipal(found.record, now());

@@ -10,9 +10,10 @@
  * - `patid:{projectId}:{environment}:{id}` → {@link PatIndexEntry}: the listing and revoke
  *   index (KV `list` by prefix), which holds the digest (never the token) to find the record.
  */
+import type { Authority } from "../authority/client";
 import { StoreUnavailableError } from "../errors";
 import { TtlCache } from "../platform/ttl-cache";
-import { PROJECT_CACHE_TTL_MS } from "../projects/store";
+import type { WaitUntil } from "../platform/wait-until";
 import type { PermissionRule, ProjectRef } from "../projects/types";
 
 /** Every PAT starts with this, so a leaked one is recognizable (secret scanners, logs review). */
@@ -115,25 +116,49 @@ export function patIndexKey(ref: ProjectRef, id: string): string {
   return `${patIndexPrefix(ref)}${encodeURIComponent(id)}`;
 }
 
-/**
- * Per-isolate copies of token records (and of "no such token"), keyed by KV key. Module-wide
- * rather than per KV binding object, so a revoke through any handle in this isolate evicts the
- * copy every later lookup sees. Same bound as project configuration: other isolates see a
- * revoke within {@link PROJECT_CACHE_TTL_MS}, other locations within KV propagation plus that.
- */
-const isolateCopies = new TtlCache<StoredPat | null>({ ttlMs: PROJECT_CACHE_TTL_MS, maxEntries: 5_000 });
+/** How long an isolate trusts its copy of a token record (revocations arrive through the authority's view). */
+const TOKEN_COPY_TTL_MS = 1_000;
+
+/** Per-isolate copies of token records (and of "no such token"), keyed by KV key. */
+const isolateCopies = new TtlCache<StoredPat | null>({ ttlMs: TOKEN_COPY_TTL_MS, maxEntries: 5_000 });
+
+export interface PatStoreDeps {
+  kv: KVNamespace;
+  authority: Authority;
+  waitUntil: WaitUntil;
+  now?: () => number;
+}
 
 /**
- * A {@link PatStore} over Workers KV. KV read failures are `StoreUnavailableError` (503, fail
- * closed); write failures too, with nothing half-written that could authenticate.
+ * A {@link PatStore} over the project's authority and Workers KV.
+ *
+ * - **create** writes the KV records (index first: a token that exists must always be listable,
+ *   hence revocable), then registers the token at the authority; if the authority cannot be
+ *   reached the KV records are removed and nothing was issued. The authority sends a new token's
+ *   record to every location for a few minutes, so it works everywhere before KV propagates.
+ * - **revoke** goes to the authority (every location refuses the token within the view's bound,
+ *   1.5 s), and writes KV's tombstone, which takes over once propagated.
+ * - **lookup** checks the authority's view (revoked ids, recent records), then KV.
+ * - **list** is the union of the authority's registry and KV's index, without revoked tokens.
+ *
+ * KV read failures are `StoreUnavailableError` (503, fail closed); write failures too, with
+ * nothing half-written that could authenticate.
  *
  * @example
- * const { token, record } = await kvPatStore(env.CONFIG).create(ref, { name: "ci", permissions });
+ * const { token, record } = await patStore({ kv, authority, waitUntil }).create(ref, { name: "ci", permissions });
  */
-export function kvPatStore(kv: KVNamespace, options: { now?: () => number } = {}): PatStore {
-  const now = options.now ?? Date.now;
+export function patStore(deps: PatStoreDeps): PatStore {
+  const { kv, authority, waitUntil } = deps;
+  const now = deps.now ?? Date.now;
   const unreadable = () => new StoreUnavailableError("The token store cannot be read; try again shortly.", { reason: "store-unavailable" });
   const unwritable = () => new StoreUnavailableError("The token store cannot be written; nothing was changed.", { reason: "store-unavailable" });
+  const tombstone = async (ref: ProjectRef, id: string, digest: string) => {
+    const key = patKey(ref, digest);
+    const value: StoredPat = { state: "revoked", id, revokedAt: new Date(now()).toISOString() };
+    // Whatever KV does next, this isolate refuses the token from now on.
+    isolateCopies.set(key, value);
+    await kv.put(key, JSON.stringify(value), { expirationTtl: TOMBSTONE_TTL_SECONDS });
+  };
 
   return {
     async create(ref, input) {
@@ -157,32 +182,44 @@ export function kvPatStore(kv: KVNamespace, options: { now?: () => number } = {}
         if (expiration <= MAX_KV_EXPIRATION) putOptions.expiration = expiration;
       }
       const indexKey = patIndexKey(ref, record.id);
+      const undo = () => Promise.all([kv.delete(indexKey), kv.delete(patKey(ref, digest))]).catch(() => undefined);
       try {
-        // Index first: a token that exists must always be listable, hence revocable.
         await kv.put(indexKey, JSON.stringify(index), putOptions);
         await kv.put(patKey(ref, digest), JSON.stringify(stored), putOptions);
       } catch {
-        await kv.delete(indexKey).catch(() => undefined);
+        await undo();
         throw unwritable();
+      }
+      try {
+        await authority.addToken(ref, { id: record.id, digest, record, createdAt: now() }, waitUntil);
+      } catch (error) {
+        // Not registered: the secret is never shown, and its records go.
+        await undo();
+        throw error;
       }
       isolateCopies.set(patKey(ref, digest), stored);
       return { token, record };
     },
 
     async list(ref) {
-      const entries: PatIndexEntry[] = [];
+      const registry = await authority.listTokens(ref);
+      const revoked = new Set(registry.revoked);
+      const byId = new Map<string, PatRecord>();
       try {
         let cursor: string | undefined;
         do {
           const page: KVNamespaceListResult<unknown, string> = await kv.list({ prefix: patIndexPrefix(ref), ...(cursor ? { cursor } : {}) });
           const values = await Promise.all(page.keys.map((key) => kv.get<PatIndexEntry>(key.name, "json")));
-          for (const value of values) if (value) entries.push(value);
+          for (const value of values) if (value) byId.set(value.id, publicRecord(value));
           cursor = page.list_complete ? undefined : page.cursor;
         } while (cursor);
       } catch {
         throw unreadable();
       }
-      return entries.map(publicRecord).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      for (const { record } of registry.tokens) byId.set(record.id, publicRecord(record));
+      return [...byId.values()]
+        .filter((record) => !revoked.has(record.id))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     },
 
     async revoke(ref, id) {
@@ -193,23 +230,21 @@ export function kvPatStore(kv: KVNamespace, options: { now?: () => number } = {}
       } catch {
         throw unreadable();
       }
-      if (!entry) return false;
-      const key = patKey(ref, entry.digest);
-      const tombstone: StoredPat = { state: "revoked", id: entry.id, revokedAt: new Date(now()).toISOString() };
-      // Evict first: whatever KV does next, this isolate refuses the token from now on.
-      isolateCopies.set(key, tombstone);
-      try {
-        await kv.put(key, JSON.stringify(tombstone), { expirationTtl: TOMBSTONE_TTL_SECONDS });
-        await kv.delete(indexKey);
-      } catch {
-        // The tombstone may not have been written: forget the copy so the next lookup asks KV.
-        isolateCopies.delete(key);
-        throw unwritable();
-      }
+      // KV's tombstone first when the digest is known here: it outlives the authority's memory of the revocation.
+      if (entry) await tombstone(ref, entry.id, entry.digest).catch(() => { throw unwritable(); });
+      const { found, digest } = await authority.revokeToken(ref, id, entry?.digest ?? null, waitUntil);
+      if (!found) return false;
+      // Issued elsewhere and not yet in this location's KV: the authority knows its digest.
+      if (!entry && digest) waitUntil(tombstone(ref, id, digest).catch(() => undefined));
+      waitUntil(kv.delete(indexKey).catch(() => undefined));
       return true;
     },
 
     async get(ref, id) {
+      // As lookups see it: revoked per the authority, issued recently per the authority, else KV's index.
+      const view = authority.current(ref) ?? (await authority.view(ref, waitUntil));
+      if (view.tokens.revoked.has(id)) return null;
+      for (const record of view.tokens.recent.values()) if (record.id === id) return publicRecord(record);
       let entry: PatIndexEntry | null;
       try {
         entry = await kv.get<PatIndexEntry>(patIndexKey(ref, id), "json");
@@ -221,21 +256,31 @@ export function kvPatStore(kv: KVNamespace, options: { now?: () => number } = {}
 
     async lookup(ref, token) {
       // The KV key is the digest of the presented token: no secret is ever compared as a string.
-      const key = patKey(ref, await patDigest(token));
-      let stored = isolateCopies.get(key);
-      if (stored === undefined) {
-        try {
-          stored = await kv.get<StoredPat>(key, "json");
-        } catch {
-          throw unreadable();
+      const digest = await patDigest(token);
+      const view = authority.current(ref) ?? (await authority.view(ref, waitUntil));
+      const recent = view.tokens.recent.get(digest);
+      let record: PatRecord;
+      if (recent) {
+        record = recent;
+      } else {
+        const key = patKey(ref, digest);
+        let stored = isolateCopies.get(key);
+        if (stored === undefined) {
+          try {
+            stored = await kv.get<StoredPat>(key, "json");
+          } catch {
+            throw unreadable();
+          }
+          isolateCopies.set(key, stored);
         }
-        isolateCopies.set(key, stored);
+        if (!stored) return { status: "unknown" };
+        if (stored.state === "revoked") return { status: "revoked", id: stored.id };
+        // Belt and braces: the scope is in the key, and also in the record.
+        if (stored.projectId !== ref.projectId || stored.environment !== ref.environment) return { status: "unknown" };
+        record = stored;
       }
-      if (!stored) return { status: "unknown" };
-      if (stored.state === "revoked") return { status: "revoked", id: stored.id };
-      // Belt and braces: the scope is in the key, and also in the record.
-      if (stored.projectId !== ref.projectId || stored.environment !== ref.environment) return { status: "unknown" };
-      return { status: "active", record: publicRecord(stored) };
+      if (view.tokens.revoked.has(record.id)) return { status: "revoked", id: record.id };
+      return { status: "active", record: publicRecord(record) };
     },
   };
 }

@@ -10,7 +10,12 @@
 import { BadRequestError, PersistedQueryHashMismatchError, PersistedQueryNotFoundError } from "../errors";
 import { sha256Hex } from "./hash";
 import { Lru } from "./lru";
-import type { KVLike } from "./versions";
+
+/** The subset of Workers KV this module needs (`KVNamespace` satisfies it). */
+export interface KVLike {
+  get(key: string, type: "text"): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number; metadata?: unknown }): Promise<void>;
+}
 
 export { sha256Hex } from "./hash";
 

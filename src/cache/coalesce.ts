@@ -14,6 +14,11 @@ export interface SharedResult {
   status: number;
   headers: Array<[string, string]>;
   body: Uint8Array;
+  /**
+   * What the answer depends on, as the leader learned it: the authority's sequence number when the
+   * origin was asked and the members the answer depends on (see `src/authority/changes.ts`).
+   */
+  dependencies?: { snapshot: number; members: readonly string[]; dependsOnEntries: boolean };
 }
 
 /** How a `run` got its result. */

@@ -6,6 +6,7 @@
  * shared between requests of an isolate (Workers forbids I/O objects crossing requests).
  * Treat an entry's `body` as read-only: the same bytes may be served to many requests.
  */
+import { checkedMembers, isEntryMember } from "../authority/changes";
 import { sha256Base64Url } from "./hash";
 
 export interface CacheEntry {
@@ -21,6 +22,14 @@ export interface CacheEntry {
   etag: string;
   /** Storage lifetime in seconds when read back from the Cache API (its `max-age`). */
   ttlSeconds?: number;
+  /** The authority's sequence number when the origin was asked: the entry is current while no dependency moved past it. */
+  snapshot: number;
+  /** The authority members the answer depends on (`src/authority/changes.ts`), most specific form. */
+  dependencies: readonly string[];
+  /** `dependencies` with every member that invalidates them (`checkedMembers`), computed once. */
+  checks: readonly string[];
+  /** Whether a dependency names an entry (such an entry cannot be judged once the authority forgot entries that old). */
+  dependsOnEntries: boolean;
 }
 
 /**
@@ -32,6 +41,22 @@ export const STORED_HEADERS = ["content-type", "content-language"] as const;
 
 /** Cache API metadata headers (our own namespace, never sent to clients). */
 export const STORED_AT_HEADER = "x-content-edge-stored-at";
+export const SNAPSHOT_HEADER = "x-content-edge-snapshot";
+export const DEPENDENCIES_HEADER = "x-content-edge-dependencies";
+
+/**
+ * The members whose movement invalidates any of `dependencies`, de-duplicated. Every answer also
+ * depends on everything of its project (`A|*|*`: a purge of everything, a configuration change),
+ * even one that contains no entry at all.
+ */
+export function checksOf(dependencies: readonly string[]): string[] {
+  if (dependencies.length === 1) return checkedMembers(dependencies[0]!);
+  const out = new Set<string>([EVERYTHING]);
+  for (const dep of dependencies) for (const member of checkedMembers(dep)) out.add(member);
+  return [...out];
+}
+
+const EVERYTHING = "A|*|*";
 
 /**
  * Strong ETag of a body: a quoted base64url SHA-256, so equal bytes give equal tags (RFC 9110 §8.8.3).
@@ -53,6 +78,8 @@ export async function createEntry(input: {
   status?: number;
   headers: Headers | Record<string, string>;
   storedAt: number;
+  snapshot?: number;
+  dependencies?: readonly string[];
 }): Promise<CacheEntry> {
   const source = input.headers instanceof Headers ? input.headers : new Headers(input.headers);
   const headers: Record<string, string> = {};
@@ -60,13 +87,25 @@ export async function createEntry(input: {
     const value = source.get(name);
     if (value !== null) headers[name] = value;
   }
-  return { body: input.body, status: input.status ?? 200, headers, storedAt: input.storedAt, etag: await strongEtag(input.body) };
+  const dependencies = input.dependencies ?? [];
+  return {
+    body: input.body,
+    status: input.status ?? 200,
+    headers,
+    storedAt: input.storedAt,
+    etag: await strongEtag(input.body),
+    snapshot: input.snapshot ?? 0,
+    dependencies,
+    checks: checksOf(dependencies),
+    dependsOnEntries: dependencies.some(isEntryMember),
+  };
 }
 
 /** Approximate in-memory size of an entry in bytes, for the byte-bounded LRU. */
 export function entrySize(entry: CacheEntry): number {
   let size = entry.body.byteLength + entry.etag.length * 2 + 64;
   for (const [k, v] of Object.entries(entry.headers)) size += (k.length + v.length) * 2;
+  for (const member of entry.checks) size += member.length * 2 + 16;
   return size;
 }
 
@@ -84,6 +123,8 @@ export function entryToResponse(entry: CacheEntry, ttlSeconds: number): Response
   headers.set("cache-control", `public, max-age=${Math.max(0, Math.floor(ttlSeconds))}`);
   headers.set("etag", entry.etag);
   headers.set(STORED_AT_HEADER, String(entry.storedAt));
+  headers.set(SNAPSHOT_HEADER, String(entry.snapshot));
+  headers.set(DEPENDENCIES_HEADER, encodeURIComponent(JSON.stringify(entry.dependencies)));
   return new Response(entry.body, { status: entry.status, headers });
 }
 
@@ -97,7 +138,9 @@ export async function entryFromResponse(response: Response | undefined | null): 
   if (!response) return undefined;
   const storedAt = Number(response.headers.get(STORED_AT_HEADER));
   const etag = response.headers.get("etag");
-  if (!Number.isSafeInteger(storedAt) || storedAt <= 0 || !etag || !etag.startsWith('"')) {
+  const snapshot = Number(response.headers.get(SNAPSHOT_HEADER) ?? NaN);
+  const dependencies = parseDependencies(response.headers.get(DEPENDENCIES_HEADER));
+  if (!Number.isSafeInteger(storedAt) || storedAt <= 0 || !etag || !etag.startsWith('"') || !Number.isSafeInteger(snapshot) || !dependencies) {
     await response.body?.cancel();
     return undefined;
   }
@@ -108,9 +151,29 @@ export async function entryFromResponse(response: Response | undefined | null): 
   }
   const body = new Uint8Array(await response.arrayBuffer());
   const maxAge = /max-age=(\d+)/.exec(response.headers.get("cache-control") ?? "")?.[1];
-  const entry: CacheEntry = { body, status: response.status, headers, storedAt, etag };
+  const entry: CacheEntry = {
+    body,
+    status: response.status,
+    headers,
+    storedAt,
+    etag,
+    snapshot,
+    dependencies,
+    checks: checksOf(dependencies),
+    dependsOnEntries: dependencies.some(isEntryMember),
+  };
   if (maxAge !== undefined) entry.ttlSeconds = Number(maxAge);
   return entry;
+}
+
+function parseDependencies(header: string | null): string[] | undefined {
+  if (header === null) return undefined;
+  try {
+    const value: unknown = JSON.parse(decodeURIComponent(header));
+    return Array.isArray(value) && value.every((d) => typeof d === "string") ? (value as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why an answer is not stored; codes are stable. */

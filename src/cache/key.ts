@@ -4,9 +4,11 @@
  * RFC 9111 §2 says a cache's primary key is the method and target URI; for GraphQL the "target"
  * is the operation, so the gateway builds its own secondary key (like RFC 9111 §4.1 `Vary`) from
  * the effective request: project, environment, effective stage and locales, the normalized
- * document, operation name, canonical variables, the caller's permission fingerprint and the
- * version vector of the models the query can touch (invalidation without enumeration, see
- * `versions.ts`). Client-only `extensions` (APQ hash, tracing flags) are not an input at all.
+ * document, operation name, canonical variables and the caller's permission fingerprint.
+ * Invalidation is not part of the key: every entry carries the authority members it depends on
+ * and the sequence number it was fetched at, and is judged against the location's view of the
+ * authority on every read (`src/authority`). Client-only `extensions` (APQ hash, tracing flags)
+ * are not an input at all.
  */
 import { Kind, parse, print, valueFromASTUntyped, visit, type DocumentNode, type GraphQLError } from "graphql";
 import { GraphQLParseError } from "../errors";
@@ -19,7 +21,7 @@ import { canonicalJson } from "../platform/canonical-json";
  * the key material or the stored entry format changes, so a deploy never serves entries written
  * by an older format (they simply stop being addressed and age out).
  */
-export const KEY_VERSION = "v1";
+export const KEY_VERSION = "v2";
 
 /** Origin of the synthetic URLs under which entries are stored in the Workers Cache API. */
 export const CACHE_KEY_ORIGIN = "https://cache.content-edge.internal";
@@ -142,8 +144,6 @@ export interface CacheKeyInput {
   variables?: Record<string, unknown> | null;
   /** Fingerprint of the caller's effective permissions (not the token), e.g. from the permission module. */
   permissionFingerprint: string;
-  /** Version numbers of every model/stage the query can touch, from `VersionStore.get`. */
-  versions: Readonly<Record<string, number>>;
 }
 
 /** The key as a digest and as the Cache API URL that stores it. */
@@ -157,47 +157,33 @@ export interface CacheKey {
 /**
  * Computes the cache key. Two requests get the same key exactly when they share project,
  * environment, stage, locales (in order), normalized document, operation name (an omitted name
- * equals the only operation's name), canonical variables, permission fingerprint and versions.
+ * equals the only operation's name), canonical variables and permission fingerprint.
  *
  * `keyVersion` exists for tests; production code leaves the default.
  *
  * @throws {GraphQLParseError} when `query` does not parse.
  * @example
  * const { url } = await cacheKey({ projectId: "demo", environment: "master", stage: "PUBLISHED",
- *   locales: ["en"], query: "{ posts { id } }", permissionFingerprint: "public:ab12",
- *   versions: { "PUBLISHED/Post": 3 } });
- * // url === "https://cache.content-edge.internal/v1/demo/master/<64 hex>"
+ *   locales: ["en"], query: "{ posts { id } }", permissionFingerprint: "public:ab12" });
+ * // url === "https://cache.content-edge.internal/v2/demo/master/<64 hex>"
  */
 export async function cacheKey(input: CacheKeyInput, keyVersion: string = KEY_VERSION): Promise<CacheKey> {
-  return cacheKeyFromStem(cacheKeyStem(input, keyVersion), input.versions);
+  const parts = cacheKeyParts(input, keyVersion).map((part) => canonicalJson(part));
+  const digest = await sha256Hex(`[${parts.join(",")}]`);
+  return { digest, url: `${CACHE_KEY_ORIGIN}/${keyVersion}/${encodeURIComponent(input.projectId)}/${encodeURIComponent(input.environment)}/${digest}` };
 }
 
 /**
- * Everything of a cache key but the version vector, computed once: the canonical key material up
- * to the vector and the URL prefix. `cacheKeyFromStem(cacheKeyStem(input), input.versions)` is
- * exactly `cacheKey(input)`; the split lets a repeated request shape re-key only when versions move.
- */
-export interface CacheKeyStem {
-  /** Canonical material before the version vector: `[<keyVersion>,…,<fingerprint>,` */
-  readonly material: string;
-  /** `https://cache.content-edge.internal/<KEY_VERSION>/<project>/<env>/` */
-  readonly urlPrefix: string;
-}
-
-/**
- * The versions-independent part of {@link cacheKey}.
+ * The parts of a cache key, in the order they are hashed (also what the admin explain shows):
+ * key version, project, environment, stage, locales, normalized document, operation name,
+ * canonical variables, permission fingerprint.
  *
- * @throws {GraphQLParseError} when `query` does not parse.
- * @example
- * const stem = cacheKeyStem({ projectId: "demo", environment: "master", stage: "PUBLISHED", locales: ["en"],
- *   query: "{ posts { id } }", permissionFingerprint: "public:ab12" });
- * (await cacheKeyFromStem(stem, { "PUBLISHED/Post": 3 })).url; // same as cacheKey({ ...same, versions: { "PUBLISHED/Post": 3 } })
+ * @example cacheKeyParts({ projectId: "demo", environment: "master", stage: "PUBLISHED", locales: ["en"], query: "{ posts { id } }", permissionFingerprint: "public:ab" })[5]; // "{\n  posts {\n    id\n  }\n}"
  */
-export function cacheKeyStem(input: Omit<CacheKeyInput, "versions">, keyVersion: string = KEY_VERSION): CacheKeyStem {
+export function cacheKeyParts(input: CacheKeyInput, keyVersion: string = KEY_VERSION): [string, string, string, string, string[], string, string | null, Record<string, unknown>, string] {
   const doc = normalizeDocument(input.query);
   const op = input.operationName || (doc.operations.size === 1 ? doc.operations.keys().next().value : null) || null;
-  // canonicalJson of the whole array, without its last member (the vector) and closing bracket.
-  const head = [
+  return [
     keyVersion,
     input.projectId,
     input.environment,
@@ -207,17 +193,7 @@ export function cacheKeyStem(input: Omit<CacheKeyInput, "versions">, keyVersion:
     op,
     canonicalVariables(doc, input.operationName, input.variables),
     input.permissionFingerprint,
-  ].map((part) => canonicalJson(part));
-  return {
-    material: `[${head.join(",")},`,
-    urlPrefix: `${CACHE_KEY_ORIGIN}/${keyVersion}/${encodeURIComponent(input.projectId)}/${encodeURIComponent(input.environment)}/`,
-  };
-}
-
-/** The key for a stem and a version vector (see {@link cacheKeyStem}). */
-export async function cacheKeyFromStem(stem: CacheKeyStem, versions: Readonly<Record<string, number>>): Promise<CacheKey> {
-  const digest = await sha256Hex(`${stem.material}${canonicalJson(versions)}]`);
-  return { digest, url: `${stem.urlPrefix}${digest}` };
+  ];
 }
 
 /** Test/diagnostic hook: how many documents are memoized. */

@@ -3,7 +3,7 @@
  *
  * Every operation is O(1): a JavaScript `Map` iterates in insertion order, so re-inserting a key on
  * access moves it to the "most recent" end and the first key is always the least recently used.
- * Used for the in-isolate layers (documents, persisted queries, cached responses, versions), where
+ * Used for the in-isolate layers (documents, persisted queries, cached responses, project copies), where
  * memory is shared by every request of an isolate and must never grow without bound
  * (Workers isolates have 128 MiB in total).
  */

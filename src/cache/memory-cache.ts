@@ -2,7 +2,8 @@
  * The in-isolate layer in front of the per-location Cache API: a byte-bounded LRU of entries,
  * so a hot answer is served without any I/O. Isolates are short-lived and each has its own copy;
  * that is fine because every read is re-judged by `classify()` from the entry's `storedAt`, and
- * invalidation changes the key (version vector) rather than deleting entries.
+ * against the location's view of the project's authority (an entry whose dependencies moved is
+ * never served) rather than by deleting entries.
  */
 import type { EdgeCache } from "./edge-cache";
 import { entrySize, type CacheEntry } from "./entry";

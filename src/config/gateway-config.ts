@@ -1,3 +1,4 @@
+import { authorityFor, DEFAULT_STALE_LIMIT_MS, type Authority } from "../authority/client";
 import type { Bindings } from "../env";
 import { type RequestLimits, resolveLimits } from "../graphql/limits";
 import { isDataPointWriter, type DataPointWriter } from "../stats/analytics-engine";
@@ -19,6 +20,8 @@ export interface GatewayConfig {
   kv: KVNamespace;
   /** How traffic statistics are flushed (src/stats). */
   stats: StatsSettings;
+  /** The project authorities (Durable Objects), read through this isolate's tiers. */
+  authority: Authority;
 }
 
 export interface StatsSettings {
@@ -53,6 +56,8 @@ export function gatewayConfig(env: Bindings): Promise<GatewayConfig> {
 
 async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
   if (!env.CONFIG) throw new Error("content-edge: the CONFIG KV binding is missing");
+  if (!env.AUTHORITY) throw new Error("content-edge: the AUTHORITY Durable Object binding is missing");
+  const staleLimitMs = positiveInt(env.AUTHORITY_STALE_LIMIT_MS, "AUTHORITY_STALE_LIMIT_MS") ?? DEFAULT_STALE_LIMIT_MS;
   return {
     adminTokenDigest: env.ADMIN_TOKEN ? await sha256(env.ADMIN_TOKEN) : null,
     serviceOrigins: parseServiceOrigins(env),
@@ -71,6 +76,7 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
       analytics: analyticsOf(env),
       flushIntervalMs: positiveInt(env.STATS_FLUSH_MS, "STATS_FLUSH_MS", 1000) ?? DEFAULT_STATS_FLUSH_INTERVAL_MS,
     },
+    authority: authorityFor(env.AUTHORITY, { staleLimitMs }),
   };
 }
 

@@ -1,17 +1,19 @@
 /**
  * What the `/content` cache step would do with an authorised request right now, in this isolate
- * and location, found with the cache step's own parts — the key (`keyWithVersions`, `stemOf`), the
- * freshness policy (`effectivePolicy`, `storageTtlSeconds`, `classify`) and what it does in each
- * state (`ENTRY_HANDLING`) — but looking instead of acting: the memory layer is peeked (no recency
- * update, no eviction), the location's Cache API is only matched, nothing is fetched or stored and
- * no counter moves. The version counters are read through the version store, as a request would.
+ * and location, found with the cache step's own parts — the key (`deriveKey`, `cacheKeyParts`),
+ * the judgement of an entry against the location's view of the project's authority
+ * (`isCurrent`), the freshness policy (`effectivePolicy`, `storageTtlSeconds`, `classify`) and
+ * what it does in each state (`ENTRY_HANDLING`) — but looking instead of acting: the memory layer
+ * is peeked (no recency update, no eviction), the location's Cache API is only matched, nothing
+ * is fetched or stored and no counter moves.
  */
+import { isCurrent, type AuthorityView } from "../authority/view";
 import { classify, effectivePolicy, storageTtlSeconds, type Freshness } from "../cache/freshness";
 import type { CacheEntry } from "../cache/entry";
-import { canonicalJson } from "../platform/canonical-json";
+import { cacheKeyParts } from "../cache/key";
 import type { ContentCacheRuntime } from "../pipeline/cache-runtime";
 import { ENTRY_HANDLING, type ContentCacheRequest } from "../pipeline/content-cache";
-import { keyWithVersions, stemOf } from "../pipeline/key-plan";
+import { deriveKey, keyInputOf } from "../pipeline/key-plan";
 
 /** The parts of the cache key, named, exactly as hashed (`cache/key.ts`). */
 export interface CacheKeyComponents {
@@ -27,8 +29,6 @@ export interface CacheKeyComponents {
   variables: Record<string, unknown>;
   /** The caller's effective permissions, not the token: `public:…` or `token:…`. */
   permissionFingerprint: string;
-  /** Version counters of every (stage, model) the answer may depend on; a purge moves them. */
-  versions: Record<string, number>;
   digest: string;
   url: string;
 }
@@ -39,8 +39,17 @@ export interface CacheProbe {
   /** Why, in a sentence. */
   reason: string;
   key: CacheKeyComponents;
-  /** The entry under the key, if any: where it was found, its age and remaining freshness (s). */
-  entry?: { layer: "memory" | "location"; storedAt: string; age: number; ttl: number; state: Freshness["state"] };
+  /**
+   * What any answer to this request depends on, whatever it contains (authority members,
+   * docs/invalidation.md): `L|stage|model` for lists and model-level answers. An answer also
+   * depends on the entries it contains, learned when it is fetched (the entry's `dependencies`).
+   */
+  dependencies: readonly string[];
+  /**
+   * The entry under the key, if any: where it was found, its age and remaining freshness (s), what
+   * it depends on, and whether none of that changed since it was fetched (`current`).
+   */
+  entry?: { layer: "memory" | "location"; storedAt: string; age: number; ttl: number; state: Freshness["state"]; dependencies: readonly string[]; current: boolean };
   /** The freshness windows this request is judged with (project settings and `hyg-*` headers). */
   policy: { maxAge: number; staleWhileRevalidate: number; staleIfError: number };
 }
@@ -48,16 +57,13 @@ export interface CacheProbe {
 /**
  * Predicts the cache outcome of `req` (a request the pipeline would hand to `serveContent`).
  *
- * @example const probe = await probeContentCache(req, contentCacheRuntime(kv), Date.now());
+ * @example const probe = await probeContentCache(req, contentCacheRuntime(kv), Date.now(), view);
  */
-export async function probeContentCache(req: ContentCacheRequest, runtime: ContentCacheRuntime, now: number): Promise<CacheProbe> {
+export async function probeContentCache(req: ContentCacheRequest, runtime: ContentCacheRuntime, now: number, view: AuthorityView): Promise<CacheProbe> {
   const policy = effectivePolicy(req.settings, req.request.headers);
   const projectPolicy = effectivePolicy(req.settings, new Headers());
-  const stem = stemOf(req);
-  const { key, versions } = await keyWithVersions(req, undefined, runtime.versions);
-  const [keyVersion, projectId, environment, stage, locales, document, operationName, variables, permissionFingerprint] = JSON.parse(
-    `${stem.material}${canonicalJson(versions)}]`,
-  ) as [string, string, string, string, string[], string, string | null, Record<string, unknown>, string];
+  const key = await deriveKey(req);
+  const [keyVersion, projectId, environment, stage, locales, document, operationName, variables, permissionFingerprint] = cacheKeyParts(keyInputOf(req));
   const components: CacheKeyComponents = {
     keyVersion,
     projectId,
@@ -68,11 +74,10 @@ export async function probeContentCache(req: ContentCacheRequest, runtime: Conte
     operationName,
     variables,
     permissionFingerprint,
-    versions,
     digest: key.digest,
     url: key.url,
   };
-  const base = { key: components, policy };
+  const base = { key: components, dependencies: req.dependencies, policy };
 
   if (storageTtlSeconds(projectPolicy) <= 0) {
     return { ...base, outcome: "BYPASS", reason: "Caching is off for this project (maxAge, staleWhileRevalidate and staleIfError are all 0): every request goes to the origin." };
@@ -88,12 +93,29 @@ export async function probeContentCache(req: ContentCacheRequest, runtime: Conte
       ...base,
       outcome: "MISS",
       reason:
-        "No entry under this key: the origin would be asked, and its answer stored if it is a 200 without GraphQL errors (otherwise the answer is a BYPASS). A purge or change of any model in `versions` moves the key.",
+        "No entry under this key: the origin would be asked, and its answer stored if it is a 200 without GraphQL errors (otherwise the answer is a BYPASS).",
     };
   }
   const freshness = classify(found.entry.storedAt, policy, () => now);
-  const entry = { layer: found.layer, storedAt: new Date(found.entry.storedAt).toISOString(), age: freshness.age, ttl: freshness.ttl, state: freshness.state };
+  const current = isCurrent(view, found.entry.snapshot, found.entry.checks, found.entry.dependsOnEntries);
+  const entry = {
+    layer: found.layer,
+    storedAt: new Date(found.entry.storedAt).toISOString(),
+    age: freshness.age,
+    ttl: freshness.ttl,
+    state: freshness.state,
+    dependencies: found.entry.dependencies,
+    current,
+  };
   const where = found.layer === "memory" ? "in this isolate's memory" : "in this location's Cache API";
+  if (!current) {
+    return {
+      ...base,
+      entry,
+      outcome: "MISS",
+      reason: `The entry ${where} depends on something that changed since it was fetched (a purge, a publish, a webhook…): it is never served again; the origin would be asked.`,
+    };
+  }
   switch (ENTRY_HANDLING[freshness.state]) {
     case "hit":
       return { ...base, entry, outcome: "HIT", reason: `A fresh entry ${where} (age ${freshness.age} s, ${freshness.ttl} s of freshness left).` };

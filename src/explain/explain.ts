@@ -18,6 +18,7 @@ import { contentCacheRuntime } from "../pipeline/cache-runtime";
 import { parseOperation } from "../pipeline/parse-operation";
 import { permissionsOf } from "../pipeline/permissions-of";
 import { peekSchema, type KnownSchema } from "../schema/store";
+import type { WaitUntil } from "../platform/wait-until";
 import { probeContentCache, type CacheProbe } from "./cache-probe";
 import type { ExplainInput } from "./input";
 import { explainedPrincipal, type ExplainedPrincipal } from "./principal";
@@ -58,12 +59,12 @@ export interface Explanation {
  * schema (`409 SCHEMA_NOT_LEARNED`) or an unreadable store (`503`) fails the explain itself.
  *
  * @example
- * const explanation = await explainRequest(input, { ref, project, config, baseUrl: c.req.url, now: Date.now() });
+ * const explanation = await explainRequest(input, { ref, project, config, baseUrl: c.req.url, now: Date.now(), waitUntil });
  * explanation.decision.allowed; explanation.cache?.outcome; // "HIT" | "STALE" | "MISS" | "BYPASS"
  */
 export async function explainRequest(
   input: ExplainInput,
-  ctx: { ref: ProjectRef; project: ProjectConfig; config: GatewayConfig; baseUrl: string; now: number },
+  ctx: { ref: ProjectRef; project: ProjectConfig; config: GatewayConfig; baseUrl: string; now: number; waitUntil: WaitUntil },
 ): Promise<Explanation> {
   const { ref, project, config } = ctx;
   const known = await peekSchema(ref, project, config.kv);
@@ -103,7 +104,7 @@ export async function explainRequest(
   // Step 4: the principal.
   let who: ExplainedPrincipal;
   try {
-    who = await explainedPrincipal(input.principal, project, ref, config.kv, ctx.now);
+    who = await explainedPrincipal(input.principal, project, ref, { kv: config.kv, authority: config.authority, waitUntil: ctx.waitUntil }, ctx.now);
   } catch (error) {
     return refused(error, "authenticate");
   }
@@ -137,11 +138,11 @@ export async function explainRequest(
       variables: input.variables,
       fingerprint,
       shared: who.principal.kind === "public",
-      models: allowed.readModels,
-      stages: allowed.readStages,
+      dependencies: allowed.cache.staticDeps,
     },
     contentCacheRuntime(config.kv, config.stats),
     ctx.now,
+    config.authority.current(ref) ?? (await config.authority.view(ref, ctx.waitUntil)),
   );
   return {
     ...explanation,

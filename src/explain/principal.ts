@@ -8,7 +8,9 @@
 import { patPrincipal } from "../auth/authenticate";
 import { unauthenticated } from "../auth/failure";
 import { rolesFrom, rulesForRolesWithSources } from "../auth/jwt";
-import { kvPatStore } from "../auth/pat-store";
+import { patStore } from "../auth/pat-store";
+import type { Authority } from "../authority/client";
+import type { WaitUntil } from "../platform/wait-until";
 import type { Principal } from "../auth/principal";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import type { HypotheticalPrincipal } from "./input";
@@ -28,13 +30,13 @@ export interface ExplainedPrincipal {
  * @throws UnauthenticatedError (401) exactly where a real request would be refused at
  *   authentication: an id with no active token (`unknown-token`), an expired token (`expired`), a
  *   project without JWT settings (`jwt-not-configured`), a roles claim of the wrong type (`claim-invalid`).
- * @example const { principal, sources } = await explainedPrincipal({ type: "token", id }, project, ref, kv, Date.now());
+ * @example const { principal, sources } = await explainedPrincipal({ type: "token", id }, project, ref, { kv, authority, waitUntil }, Date.now());
  */
 export async function explainedPrincipal(
   who: HypotheticalPrincipal,
   project: ProjectConfig,
   ref: ProjectRef,
-  kv: KVNamespace,
+  stores: { kv: KVNamespace; authority: Authority; waitUntil: WaitUntil },
   now: number,
 ): Promise<ExplainedPrincipal> {
   switch (who.type) {
@@ -45,7 +47,7 @@ export async function explainedPrincipal(
         summary: { kind: "public" },
       };
     case "token": {
-      const record = await kvPatStore(kv).get(ref, who.id);
+      const record = await patStore(stores).get(ref, who.id);
       if (!record) throw unauthenticated("unknown-token", "No active token has this id (never issued, or revoked).");
       const principal = patPrincipal(record, now);
       return {

@@ -11,6 +11,8 @@ import { checkScopeValues } from "../permissions/scope-values";
 import type { Touch } from "../permissions/touches";
 import type { ProjectConfig } from "../projects/types";
 import type { KnownSchema } from "../schema/store";
+import { augmentDocument } from "../invalidation/augment";
+import { everyModelPlan, planCache, type CachePlan } from "../invalidation/plan";
 
 /** What an allowed operation may do and read, and the document the origin gets. */
 export interface Authorised {
@@ -20,10 +22,10 @@ export interface Authorised {
   /** Effective root stage and locales, sent as `gcms-stage` / `gcms-locales`. */
   stage: string;
   locales: string[];
-  /** Models the answer may contain and the stages it reads (the cache key's version vector). */
+  /** Models the answer may contain and the stages it reads. */
   readModels: string[];
   readStages: string[];
-  /** Write touches (create, update, …): what a successful `/v2` mutation invalidates. */
+  /** Write touches (create, update, …). */
   writes: Touch[];
   /** Every touch allowed: what the forward guard holds the forwarded request to. */
   touches: Touch[];
@@ -31,6 +33,11 @@ export interface Authorised {
   unclassified: string[];
   /** Entry checks of conditions at single-entry positions (permissions/entry-checks.ts), or `null`. */
   checks: EntryChecks | null;
+  /**
+   * What answers depend on and what mutations change (`src/invalidation/plan.ts`). `query` carries
+   * the identity fields it asks for; answers are stripped of them before anyone sees them.
+   */
+  cache: CachePlan;
 }
 
 /** What `authorise` can be given besides its input: the document rewrite, replaceable in tests. */
@@ -104,9 +111,14 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
   const reads = analysis.touches.filter((touch) => touch.action === "read" || touch.action === "readVersion");
   // An unclassified field can return anything: its answer depends on every model in every stage.
   const opaque = unclassified.length > 0;
+  // Rule conditions decide what is delivered too: the models their filters reach are dependencies.
+  const planned = planCache({ knowledge, schema, document, analysis, mode: opaque ? "model" : (project.cache.invalidation ?? "entry"), conditions: decision.conditions });
+  const cache = opaque ? everyModelPlan(planned, knowledge.models, names.stages) : planned;
+  const operationName = analysis.operation.name?.value ?? null;
   return {
     kind: analysis.kind,
-    query: print(operationDocument(forwarded, analysis.operation.name?.value ?? null)),
+    // Identity fields (`id`, `__typename` under unused aliases) on entries already selected: no new touches.
+    query: print(augmentDocument(operationDocument(forwarded, operationName), cache, operationName)),
     stage: analysis.stage,
     locales: analysis.locales,
     readModels: opaque ? [...knowledge.models] : analysis.readModels,
@@ -115,6 +127,7 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
     touches: analysis.touches,
     unclassified: unclassified.map((u) => u.field),
     checks,
+    cache,
   };
 }
 

@@ -1,9 +1,7 @@
-/** The isolate-wide state of the `/content` cache step: memory layer, coalescer, refreshes, stats, versions. */
+/** The isolate-wide state of the `/content` cache step: memory layer, coalescer, refreshes, stats. */
 import { BackgroundRefreshes, Coalescer } from "../cache/coalesce";
 import { WorkersEdgeCache, type EdgeCache } from "../cache/edge-cache";
-import { versionStore } from "../cache/invalidate";
 import { LayeredCache, MemoryCache, type MemoryCacheOptions } from "../cache/memory-cache";
-import type { VersionStore } from "../cache/versions";
 import type { StatsSettings } from "../config/gateway-config";
 import { analyticsEngineSink } from "../stats/analytics-engine";
 import { StatsRecorder } from "../stats/recorder";
@@ -17,7 +15,6 @@ export interface ContentCacheRuntime {
   readonly coalescer: Coalescer;
   readonly refreshes: BackgroundRefreshes;
   readonly stats: StatsRecorder;
-  readonly versions: VersionStore;
 }
 
 export interface ContentCacheRuntimeOptions {
@@ -31,12 +28,10 @@ export interface ContentCacheRuntimeOptions {
   stats?: StatsRecorder;
   /** How the default recorder flushes (interval, Analytics Engine dataset). */
   statsSettings?: StatsSettings;
-  versions?: VersionStore;
 }
 
 /**
- * A runtime with its own memory layer, coalescer and refresh tracker. Versions default to the
- * isolate's shared store (so `invalidate()` reaches it) and stats to a new recorder.
+ * A runtime with its own memory layer, coalescer and refresh tracker; stats default to a new recorder.
  *
  * @example const runtime = createContentCacheRuntime(env.CONFIG, { now: clock.now, memory: { maxEntries: 100 } });
  */
@@ -48,7 +43,6 @@ export function createContentCacheRuntime(kv: KVNamespace, options: ContentCache
     coalescer: new Coalescer(options.followerTimeoutMs === undefined ? {} : { followerTimeoutMs: options.followerTimeoutMs }),
     refreshes: new BackgroundRefreshes(now),
     stats: options.stats ?? statsRecorder(kv, options.statsSettings),
-    versions: options.versions ?? versionStore(kv),
   };
 }
 

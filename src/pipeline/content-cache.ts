@@ -1,7 +1,8 @@
 /**
  * The `/content` cache step (SPEC §3, issue 4): memory → Workers Cache API → origin, with
- * permission-scoped keys, model-and-stage versions, stale serving, coalescing and the response
- * headers that say what happened.
+ * permission-scoped keys, entries judged against the project authority's view (their
+ * dependencies, `src/authority`), stale serving, coalescing and the response headers that say
+ * what happened.
  *
  * What a response says (`x-cache` / RFC 9211 `Cache-Status`, cache name `content-edge`):
  *
@@ -41,8 +42,9 @@ import { errorResponse } from "../http/graphql-response";
 import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";
 import type { OriginAnswer } from "../origin/client";
 import type { CacheSettings, ProjectRef } from "../projects/types";
+import { isCurrent, type AuthorityView } from "../authority/view";
 import { contentCacheRuntime, type ContentCacheRuntime } from "./cache-runtime";
-import { deriveKey, keyPlanFor, knownKey } from "./key-plan";
+import { deriveKey, knownKey } from "./key-plan";
 import { assertGraphQLAnswer, originResponse } from "./origin-response";
 
 export { contentCacheRuntime, createContentCacheRuntime, type ContentCacheRuntime, type ContentCacheRuntimeOptions } from "./cache-runtime";
@@ -65,20 +67,31 @@ export interface ContentCacheRequest {
   fingerprint: string;
   /** True for the public principal: the answer may be stored by shared caches downstream. */
   shared: boolean;
-  /** Models the answer may contain and stages it reads: the version vector of the key. */
-  models: string[];
-  stages: string[];
+  /**
+   * What every answer to this operation depends on whatever it contains (authority members,
+   * `src/authority/changes.ts`); the origin answer adds what it teaches (`OriginAnswer.dependencies`).
+   */
+  dependencies: readonly string[];
   /**
    * Optional: a string that determines `query`, `operationName`, `variables`, `stage`, `locales`,
-   * `fingerprint`, `models` and `stages` — the same string always comes with the same values (the
+   * `fingerprint` and `dependencies` — the same string always comes with the same values (the
    * pipeline passes its decision-memo key). A repeated request shape then reuses its cache key
    * instead of re-deriving it; without it the key is derived from the fields every time.
    */
   shapeKey?: string;
 }
 
+/** An origin answer with the dependencies learned from the entries it contains (its body already stripped of identity fields). */
+export type LearnedOriginAnswer = OriginAnswer & { dependencies?: readonly string[] };
+
 export interface ContentCacheDeps {
   kv: KVNamespace;
+  /**
+   * The location's view of the project's authority: an entry is served only while none of its
+   * dependencies moved past its snapshot, and a new entry's snapshot is the view's `seq` when the
+   * origin is asked. The view is read live (it moves forward as the location learns).
+   */
+  view: AuthorityView;
   waitUntil(promise: Promise<unknown>): void;
   /** Clock (ms since the epoch) for freshness; default the runtime's clock (`Date.now`). */
   now?: () => number;
@@ -124,7 +137,7 @@ type Judged =
  */
 export async function serveContent(
   req: ContentCacheRequest,
-  fetchOrigin: () => Promise<OriginAnswer>,
+  fetchOrigin: () => Promise<LearnedOriginAnswer>,
   deps: ContentCacheDeps,
 ): Promise<Response> {
   const step = new Step(req, fetchOrigin, deps);
@@ -142,7 +155,7 @@ class Step {
 
   constructor(
     private readonly req: ContentCacheRequest,
-    private readonly fetchOrigin: () => Promise<OriginAnswer>,
+    private readonly fetchOrigin: () => Promise<LearnedOriginAnswer>,
     private readonly deps: ContentCacheDeps,
   ) {
     this.runtime = deps.runtime ?? contentCacheRuntime(deps.kv);
@@ -155,10 +168,11 @@ class Step {
     const storageTtl = storageTtlSeconds(this.projectPolicy);
     if (storageTtl <= 0) return this.disabled();
 
-    const plan = keyPlanFor(this.req);
-    const key = knownKey(plan, this.runtime.versions) ?? (await deriveKey(this.req, plan, this.runtime.versions));
+    const key = knownKey(this.req) ?? (await deriveKey(this.req));
     // Memory first without an await; the Cache API (and its failures) only on a memory miss.
-    const entry = this.runtime.cache.memory.matchSync(key.url) ?? (await this.lookup(key));
+    let entry = this.runtime.cache.memory.matchSync(key.url) ?? (await this.lookup(key));
+    // An entry whose dependencies moved after it was fetched is gone: never served, not even stale.
+    if (entry && !isCurrent(this.deps.view, entry.snapshot, entry.checks, entry.dependsOnEntries)) entry = undefined;
     if (entry) {
       const freshness = classify(entry.storedAt, this.policy, this.now);
       switch (ENTRY_HANDLING[freshness.state]) {
@@ -228,13 +242,21 @@ class Step {
   }
 
   private async fetchShared(): Promise<SharedResult> {
+    // Read before the origin is asked: a change the view already knows is in the answer; any later one moves past it.
+    const snapshot = this.deps.view.seq;
     const answer = await this.fetchOrigin();
     const headers: Array<[string, string]> = [];
     answer.headers.forEach((value, name) => {
       if (SHARED_HEADERS.includes(name)) headers.push([name, value]);
     });
     headers.push([ORIGIN_MS, String(answer.elapsedMs)]);
-    return { status: answer.status, headers, body: encoder.encode(answer.body) };
+    const members = answer.dependencies?.length ? [...new Set([...this.req.dependencies, ...answer.dependencies])].sort() : this.req.dependencies;
+    return {
+      status: answer.status,
+      headers,
+      body: encoder.encode(answer.body),
+      dependencies: { snapshot, members, dependsOnEntries: members.some((m) => m.startsWith("E|")) },
+    };
   }
 
   private async judge(result: SharedResult, role: CoalesceRole): Promise<Judged> {
@@ -250,7 +272,13 @@ class Step {
     // The body is parsed once: the GraphQL check's result is what storability is judged on.
     const verdict = isStorable({ status: result.status, headers }, body, parsed);
     if (!verdict.storable) return { ok: true, result, storable: false, reason: verdict.reason, originMs, role };
-    const entry = await createEntry({ body: result.body, headers, storedAt: this.now() });
+    const entry = await createEntry({
+      body: result.body,
+      headers,
+      storedAt: this.now(),
+      snapshot: result.dependencies?.snapshot ?? 0,
+      dependencies: result.dependencies?.members ?? this.req.dependencies,
+    });
     return { ok: true, entry, storable: true, originMs, role };
   }
 

@@ -1,20 +1,24 @@
 import type { Context } from "hono";
+import type { AuthorityView } from "../authority/view";
 import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
+import { ForbiddenError, GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
 import { parseGraphQLParams } from "../http/graphql-params";
 import { negotiateMediaType, type GraphQLMediaType } from "../http/media-type";
 import { authenticate } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
-import { invalidate } from "../cache/invalidate";
+import { learnFromAnswer } from "../invalidation/answer";
+import { mutationChanges, mutationFallback, type MutationOutcome } from "../invalidation/mutations";
+import type { CachePlan } from "../invalidation/plan";
 import { callOrigin, fetcherFor, type OriginAnswer } from "../origin/client";
 import { originHeaders } from "../origin/headers";
-import { kvProjectStore } from "../projects/store";
+import { waitUntilOf, type WaitUntil } from "../platform/wait-until";
+import { projectStore } from "../projects/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import { knownSchema, refreshSchema, type KnownSchema, type SchemaStoreDeps } from "../schema/store";
 import { authorise, type AuthoriseDeps, type Authorised } from "./authorise";
 import { decisionKey, memoizedDecision } from "./decision-memo";
-import { serveContent } from "./content-cache";
+import { serveContent, type LearnedOriginAnswer } from "./content-cache";
 import { parseOperation, type ParsedOperation } from "./parse-operation";
 import { checkedOriginResponse } from "./origin-response";
 import { knownPermissionsOf, permissionsOf } from "./permissions-of";
@@ -39,7 +43,7 @@ interface RequestContext {
   config: GatewayConfig;
   ref: ProjectRef;
   mediaType: GraphQLMediaType;
-  waitUntil: (promise: Promise<unknown>) => void;
+  waitUntil: WaitUntil;
   deps: EndpointDeps;
 }
 
@@ -75,15 +79,21 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
     const batch = Array.isArray(params) ? params : [params];
     // 2. Analyse each document (APQ, syntax, limits, operation, read-only rule).
     const operations = await all(batch, (p) => parseOperation(p, endpoint === "content", config, c.req.raw, ctx.ref));
-    // 3. The project.
+    // 3. The project (its configuration as of the location's view of the project's authority),
+    // usually already loaded by the API policies in front of the endpoint.
     const loaded = c.get("project");
-    const project = loaded !== undefined ? loaded : await kvProjectStore(config.kv).get(ctx.ref);
+    const project = loaded !== undefined ? loaded : await projectStore({ kv: config.kv, authority: config.authority, waitUntil: ctx.waitUntil }).get(ctx.ref);
     if (!project) throw new ProjectNotFoundError(`No project ${ctx.ref.projectId}/${ctx.ref.environment} is configured here.`);
     let principal: Principal;
     let decisions: Decision[];
     try {
       // 4. Authenticate once per request.
-      principal = await authenticate(c.req.raw, project, ctx.ref, { kv: config.kv, serviceOrigins: config.serviceOrigins });
+      principal = await authenticate(c.req.raw, project, ctx.ref, {
+        kv: config.kv,
+        authority: config.authority,
+        waitUntil: ctx.waitUntil,
+        serviceOrigins: config.serviceOrigins,
+      });
       // 5. Authorise every operation before any reaches the origin.
       decisions = await all(operations, (op) => authoriseWithSchema(op, principal, project, ctx));
     } catch (error) {
@@ -124,6 +134,7 @@ async function authoriseWithSchema(op: ParsedOperation, principal: Principal, pr
       project.defaultStage,
       project.defaultLocale,
       String(project.introspection),
+      project.cache.invalidation ?? "entry",
       principal.defaultStage ?? "",
       headers.get("gcms-stage") ?? "",
       headers.get("gcms-locales") ?? "",
@@ -182,10 +193,12 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
       fetch: fetcherFor(project.origin, ctx.config.serviceOrigins),
     });
   };
-  const fetchOrigin = async (): Promise<OriginAnswer> => {
+  const fetchOrigin = async (): Promise<LearnedOriginAnswer & { mutationIds?: Map<string, string | null> }> => {
     const answer = await send(allowed.query, true);
     // Conditions at single-entry positions are checked entry by entry before anything is answered or cached.
-    return withEntryChecks(answer, allowed, decision.known, op.params.operationName ?? null, (query) => send(query, false));
+    const checked = await withEntryChecks(answer, allowed, decision.known, op.params.operationName ?? null, (query) => send(query, false));
+    // The client sees the answer without the identity fields; the cache learns from them.
+    return learnFrom(checked, allowed.cache);
   };
 
   if (ctx.endpoint === "content") {
@@ -204,35 +217,80 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
         variables: op.params.variables,
         fingerprint: permissions.fingerprint,
         shared: principal.kind === "public",
-        models: allowed.readModels,
-        stages: allowed.readStages,
+        dependencies: allowed.cache.staticDeps,
         // The decision key fixes the document, name, variables, fingerprint and everything decided.
         shapeKey: decision.key,
       },
       fetchOrigin,
-      { kv: ctx.config.kv, waitUntil: ctx.waitUntil, runtime: contentCacheRuntime(ctx.config.kv, ctx.config.stats) },
+      { kv: ctx.config.kv, waitUntil: ctx.waitUntil, runtime: contentCacheRuntime(ctx.config.kv, ctx.config.stats), view: await viewOf(ctx) },
     );
   }
 
-  const answer = await fetchOrigin();
-  const { response, result } = checkedOriginResponse(answer, ctx.mediaType);
-  response.headers.set("cache-control", "no-store");
-  // A mutation succeeded when the origin answered 200 without GraphQL errors.
-  if (allowed.writes.length > 0 && answer.status === 200 && !result.errors?.length) {
-    // Invalidate before answering: the very next request in this location must see the change.
-    await invalidateWrites(ctx, allowed);
+  if (allowed.kind !== "mutation") {
+    const answer = await fetchOrigin();
+    const { response } = checkedOriginResponse(answer, ctx.mediaType);
+    response.headers.set("cache-control", "no-store");
+    return response;
   }
-  return response;
+  return mutate(ctx, allowed.cache, fetchOrigin);
 }
 
-async function invalidateWrites(ctx: RequestContext, allowed: Authorised): Promise<void> {
-  const byModel = new Map<string, Set<string>>();
-  for (const write of allowed.writes) {
-    const stages = byModel.get(write.model) ?? new Set<string>();
-    stages.add(write.stage);
-    byModel.set(write.model, stages);
+/**
+ * A `/v2` mutation, announced to the project's authority before it reaches the origin (no
+ * announcement, no write: a 503 when the authority is out of reach) and reported after: its
+ * changes are invalidated before the client is answered, so the very next request anywhere sees
+ * them within the authority's bound. If the report never arrives, the announcement's fallback
+ * (every model it names) is applied at its deadline.
+ */
+async function mutate(
+  ctx: RequestContext,
+  plan: CachePlan,
+  fetchOrigin: () => Promise<LearnedOriginAnswer & { mutationIds?: Map<string, string | null> }>,
+): Promise<Response> {
+  const { authority, originTimeoutMs } = ctx.config;
+  const fallback = mutationFallback(plan);
+  const writeId = fallback.length ? await authority.begin(ctx.ref, fallback, Date.now() + originTimeoutMs + 15_000) : null;
+  const report = async (changes: Parameters<typeof authority.commit>[2]) => {
+    if (writeId === null) return;
+    // A failed report leaves the fallback to the authority's deadline; the write itself happened.
+    await authority.commit(ctx.ref, writeId, changes, ctx.waitUntil).catch(() => undefined);
+  };
+  let answer: Awaited<ReturnType<typeof fetchOrigin>>;
+  let checked: ReturnType<typeof checkedOriginResponse>;
+  try {
+    answer = await fetchOrigin();
+    checked = checkedOriginResponse(answer, ctx.mediaType);
+  } catch (error) {
+    // Refused by the forward guard: nothing was sent. Otherwise (the origin failed or timed out)
+    // the write may or may not have happened.
+    await report(error instanceof ForbiddenError ? [] : fallback);
+    throw error;
   }
-  await Promise.all([...byModel].map(([model, stages]) => invalidate(ctx.config.kv, ctx.ref, [...stages], [model])));
+  const outcome: MutationOutcome = answer.status !== 200 ? "refused" : checked.result.errors?.length ? "partial" : "ok";
+  await report(mutationChanges(plan, answer.mutationIds ?? null, outcome));
+  checked.response.headers.set("cache-control", "no-store");
+  return checked.response;
+}
+
+/**
+ * The answer as the client must see it — identity fields stripped — with what it teaches: the
+ * entries it contains (dependencies) and the ids of the entries mutations returned.
+ */
+function learnFrom(answer: OriginAnswer, plan: CachePlan): LearnedOriginAnswer & { mutationIds?: Map<string, string | null> } {
+  if (plan.positions.length === 0 && !plan.mutations.some((m) => m.identified)) return answer;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.body);
+  } catch {
+    return answer; // not JSON: answered as an origin error, nothing to strip
+  }
+  const learned = learnFromAnswer(plan, answer.body, parsed);
+  return { ...answer, body: learned.body, dependencies: learned.dependencies, mutationIds: learned.mutationIds };
+}
+
+/** The location's view of the project's authority (no I/O when this isolate confirmed it recently). */
+async function viewOf(ctx: RequestContext): Promise<AuthorityView> {
+  return ctx.config.authority.current(ctx.ref) ?? (await ctx.config.authority.view(ctx.ref, ctx.waitUntil));
 }
 
 /** A 401 or 403 of a configured project counts in its traffic (not the cache-step outcomes). */
@@ -245,16 +303,6 @@ function countRefusal(error: unknown, ctx: RequestContext): void {
 
 function schemaDeps(config: GatewayConfig): SchemaStoreDeps {
   return { kv: config.kv, serviceOrigins: config.serviceOrigins, originTimeoutMs: config.originTimeoutMs };
-}
-
-/** `waitUntil` of the execution context; outside a Worker (unit tests of the app) the promise just runs. */
-function waitUntilOf(c: Context<GatewayEnv>): (promise: Promise<unknown>) => void {
-  try {
-    const executionCtx = c.executionCtx;
-    return (promise) => executionCtx.waitUntil(promise);
-  } catch {
-    return (promise) => void promise.catch(() => undefined);
-  }
 }
 
 /** A JSON-array batch answers a JSON array of the operations' results, in order. */

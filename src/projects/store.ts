@@ -1,13 +1,19 @@
-import { StoreUnavailableError } from "../errors";
-import { TtlCache } from "../platform/ttl-cache";
-import type { ProjectConfig, ProjectRef } from "./types";
-
 /**
- * How long an isolate trusts its copy of a project's configuration. A change made through the
- * admin API updates the copy in the isolate that made it at once; other isolates pick it up
- * within this bound, other locations within KV's propagation delay (about 60 s) plus this.
+ * Project configurations (SPEC §4). The project's authority (a Durable Object, `src/authority`)
+ * holds the current configuration and its *epoch* (the number of the change that set it); Workers
+ * KV holds a copy `{ epoch, config }` that every location can read cheaply but that may lag behind
+ * by about a minute elsewhere.
+ *
+ * A read compares epochs: the isolate's copy is used while its epoch is at least the one the
+ * location's view of the authority names (so a change made anywhere is seen within the view's
+ * bound, 1.5 s); otherwise KV is read, and if KV is older still, the configuration is fetched from
+ * the authority itself. A write goes to the authority first (new epoch), then to KV.
  */
-export const PROJECT_CACHE_TTL_MS = 1_000;
+import type { Authority } from "../authority/client";
+import { StoreUnavailableError } from "../errors";
+import { Lru } from "../cache/lru";
+import type { WaitUntil } from "../platform/wait-until";
+import type { ProjectConfig, ProjectRef } from "./types";
 
 /** Reads and writes project configurations (SPEC §4). */
 export interface ProjectStore {
@@ -15,51 +21,78 @@ export interface ProjectStore {
   put(ref: ProjectRef, config: ProjectConfig): Promise<void>;
 }
 
+/** What KV holds under {@link projectKey}. */
+export interface StoredProject {
+  epoch: number;
+  config: ProjectConfig | null;
+}
+
 /** The KV key of a project's configuration. */
 export function projectKey(ref: ProjectRef): string {
   return `project:${ref.projectId}:${ref.environment}`;
 }
 
-const isolateCopies = new WeakMap<KVNamespace, TtlCache<ProjectConfig | null>>();
+/** A KV value as `{ epoch, config }`; a bare configuration (written before epochs existed) is epoch 0. */
+export function storedProject(value: unknown): StoredProject | null {
+  if (value === null || typeof value !== "object") return null;
+  const v = value as Partial<StoredProject>;
+  if (typeof v.epoch === "number" && "config" in v) return { epoch: v.epoch, config: (v.config ?? null) as ProjectConfig | null };
+  return { epoch: 0, config: value as ProjectConfig };
+}
+
+/** The isolate's copies, by KV key (bounded; an epoch says whether a copy is current). */
+const isolateCopies = new WeakMap<object, Lru<StoredProject>>();
+
+export interface ProjectStoreDeps {
+  kv: KVNamespace;
+  authority: Authority;
+  waitUntil: WaitUntil;
+}
 
 /**
- * A `ProjectStore` over Workers KV with a per-isolate copy. A KV failure is a
+ * A {@link ProjectStore} over the authority and KV. A KV or authority failure is a
  * `StoreUnavailableError` (503): the gateway fails closed rather than guessing a configuration.
  *
  * @example
- * const projects = kvProjectStore(env.CONFIG);
- * const config = await projects.get({ projectId: "demo", environment: "master" });
+ * const projects = projectStore({ kv: config.kv, authority: config.authority, waitUntil });
+ * const project = await projects.get({ projectId: "demo", environment: "master" });
  */
-export function kvProjectStore(kv: KVNamespace): ProjectStore {
+export function projectStore(deps: ProjectStoreDeps): ProjectStore {
+  const { kv, authority, waitUntil } = deps;
   let copies = isolateCopies.get(kv);
   if (!copies) {
-    copies = new TtlCache({ ttlMs: PROJECT_CACHE_TTL_MS, maxEntries: 1_000 });
+    copies = new Lru<StoredProject>({ maxEntries: 1_000 });
     isolateCopies.set(kv, copies);
   }
   const cache = copies;
   return {
     async get(ref) {
+      const view = authority.current(ref) ?? (await authority.view(ref, waitUntil));
       const key = projectKey(ref);
-      const cached = cache.get(key);
-      if (cached !== undefined) return cached;
-      let config: ProjectConfig | null;
+      const copy = cache.get(key);
+      if (copy && copy.epoch >= view.configEpoch) return copy.config;
+      let stored: StoredProject | null;
       try {
-        config = await kv.get<ProjectConfig>(key, "json");
+        stored = storedProject(await kv.get(key, "json"));
       } catch {
         throw new StoreUnavailableError("The project configuration store cannot be read; try again shortly.");
       }
-      cache.set(key, config);
-      return config;
+      stored ??= { epoch: 0, config: null };
+      if (stored.epoch < view.configEpoch) {
+        // KV has not caught up with a change made elsewhere: the authority has the current one.
+        stored = await authority.getConfig(ref);
+      }
+      if (!copy || stored.epoch >= copy.epoch) cache.set(key, stored);
+      return stored.config;
     },
     async put(ref, config) {
+      const epoch = await authority.putConfig(ref, config, waitUntil);
       const key = projectKey(ref);
-      try {
-        // One KV value per project: a write is all-or-nothing, never half a configuration.
-        await kv.put(key, JSON.stringify(config));
-      } catch {
-        throw new StoreUnavailableError("The project configuration store cannot be written; nothing was changed.");
-      }
-      cache.set(key, config);
+      cache.set(key, { epoch, config });
+      // One KV value per project: a write is all-or-nothing, never half a configuration. The
+      // authority already has it, so a failed copy only means readers ask the authority.
+      const value = JSON.stringify({ epoch, config } satisfies StoredProject);
+      await kv.put(key, value).catch(() => waitUntil(kv.put(key, value).catch(() => undefined)));
     },
   };
 }

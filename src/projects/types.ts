@@ -47,6 +47,12 @@ export interface CacheSettings {
    */
   browserMaxAge?: number;
   sharedMaxAge?: number;
+  /**
+   * How finely answers are invalidated (issue 12): `"entry"` (the default when absent) — answers
+   * that depend only on specific entries are invalidated only when those entries change;
+   * `"model"` — any change to a model invalidates every answer that may contain it.
+   */
+  invalidation?: "entry" | "model";
 }
 
 /** The IP firewall (SPEC §3b): CIDR blocks matched against `CF-Connecting-IP`; deny wins. */

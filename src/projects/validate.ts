@@ -7,7 +7,10 @@ import { validateAllowedOrigins, validateIpRules } from "./validate-policies";
  * Cache defaults when a project sets none: a minute fresh, five minutes SWR, a day if the origin
  * fails; downstream caches revalidate every time (`browserMaxAge`, `sharedMaxAge` 0).
  */
-export const DEFAULT_CACHE: Required<CacheSettings> = { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86_400, browserMaxAge: 0, sharedMaxAge: 0 };
+/** The cache settings that are numbers of seconds (every one has a default). */
+type TimedCacheSettings = Required<Omit<CacheSettings, "invalidation">>;
+
+export const DEFAULT_CACHE: TimedCacheSettings = { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86_400, browserMaxAge: 0, sharedMaxAge: 0 };
 /** One year: the largest freshness window a project may ask for. */
 const MAX_CACHE_SECONDS = 31_536_000;
 
@@ -16,7 +19,8 @@ const PROJECT_FIELDS = new Set([
   "publicPermissions", "jwt", "roles", "cache", "webhookSecret", "allowedOrigins", "ipRules",
 ]);
 const JWT_FIELDS = new Set(["jwksUrl", "publicKey", "issuer", "audience", "rolesClaim", "algorithms"]);
-const CACHE_FIELDS = new Set(["maxAge", "staleWhileRevalidate", "staleIfError", "browserMaxAge", "sharedMaxAge"]);
+const CACHE_FIELDS = new Set(["maxAge", "staleWhileRevalidate", "staleIfError", "browserMaxAge", "sharedMaxAge", "invalidation"]);
+const INVALIDATION_MODES = new Set(["entry", "model"]);
 /** Asymmetric algorithms only: a project's public key must never double as an HMAC secret. */
 const JWT_ALGORITHMS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]);
 /** Hygraph's stage and locale names are GraphQL enum values. */
@@ -77,11 +81,11 @@ function roles(raw: unknown): Record<string, PermissionRule[]> {
   return result;
 }
 
-function cache(raw: unknown): Required<CacheSettings> {
+function cache(raw: unknown): CacheSettings & TimedCacheSettings {
   if (raw === undefined || raw === null) return { ...DEFAULT_CACHE };
   const input = object(raw, "cache");
   rejectUnknown(input, CACHE_FIELDS, "cache.");
-  const seconds = (key: keyof CacheSettings): number => {
+  const seconds = (key: keyof TimedCacheSettings): number => {
     const value = input[key];
     if (value === undefined) return DEFAULT_CACHE[key];
     if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_CACHE_SECONDS) {
@@ -89,13 +93,20 @@ function cache(raw: unknown): Required<CacheSettings> {
     }
     return value;
   };
-  return {
+  const settings: CacheSettings & TimedCacheSettings = {
     maxAge: seconds("maxAge"),
     staleWhileRevalidate: seconds("staleWhileRevalidate"),
     staleIfError: seconds("staleIfError"),
     browserMaxAge: seconds("browserMaxAge"),
     sharedMaxAge: seconds("sharedMaxAge"),
   };
+  if (input.invalidation !== undefined) {
+    if (typeof input.invalidation !== "string" || !INVALIDATION_MODES.has(input.invalidation)) {
+      throw new InvalidConfigError("cache.invalidation", 'must be "entry" or "model"');
+    }
+    settings.invalidation = input.invalidation as "entry" | "model";
+  }
+  return settings;
 }
 
 function jwt(raw: unknown): JwtSettings {

@@ -17,9 +17,11 @@
  * - publish / unpublish → the model in `data.stage` (the target / source stage);
  * - delete, and any operation not listed above (e.g. workflow steps) → the model in every stage
  *   (`"*"`), the conservative choice.
- * Related entries are not bumped: a query that reaches a related model through a relation
- * already depends on that relation's target model counter.
+ * Each entry with an `id` invalidates only answers that contain it, plus its model's lists (issue
+ * 12, entry-level invalidation); a webhook cannot tell whether references moved, so it always
+ * counts as moving them. An entry without an `id` invalidates its whole model (when in doubt, the model).
  */
+import type { Change } from "../authority/changes";
 import { BadRequestError, InvalidScopeValueError } from "../errors";
 
 export const WEBHOOK_OPERATIONS = ["create", "update", "delete", "publish", "unpublish"] as const;
@@ -33,8 +35,10 @@ export interface WebhookInvalidation {
   models: string[];
   /** Stages to bump them in, or `"*"` for every stage. */
   stages: string[] | "*";
-  /** Entry ids involved, for exact entry-level invalidation where available. */
+  /** Entry ids involved. */
   ids: string[];
+  /** What to invalidate: each entry by id (its model when it has none), in `stages`. */
+  changes: Change[];
 }
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -48,7 +52,8 @@ const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
  * @throws {InvalidScopeValueError} (400 `INVALID_STAGE`, `field: "data.stage"`) for any other stage.
  * @example
  * parseWebhookPayload({ operation: "update", data: { __typename: "Post", id: "p1", stage: "DRAFT" } });
- * // { operation: "update", models: ["Post"], stages: ["DRAFT"], ids: ["p1"] }
+ * // { operation: "update", models: ["Post"], stages: ["DRAFT"], ids: ["p1"],
+ * //   changes: [{ kind: "entries", stages: ["DRAFT"], model: "Post", ids: ["p1"], relations: true }] }
  */
 export function parseWebhookPayload(body: unknown, knownStages?: readonly string[]): WebhookInvalidation {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new BadRequestError("Webhook body must be a JSON object.");
@@ -59,6 +64,7 @@ export function parseWebhookPayload(body: unknown, knownStages?: readonly string
   const models = new Set<string>();
   const stages = new Set<string>();
   const ids = new Set<string>();
+  const byModel = new Map<string, Set<string> | null>();
   for (const entry of entries) {
     if (!entry || typeof entry !== "object") throw new BadRequestError("Webhook data must be an object.", { field: "data" });
     const { __typename, stage, id } = entry as { __typename?: unknown; stage?: unknown; id?: unknown };
@@ -71,12 +77,22 @@ export function parseWebhookPayload(body: unknown, knownStages?: readonly string
       if (!valid) throw new InvalidScopeValueError("stage", { field: "data.stage" }, stage, knownStages ?? []);
       stages.add(stage);
     }
-    if (typeof id === "string" && id) ids.add(id);
+    const known = byModel.has(__typename) ? byModel.get(__typename)! : new Set<string>();
+    if (typeof id === "string" && id) {
+      ids.add(id);
+      known?.add(id);
+      byModel.set(__typename, known);
+    } else {
+      byModel.set(__typename, null); // an entry we cannot name: the whole model
+    }
   }
   const op = operation.toLowerCase();
   let stageSet: string[] | "*";
   if (op === "create" || op === "update") stageSet = stages.size ? [...stages] : ["DRAFT"];
   else if (op === "publish" || op === "unpublish") stageSet = stages.size ? [...stages] : "*";
   else stageSet = "*";
-  return { operation: op, models: [...models], stages: stageSet, ids: [...ids] };
+  const changes: Change[] = [...byModel].map(([model, entryIds]): Change =>
+    entryIds ? { kind: "entries", stages: stageSet, model, ids: [...entryIds], relations: true } : { kind: "model", stages: stageSet, models: [model] },
+  );
+  return { operation: op, models: [...models], stages: stageSet, ids: [...ids], changes };
 }

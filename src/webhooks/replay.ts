@@ -52,7 +52,7 @@ export function seenKey(ref: ProjectRef, sign: string): string {
  * A {@link ReplayGuard} over Workers KV with an in-isolate memory. `now` is injectable for tests.
  *
  * @example
- * const outcome = await kvReplayGuard(env.CONFIG).once(ref, signature, () => invalidate(kv, ref, stages, models));
+ * const outcome = await kvReplayGuard(env.CONFIG).once(ref, signature, () => authority.invalidate(ref, changes, waitUntil));
  */
 export function kvReplayGuard(kv: ReplayKV, now: () => number = () => Date.now()): ReplayGuard {
   // Remembered a little longer than any signature stays acceptable (its age plus the allowed skew).

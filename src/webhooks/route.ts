@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { invalidate } from "../cache/invalidate";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { readBodyText } from "../http/body";
 import { parseJsonText } from "../admin/json-body";
 import { requireProject } from "../admin/require-project";
+import { waitUntilOf } from "../platform/wait-until";
 import { parseWebhookPayload } from "./payload";
 import { replayGuardFor } from "./replay";
 import { SIGNATURE_HEADER, verifyWebhook } from "./signature";
@@ -42,18 +42,21 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
  *    the future, for another environment, or a project without a secret: `401
  *    INVALID_WEBHOOK_SIGNATURE` and nothing is purged;
  * 3. the JSON body says what changed (`parseWebhookPayload`; `400` naming the field otherwise);
- * 4. the models are invalidated in those stages → `202 { invalidated: { models, stages } }`,
- *    answered once KV has the new counters — unless this very delivery (its signature) was
- *    accepted before within its window: then `202 { invalidated: { models: [], stages: [] },
- *    duplicate: true }` and nothing is purged again (`replay.ts` says why 202 and the bound).
+ * 4. the entries (or, without ids, the models) are invalidated in those stages at the project's
+ *    authority → `202 { invalidated: { models, stages } }`, answered once the authority has the
+ *    change (`503` when it cannot be reached: the sender retries) — unless this very delivery (its
+ *    signature) was accepted before within its window: then `202 { invalidated: { models: [],
+ *    stages: [] }, duplicate: true }` and nothing is purged again (`replay.ts` says why 202 and
+ *    the bound).
  *
  * Not behind the admin token: the signature is the authentication. `now` is injectable for tests.
  */
 export function webhookRoutes(now: () => number = () => Date.now()) {
   return new Hono<{ Bindings: Bindings }>().post("/:projectId/:environment", async (c) => {
-    const { kv } = await gatewayConfig(c.env);
+    const config = await gatewayConfig(c.env);
+    const waitUntil = waitUntilOf(c);
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-    const project = await requireProject(kv, ref);
+    const project = await requireProject(config, ref, waitUntil);
     const rawBody = await readBodyText(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
     const signature = await verifyWebhook({
       secret: project.webhookSecret,
@@ -63,7 +66,7 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
       now,
     });
     const change = parseWebhookPayload(parseJsonText(rawBody), await knownStages(ref, project, c.env));
-    const outcome = await replayGuardFor(kv).once(ref, signature, () => invalidate(kv, ref, change.stages, change.models));
+    const outcome = await replayGuardFor(config.kv).once(ref, signature, () => config.authority.invalidate(ref, change.changes, waitUntil));
     if (outcome === "duplicate") return c.json({ invalidated: { models: [], stages: [] }, duplicate: true }, 202);
     return c.json({ invalidated: { models: change.models, stages: change.stages } }, 202);
   });

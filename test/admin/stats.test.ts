@@ -1,3 +1,4 @@
+import { emptyView } from "../../src/authority/view";
 import { describe, expect, it } from "vitest";
 import { StatsRecorder } from "../../src/stats/recorder";
 import { statsStoreFor } from "../../src/stats/store";
@@ -50,7 +51,7 @@ describe("GET /admin/projects/{p}/{e}/stats", () => {
     const work = backgroundWork();
     const req = contentRequest({ ref: { projectId, environment: "master" } });
     const origin = countingOrigin({ body: { data: { posts: [] } } });
-    const deps = { kv, waitUntil: work.waitUntil };
+    const deps = { kv, waitUntil: work.waitUntil, view: emptyView() };
     for (let i = 0; i < 4; i++) {
       await serveContent(req, origin.fetch, deps);
       await work.settle();

@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/auth/authenticate";
 import { looksLikeJwt } from "../../src/auth/jwt";
-import { generatePatSecret, kvPatStore, looksLikePat, patDigest, patKey } from "../../src/auth/pat-store";
+import { generatePatSecret, looksLikePat, patDigest, patKey } from "../../src/auth/pat-store";
 import type { PermissionRule, ProjectConfig } from "../../src/projects/types";
 import { uniqueTag } from "../support/gateway";
-import { authDeps, rejection, requestWith, spyKv } from "../support/tokens";
+import { authDeps, rejection, requestWith, spyKv, tokenStore } from "../support/tokens";
 
 const PUBLIC: PermissionRule[] = [{ action: ["read"], model: "*", stages: ["PUBLISHED"], locales: "*" }];
 const DRAFTS: PermissionRule[] = [{ action: ["read"], model: ["Post"], stages: ["DRAFT"], locales: ["en"] }];
@@ -62,7 +62,7 @@ describe("authenticate: the Authorization header (RFC 6750 §2.1)", () => {
     ["surrounding whitespace", (t: string) => `  Bearer ${t}  `],
   ])("accepts a %s", async (_name, header) => {
     const r = ref();
-    const { token } = await kvPatStore(env.CONFIG).create(r, { name: "ok", permissions: DRAFTS });
+    const { token } = await tokenStore().create(r, { name: "ok", permissions: DRAFTS });
     expect(await authenticate(requestWith(header(token)), config(), r, authDeps())).toMatchObject({ kind: "pat", rules: DRAFTS });
   });
 });
@@ -101,7 +101,7 @@ describe("authenticate: PAT lookups", () => {
 
   it("a valid PAT gives its rules, default stage and id, read from the isolate copy after the first lookup", async () => {
     const r = ref();
-    const { token, record } = await kvPatStore(env.CONFIG).create(r, { name: "preview", permissions: DRAFTS, defaultStage: "DRAFT" });
+    const { token, record } = await tokenStore().create(r, { name: "preview", permissions: DRAFTS, defaultStage: "DRAFT" });
     const spy = spyKv();
     for (let i = 0; i < 3; i++) {
       expect(await authenticate(requestWith(`Bearer ${token}`), config(), r, authDeps({ kv: spy.kv }))).toEqual({
@@ -113,7 +113,7 @@ describe("authenticate: PAT lookups", () => {
 
   it("a PAT is stored under the digest of the token, and the record names neither the token nor the digest", async () => {
     const r = ref();
-    const { token } = await kvPatStore(env.CONFIG).create(r, { name: "x", permissions: DRAFTS });
+    const { token } = await tokenStore().create(r, { name: "x", permissions: DRAFTS });
     const digest = await patDigest(token);
     expect(digest).toMatch(/^[0-9a-f]{64}$/);
     const raw = await env.CONFIG.get(patKey(r, digest));
@@ -126,7 +126,7 @@ describe("authenticate: PAT lookups", () => {
     const a = { projectId: "a:b", environment: "c" };
     const b = { projectId: "a", environment: "b:c" };
     expect(patKey(a, "00")).not.toBe(patKey(b, "00"));
-    const { token } = await kvPatStore(env.CONFIG).create(a, { name: "x", permissions: DRAFTS });
+    const { token } = await tokenStore().create(a, { name: "x", permissions: DRAFTS });
     expect(await rejection(authenticate(requestWith(`Bearer ${token}`), config(), b, authDeps()))).toMatchObject({ reason: "unknown-token" });
   });
 });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { KvPersistedQueryRegistry, readPersistedQuery, resolvePersistedQuery, sha256Hex } from "../../src/cache/apq";
 import { PersistedQueryHashMismatchError, PersistedQueryNotFoundError } from "../../src/errors";
-import type { KVLike } from "../../src/cache/versions";
+import type { KVLike } from "../../src/cache/apq";
 
 const kv = (env as unknown as { CONFIG: KVNamespace }).CONFIG;
 

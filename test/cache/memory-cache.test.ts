@@ -76,7 +76,6 @@ describe("LayeredCache over the real caches.default", () => {
       locales: ["en"],
       query: `{ posts { id } } # ${crypto.randomUUID()}`,
       permissionFingerprint: "fp",
-      versions: {},
     });
     const edge = new CountingEdge(new WorkersEdgeCache());
     const stored = await entry('{"data":{"posts":[]}}', now());

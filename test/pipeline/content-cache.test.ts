@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { invalidate } from "../../src/cache/invalidate";
 import type { EdgeCache } from "../../src/cache/edge-cache";
 import type { ContentCacheRequest } from "../../src/pipeline/content-cache";
 import { cacheHarness, contentRequest, countingOrigin, deferred, kv, SETTINGS } from "../support/cache";
@@ -126,7 +125,7 @@ describe("serveContent: key equivalences and separations", () => {
   });
 
   it.each<[string, Change]>([
-    ["stage", (r) => ({ ...r, stage: "DRAFT", stages: ["DRAFT"] })],
+    ["stage", (r) => ({ ...r, stage: "DRAFT", dependencies: ["L|DRAFT|Post"] })],
     ["locales", (r) => ({ ...r, locales: ["de"] })],
     ["locale order (fallback order)", (r) => ({ ...r, locales: ["en", "de"] }), ],
     ["variables", (r) => ({ ...r, variables: { first: 3 } })],
@@ -147,7 +146,7 @@ describe("serveContent: key equivalences and separations", () => {
   });
 });
 
-describe("serveContent: invalidation by model and stage", () => {
+describe("serveContent: invalidation by model and stage (answers that depend on models)", () => {
   // Three cached answers of one project: published posts, published authors, draft posts.
   const views = {
     publishedPost: { stage: "PUBLISHED", models: ["Post"] },
@@ -170,16 +169,17 @@ describe("serveContent: invalidation by model and stage", () => {
     const origin = countingOrigin({ body: POSTS });
     const base = contentRequest();
     const reqs = Object.fromEntries(
-      Object.entries(views).map(([name, v]) => [name, { ...base, stage: v.stage, stages: [v.stage], models: [...v.models], query: `{ ${name}: posts { id } }` }]),
-    ) as Record<View, ContentCacheRequest>;
+      Object.entries(views).map(([name, v]) => [
+        name,
+        { ...base, stage: v.stage, dependencies: v.models.map((m) => `L|${v.stage}|${m}`), query: `{ ${name}: posts { id } }` },
+      ]),
+    ) as unknown as Record<View, ContentCacheRequest>;
     for (const r of Object.values(reqs)) await h.serveSettled(r, origin);
     expect(origin.calls).toBe(4);
 
-    const pending = invalidate(kv, base.ref, stages, models);
-    // Visible in this isolate before the KV write has finished.
+    h.invalidate({ kind: "model", stages, models });
     const outcomes: Record<string, string | null> = {};
     for (const [name, r] of Object.entries(reqs)) outcomes[name] = (await h.serveSettled(r, origin)).headers.get("x-cache");
-    await pending;
     for (const name of Object.keys(views) as View[]) {
       expect([name, outcomes[name]]).toEqual([name, missing.includes(name) ? "MISS" : "HIT"]);
     }
@@ -191,7 +191,7 @@ describe("serveContent: invalidation by model and stage", () => {
     const origin = countingOrigin({ body: { data: { posts: [] } } }, { body: POSTS });
     const list = contentRequest({ query: "{ posts(first: 10) { id } }" });
     await h.serveSettled(list, origin);
-    await invalidate(kv, list.ref, ["PUBLISHED"], ["Post"]); // publishPost
+    h.invalidate({ kind: "entries", stages: ["PUBLISHED"], model: "Post", ids: ["p9"], relations: true }); // publishPost
     const after = await h.serveSettled(list, origin);
     expect(after.headers.get("x-cache")).toBe("MISS");
     expect(await after.json()).toEqual(POSTS);
@@ -429,7 +429,7 @@ describe("serveContent: ETag and 304", () => {
     await first.text();
 
     const conditional = { ...get, request: new Request(get.request.url, { headers: { "if-none-match": etag } }) };
-    if (state === "MISS") await invalidate(kv, get.ref, "*", "*");
+    if (state === "MISS") h.invalidate({ kind: "model", stages: "*", models: "*" });
     const response = await h.serveSettled(conditional, origin);
     expect(response.status).toBe(304);
     expect(await response.text()).toBe("");

@@ -51,15 +51,19 @@ describe("KV outages fail closed", () => {
     expect(await originRequests(tag)).toHaveLength(0);
   });
 
-  it("refuses a project change it cannot store, and the old configuration stays", async () => {
+  it("a project change whose KV copy cannot be written still takes effect: the authority holds it, and readers whose KV copy is older ask it", async () => {
     const { projectId } = await demoProject();
     const response = await call(
       `/admin/projects/${projectId}/master`,
       { method: "PUT", headers: { ...ADMIN, "content-type": "application/json" }, body: JSON.stringify({ origin: "https://elsewhere.example/graphql" }) },
       withFailingKv("writes"),
     );
-    expect(response.status).toBe(503);
-    const stored = await env.CONFIG.get<{ origin: string }>(`project:${projectId}:master`, "json");
-    expect(stored?.origin).not.toBe("https://elsewhere.example/graphql");
+    expect(response.status).toBe(200);
+    // KV still holds the previous configuration …
+    const stored = await env.CONFIG.get<{ config: { origin: string } }>(`project:${projectId}:master`, "json");
+    expect(stored?.config.origin).not.toBe("https://elsewhere.example/graphql");
+    // … but its epoch is older than the authority's, so every reader gets the new one.
+    const read = await call(`/admin/projects/${projectId}/master`, { headers: ADMIN }, env.CONFIG);
+    expect(((await read.json()) as { origin: string }).origin).toBe("https://elsewhere.example/graphql");
   });
 });

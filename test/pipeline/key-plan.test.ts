@@ -1,15 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { invalidate } from "../../src/cache/invalidate";
-import { cacheKey, cacheKeyFromStem, cacheKeyStem, type CacheKeyInput } from "../../src/cache/key";
-import { KvVersionStore, membersFor, versionKeys } from "../../src/cache/versions";
-import { cacheHarness, contentRequest, countingOrigin, kv } from "../support/cache";
-import { ADMIN, configureProject, demoOrigin, gateway, demoProject, originRequests, postQuery, PUBLIC_READ, uniqueTag } from "../support/gateway";
+import { cacheKey, type CacheKeyInput } from "../../src/cache/key";
+import { cacheHarness, contentRequest, countingOrigin } from "../support/cache";
+import { ADMIN, configureProject, demoOrigin, gateway, demoProject, originRequests, postQuery, PUBLIC_READ } from "../support/gateway";
 
 /**
- * The hit path remembers, per request shape (the decision-memo key), the cache key it derived
- * and the version values it was derived from. These tests pin what must still change the answer:
- * a bump, a different project, fingerprint, stage or document under the same shape key, and —
- * end to end — a changed permission rule.
+ * The hit path remembers, per request shape (the decision-memo key), the cache key it derived.
+ * Keys carry no versions (entries carry their dependencies), so these tests pin what must still
+ * change the answer: an invalidation, a different project, fingerprint, stage or document under
+ * the same shape key, and — end to end — a changed permission rule.
  */
 const POSTS = { data: { posts: [{ id: "p1", title: "Hello" }] } };
 const POSTS_V2 = { data: { posts: [{ id: "p1", title: "Hello again" }] } };
@@ -24,33 +22,13 @@ const base: CacheKeyInput = {
   operationName: null,
   variables: { b: 1, extra: true },
   permissionFingerprint: "public:abcd",
-  versions: {},
 };
 
-describe("cache key stems", () => {
-  it.each([
-    ["no versions", {}],
-    ["one member", { "PUBLISHED/Post": 3 }],
-    ["several members", { "*/*": 1, "*/Post": 0, "PUBLISHED/*": 7, "PUBLISHED/Post": 12 }],
-  ])("a stem plus %s is exactly the key cacheKey() gives", async (_name, versions) => {
-    const stem = cacheKeyStem(base);
-    expect(await cacheKeyFromStem(stem, versions)).toEqual(await cacheKey({ ...base, versions }));
-  });
-
-  it("KvVersionStore.localValues answers only what get() would, and nothing it has not read", async () => {
-    let now = 1_000_000;
-    const store = new KvVersionStore(kv, { now: () => now, localTtlMs: 1_000 });
-    const projectId = `lv-${uniqueTag()}`;
-    const members = membersFor(["PUBLISHED"], ["Post"]);
-    const keys = versionKeys(projectId, "master", members);
-    expect(store.localValues(keys)).toBeUndefined(); // never read: KV must be asked
-    const vector = await store.get(projectId, "master", "PUBLISHED", ["Post"]);
-    expect(store.localValues(keys)).toEqual(members.map((m) => vector[m]));
-    await store.bump(projectId, "master", ["PUBLISHED"], ["Post"]);
-    const bumped = await store.get(projectId, "master", "PUBLISHED", ["Post"]);
-    expect(store.localValues(keys)).toEqual(members.map((m) => bumped[m]));
-    now += 1_000; // past the local TTL: KV again
-    expect(store.localValues(keys)).toBeUndefined();
+describe("cache keys", () => {
+  it("are stable for the same input and carry the key-format version in their URL", async () => {
+    const a = await cacheKey(base);
+    expect(await cacheKey({ ...base })).toEqual(a);
+    expect(a.url).toBe(`https://cache.content-edge.internal/v2/demo/master/${a.digest}`);
   });
 });
 
@@ -67,13 +45,13 @@ describe("serveContent: a request shape's remembered key", () => {
     expect(origin.calls).toBe(1);
   });
 
-  it("a bump after repeated hits changes the key: the very next request misses and gets the new answer", async () => {
+  it("an invalidation after repeated hits: the very next request misses and gets the new answer", async () => {
     const h = cacheHarness();
     const origin = countingOrigin({ body: POSTS }, { body: POSTS_V2 });
     const req = contentRequest({ shapeKey: `shape-${crypto.randomUUID()}` });
     expect((await h.serveSettled(req, origin)).headers.get("x-cache")).toBe("MISS");
     for (let i = 0; i < 3; i++) expect((await h.serveSettled(req, origin)).headers.get("x-cache")).toBe("HIT");
-    await invalidate(kv, req.ref, ["PUBLISHED"], ["Post"]);
+    h.invalidate({ kind: "model", stages: ["PUBLISHED"], models: ["Post"] });
     const after = await h.serveSettled(req, origin);
     expect(after.headers.get("x-cache")).toBe("MISS");
     expect(await after.json()).toEqual(POSTS_V2);
@@ -87,7 +65,7 @@ describe("serveContent: a request shape's remembered key", () => {
     const req = contentRequest({ shapeKey: `shape-${crypto.randomUUID()}` });
     await h.serveSettled(req, origin);
     await h.serveSettled(req, origin);
-    await invalidate(kv, req.ref, "*", "*");
+    h.invalidate({ kind: "model", stages: "*", models: "*" });
     expect(await (await h.serveSettled(req, origin)).json()).toEqual(POSTS_V2);
   });
 
@@ -95,7 +73,7 @@ describe("serveContent: a request shape's remembered key", () => {
     ["another project", (r: ReturnType<typeof contentRequest>) => ({ ref: { projectId: `${r.ref.projectId}-b`, environment: r.ref.environment } })],
     ["another environment", (r: ReturnType<typeof contentRequest>) => ({ ref: { projectId: r.ref.projectId, environment: "staging" } })],
     ["a token's fingerprint", () => ({ fingerprint: "token:bbbb", shared: false })],
-    ["another stage", () => ({ stage: "DRAFT", stages: ["DRAFT"] })],
+    ["another stage", () => ({ stage: "DRAFT", dependencies: ["L|DRAFT|Post"] })],
     ["another document", () => ({ query: "{ posts { id slug } }" })],
   ])("never applies a remembered key to %s under the same shape key", async (_name, change) => {
     const h = cacheHarness();
@@ -116,7 +94,7 @@ describe("serveContent: a request shape's remembered key", () => {
   });
 });
 
-describe("/content: repeat requests still follow the rules and the versions", () => {
+describe("/content: repeat requests still follow the rules and invalidations", () => {
   const QUERY = { query: "{ posts(first: 2) { title } }" };
 
   it("a permission change after repeated hits is applied to the very next request", async () => {
@@ -144,7 +122,7 @@ describe("/content: repeat requests still follow the rules and the versions", ()
     expect(await originRequests(tag)).toHaveLength(2);
   });
 
-  it("a bump after repeated hits reaches the very next request", async () => {
+  it("a purge after repeated hits reaches the very next request", async () => {
     const { tag, projectId, content } = await demoProject();
     await postQuery(content, QUERY);
     expect((await postQuery(content, QUERY)).headers.get("x-cache")).toBe("HIT");

@@ -1,13 +1,16 @@
 import { env } from "cloudflare:workers";
-import { KvVersionStore } from "../../src/cache/versions";
+import type { Change } from "../../src/authority/changes";
+import type { AuthorityRpc } from "../../src/authority/client";
+import { AuthorityState } from "../../src/authority/state";
+import { emptyView, mergeSync } from "../../src/authority/view";
 import { OriginError, OriginTimeoutError } from "../../src/errors";
-import type { OriginAnswer } from "../../src/origin/client";
 import {
   createContentCacheRuntime,
   serveContent,
   type ContentCacheRequest,
   type ContentCacheRuntime,
   type ContentCacheRuntimeOptions,
+  type LearnedOriginAnswer,
 } from "../../src/pipeline/content-cache";
 
 export const kv = (env as unknown as { CONFIG: KVNamespace }).CONFIG;
@@ -25,7 +28,7 @@ export function frozenClock(start = Date.now()) {
 
 /** Canned origin behaviours. */
 export type OriginStep =
-  | { body: unknown; status?: number; headers?: Record<string, string>; delayMs?: number; gate?: Promise<void> }
+  | { body: unknown; status?: number; headers?: Record<string, string>; delayMs?: number; gate?: Promise<void>; dependencies?: string[] }
   | { throw: "error" | "timeout"; delayMs?: number };
 
 /**
@@ -36,7 +39,7 @@ export function countingOrigin(...steps: OriginStep[]) {
   const origin = {
     calls: 0,
     steps,
-    fetch: async (): Promise<OriginAnswer> => {
+    fetch: async (): Promise<LearnedOriginAnswer> => {
       const step = origin.steps[Math.min(origin.calls, origin.steps.length - 1)]!;
       origin.calls++;
       if ("gate" in step && step.gate) await step.gate;
@@ -49,6 +52,7 @@ export function countingOrigin(...steps: OriginStep[]) {
         headers: new Headers({ "content-type": "application/json", ...step.headers }),
         body: typeof step.body === "string" ? step.body : JSON.stringify(step.body),
         elapsedMs: 7,
+        ...(step.dependencies ? { dependencies: step.dependencies } : {}),
       };
     },
   };
@@ -84,27 +88,42 @@ export function contentRequest(overrides: Partial<ContentCacheRequest> & { metho
     variables: null,
     fingerprint: "public:aaaa",
     shared: true,
-    models: ["Post"],
-    stages: ["PUBLISHED"],
+    dependencies: ["L|PUBLISHED|Post"],
     ...rest,
   };
 }
 
-/** One test's cache harness: a frozen clock, its own memory layer and counters, the real KV and Cache API. */
+/**
+ * One test's cache harness: a frozen clock, its own memory layer and counters, the real KV and
+ * Cache API, and an authority of its own (the real state machine, merged into the view the cache
+ * step reads, as a location would after a sync).
+ */
 export function cacheHarness(options: ContentCacheRuntimeOptions = {}) {
   const clock = frozenClock();
   const work = backgroundWork();
   const runtime: ContentCacheRuntime = createContentCacheRuntime(kv, { now: clock.now, ...options });
+  const authority = new AuthorityState(clock.now);
+  const view = emptyView();
   return {
     clock,
     work,
     runtime,
+    view,
+    /** Invalidates as the authority would, and lets this location's view learn it at once. */
+    invalidate(...changes: Change[]) {
+      authority.apply(changes);
+      mergeSync(view, authority.sync(view.seq));
+    },
+    /** Lets this location's view learn what a real project authority holds (as a sync would). */
+    async syncWith(projectId: string, environment = "master") {
+      mergeSync(view, await authorityOf(projectId, environment).sync(view.seq || null));
+    },
     /** serveContent with this harness's deps; awaits nothing in the background. */
-    serve(req: ContentCacheRequest, origin: { fetch: () => Promise<OriginAnswer> }) {
-      return serveContent(req, origin.fetch, { kv, waitUntil: work.waitUntil, now: clock.now, runtime });
+    serve(req: ContentCacheRequest, origin: { fetch: () => Promise<LearnedOriginAnswer> }) {
+      return serveContent(req, origin.fetch, { kv, waitUntil: work.waitUntil, now: clock.now, runtime, view });
     },
     /** serveContent, then settles the background work (stores, refreshes, stat flushes). */
-    async serveSettled(req: ContentCacheRequest, origin: { fetch: () => Promise<OriginAnswer> }) {
+    async serveSettled(req: ContentCacheRequest, origin: { fetch: () => Promise<LearnedOriginAnswer> }) {
       const response = await this.serve(req, origin);
       await work.settle();
       return response;
@@ -118,22 +137,28 @@ export function deferred<T = void>() {
   return { promise, resolve };
 }
 
-/** A project's version counters as KV holds them now (a fresh store: no isolate copy). */
-export async function versionSnapshot(projectId: string, environment = "master", stages = ["DRAFT", "PUBLISHED"], models = ["Post", "Author"]): Promise<Record<string, number>> {
-  return new KvVersionStore(kv, { localTtlMs: 0 }).get(projectId, environment, stages, models);
+/** The project's authority (its Durable Object), as a location calls it. */
+export function authorityOf(projectId: string, environment = "master"): AuthorityRpc {
+  const namespace = env.AUTHORITY;
+  return namespace.get(namespace.idFromName(`${encodeURIComponent(projectId)}/${encodeURIComponent(environment)}`)) as unknown as AuthorityRpc;
+}
+
+/** The members the project's authority holds now, with their numbers. */
+export async function authorityMembers(projectId: string, environment = "master"): Promise<Map<string, number>> {
+  return new Map((await authorityOf(projectId, environment).sync(null)).members);
 }
 
 /**
- * Tracks which counters move from now on (creating a project already bumps `*\/*`).
+ * Tracks which authority members move from now on (creating a project already bumps `A|*|*`).
  *
- * @example const versions = await trackVersions(projectId); …; expect(await versions.bumped()).toEqual(["DRAFT/Post"]);
+ * @example const members = await trackMembers(projectId); …; expect(await members.bumped()).toEqual(["A|*|Post"]);
  */
-export async function trackVersions(projectId: string, environment = "master") {
-  const before = await versionSnapshot(projectId, environment);
+export async function trackMembers(projectId: string, environment = "master") {
+  const before = await authorityMembers(projectId, environment);
   return {
     async bumped(): Promise<string[]> {
-      const after = await versionSnapshot(projectId, environment);
-      return Object.keys(after).filter((m) => after[m]! !== before[m]).sort();
+      const after = await authorityMembers(projectId, environment);
+      return [...after].filter(([m, seq]) => before.get(m) !== seq).map(([m]) => m).sort();
     },
   };
 }

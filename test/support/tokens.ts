@@ -2,7 +2,9 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { AuthenticateDeps } from "../../src/auth/authenticate";
 import { GatewayError } from "../../src/errors";
-import { kvProjectStore } from "../../src/projects/store";
+import { authorityFor } from "../../src/authority/client";
+import { patStore, type PatStore } from "../../src/auth/pat-store";
+import { projectStore } from "../../src/projects/store";
 import type { ProjectConfig, ProjectRef } from "../../src/projects/types";
 import { ADMIN, gateway } from "./gateway";
 
@@ -46,7 +48,7 @@ export function revokeToken(ref: ProjectRef, id: string, headers: Record<string,
 
 /** The stored configuration of a project (as the pipeline would load it). */
 export async function loadProject(ref: ProjectRef): Promise<ProjectConfig> {
-  const config = await kvProjectStore(env.CONFIG).get(ref);
+  const config = await projectStore({ kv: env.CONFIG, authority: authorityFor(env.AUTHORITY), waitUntil: ignore }).get(ref);
   if (!config) throw new Error(`no project ${ref.projectId}/${ref.environment}`);
   return config;
 }
@@ -54,9 +56,16 @@ export async function loadProject(ref: ProjectRef): Promise<ProjectConfig> {
 /** The host of the demo origin, reached through the DEMO_ORIGIN service binding. */
 export const DEMO_HOST = "demo-origin.internal";
 
-/** Dependencies of `authenticate()` as the gateway builds them, with overrides. */
+const ignore = (promise: Promise<unknown>) => void promise.catch(() => undefined);
+
+/** Dependencies of `authenticate()` as the gateway builds them (this isolate's authority handle), with overrides. */
 export function authDeps(overrides: Partial<AuthenticateDeps> = {}): AuthenticateDeps {
-  return { kv: env.CONFIG, serviceOrigins: new Map([[DEMO_HOST, env.DEMO_ORIGIN]]), ...overrides };
+  return { kv: env.CONFIG, authority: authorityFor(env.AUTHORITY), waitUntil: ignore, serviceOrigins: new Map([[DEMO_HOST, env.DEMO_ORIGIN]]), ...overrides };
+}
+
+/** The token store as the admin API builds it (this isolate's authority handle). */
+export function tokenStore(kv: KVNamespace = env.CONFIG): PatStore {
+  return patStore({ kv, authority: authorityFor(env.AUTHORITY), waitUntil: ignore });
 }
 
 /** A request carrying `Authorization: <value>` (none when `undefined`). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_WEBHOOK_AGE_MS, signWebhook } from "../../src/webhooks/signature";
 import { ADMIN, demoProject, gateway, uniqueTag } from "../support/gateway";
-import { kv, trackVersions, errorExtensions } from "../support/cache";
+import { kv, trackMembers, errorExtensions } from "../support/cache";
 
 const SECRET = "webhook-secret-0123456789";
 
@@ -25,11 +25,11 @@ async function signed(rawBody: string, over: { secret?: string; environment?: st
 describe("POST /webhooks/{p}/{e}", () => {
   it("a validly signed webhook needs no admin token and answers 202 with what it invalidated", async () => {
     const { projectId } = await demoProject({ webhookSecret: SECRET });
-    const versions = await trackVersions(projectId);
+    const members = await trackMembers(projectId);
     const response = await hook(projectId, update, await signed(update));
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ invalidated: { models: ["Post"], stages: ["DRAFT"] } });
-    expect(await versions.bumped()).toEqual(["DRAFT/Post"]);
+    expect(await members.bumped()).toEqual(["E|DRAFT|Post|p1", "L|DRAFT|Post", "R|DRAFT|Post"]);
   });
 
   it.each<[string, () => Promise<Record<string, string>>, string]>([
@@ -43,30 +43,30 @@ describe("POST /webhooks/{p}/{e}", () => {
     ["signed for another environment", () => signed(update, { environment: "staging" }), "environment"],
   ])("%s: 401 INVALID_WEBHOOK_SIGNATURE and nothing purged", async (_label, headers, reason) => {
     const { projectId } = await demoProject({ webhookSecret: SECRET });
-    const versions = await trackVersions(projectId);
+    const members = await trackMembers(projectId);
     const response = await hook(projectId, update, await headers());
     expect(response.status).toBe(401);
     expect(await errorExtensions(response)).toMatchObject({ code: "INVALID_WEBHOOK_SIGNATURE", reason });
-    expect(await versions.bumped()).toEqual([]);
+    expect(await members.bumped()).toEqual([]);
   });
 
   it.each(["ARCHIVED", "published", "DRAFT} x"])("a signed webhook naming stage %j the origin lacks: 400 INVALID_STAGE, nothing purged", async (stage) => {
     const { projectId } = await demoProject({ webhookSecret: SECRET });
-    const versions = await trackVersions(projectId);
+    const members = await trackMembers(projectId);
     const body = JSON.stringify({ operation: "publish", data: { __typename: "Post", id: "p1", stage } });
     const response = await hook(projectId, body, await signed(body));
     expect(response.status).toBe(400);
     expect(await errorExtensions(response)).toMatchObject({ code: "INVALID_STAGE", field: "data.stage" });
-    expect(await versions.bumped()).toEqual([]);
+    expect(await members.bumped()).toEqual([]);
   });
 
   it("a project without a webhookSecret accepts no webhook", async () => {
     const { projectId } = await demoProject();
-    const versions = await trackVersions(projectId);
+    const members = await trackMembers(projectId);
     const response = await hook(projectId, update, await signed(update));
     expect(response.status).toBe(401);
     expect(await errorExtensions(response)).toMatchObject({ code: "INVALID_WEBHOOK_SIGNATURE", reason: "no-secret" });
-    expect(await versions.bumped()).toEqual([]);
+    expect(await members.bumped()).toEqual([]);
   });
 
   it("is 404 for an unknown project or environment", async () => {
@@ -76,18 +76,19 @@ describe("POST /webhooks/{p}/{e}", () => {
   });
 
   it.each<[string, unknown, { models: string[]; stages: string[] | "*" }, string[]]>([
-    ["create (DRAFT)", { operation: "create", data: { __typename: "Post", id: "n1", stage: "DRAFT" } }, { models: ["Post"], stages: ["DRAFT"] }, ["DRAFT/Post"]],
-    ["publish (to PUBLISHED)", { operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } }, { models: ["Post"], stages: ["PUBLISHED"] }, ["PUBLISHED/Post"]],
-    ["unpublish (from PUBLISHED)", { operation: "unpublish", data: { __typename: "Author", id: "a1", stage: "PUBLISHED" } }, { models: ["Author"], stages: ["PUBLISHED"] }, ["PUBLISHED/Author"]],
-    ["delete (every stage)", { operation: "delete", data: { __typename: "Author", id: "a1", stage: "DRAFT" } }, { models: ["Author"], stages: "*" }, ["*/Author"]],
-  ])("%s bumps exactly the model in those stages", async (_label, payload, invalidated, bumped) => {
+    ["create (DRAFT)", { operation: "create", data: { __typename: "Post", id: "n1", stage: "DRAFT" } }, { models: ["Post"], stages: ["DRAFT"] }, ["E|DRAFT|Post|n1", "L|DRAFT|Post", "R|DRAFT|Post"]],
+    ["publish (to PUBLISHED)", { operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } }, { models: ["Post"], stages: ["PUBLISHED"] }, ["E|PUBLISHED|Post|p1", "L|PUBLISHED|Post", "R|PUBLISHED|Post"]],
+    ["unpublish (from PUBLISHED)", { operation: "unpublish", data: { __typename: "Author", id: "a1", stage: "PUBLISHED" } }, { models: ["Author"], stages: ["PUBLISHED"] }, ["E|PUBLISHED|Author|a1", "L|PUBLISHED|Author", "R|PUBLISHED|Author"]],
+    ["delete (every stage)", { operation: "delete", data: { __typename: "Author", id: "a1", stage: "DRAFT" } }, { models: ["Author"], stages: "*" }, ["E|*|Author|a1", "L|*|Author", "R|*|Author"]],
+    ["an entry without id (its whole model)", { operation: "publish", data: { __typename: "Post", stage: "PUBLISHED" } }, { models: ["Post"], stages: ["PUBLISHED"] }, ["A|PUBLISHED|Post"]],
+  ])("%s bumps exactly that entry (and its model's lists and references) in those stages", async (_label, payload, invalidated, bumped) => {
     const { projectId } = await demoProject({ webhookSecret: SECRET });
-    const versions = await trackVersions(projectId);
+    const members = await trackMembers(projectId);
     const raw = JSON.stringify(payload);
     const response = await hook(projectId, raw, await signed(raw));
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ invalidated });
-    expect(await versions.bumped()).toEqual(bumped);
+    expect(await members.bumped()).toEqual(bumped);
   });
 
   describe("replays (SPEC §3: a replay inside the window purges nothing a second time)", () => {
@@ -97,13 +98,13 @@ describe("POST /webhooks/{p}/{e}", () => {
       const first = await hook(projectId, update, headers);
       expect(first.status).toBe(202);
       expect(await first.json()).toEqual({ invalidated: { models: ["Post"], stages: ["DRAFT"] } });
-      const versions = await trackVersions(projectId);
+      const members = await trackMembers(projectId);
       for (let i = 0; i < 3; i++) {
         const replay = await hook(projectId, update, headers);
         expect(replay.status).toBe(202);
         expect(await replay.json()).toEqual({ invalidated: { models: [], stages: [] }, duplicate: true });
       }
-      expect(await versions.bumped()).toEqual([]);
+      expect(await members.bumped()).toEqual([]);
     });
 
     it("identical deliveries arriving together purge once", async () => {
@@ -129,10 +130,10 @@ describe("POST /webhooks/{p}/{e}", () => {
     it("a new delivery of the same change (new timestamp, new signature) purges again", async () => {
       const { projectId } = await demoProject({ webhookSecret: SECRET });
       expect((await hook(projectId, update, await signed(update, { timestamp: Date.now() - 1_000 }))).status).toBe(202);
-      const versions = await trackVersions(projectId);
+      const members = await trackMembers(projectId);
       const again = await hook(projectId, update, await signed(update));
       expect(await again.json()).toEqual({ invalidated: { models: ["Post"], stages: ["DRAFT"] } });
-      expect(await versions.bumped()).toEqual(["DRAFT/Post"]);
+      expect(await members.bumped()).toEqual(["E|DRAFT|Post|p1", "L|DRAFT|Post", "R|DRAFT|Post"]);
     });
 
     it("a refused delivery is not remembered", async () => {
@@ -151,19 +152,19 @@ describe("POST /webhooks/{p}/{e}", () => {
     ["no __typename", '{"operation":"update","data":{"id":"p1"}}', "data.__typename"],
   ])("a signed but unusable body (%s) is 400 naming the field, nothing purged", async (_label, raw, field) => {
     const { projectId } = await demoProject({ webhookSecret: SECRET });
-    const versions = await trackVersions(projectId);
+    const members = await trackMembers(projectId);
     const response = await hook(projectId, raw, await signed(raw));
     expect(response.status).toBe(400);
     expect(await errorExtensions(response)).toMatchObject({ field });
-    expect(await versions.bumped()).toEqual([]);
+    expect(await members.bumped()).toEqual([]);
   });
 
   it("refuses a body over 1 MiB with 413 before verifying anything", async () => {
     const { projectId } = await demoProject({ webhookSecret: SECRET });
-    const versions = await trackVersions(projectId);
+    const members = await trackMembers(projectId);
     const raw = JSON.stringify({ operation: "update", data: { __typename: "Post", stage: "DRAFT", body: "x".repeat(1024 * 1024) } });
     const response = await hook(projectId, raw, await signed(raw));
     expect(response.status).toBe(413);
-    expect(await versions.bumped()).toEqual([]);
+    expect(await members.bumped()).toEqual([]);
   });
 });

@@ -1,0 +1,363 @@
+/**
+ * How a location reads and writes a project's authority (`object.ts`) without making every
+ * request wait for it. Reads are tiered:
+ *
+ * 1. **isolate memory** — the view is used as is for {@link MEMORY_FRESH_MS} after it was last
+ *    confirmed (no I/O at all: the hit path reads it synchronously);
+ * 2. **the location's Cache API copy** — written by whichever isolate of the location last heard
+ *    from the object, with the time it did; an isolate adopts it when it is newer than its own;
+ * 3. **the object** — when the location's knowledge is older than {@link LOCATION_FRESH_MS}. Up to
+ *    {@link LOCATION_GRACE_MS} the request goes on with what it has while one sync runs in the
+ *    background; only a location that has been idle for longer waits for the object.
+ *
+ * So at most about one request per location and project per second reaches the object, and a
+ * change committed there is seen everywhere within `LOCATION_GRACE_MS + MEMORY_FRESH_MS` (1.5 s)
+ * plus one round trip. A write goes to the object at once and its answer is merged into the
+ * writer's view (the very next request in that isolate sees it) and into the location's copy.
+ *
+ * **When the object cannot be reached**, the location keeps deciding with the view it has while
+ * that view is at most `staleLimitMs` old (default {@link DEFAULT_STALE_LIMIT_MS}); after that
+ * every read fails closed with `503 SERVICE_UNAVAILABLE` (`reason: authority-unavailable`): a
+ * revoked token, a narrowed rule or a purge made elsewhere must not be ignored for longer than
+ * the stated bound. Only the request that first finds the object failing waits for it (at most
+ * the call timeout); after that, retries run in the background at most once a second. Writes
+ * always need the object and fail with the same 503 when it is out of reach.
+ */
+import { StoreUnavailableError } from "../errors";
+import type { ProjectConfig, ProjectRef } from "../projects/types";
+import type { Change } from "./changes";
+import type { SyncPayload, TokenEntry } from "./state";
+import { emptyView, mergeSync, viewPayload, type AuthorityView } from "./view";
+
+/** How long an isolate uses its view without looking again. */
+export const MEMORY_FRESH_MS = 250;
+/** How long a location's knowledge counts as fresh. */
+export const LOCATION_FRESH_MS = 1_000;
+/** Up to this age a request goes on while one background sync refreshes the location's knowledge. */
+export const LOCATION_GRACE_MS = 1_250;
+/** Default bound on how old a view may be used while the object is unreachable. */
+export const DEFAULT_STALE_LIMIT_MS = 10_000;
+/** A call to the object that takes longer counts as failed. */
+export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
+/** After a failed sync, the next one is attempted no sooner than this. */
+const RETRY_AFTER_FAILURE_MS = 1_000;
+
+/** The object's methods as a location calls them (the Durable Object stub satisfies it). */
+export interface AuthorityRpc {
+  sync(since: number | null): Promise<SyncPayload>;
+  invalidate(changes: Change[], since: number | null): Promise<SyncPayload>;
+  begin(fallback: Change[], deadline: number): Promise<string>;
+  commit(id: string, changes: Change[], since: number | null): Promise<SyncPayload>;
+  putConfig(config: ProjectConfig, since: number | null): Promise<SyncPayload>;
+  getConfig(): Promise<{ epoch: number; config: ProjectConfig | null }>;
+  addToken(entry: TokenEntry, since: number | null): Promise<SyncPayload>;
+  revokeToken(id: string, digest: string | null, since: number | null): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }>;
+  listTokens(): Promise<{ tokens: Array<{ record: TokenEntry["record"] & object; digest: string }>; revoked: string[] }>;
+}
+
+/** The binding: a Durable Object namespace (or anything that hands out {@link AuthorityRpc} stubs). */
+export interface AuthorityNamespace {
+  idFromName(name: string): DurableObjectId;
+  get(id: DurableObjectId): unknown;
+}
+
+export interface AuthorityOptions {
+  now?: () => number;
+  /** The location's cache (default `caches.default`). */
+  cache?: () => Cache;
+  staleLimitMs?: number;
+  callTimeoutMs?: number;
+}
+
+/** Origin of the synthetic URLs under which a location keeps its copy of each project's view. */
+const VIEW_URL = "https://authority.content-edge.internal/v1/";
+const SEQ_HEADER = "x-authority-seq";
+const FETCHED_AT_HEADER = "x-authority-fetched-at";
+
+class Replica {
+  view: AuthorityView = emptyView();
+  known = false;
+  /** Last time this isolate confirmed its view (against the location copy or the object). */
+  checkedAt = -Infinity;
+  /** When the state it holds was read from the object, by any isolate of the location. */
+  sourceAt = -Infinity;
+  failedAt = -Infinity;
+  syncing: Promise<void> | null = null;
+  id: DurableObjectId | undefined;
+
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A location's handle on the authorities of every project (one per binding and isolate; see
+ * {@link authorityFor}).
+ *
+ * @example
+ * const view = authority.current(ref) ?? (await authority.view(ref, waitUntil));
+ * await authority.invalidate(ref, [{ kind: "model", stages: "*", models: ["Post"] }], waitUntil);
+ */
+export class Authority {
+  private readonly replicas = new Map<string, Replica>();
+  private readonly now: () => number;
+  private readonly cache: () => Cache;
+  readonly staleLimitMs: number;
+  private readonly callTimeoutMs: number;
+
+  constructor(
+    private readonly namespace: AuthorityNamespace,
+    options: AuthorityOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.cache = options.cache ?? (() => caches.default);
+    this.staleLimitMs = options.staleLimitMs ?? DEFAULT_STALE_LIMIT_MS;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  }
+
+  /** The view when this isolate confirmed it within {@link MEMORY_FRESH_MS}; no I/O. */
+  current(ref: ProjectRef): AuthorityView | undefined {
+    const replica = this.replicas.get(nameOf(ref));
+    return replica && this.fresh(replica, this.now()) ? replica.view : undefined;
+  }
+
+  /** Confirmed within {@link MEMORY_FRESH_MS}, and not older than the stale limit. */
+  private fresh(replica: Replica, now: number): boolean {
+    return replica.known && now - replica.checkedAt <= MEMORY_FRESH_MS && now - replica.sourceAt <= this.staleLimitMs;
+  }
+
+  /**
+   * The project's view through the tiers (see the module comment).
+   *
+   * @throws StoreUnavailableError (503, `reason: authority-unavailable`) when the object cannot be
+   *   reached and the view is older than the stale limit (or there is none).
+   */
+  async view(ref: ProjectRef, waitUntil: (promise: Promise<unknown>) => void): Promise<AuthorityView> {
+    const replica = this.replica(ref);
+    if (this.fresh(replica, this.now())) return replica.view;
+    await this.readLocation(ref, replica);
+    const now = this.now();
+    const age = now - replica.sourceAt;
+    if (replica.known && age <= LOCATION_FRESH_MS) {
+      replica.checkedAt = now;
+      return replica.view;
+    }
+    if (replica.known && age <= LOCATION_GRACE_MS) {
+      replica.checkedAt = now;
+      if (!replica.syncing) waitUntil(this.sync(ref, replica, waitUntil).catch(() => undefined));
+      return replica.view;
+    }
+    if (replica.known && replica.failedAt > replica.sourceAt && age <= this.staleLimitMs) {
+      // The object is failing: decide with what we have, retrying in the background at most once a second.
+      if (!replica.syncing && now - replica.failedAt >= RETRY_AFTER_FAILURE_MS) waitUntil(this.sync(ref, replica, waitUntil).catch(() => undefined));
+      return replica.view;
+    }
+    // Too old to use and the object just failed: fail closed at once (the next attempt is in a second).
+    if (now - replica.failedAt < RETRY_AFTER_FAILURE_MS) throw unavailable();
+    try {
+      await this.awaitSync(ref, replica, waitUntil);
+    } catch {
+      if (replica.known && this.now() - replica.sourceAt <= this.staleLimitMs) {
+        replica.checkedAt = this.now();
+        return replica.view;
+      }
+      throw unavailable();
+    }
+    return replica.view;
+  }
+
+  /** Invalidates: one event at the object, merged here at once. */
+  async invalidate(ref: ProjectRef, changes: Change[], waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
+    if (changes.length === 0) return;
+    await this.write(ref, waitUntil, (rpc, since) => rpc.invalidate(changes, since));
+  }
+
+  /** Announces a write; `fallback` is applied at `deadline` unless {@link commit} reports first. Returns its id. */
+  async begin(ref: ProjectRef, fallback: Change[], deadline: number): Promise<string> {
+    return this.call(ref, (rpc) => rpc.begin(fallback, deadline));
+  }
+
+  async commit(ref: ProjectRef, id: string, changes: Change[], waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
+    await this.write(ref, waitUntil, (rpc, since) => rpc.commit(id, changes, since));
+  }
+
+  /** Stores a configuration at the object (new epoch); returns that epoch. */
+  async putConfig(ref: ProjectRef, config: ProjectConfig, waitUntil: (promise: Promise<unknown>) => void): Promise<number> {
+    const view = await this.write(ref, waitUntil, (rpc, since) => rpc.putConfig(config, since));
+    return view.configEpoch;
+  }
+
+  /** The configuration the object holds, and its epoch. */
+  getConfig(ref: ProjectRef): Promise<{ epoch: number; config: ProjectConfig | null }> {
+    return this.call(ref, (rpc) => rpc.getConfig());
+  }
+
+  async addToken(ref: ProjectRef, entry: TokenEntry, waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
+    await this.write(ref, waitUntil, (rpc, since) => rpc.addToken(entry, since));
+  }
+
+  /**
+   * Revokes at the object. `found: false` when it knows no such live token and no digest was
+   * given; `digest` is the token's digest as the object knows it (for KV's tombstone).
+   */
+  async revokeToken(ref: ProjectRef, id: string, digest: string | null, waitUntil: (promise: Promise<unknown>) => void): Promise<{ found: boolean; digest: string | null }> {
+    let result = { found: false, digest: null as string | null };
+    await this.write(ref, waitUntil, async (rpc, since) => {
+      const answer = await rpc.revokeToken(id, digest, since);
+      result = { found: answer.found, digest: answer.digest };
+      return answer.payload;
+    });
+    return result;
+  }
+
+  listTokens(ref: ProjectRef): ReturnType<AuthorityRpc["listTokens"]> {
+    return this.call(ref, (rpc) => rpc.listTokens());
+  }
+
+  private replica(ref: ProjectRef): Replica {
+    const name = nameOf(ref);
+    let replica = this.replicas.get(name);
+    if (!replica) {
+      replica = new Replica(name);
+      this.replicas.set(name, replica);
+    }
+    return replica;
+  }
+
+  private rpc(replica: Replica): AuthorityRpc {
+    replica.id ??= this.namespace.idFromName(replica.name);
+    // A stub per call: stubs are I/O objects and must not cross requests.
+    return this.namespace.get(replica.id) as AuthorityRpc;
+  }
+
+  /** One call to the object, bounded in time; any failure is the 503 `authority-unavailable`. */
+  private async call<T>(ref: ProjectRef, run: (rpc: AuthorityRpc) => Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(run(this.rpc(this.replica(ref))), this.callTimeoutMs);
+    } catch {
+      throw unavailable();
+    }
+  }
+
+  private async write(ref: ProjectRef, waitUntil: (promise: Promise<unknown>) => void, run: (rpc: AuthorityRpc, since: number | null) => Promise<SyncPayload>): Promise<AuthorityView> {
+    const replica = this.replica(ref);
+    const payload = await this.call(ref, (rpc) => run(rpc, replica.known ? replica.view.seq : null));
+    this.adopt(ref, replica, payload, waitUntil);
+    return replica.view;
+  }
+
+  private adopt(ref: ProjectRef, replica: Replica, payload: SyncPayload, waitUntil: (promise: Promise<unknown>) => void): void {
+    if (!replica.known) replica.view = emptyView();
+    mergeSync(replica.view, payload);
+    replica.known = true;
+    replica.sourceAt = replica.checkedAt = this.now();
+    waitUntil(this.writeLocation(ref, replica).catch(() => undefined));
+  }
+
+  /** Waits for a sync, sharing one already running (bounded, since it belongs to another request). */
+  private async awaitSync(ref: ProjectRef, replica: Replica, waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
+    if (replica.syncing) {
+      try {
+        await withTimeout(replica.syncing, this.callTimeoutMs);
+        return;
+      } catch {
+        // fall through to a sync of its own
+      }
+    }
+    await this.sync(ref, replica, waitUntil, true);
+  }
+
+  private sync(ref: ProjectRef, replica: Replica, waitUntil: (promise: Promise<unknown>) => void, own = false): Promise<void> {
+    if (replica.syncing && !own) return replica.syncing;
+    const run: Promise<void> = withTimeout(this.rpc(replica).sync(replica.known ? replica.view.seq : null), this.callTimeoutMs).then(
+      (payload) => {
+        if (replica.syncing === run) replica.syncing = null;
+        this.adopt(ref, replica, payload, waitUntil);
+      },
+      (error: unknown) => {
+        if (replica.syncing === run) replica.syncing = null;
+        replica.failedAt = this.now();
+        throw error;
+      },
+    );
+    replica.syncing = run;
+    return run;
+  }
+
+  /** Adopts the location's copy when it knows more (a newer state or a more recent confirmation). */
+  private async readLocation(ref: ProjectRef, replica: Replica): Promise<void> {
+    try {
+      const response = await this.cache().match(urlOf(ref));
+      if (!response) return;
+      const seq = Number(response.headers.get(SEQ_HEADER));
+      const fetchedAt = Number(response.headers.get(FETCHED_AT_HEADER));
+      if (!Number.isFinite(seq) || !Number.isFinite(fetchedAt)) return void (await response.body?.cancel());
+      if (!replica.known || seq > replica.view.seq) {
+        const payload = (await response.json()) as SyncPayload;
+        if (!replica.known) replica.view = emptyView();
+        mergeSync(replica.view, payload);
+        replica.known = true;
+      } else {
+        await response.body?.cancel();
+      }
+      // The copy's time says when the object last confirmed a state at least as new as `seq`.
+      if (seq >= replica.view.seq || fetchedAt > replica.sourceAt) replica.sourceAt = Math.max(replica.sourceAt, Math.min(fetchedAt, this.now()));
+    } catch {
+      // The location copy is an optimisation: without it the object is asked.
+    }
+  }
+
+  private async writeLocation(ref: ProjectRef, replica: Replica): Promise<void> {
+    const body = JSON.stringify(viewPayload(replica.view));
+    await this.cache().put(
+      urlOf(ref),
+      new Response(body, {
+        headers: {
+          "content-type": "application/json",
+          // Kept a while so an idle location still finds its last view; freshness is judged by the fetched-at time.
+          "cache-control": "max-age=3600",
+          [SEQ_HEADER]: String(replica.view.seq),
+          [FETCHED_AT_HEADER]: String(replica.sourceAt),
+        },
+      }),
+    );
+  }
+}
+
+function nameOf(ref: ProjectRef): string {
+  return `${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.environment)}`;
+}
+
+function urlOf(ref: ProjectRef): string {
+  return `${VIEW_URL}${nameOf(ref)}`;
+}
+
+function unavailable(): StoreUnavailableError {
+  return new StoreUnavailableError(
+    "The project's authority cannot be reached; try again shortly.",
+    { reason: "authority-unavailable" },
+    { "retry-after": "1" },
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("authority call timed out")), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const authorities = new WeakMap<object, Authority>();
+
+/**
+ * The isolate's {@link Authority} for a binding (created on first use).
+ *
+ * @example const authority = authorityFor(config.authority, { staleLimitMs: config.authorityStaleLimitMs });
+ */
+export function authorityFor(namespace: AuthorityNamespace, options: AuthorityOptions = {}): Authority {
+  let authority = authorities.get(namespace);
+  if (!authority) {
+    authority = new Authority(namespace, options);
+    authorities.set(namespace, authority);
+  }
+  return authority;
+}

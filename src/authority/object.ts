@@ -1,0 +1,114 @@
+/**
+ * `ProjectAuthority`: the Durable Object that is the one strongly consistent authority of a
+ * project and environment (issue 12). It holds the invalidation counters, the configuration and
+ * its epoch, and the token registry (`state.ts`); every write goes through it and every location
+ * reads from it at most about once a second (`client.ts`).
+ *
+ * One object per project and environment, named `<projectId>/<environment>` (URI-encoded). A
+ * Durable Object runs single-threaded: each method below sees and leaves a consistent state, and
+ * its storage writes are confirmed before its answer leaves the object (the output gate).
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { ProjectConfig } from "../projects/types";
+import type { Change } from "./changes";
+import { AuthorityState, KEYS, type PendingWrite, type StorageDelta, type SyncPayload, type TokenEntry } from "./state";
+
+/** Storage batch limit of `put`/`delete` with many keys. */
+const BATCH = 128;
+
+export class ProjectAuthority extends DurableObject {
+  private readonly state = new AuthorityState(() => Date.now());
+
+  constructor(ctx: DurableObjectState, env: unknown) {
+    super(ctx, env as never);
+    void ctx.blockConcurrencyWhile(async () => {
+      const stored = await ctx.storage.list();
+      const members: Array<[string, [number, number]]> = [];
+      const tokens: TokenEntry[] = [];
+      const pending: Array<[string, PendingWrite]> = [];
+      for (const [key, value] of stored) {
+        if (key.startsWith("m:")) members.push([key.slice(2), value as [number, number]]);
+        else if (key.startsWith("t:")) tokens.push(value as TokenEntry);
+        else if (key.startsWith("w:")) pending.push([key.slice(2), value as PendingWrite]);
+      }
+      this.state.restore({
+        meta: stored.get(KEYS.meta) as never,
+        config: stored.get(KEYS.config) as never,
+        members,
+        tokens,
+        pending,
+      });
+    });
+  }
+
+  /** What a location that knows everything up to `since` lacks (`null`: everything). */
+  sync(since: number | null): SyncPayload {
+    return this.state.sync(since);
+  }
+
+  /** Applies changes as one event; answers what the caller lacks since `since`, the change included. */
+  async invalidate(changes: Change[], since: number | null): Promise<SyncPayload> {
+    await this.persist(this.state.apply(changes));
+    return this.state.sync(since);
+  }
+
+  /** Announces a `/v2` write before it reaches the origin; `fallback` applies at `deadline` unless committed. */
+  async begin(fallback: Change[], deadline: number): Promise<string> {
+    const id = crypto.randomUUID();
+    await this.persist(this.state.begin(id, fallback, deadline));
+    await this.schedule();
+    return id;
+  }
+
+  /** Reports a write's outcome: its precise changes replace the announced fallback. */
+  async commit(id: string, changes: Change[], since: number | null): Promise<SyncPayload> {
+    await this.persist(this.state.commit(id, changes));
+    await this.schedule();
+    return this.state.sync(since);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.persist(this.state.expire());
+    await this.schedule();
+  }
+
+  /** Replaces the project configuration: new epoch, every cached answer invalidated. */
+  async putConfig(config: ProjectConfig, since: number | null): Promise<SyncPayload> {
+    await this.persist(this.state.putConfig(config));
+    return this.state.sync(since);
+  }
+
+  /** The current configuration and its epoch (`config: null`: none was ever set here). */
+  getConfig(): { epoch: number; config: ProjectConfig | null } {
+    return { epoch: this.state.configEpoch, config: this.state.config };
+  }
+
+  async addToken(entry: TokenEntry, since: number | null): Promise<SyncPayload> {
+    await this.persist(this.state.addToken(entry));
+    return this.state.sync(since);
+  }
+
+  /** Revokes a token by id; `digest` is the caller's (from KV) when it knows it. Answers the digest the authority knows. */
+  async revokeToken(id: string, digest: string | null, since: number | null): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }> {
+    const result = this.state.revokeToken(id, digest);
+    await this.persist(result.delta);
+    return { found: result.found, digest: result.digest, payload: this.state.sync(since) };
+  }
+
+  /** Live tokens issued through the authority, and the ids it knows to be revoked. */
+  listTokens(): { tokens: ReturnType<AuthorityState["listTokens"]>; revoked: string[] } {
+    return { tokens: this.state.listTokens(), revoked: this.state.revokedIds() };
+  }
+
+  private async persist(delta: StorageDelta): Promise<void> {
+    const puts = Object.entries(delta.put);
+    for (let i = 0; i < puts.length; i += BATCH) await this.ctx.storage.put(Object.fromEntries(puts.slice(i, i + BATCH)));
+    for (let i = 0; i < delta.delete.length; i += BATCH) await this.ctx.storage.delete(delta.delete.slice(i, i + BATCH));
+  }
+
+  private async schedule(): Promise<void> {
+    const next = this.state.nextDeadline();
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+}
