@@ -1,11 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Three projects: the gateway and the demo origin each run inside workerd (real KV, Cache API and
- * D1 through Miniflare); the end-to-end tests run in Node and drive the real `npm start` process.
+ * Four projects: the gateway and the demo origin each run inside workerd (real KV, Cache API and
+ * D1 through Miniflare); the end-to-end tests run in Node and drive the real `npm start` process;
+ * the multi-location harness runs in Node and drives one Miniflare with several gateway locations.
  */
 export default defineConfig({
   test: {
-    projects: ["test/vitest.gateway.config.ts", "test/vitest.demo.config.ts", "test/vitest.e2e.config.ts"],
+    projects: ["test/vitest.gateway.config.ts", "test/vitest.demo.config.ts", "test/vitest.e2e.config.ts", "test/vitest.locations.config.ts"],
   },
 });

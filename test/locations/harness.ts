@@ -1,0 +1,132 @@
+/**
+ * The multi-location harness (issue 12): one Miniflare with three gateway workers acting as
+ * separate Cloudflare locations — each its own isolate, its own Cache API, and a view of Workers
+ * KV in which the other locations' writes appear only after `kvDelayMs` (60 s) — sharing one
+ * Durable Object namespace (the project authorities, defined by a fourth worker) and the demo
+ * origin on D1. Tests talk to each location as a client in that location would.
+ */
+import { buildSync } from "esbuild";
+import { Miniflare } from "miniflare";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildDemoOrigin } from "../build-demo-origin.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const COMPATIBILITY_DATE = "2026-04-01";
+export const ADMIN_TOKEN = "locations-admin-token";
+export const WEBHOOK_SECRET = "a-multi-location-webhook-secret";
+
+function bundle(entry: string, name: string): string {
+  const outfile = `${root}.build/${name}.mjs`;
+  buildSync({
+    entryPoints: [`${root}${entry}`],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:workers"],
+    outfile,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/** A worker as Miniflare hands it out (only `fetch` is used). */
+interface WorkerFetcher {
+  fetch(url: string, init?: RequestInit): Promise<Response>;
+}
+
+export interface Locations {
+  names: readonly string[];
+  /** A request to the gateway at one location. */
+  fetch(location: string, path: string, init?: RequestInit): Promise<Response>;
+  /** A request straight to the origin (a change behind the gateway's back). */
+  origin(query: string): Promise<unknown>;
+  /** What a location's (delayed) KV holds for a key. */
+  kv(location: string, key: string): Promise<unknown>;
+  /** Cuts a location off from the authority (`false`) or reconnects it. */
+  reachable(location: string, value: boolean): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface LocationOptions {
+  names?: readonly string[];
+  kvDelayMs?: number;
+  /** How long a location decides with its last view while the authority is unreachable. */
+  staleLimitMs?: number;
+}
+
+export async function startLocations(options: LocationOptions = {}): Promise<Locations> {
+  const names = options.names ?? ["a", "b", "c"];
+  const gateway = bundle("src/index.ts", "locations-gateway");
+  const location = bundle("test/locations/worker/location.ts", "locations-location");
+  const demo = buildDemoOrigin();
+  const mf = new Miniflare({
+    workers: [
+      ...names.map((name) => ({
+        name: `location-${name}`,
+        modules: true,
+        scriptPath: location,
+        modulesRoot: dirname(location),
+        compatibilityDate: COMPATIBILITY_DATE,
+        kvNamespaces: { CONFIG: "shared-config" },
+        durableObjects: { AUTHORITY: { className: "ProjectAuthority", scriptName: "authority" } },
+        serviceBindings: { DEMO_ORIGIN: "demo-origin" },
+        bindings: {
+          LOCATION: name,
+          KV_DELAY_MS: String(options.kvDelayMs ?? 60_000),
+          ADMIN_TOKEN,
+          SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN",
+          AUTHORITY_STALE_LIMIT_MS: String(options.staleLimitMs ?? 10_000),
+        },
+      })),
+      {
+        // Defines the shared namespace; it serves no requests of its own.
+        name: "authority",
+        modules: true,
+        scriptPath: gateway,
+        modulesRoot: dirname(gateway),
+        compatibilityDate: COMPATIBILITY_DATE,
+        durableObjects: { AUTHORITY: "ProjectAuthority" },
+      },
+      {
+        name: "demo-origin",
+        modules: true,
+        scriptPath: demo,
+        modulesRoot: dirname(demo),
+        compatibilityDate: COMPATIBILITY_DATE,
+        d1Databases: { DB: "locations-demo" },
+        bindings: { ORIGIN_INSTRUMENTATION: "on" },
+      },
+    ],
+  });
+  await mf.ready;
+  const worker = async (name: string) => (await mf.getWorker(name)) as unknown as WorkerFetcher;
+  const workers = new Map(await Promise.all(names.map(async (name) => [name, await worker(`location-${name}`)] as const)));
+  const originWorker = await worker("demo-origin");
+  return {
+    names,
+    async fetch(name, path, init) {
+      return workers.get(name)!.fetch(`http://gateway.test${path}`, init);
+    },
+    async origin(query) {
+      const response = await originWorker.fetch("https://demo-origin.internal/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
+      return response.json();
+    },
+    async kv(name, key) {
+      const response = await workers.get(name)!.fetch(`http://gateway.test/__harness/kv?key=${encodeURIComponent(key)}`);
+      return ((await response.json()) as { value: unknown }).value;
+    },
+    async reachable(name, value) {
+      const response = await workers.get(name)!.fetch(`http://gateway.test/__harness/authority?reachable=${value ? 1 : 0}`, { method: "POST" });
+      await response.text();
+    },
+    dispose: () => mf.dispose(),
+  };
+}
