@@ -4,8 +4,9 @@
  * bound of an LRU, measured by its own `sizeOf` estimate.
  *
  * Not counted, because 100,000 distinct cached queries of one document do not fill them: the APQ
- * registry (src/cache/apq.ts, only persisted queries), the version vector cache
- * (src/cache/versions.ts, per project/stage/model), project and PAT copies (per project/token).
+ * registry (src/cache/apq.ts, only persisted queries), the views of the project authorities
+ * (src/authority, per project: bounded by the authority's entry-member limit), project and PAT
+ * copies (per project/token).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -18,6 +18,8 @@ const common = {
   mainFields: ["module", "main"],
   conditions: ["workerd", "worker", "browser"],
   loader: { ".graphql": "text", ".sql": "text" },
+  // Runtime modules workerd provides (the gateway's Durable Object base class).
+  external: ["cloudflare:*"],
   logLevel: "silent",
   minify: false,
   // What `wrangler deploy` defines (wrangler also sets it for `global.` and `globalThis.`).
@@ -42,10 +44,11 @@ async function bundle(entry, name, extra = {}) {
 /**
  * Builds every bundle; returns their paths. `gatewayEntry` replaces src/index.ts (to compare
  * builds). A gateway build failure is reported, not thrown. */
-export async function buildAll({ demo = false, gatewayEntry } = {}) {
+export async function buildAll({ demo = false, gatewayEntry, site = false } = {}) {
   // The gateway imports the console's generated assets module.
   buildConsole({ quiet: true });
   const out = { origin: await bundle(here("./origin/worker.mjs"), "origin", { banner: { js: ORIGIN_BANNER } }) };
+  if (site) out.site = await bundle(here("./site/origin.mjs"), "site-origin", { banner: { js: ORIGIN_BANNER } });
   try {
     out.gateway = await bundle(gatewayEntry ?? here("../src/index.ts"), "gateway");
   } catch (error) {

@@ -9,6 +9,10 @@
  * --via-entry    reach workerd servers through Miniflare's entry worker instead of direct sockets
  * --only=memory  only the memory scenario (no floor, peer or load scenarios); writes
  *                bench/.tmp/results-memory.json instead of bench/results.json / results.svg
+ * --site         only the site-scale scenario (bench/site.mjs: 1,000 pages, Zipf, a publish every
+ *                2 s, origin ~100 ms; entry- vs model-level invalidation vs the origin direct);
+ *                writes bench/site-results.json. The full run includes it too.
+ * --skip-site    leave the site scenario out of a full run
  *
  * Builds the gateway and the benchmark origin, serves gateway, origin, floor (workerd via
  * Miniflare's API) and the Yoga peer (Node), configures the gateway through its admin API, runs
@@ -30,6 +34,7 @@ import { profileWhile } from "./profile.mjs";
 import { startPeer } from "./peer-process.mjs";
 import { printTable, targets, writeResults } from "./report.mjs";
 import { runScenario, scenarios } from "./scenarios.mjs";
+import { printSite, siteScenario } from "./site.mjs";
 import { GATEWAY_WORKER, startFloor, startGateway, startOrigin } from "./servers.mjs";
 import { CONTENT_PATH, HIT_BODY, ORIGIN_PATH, QUERY, RANGES, post, uniqueBodies } from "./workload.mjs";
 
@@ -40,10 +45,10 @@ const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?
 const started = Date.now();
 const quick = flag("quick");
 const MODES = {
-  quick: { warmup: 0.4, duration: 0.6, rounds: 3, memoryEntries: 10_000, memoryTimeLimit: 6 },
+  quick: { warmup: 0.4, duration: 0.6, rounds: 3, memoryEntries: 10_000, memoryTimeLimit: 6, siteWarmup: 3, siteDuration: 8 },
   // Misses (each one a Cache API write in Miniflare) fill at ~300/s here: 100,000 take ~5.5 min.
   // The limit is a hard bound; a fill that reaches it is reported as stopped early.
-  full: { warmup: 2, duration: 3, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 480 },
+  full: { warmup: 2, duration: 3, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 480, siteWarmup: 10, siteDuration: 60 },
 };
 const mode = quick ? "quick" : "full";
 const settings = { ...MODES[mode], connections: Number(option("connections", 32)) };
@@ -53,6 +58,9 @@ const only = option("only");
 if (only && only !== "memory") throw new Error(`--only=${only}: only --only=memory is supported`);
 const memoryOnly = only === "memory";
 if (memoryOnly && skipMemory) throw new Error("--only=memory and --skip-memory exclude each other");
+const siteOnly = flag("site");
+if (siteOnly && memoryOnly) throw new Error("--site and --only=memory exclude each other");
+const skipSite = flag("skip-site") || memoryOnly;
 if (flag("via-entry")) process.env.BENCH_VIA_ENTRY = "1";
 const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const out = (name) => fileURLToPath(new URL(name, import.meta.url));
@@ -61,9 +69,10 @@ const servers = {};
 let exitCode = 0;
 
 async function main() {
+  if (siteOnly) return runSiteOnly();
   log(`content-edge bench: ${mode} mode, ${settings.connections} connections, ${settings.rounds} × ${settings.duration} s rounds after ${settings.warmup} s warm-up, origin ${originMode}`);
   const gatewayEntry = option("gateway-entry");
-  const bundles = await buildAll({ demo: originMode === "demo", gatewayEntry: gatewayEntry && resolve(gatewayEntry) });
+  const bundles = await buildAll({ demo: originMode === "demo", gatewayEntry: gatewayEntry && resolve(gatewayEntry), site: !skipSite });
   if (originMode === "demo" && !bundles.demo) throw new Error(`demo origin does not build: ${bundles.demoError}`);
 
   servers.origin = await startOrigin(bundles, { originMode });
@@ -129,8 +138,12 @@ async function main() {
 
   const profiles = flag("profile") && !memoryOnly ? await profileGateway(results, bundles, setup) : undefined;
 
+  // The site scenario last, on its own gateway and origin (the load scenarios' servers are idle by now).
+  const site = skipSite ? undefined : bundles.gatewayError ? { ok: false, reason: bundles.gatewayError } : await runSite(bundles);
+
   const ratios = targets(results);
   printTable(results, ratios, memory, (line) => console.log(line));
+  if (site) printSite(site);
   const meta = {
     date: new Date().toISOString(),
     node: process.version,
@@ -153,9 +166,36 @@ async function main() {
     log(`wrote bench/.tmp/results-memory.json (${meta.seconds} s)`);
     return;
   }
-  writeResults(out("./results.json"), { ...meta, scenarios: results, targets: ratios, memory, profiles });
+  writeResults(out("./results.json"), { ...meta, scenarios: results, targets: ratios, memory, profiles, site });
   writeSvg(out("./results.svg"), results, ratios, meta, memory);
   log(`wrote bench/results.json and bench/results.svg (${meta.seconds} s)`);
+}
+
+/** The site scenario with this mode's durations. */
+function runSite(bundles) {
+  const adminToken = `bench-admin-${randomBytes(12).toString("hex")}`;
+  return siteScenario(bundles, { adminToken, duration: settings.siteDuration, warmup: settings.siteWarmup, connections: settings.connections, log });
+}
+
+/** `--site`: the site scenario alone; writes bench/site-results.json. */
+async function runSiteOnly() {
+  log(`content-edge bench: site scenario, ${mode} mode (${settings.siteDuration} s per invalidation mode), ${settings.connections} connections`);
+  const bundles = await buildAll({ site: true });
+  if (bundles.gatewayError) throw new Error(bundles.gatewayError);
+  const site = await runSite(bundles);
+  printSite(site);
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    mode,
+    machine: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    loadAverageAtStart: startLoad,
+    loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+  writeResults(out("./site-results.json"), { ...meta, site });
+  log(`wrote bench/site-results.json (${meta.seconds} s)`);
+  if (!site.ok) exitCode = 1;
 }
 
 /**
@@ -264,8 +304,9 @@ const watchdog = setTimeout(
     for (const s of [servers.peer, servers.memoryGateway, servers.gateway, servers.floor, servers.origin]) s?.dispose?.().catch?.(() => {});
     setTimeout(() => process.exit(1), 3000).unref();
   },
-  // Full: ~4.5 min of load scenarios + the memory fill's 8-minute bound + its heap readings.
-  (quick ? 180 : 1200) * 1000,
+  // Full: ~4.5 min of load scenarios + the memory fill's 8-minute bound + its heap readings + the
+  // site scenario (~3 min).
+  (quick ? 240 : 1500) * 1000,
 );
 watchdog.unref();
 

@@ -29,23 +29,26 @@ function tail(limit = 30) {
  * straight to the worker, without Miniflare's entry worker in front), so every workerd server is
  * measured the same way, as close to the runtime as Miniflare allows.
  */
-async function start(label, { workers, inspector = false }) {
+async function start(label, { workers, inspector = false, exposeSecond = false }) {
   const before = new Set(workerdPids());
   const logs = tail();
-  const [first, ...rest] = workers;
+  const [first, second, ...rest] = workers;
+  const direct = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
     handleRuntimeStdio: logs.handle,
     ...(inspector ? { inspectorPort: 0 } : {}),
-    workers: [{ ...first, unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] }, ...rest],
+    workers: [{ ...first, ...direct }, ...(second ? [exposeSecond ? { ...second, ...direct } : second] : []), ...rest],
   });
   await mf.ready;
   const url = process.env.BENCH_VIA_ENTRY ? await mf.ready : await mf.unsafeGetDirectURL(first.name);
+  const secondUrl = exposeSecond ? (await mf.unsafeGetDirectURL(second.name)).href.replace(/\/$/, "") : undefined;
   const pid = workerdPids().find((p) => !before.has(p)) ?? null;
   return {
     label,
     url: url.href.replace(/\/$/, ""),
+    secondUrl,
     pid,
     logs: logs.lines,
     inspectorUrl: inspector ? (await mf.getInspectorURL()).href : undefined,
@@ -53,8 +56,17 @@ async function start(label, { workers, inspector = false }) {
   };
 }
 
-/** Worker options for the origin: the fixed graphql-js origin, or the demo origin on D1. */
-export function originWorker(bundles, mode) {
+/** Worker options for the origin: the fixed graphql-js origin, the demo origin on D1, or the site origin (bench/site). */
+export function originWorker(bundles, mode, { delayMs = 0 } = {}) {
+  if (mode === "site") {
+    return {
+      modules: true,
+      scriptPath: bundles.site,
+      modulesRoot: dirname(bundles.site),
+      compatibilityDate: COMPATIBILITY_DATE,
+      bindings: { ORIGIN_DELAY_MS: String(delayMs) },
+    };
+  }
   if (mode === "demo") {
     return {
       modules: true,
@@ -73,10 +85,15 @@ export function originWorker(bundles, mode) {
   };
 }
 
-/** The gateway (src/index.ts) with KV, the Cache API and its origin behind `DEMO_ORIGIN`. */
-export function startGateway(bundles, { adminToken, originMode, inspector = false }) {
+/**
+ * The gateway (src/index.ts) with KV, the Cache API, its project authorities (the Durable Object)
+ * and its origin behind `DEMO_ORIGIN`; `exposeOrigin` also gives that origin its own socket
+ * (`secondUrl`), so the site benchmark can change content behind the gateway's back.
+ */
+export function startGateway(bundles, { adminToken, originMode, inspector = false, exposeOrigin = false, originDelayMs = 0 }) {
   return start("gateway", {
     inspector,
+    exposeSecond: exposeOrigin,
     workers: [
       {
         name: GATEWAY_WORKER,
@@ -85,18 +102,19 @@ export function startGateway(bundles, { adminToken, originMode, inspector = fals
         modulesRoot: dirname(bundles.gateway),
         compatibilityDate: COMPATIBILITY_DATE,
         kvNamespaces: ["CONFIG"],
+        durableObjects: { AUTHORITY: "ProjectAuthority" },
         cache: true,
         bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
         serviceBindings: { DEMO_ORIGIN: ORIGIN_SERVICE },
       },
-      { name: ORIGIN_SERVICE, ...originWorker(bundles, originMode) },
+      { name: ORIGIN_SERVICE, ...originWorker(bundles, originMode, { delayMs: originDelayMs }) },
     ],
   });
 }
 
 /** The origin on its own, to measure what calling it directly costs. */
-export function startOrigin(bundles, { originMode }) {
-  return start("origin", { workers: [{ name: ORIGIN_SERVICE, ...originWorker(bundles, originMode) }] });
+export function startOrigin(bundles, { originMode, originDelayMs = 0 }) {
+  return start("origin", { workers: [{ name: ORIGIN_SERVICE, ...originWorker(bundles, originMode, { delayMs: originDelayMs }) }] });
 }
 
 // The request body is drained: workerd resets a keep-alive connection whose POST body was left
