@@ -46,7 +46,7 @@ describe("an unhandled error", () => {
     expect(unhandled).toHaveLength(1);
     const text = JSON.stringify(unhandled[0]);
     expect(text).toContain("TypeError");
-    expect(text).toMatch(/maxAge/); // the message says what was read of what
+    expect(text).toMatch(/Cannot read properties of null \(reading '\w+'\)/); // the message says what was read of what
     expect(text).toMatch(/"at [^"]+:\d+:\d+\)?"/); // a stack frame with its position
     expect(text).toContain(`/content/${projectId}/master`);
     expect(text).toContain("req-42");

@@ -28,6 +28,7 @@ function buildGateway(): string {
     target: "es2022",
     mainFields: ["module", "main"],
     conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*"],
     outfile,
     logLevel: "warning",
   });
@@ -35,7 +36,8 @@ function buildGateway(): string {
 }
 
 /**
- * Builds src/index.ts and the demo origin and serves them in one Miniflare (KV, Cache API, D1),
+ * Builds src/index.ts and the demo origin and serves them in one Miniflare (KV, Cache API, D1,
+ * the project authorities' Durable Object),
  * as `wrangler.toml` wires them, without `wrangler dev` in front.
  */
 export async function startMiniflareGateway(): Promise<MiniflareGateway> {
@@ -53,6 +55,7 @@ export async function startMiniflareGateway(): Promise<MiniflareGateway> {
         modulesRoot: dirname(gateway),
         compatibilityDate: "2026-04-01",
         kvNamespaces: ["CONFIG"],
+        durableObjects: { AUTHORITY: "ProjectAuthority" },
         cache: true,
         bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
         serviceBindings: { DEMO_ORIGIN: "content-edge-demo-origin" },

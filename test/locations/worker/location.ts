@@ -70,6 +70,6 @@ export default {
       return Response.json({ value: await (wrapped["CONFIG"] as KVNamespace).get(url.searchParams.get("key") ?? "", "json") });
     }
     await locationCaches(env.LOCATION);
-    return gateway.fetch(request, wrapped as never, ctx);
+    return gateway.fetch(request as never, wrapped as never, ctx);
   },
 };
