@@ -17,7 +17,6 @@
  * `mode: "model"` makes every answer model-level and leaves the document untouched.
  */
 import {
-  getArgumentValues,
   getNamedType,
   getNullableType,
   isAbstractType,
@@ -35,9 +34,13 @@ import {
 } from "graphql";
 import type { Analysis } from "../permissions/analyse";
 import type { SchemaKnowledge } from "../schema/knowledge";
-import { listDependency, type Dependency, type Scope } from "../authority/changes";
+import { listDependency, type Dependency } from "../authority/changes";
 import type { TouchCondition } from "../permissions/decide";
-import { conditionModels, filterModels, relationTargets } from "./input-models";
+import { argumentValues, exactId, fieldDef, freeName, namesIn } from "./ast";
+import { conditionModels, filterModels } from "./input-models";
+import { planMutations, type MutationPlan } from "./mutation-plan";
+
+export type { MutationPlan } from "./mutation-plan";
 
 /** Where an entry (or a plain object holding entry positions) sits in the answer. */
 export interface Position {
@@ -59,23 +62,6 @@ export interface Position {
   children: Position[];
   /** Model-level dependencies of the whole subtree: used when the answer is not as expected. */
   fallback: Dependency[];
-}
-
-/** What a root mutation field changes, decided from its name, arguments and (later) answer. */
-export interface MutationPlan {
-  key: string;
-  /** `null`: a mutation the schema knowledge cannot map; it may change anything. */
-  model: string | null;
-  action: string | null;
-  many: boolean;
-  /** Stages it writes. */
-  stages: Scope;
-  /** The entry id named by its `where`, when it is exactly an id. */
-  whereId?: string;
-  /** Models whose entries its relation inputs move (see `relationTargets`). */
-  relationTargets: string[];
-  /** Whether an `id` alias is added to its selection (single-entry mutations). */
-  identified: boolean;
 }
 
 export interface CachePlan {
@@ -146,7 +132,7 @@ class Planner {
     const mutations: MutationPlan[] = [];
     const rootType = root.operation === "mutation" ? knowledge.mutationType ?? "Mutation" : knowledge.queryType;
     if (root.operation === "mutation") {
-      this.mutationRoot(root.selectionSet, rootType, mutations, mode === "entry");
+      planMutations({ knowledge, schema: this.input.schema, analysis, fragments: this.fragments }, root.selectionSet, rootType, mode === "entry", mutations);
     } else if (mode === "model") {
       this.modelLevel(root.selectionSet, new Set());
     } else {
@@ -278,59 +264,6 @@ class Planner {
     });
   }
 
-  private mutationRoot(set: SelectionSetNode, typeName: string, out: MutationPlan[], identify: boolean): void {
-    const { knowledge, schema, analysis } = this.input;
-    for (const sel of set.selections) {
-      if (sel.kind === Kind.INLINE_FRAGMENT) {
-        this.mutationRoot(sel.selectionSet, sel.typeCondition?.name.value ?? typeName, out, identify);
-        continue;
-      }
-      if (sel.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = this.fragments.get(sel.name.value);
-        // Mutation fields inside a named fragment: nothing is added to shared text; their entries are unknown.
-        if (fragment) this.mutationRoot(fragment.selectionSet, fragment.typeCondition.name.value, out, false);
-        continue;
-      }
-      if (sel.name.value.startsWith("__")) continue;
-      const mapping = knowledge.mutations[sel.name.value];
-      const def = this.fieldDef(typeName, sel.name.value);
-      const key = sel.alias?.value ?? sel.name.value;
-      if (!mapping?.action || !mapping.model || !def) {
-        out.push({ key, model: null, action: null, many: false, stages: "*", relationTargets: [], identified: false });
-        continue;
-      }
-      const args = argumentValues(def, sel, analysis.variableValues);
-      const draft = knowledge.draftStage;
-      const stageList = (name: string): string[] => {
-        const v = args[name];
-        return v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String);
-      };
-      let stages: Scope;
-      switch (mapping.action) {
-        case "create":
-        case "update":
-        case "upsert":
-          stages = [draft];
-          break;
-        case "publish":
-          stages = mapping.many ? "*" : [...new Set([draft, ...stageList("to")])];
-          break;
-        case "unpublish":
-          stages = mapping.many ? "*" : stageList("from");
-          break;
-        default:
-          stages = "*";
-      }
-      const dataArg = def.args.find((a) => a.name === "data");
-      const targets = dataArg ? relationTargets(knowledge, schema, dataArg.type, args["data"]) : [];
-      const single = !mapping.many;
-      const plan: MutationPlan = { key, model: mapping.model, action: mapping.action, many: mapping.many, stages, relationTargets: targets, identified: identify && single && !!sel.selectionSet };
-      const whereId = single ? exactId(args["where"]) : undefined;
-      if (whereId !== undefined) plan.whereId = whereId;
-      out.push(plan);
-    }
-  }
-
   /** Model-level dependencies for a field (or selection set) and everything below it. */
   private modelLevel(node: FieldNode | SelectionSetNode, seen: Set<string>): void {
     for (const dep of this.collect(node, seen)) this.staticDeps.add(dep);
@@ -386,29 +319,13 @@ class Planner {
   }
 
   private fieldDef(typeName: string, name: string): GraphQLField<unknown, unknown> | undefined {
-    const type = this.input.schema.getType(typeName);
-    return type && "getFields" in type ? (type.getFields() as Record<string, GraphQLField<unknown, unknown>>)[name] : undefined;
+    return fieldDef(this.input.schema, typeName, name);
   }
 }
 
 /** A root field that names one entry: a `where` argument (unique input) or an `id` argument. */
 function isLookup(def: GraphQLField<unknown, unknown>): boolean {
   return def.args.some((a) => a.name === "where" || a.name === "id");
-}
-
-function argumentValues(def: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
-  try {
-    return getArgumentValues(def, node, variables);
-  } catch {
-    return {};
-  }
-}
-
-/** `{ id: "…" }` and nothing else → the id. */
-function exactId(where: unknown): string | undefined {
-  if (!where || typeof where !== "object" || Array.isArray(where)) return undefined;
-  const entries = Object.entries(where).filter(([, v]) => v !== undefined && v !== null);
-  return entries.length === 1 && entries[0]![0] === "id" && typeof entries[0]![1] === "string" ? (entries[0]![1] as string) : undefined;
 }
 
 /** Positions with the same response key are one field in the answer (GraphQL merges them). */
@@ -429,24 +346,4 @@ function mergePositions(positions: Position[]): Position[] {
     if (known.knownId !== p.knownId) delete known.knownId;
   }
   return out;
-}
-
-/** Every name in the document (fields, aliases, arguments, …): an added alias must be none of them. */
-function namesIn(document: DocumentNode): Set<string> {
-  const names = new Set<string>();
-  const walk = (node: unknown) => {
-    if (!node || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    const n = node as { kind?: string; value?: unknown };
-    if (n.kind === Kind.NAME && typeof n.value === "string") names.add(n.value);
-    for (const [key, value] of Object.entries(node)) if (key !== "loc") walk(value);
-  };
-  walk(document);
-  return names;
-}
-
-function freeName(base: string, taken: Set<string>): string {
-  let name = base;
-  for (let i = 1; taken.has(name); i++) name = `${base}${i}`;
-  return name;
 }
