@@ -1,18 +1,67 @@
 import { app } from "./app";
+import { knownGatewayConfig, type GatewayConfig } from "./config/gateway-config";
 import type { Bindings } from "./env";
-import { drainUnreadBody } from "./http/body";
+import { declaredContentLength, drainUnreadBody } from "./http/body";
+import { contentCacheRuntime } from "./pipeline/cache-runtime";
+import { FastPath, fastKey } from "./pipeline/fast-path";
 
+/** The project authority (a Durable Object class, bound as AUTHORITY). */
 export { ProjectAuthority } from "./authority/object";
 
+/** The isolate's fast path for repeated cache hits (pipeline/fast-path.ts), one per configuration. */
+const fastPaths = new WeakMap<GatewayConfig, FastPath>();
+/** One fatal decoder: a body that is not UTF-8 is never a fast path key (the full path refuses it). */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 /**
- * The Worker entry point: the Hono app, then any request body no route read is discarded
+ * The Worker entry point. A repeat of a `/content` request the full pipeline answered with a fresh
+ * HIT is answered by the fast path; everything else goes to the Hono app, and a fresh HIT there
+ * primes the fast path for the next repeat. Any request body no route read is then discarded
  * (bounded) before the answer leaves, so the keep-alive connection it came on can carry the next
- * request (docs/http-edges.md). A GET has no body, so the hit path pays one property read.
+ * request (docs/http-edges.md).
  */
 export default {
   async fetch(request, env, ctx) {
-    const response = await app.fetch(request, env, ctx);
-    if (request.body !== null) await drainUnreadBody(request);
+    let forward = request;
+    let key: string | null = null;
+    let fastPath: FastPath | undefined;
+    const config = knownGatewayConfig(env);
+    if (config && isContentRequest(request)) {
+      let body = "";
+      let bytes: ArrayBuffer | null = null;
+      if (request.method === "POST") {
+        // Only a body whose declared length is within the limit is read here; the rest is the full path's.
+        const declared = declaredContentLength(request.headers);
+        if (declared !== null && declared <= config.limits.maxBodyBytes) {
+          bytes = await request.arrayBuffer();
+          try {
+            body = utf8.decode(bytes);
+          } catch {
+            body = "";
+          }
+        }
+      }
+      if (request.method === "GET" || (bytes !== null && (body !== "" || bytes.byteLength === 0))) {
+        key = fastKey(request, body);
+        fastPath = fastPaths.get(config);
+        if (!fastPath) fastPaths.set(config, (fastPath = new FastPath({ authority: config.authority, stats: contentCacheRuntime(config.kv, config.stats).stats })));
+        const answer = fastPath.answer(key, request, ctx);
+        if (answer) return answer;
+      }
+      // The body was read: the full path gets the same bytes.
+      if (bytes !== null) forward = new Request(request, { body: bytes });
+    }
+    const response = await app.fetch(forward, env, ctx);
+    if (key !== null) fastPath?.prime(key, forward, response);
+    if (forward.body !== null) await drainUnreadBody(forward);
     return response;
   },
 } satisfies ExportedHandler<Bindings>;
+
+/** A GET or POST to `/content/…`, judged on the URL text (no `URL` object on the hot path). */
+function isContentRequest(request: Request): boolean {
+  if (request.method !== "GET" && request.method !== "POST") return false;
+  const url = request.url;
+  const path = url.indexOf("/", url.indexOf("//") + 2);
+  return path !== -1 && url.startsWith("/content/", path);
+}

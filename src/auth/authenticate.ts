@@ -85,6 +85,7 @@ export function patPrincipal(record: PatRecord, now: number): Principal {
     kind: "pat",
     rules: record.permissions,
     tokenId: record.id,
+    ...(record.expiresAt === undefined ? {} : { expiresAt: Date.parse(record.expiresAt) }),
     ...(record.defaultStage === undefined ? {} : { defaultStage: record.defaultStage }),
   };
 }

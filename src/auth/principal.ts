@@ -15,6 +15,8 @@ export interface Principal {
   userId?: string;
   /** A PAT's id (never its secret), for logs and stats. */
   tokenId?: string;
+  /** A PAT's expiry (ms since the epoch), when it has one. */
+  expiresAt?: number;
   /** A JWT's role names from the project's roles claim (matched or not), for logs. */
   roles?: string[];
 }

@@ -322,8 +322,16 @@ export class Authority {
   }
 }
 
+/** Names by reference object: the hit path asks about the same `ref` objects again and again. */
+const names = new WeakMap<ProjectRef, string>();
+
 function nameOf(ref: ProjectRef): string {
-  return `${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.environment)}`;
+  let name = names.get(ref);
+  if (name === undefined) {
+    name = `${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.environment)}`;
+    names.set(ref, name);
+  }
+  return name;
 }
 
 function urlOf(ref: ProjectRef): string {

@@ -35,6 +35,8 @@ export interface StatsSettings {
 export const DEFAULT_ORIGIN_TIMEOUT_MS = 10_000;
 
 const parsed = new WeakMap<object, Promise<GatewayConfig>>();
+/** The same, once parsed: read without a promise on the hit path ({@link knownGatewayConfig}). */
+const resolved = new WeakMap<object, GatewayConfig>();
 
 /**
  * Returns the typed configuration for `env`, parsing it on first use.
@@ -48,10 +50,16 @@ export function gatewayConfig(env: Bindings): Promise<GatewayConfig> {
   if (!config) {
     config = parseGatewayConfig(env);
     parsed.set(env, config);
+    config.then((value) => resolved.set(env, value), () => undefined);
     // A failed parse is not cached, so a fixed binding takes effect without a restart.
     config.catch(() => parsed.delete(env));
   }
   return config;
+}
+
+/** The configuration for `env` when it has been parsed before; `undefined` otherwise (no promise). */
+export function knownGatewayConfig(env: Bindings): GatewayConfig | undefined {
+  return resolved.get(env);
 }
 
 async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {

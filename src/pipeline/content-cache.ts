@@ -97,6 +97,18 @@ export interface ContentCacheDeps {
   now?: () => number;
   /** The cache layers, coalescer and counters; default {@link contentCacheRuntime}`(kv)`. */
   runtime?: ContentCacheRuntime;
+  /**
+   * Told of every fresh hit: the entry served, the client's freshness windows, and the view's
+   * `seq` it was judged current at (what the pipeline's fast path remembers, `fast-path.ts`).
+   */
+  onHit?: (hit: CacheHit) => void;
+}
+
+/** A fresh hit as `onHit` reports it. */
+export interface CacheHit {
+  entry: CacheEntry;
+  policy: FreshnessPolicy;
+  seq: number;
 }
 
 /**
@@ -178,6 +190,7 @@ class Step {
       switch (ENTRY_HANDLING[freshness.state]) {
         case "hit":
           this.record("hits");
+          this.deps.onHit?.({ entry, policy: this.policy, seq: this.deps.view.seq });
           return this.fromEntry(entry, { kind: "hit", ttl: freshness.ttl }, freshness.age);
         case "stale": {
           this.record("stale");
@@ -382,7 +395,7 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** An entry's bytes as the Response constructor takes them fastest: the whole ArrayBuffer when the view spans it. */
-function bodyOf(entry: CacheEntry): ArrayBuffer | Uint8Array {
+export function bodyOf(entry: CacheEntry): ArrayBuffer | Uint8Array {
   const { body } = entry;
   return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer ? body.buffer : body;
 }

@@ -26,6 +26,8 @@ import { guardForwarded } from "../permissions/forward-guard";
 import { withEntryChecks } from "./checked-origin";
 import { contentCacheRuntime } from "./cache-runtime";
 import { refusalOf } from "../stats/refusal";
+import { notePriming } from "./fast-path";
+import { ipFirewall, type IpFirewall } from "../policies/ip-rules";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
@@ -164,6 +166,12 @@ function isSchemaMiss(error: unknown): boolean {
   return reason === "field" || reason === "type";
 }
 
+/** The project's IP firewall when it has rules (the fast path checks every repeat's address). */
+function activeFirewall(project: ProjectConfig): IpFirewall | undefined {
+  const firewall = ipFirewall(project.ipRules);
+  return firewall.active ? firewall : undefined;
+}
+
 /** Steps 6–7: the cache (for /content) in front of the origin; /v2 mutations invalidate. */
 async function execute(op: ParsedOperation, decision: Decision, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Response> {
   const { allowed } = decision;
@@ -222,7 +230,22 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
         shapeKey: decision.key,
       },
       fetchOrigin,
-      { kv: ctx.config.kv, waitUntil: ctx.waitUntil, runtime: contentCacheRuntime(ctx.config.kv, ctx.config.stats), view: await viewOf(ctx) },
+      {
+        kv: ctx.config.kv,
+        waitUntil: ctx.waitUntil,
+        runtime: contentCacheRuntime(ctx.config.kv, ctx.config.stats),
+        view: await viewOf(ctx),
+        // A fresh hit primes the fast path for this request's exact repeats (fast-path.ts).
+        onHit: (hit) =>
+          notePriming(ctx.c.req.raw, {
+            hit,
+            ref: ctx.ref,
+            origin: project.origin,
+            principal,
+            schemaHash: decision.known.knowledge.schemaHash,
+            firewall: activeFirewall(project),
+          }),
+      },
     );
   }
 

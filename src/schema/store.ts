@@ -95,6 +95,16 @@ export async function peekSchema(ref: ProjectRef, project: ProjectConfig, kv: KV
 }
 
 /**
+ * The hash of the schema this isolate would decide with right now — its copy, for the same
+ * origin, read within {@link SCHEMA_ISOLATE_TTL_MS} — or `undefined` when `knownSchema` would have
+ * to look further (no promise: the hit path's fast check).
+ */
+export function currentSchemaHash(ref: ProjectRef, origin: string, now = Date.now()): string | undefined {
+  const copy = isolateCopies.get(`${ref.projectId}:${ref.environment}`);
+  return copy && copy.origin === origin && now - copy.readAt < SCHEMA_ISOLATE_TTL_MS ? copy.known.knowledge.schemaHash : undefined;
+}
+
+/**
  * Re-learns the schema from the origin now and stores it. With `force: "if-cooled-down"`, does
  * nothing (returns `null`) when this isolate already refreshed the project within the cooldown.
  */
