@@ -35,6 +35,7 @@ import { startPeer } from "./peer-process.mjs";
 import { printTable, targets, writeResults } from "./report.mjs";
 import { runScenario, scenarios } from "./scenarios.mjs";
 import { printSite, siteScenario } from "./site.mjs";
+import { hitPathComparison, printHitPath } from "./hit-path.mjs";
 import { GATEWAY_WORKER, startFloor, startGateway, startOrigin } from "./servers.mjs";
 import { CONTENT_PATH, HIT_BODY, ORIGIN_PATH, QUERY, RANGES, post, uniqueBodies } from "./workload.mjs";
 
@@ -55,8 +56,9 @@ const settings = { ...MODES[mode], connections: Number(option("connections", 32)
 const originMode = option("origin", "fixed");
 const skipMemory = flag("skip-memory");
 const only = option("only");
-if (only && only !== "memory") throw new Error(`--only=${only}: only --only=memory is supported`);
+if (only && only !== "memory" && only !== "hit-path") throw new Error(`--only=${only}: --only=memory or --only=hit-path`);
 const memoryOnly = only === "memory";
+const hitPathOnly = only === "hit-path";
 if (memoryOnly && skipMemory) throw new Error("--only=memory and --skip-memory exclude each other");
 const siteOnly = flag("site");
 if (siteOnly && memoryOnly) throw new Error("--site and --only=memory exclude each other");
@@ -111,15 +113,30 @@ async function main() {
   if (servers.gateway.error && !memoryOnly) log(`gateway unavailable: ${servers.gateway.error}`);
 
   const results = [];
-  for (const scenario of memoryOnly ? [] : scenarios({ servers, pat: setup.pat, projectReason: setup.project.ok ? undefined : setup.project.reason })) {
+  for (const scenario of memoryOnly || hitPathOnly ? [] : scenarios({ servers, pat: setup.pat, projectReason: setup.project.ok ? undefined : setup.project.reason })) {
     log(`scenario ${scenario.label}`);
     const result = await runScenario(scenario, settings, log);
     if (!result.ok) log(`  failed: ${result.reason}`);
     results.push(result);
   }
 
+  // The hit against the floor, with both load generators and at a fixed offered load (issue 13).
+  let hitPath = null;
+  if (!memoryOnly && setup.project.ok && setup.pat.ok) {
+    log("hit path vs floor (autocannon and wrk, interleaved; then latency at half the floor's rate)");
+    hitPath = await hitPathComparison(
+      [
+        { id: "floor", label: "floor (bare worker)", url: servers.floor.url, request: post("/", HIT_BODY) },
+        { id: "public", label: "gateway hit, public", url: servers.gateway.url, request: post(CONTENT_PATH, HIT_BODY) },
+        { id: "pat", label: "gateway hit, PAT", url: servers.gateway.url, request: post(CONTENT_PATH, HIT_BODY, { authorization: `Bearer ${setup.pat.token}` }) },
+      ],
+      { connections: settings.connections, duration: settings.duration, rounds: settings.rounds, warmup: settings.warmup, log },
+    );
+  }
+
   let memory = null;
-  if (skipMemory) memory = { ok: false, reason: "skipped (--skip-memory)" };
+  if (hitPathOnly) memory = { ok: false, reason: "skipped (--only=hit-path)" };
+  else if (skipMemory) memory = { ok: false, reason: "skipped (--skip-memory)" };
   else if (bundles.gatewayError) memory = { ok: false, reason: bundles.gatewayError };
   else if (!memoryOnly && !results.find((r) => r.id === "gateway-miss")?.ok) memory = { ok: false, reason: "gateway miss scenario failed, nothing to fill" };
   else memory = await runMemory(bundles, originMode);
@@ -136,13 +153,14 @@ async function main() {
         .catch((error) => ({ error: error.message }))
     : { error: "peer not started" };
 
-  const profiles = flag("profile") && !memoryOnly ? await profileGateway(results, bundles, setup) : undefined;
+  const profiles = flag("profile") && !memoryOnly ? await profileGateway(hitPathOnly ? hitScenarioStubs() : results, bundles, setup) : undefined;
 
   // The site scenario last, on its own gateway and origin (the load scenarios' servers are idle by now).
-  const site = skipSite ? undefined : bundles.gatewayError ? { ok: false, reason: bundles.gatewayError } : await runSite(bundles);
+  const site = skipSite || hitPathOnly ? undefined : bundles.gatewayError ? { ok: false, reason: bundles.gatewayError } : await runSite(bundles);
 
   const ratios = targets(results);
   printTable(results, ratios, memory, (line) => console.log(line));
+  printHitPath(hitPath);
   if (site) printSite(site);
   const meta = {
     date: new Date().toISOString(),
@@ -160,15 +178,18 @@ async function main() {
     peerOriginCalls: peerStats.originCalls ?? peerStats.error,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
-  if (memoryOnly) {
+  if (memoryOnly || hitPathOnly) {
     // A partial run never replaces the committed full results.
-    writeResults(`${TMP}results-memory.json`, { ...meta, only: "memory", memory });
-    log(`wrote bench/.tmp/results-memory.json (${meta.seconds} s)`);
+    const file = `${TMP}results-${only}.json`;
+    writeResults(file, { ...meta, only, memory: memoryOnly ? memory : undefined, hitPath: hitPath ?? undefined, profiles });
+    log(`wrote bench/.tmp/results-${only}.json (${meta.seconds} s)`);
     return;
   }
-  writeResults(out("./results.json"), { ...meta, scenarios: results, targets: ratios, memory, profiles, site });
-  writeSvg(out("./results.svg"), results, ratios, meta, memory);
-  log(`wrote bench/results.json and bench/results.svg (${meta.seconds} s)`);
+  // Only a full run replaces the committed results the README shows; a quick one goes to bench/.tmp/.
+  const [json, svg] = quick ? [`${TMP}results-quick.json`, `${TMP}results-quick.svg`] : [out("./results.json"), out("./results.svg")];
+  writeResults(json, { ...meta, scenarios: results, targets: ratios, hitPath, memory, profiles, site });
+  writeSvg(svg, results, ratios, meta, memory);
+  log(`wrote ${quick ? "bench/.tmp/results-quick.json and .svg" : "bench/results.json and bench/results.svg"} (${meta.seconds} s)`);
 }
 
 /** The site scenario with this mode's durations. */
@@ -193,8 +214,9 @@ async function runSiteOnly() {
     loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
-  writeResults(out("./site-results.json"), { ...meta, site });
-  log(`wrote bench/site-results.json (${meta.seconds} s)`);
+  const file = quick ? `${TMP}site-results-quick.json` : out("./site-results.json");
+  writeResults(file, { ...meta, site });
+  log(`wrote ${quick ? "bench/.tmp/site-results-quick.json" : "bench/site-results.json"} (${meta.seconds} s)`);
   if (!site.ok) exitCode = 1;
 }
 
