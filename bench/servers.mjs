@@ -102,7 +102,8 @@ export function startGateway(bundles, { adminToken, originMode, inspector = fals
         modulesRoot: dirname(bundles.gateway),
         compatibilityDate: COMPATIBILITY_DATE,
         kvNamespaces: ["CONFIG"],
-        durableObjects: { AUTHORITY: "ProjectAuthority" },
+        // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`).
+        durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
         cache: true,
         bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
         serviceBindings: { DEMO_ORIGIN: ORIGIN_SERVICE },

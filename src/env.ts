@@ -3,7 +3,7 @@
  * `config/gateway-config.ts` reads these; everything else takes the typed `GatewayConfig`.
  */
 export interface Bindings {
-  /** Copies of project configurations and token records, schema knowledge, persisted queries, stats. */
+  /** Copies of project configurations and token records, schema knowledge, persisted queries. */
   CONFIG: KVNamespace;
   /** Optional Workers Analytics Engine dataset: per-minute traffic data points (docs/console.md). */
   ANALYTICS?: AnalyticsEngineDataset;
@@ -11,7 +11,8 @@ export interface Bindings {
   STATS_FLUSH_MS?: string;
   /**
    * The `ProjectAuthority` Durable Object namespace: one object per project and environment holds
-   * invalidation counters, token revocations and the configuration epoch (src/authority).
+   * invalidation counters, token revocations, the configuration epoch and the traffic statistics
+   * (src/authority).
    */
   AUTHORITY: DurableObjectNamespace;
   /** Milliseconds a location keeps deciding with its last view while the authority is unreachable (default 10,000). */

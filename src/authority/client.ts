@@ -27,6 +27,8 @@ import { StoreUnavailableError } from "../errors";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import type { Change } from "./changes";
 import type { SyncPayload, TokenEntry } from "./state";
+import type { StatsRow } from "./stats-table";
+import type { HourBucket } from "../stats/buckets";
 import { emptyView, mergeSync, viewPayload, type AuthorityView } from "./view";
 
 /** How long an isolate uses its view without looking again. */
@@ -53,6 +55,8 @@ export interface AuthorityRpc {
   addToken(entry: TokenEntry, since: number | null): Promise<SyncPayload>;
   revokeToken(id: string, digest: string | null, since: number | null): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }>;
   listTokens(): Promise<{ tokens: Array<{ record: TokenEntry["record"] & object; digest: string }>; revoked: string[] }>;
+  putStats(isolateId: string, bucket: HourBucket): Promise<boolean>;
+  listStats(sinceHour: number): Promise<StatsRow[]>;
 }
 
 /** The binding: a Durable Object namespace (or anything that hands out {@link AuthorityRpc} stubs). */
@@ -210,6 +214,21 @@ export class Authority {
 
   listTokens(ref: ProjectRef): ReturnType<AuthorityRpc["listTokens"]> {
     return this.call(ref, (rpc) => rpc.listTokens());
+  }
+
+  /**
+   * Replaces this isolate's traffic totals of one hour at the object (a stats flush, from
+   * `waitUntil`). Answers whether a row was written.
+   *
+   * @throws StoreUnavailableError when the object cannot be reached.
+   */
+  putStats(ref: ProjectRef, isolateId: string, bucket: HourBucket): Promise<boolean> {
+    return this.call(ref, (rpc) => rpc.putStats(isolateId, bucket));
+  }
+
+  /** Every isolate's traffic buckets of the project since `sinceHour`, as the object stores them. */
+  listStats(ref: ProjectRef, sinceHour: number): Promise<StatsRow[]> {
+    return this.call(ref, (rpc) => rpc.listStats(sinceHour));
   }
 
   private replica(ref: ProjectRef): Replica {

@@ -4,6 +4,9 @@
  * its epoch, and the token registry (`state.ts`); every write goes through it and every location
  * reads from it at most about once a second (`client.ts`).
  *
+ * It also keeps the project's traffic buckets for the operator console (`stats-table.ts`, its own
+ * SQLite table beside the state): each isolate's totals per hour, for 26 hours.
+ *
  * One object per project and environment, named `<projectId>/<environment>` (URI-encoded). A
  * Durable Object runs single-threaded: each method below sees and leaves a consistent state, and
  * its storage writes are confirmed before its answer leaves the object (the output gate).
@@ -11,6 +14,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ProjectConfig } from "../projects/types";
 import type { Change } from "./changes";
+import { StatsTable, type StatsRow } from "./stats-table";
 import { AuthorityState, KEYS, type PendingWrite, type StorageDelta, type SyncPayload, type TokenEntry } from "./state";
 
 /** Storage batch limit of `put`/`delete` with many keys. */
@@ -18,6 +22,7 @@ const BATCH = 128;
 
 export class ProjectAuthority extends DurableObject {
   private readonly state = new AuthorityState(() => Date.now());
+  private stats: StatsTable | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -98,6 +103,24 @@ export class ProjectAuthority extends DurableObject {
   /** Live tokens issued through the authority, and the ids it knows to be revoked. */
   listTokens(): { tokens: ReturnType<AuthorityState["listTokens"]>; revoked: string[] } {
     return { tokens: this.state.listTokens(), revoked: this.state.revokedIds() };
+  }
+
+  /**
+   * Replaces one isolate's traffic totals of one hour (a flush of `src/stats/recorder.ts`).
+   * Returns whether a row was written (`false`: a repeat, an older copy, or not a bucket).
+   */
+  putStats(isolateId: string, bucket: unknown): boolean {
+    return this.statsTable().put(isolateId, bucket) > 0;
+  }
+
+  /** Every isolate's traffic buckets of hours `>= sinceHour`, as stored (JSON). */
+  listStats(sinceHour: number): StatsRow[] {
+    return this.statsTable().list(sinceHour);
+  }
+
+  private statsTable(): StatsTable {
+    this.stats ??= new StatsTable(this.ctx.storage.sql, () => Date.now());
+    return this.stats;
   }
 
   private async persist(delta: StorageDelta): Promise<void> {

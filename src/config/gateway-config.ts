@@ -29,6 +29,8 @@ export interface StatsSettings {
   analytics: DataPointWriter | null;
   /** Minimum time between two flushes of an isolate's counters (`STATS_FLUSH_MS`, default 5,000). */
   flushIntervalMs: number;
+  /** Where the counters are flushed: the project authorities (`null`: Workers KV, `src/stats/store.ts`). */
+  authority: Authority | null;
 }
 
 /** 10 s: long enough for a heavy origin query, short enough that a hung origin does not pin requests. */
@@ -66,6 +68,7 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
   if (!env.CONFIG) throw new Error("content-edge: the CONFIG KV binding is missing");
   if (!env.AUTHORITY) throw new Error("content-edge: the AUTHORITY Durable Object binding is missing");
   const staleLimitMs = positiveInt(env.AUTHORITY_STALE_LIMIT_MS, "AUTHORITY_STALE_LIMIT_MS") ?? DEFAULT_STALE_LIMIT_MS;
+  const authority = authorityFor(env.AUTHORITY, { staleLimitMs });
   return {
     adminTokenDigest: env.ADMIN_TOKEN ? await sha256(env.ADMIN_TOKEN) : null,
     serviceOrigins: parseServiceOrigins(env),
@@ -83,8 +86,9 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
     stats: {
       analytics: analyticsOf(env),
       flushIntervalMs: positiveInt(env.STATS_FLUSH_MS, "STATS_FLUSH_MS", 1000) ?? DEFAULT_STATS_FLUSH_INTERVAL_MS,
+      authority,
     },
-    authority: authorityFor(env.AUTHORITY, { staleLimitMs }),
+    authority,
   };
 }
 

@@ -26,7 +26,7 @@ export interface ContentCacheRuntimeOptions {
   /** How long a coalesced follower waits for its leader before fetching itself. */
   followerTimeoutMs?: number;
   stats?: StatsRecorder;
-  /** How the default recorder flushes (interval, Analytics Engine dataset). */
+  /** How the default recorder flushes (interval, store, Analytics Engine dataset). */
   statsSettings?: StatsSettings;
 }
 
@@ -48,7 +48,8 @@ export function createContentCacheRuntime(kv: KVNamespace, options: ContentCache
 
 function statsRecorder(kv: KVNamespace, settings: StatsSettings | undefined): StatsRecorder {
   const analytics = settings?.analytics;
-  return new StatsRecorder(statsStoreFor(kv), {
+  // The project authorities when configured (always, through gatewayConfig); KV otherwise.
+  return new StatsRecorder(statsStoreFor(kv, settings?.authority), {
     ...(settings ? { flushIntervalMs: settings.flushIntervalMs } : {}),
     ...(analytics ? { sink: analyticsEngineSink(analytics) } : {}),
   });
@@ -59,7 +60,8 @@ const runtimes = new WeakMap<object, ContentCacheRuntime>();
 /**
  * The isolate's runtime for a KV namespace: what `serveContent` uses unless told otherwise, what
  * the pipeline counts refusals in and what the admin stats routes read. The first call in an
- * isolate creates it; the gateway always passes its stats settings (flush interval, Analytics Engine).
+ * isolate creates it; the gateway always passes its stats settings (flush interval, the authority
+ * the counters are flushed to, Analytics Engine).
  *
  * @example const { stats } = contentCacheRuntime(config.kv, config.stats);
  */

@@ -135,3 +135,12 @@ export function parseBucket(raw: unknown): HourBucket | undefined {
   }
   return bucket;
 }
+
+/** {@link parseBucket} of a stored JSON text; `undefined` when it is not JSON or not a bucket. */
+export function parseBucketJson(text: string): HourBucket | undefined {
+  try {
+    return parseBucket(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}

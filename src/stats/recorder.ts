@@ -58,7 +58,7 @@ const INDEX = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Record
  * Per-isolate, per-minute counters with throttled flushing.
  *
  * @example
- * const stats = new StatsRecorder(statsStoreFor(env.CONFIG));
+ * const stats = new StatsRecorder(statsStoreFor(env.CONFIG, authorityFor(env.AUTHORITY)));
  * stats.record("demo", "master", "hits", (p) => ctx.waitUntil(p));
  * stats.refuse("demo", "master", { status: 403, code: "FORBIDDEN", failedActions }, (p) => ctx.waitUntil(p));
  * await stats.read("demo", "master"); // GET …/stats
@@ -197,7 +197,8 @@ export class StatsRecorder {
   }
 
   private maybeFlush(now: number, waitUntil: ((promise: Promise<unknown>) => void) | undefined): void {
-    if (waitUntil && !this.flushing && now - this.lastFlush >= this.flushIntervalMs) waitUntil(this.flush());
+    // A failed flush is quiet: the totals stay in memory and the next flush writes them.
+    if (waitUntil && !this.flushing && now - this.lastFlush >= this.flushIntervalMs) waitUntil(this.flush().catch(() => undefined));
   }
 
   /** Counts per minute since what the sink was last given, and remembers what it is given now. */

@@ -3,10 +3,12 @@
  * own *totals* per (project, environment, hour) — never increments — so a repeated or concurrent
  * flush can neither race nor double count, and a reader adds the isolates up.
  *
- * Today the store is Workers KV ({@link KvStatsStore}). The project's Durable Object (issue 12)
- * is the natural home once it lands: {@link statsStoreFor} is the one place that chooses.
+ * The gateway keeps them in the project's authority, the Durable Object of issue 12
+ * ({@link AuthorityStatsStore}); Workers KV ({@link KvStatsStore}) serves a runtime built without
+ * the authority binding. {@link statsStoreFor} is the one place that chooses.
  */
-import { HOUR_MS, parseBucket, type HourBucket } from "./buckets";
+import { AuthorityStatsStore, type StatsAuthority } from "./authority-store";
+import { HOUR_MS, parseBucketJson, type HourBucket } from "./buckets";
 import type { ProjectRef } from "../projects/types";
 
 /** One isolate's bucket of one hour, as a store lists it. */
@@ -75,29 +77,21 @@ export class KvStatsStore implements StatsStore {
     const values = await Promise.all(wanted.map((w) => this.kv.get(w.name, "text")));
     const out: StoredBucket[] = [];
     values.forEach((text, i) => {
-      const bucket = text === null ? undefined : parseBucket(safeJson(text));
+      const bucket = text === null ? undefined : parseBucketJson(text);
       if (bucket) out.push({ isolateId: wanted[i]!.isolateId, bucket });
     });
     return out;
   }
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * The stats store of the gateway — the one place to change when the project's Durable Object
- * (issue 12) becomes the store: return an implementation of {@link StatsStore} that sends `put`
- * to the object of `ref` (which keeps a bucket per isolate and hour) and `list` to the same
- * object, instead of KV. Nothing else (recorder, admin routes, console) knows which store it is.
+ * The stats store of the gateway: the project's authority (its Durable Object keeps a row per
+ * isolate and hour) when the authority binding is configured — as it always is in wrangler.toml,
+ * `npm start` and the tests — else Workers KV. Nothing else (recorder, admin routes, console)
+ * knows which store it is.
  *
- * @example const recorder = new StatsRecorder(statsStoreFor(env.CONFIG));
+ * @example const recorder = new StatsRecorder(statsStoreFor(env.CONFIG, authorityFor(env.AUTHORITY)));
  */
-export function statsStoreFor(kv: StatsKv): StatsStore {
-  return new KvStatsStore(kv);
+export function statsStoreFor(kv: StatsKv, authority?: StatsAuthority | null): StatsStore {
+  return authority ? new AuthorityStatsStore(authority) : new KvStatsStore(kv);
 }

@@ -1,3 +1,5 @@
+import { env } from "cloudflare:workers";
+import { authorityFor } from "../../src/authority/client";
 import { emptyView } from "../../src/authority/view";
 import { describe, expect, it } from "vitest";
 import { StatsRecorder } from "../../src/stats/recorder";
@@ -30,10 +32,11 @@ describe("GET /admin/projects/{p}/{e}/stats", () => {
     expect(await response.json()).toEqual({ hits: 0, misses: 0, stale: 0, bypasses: 0, originErrors: 0, requests: 0, hitRatio: null });
   });
 
-  it("adds up every isolate's flushed totals: requests = hits + misses + stale + bypasses, hitRatio = hits / (hits + misses + stale)", async () => {
+  it("adds up every isolate's totals flushed to the project's authority: requests = hits + misses + stale + bypasses, hitRatio = hits / (hits + misses + stale)", async () => {
     const { projectId } = await demoProject();
-    const a = new StatsRecorder(statsStoreFor(kv), { isolateId: `iso-a-${uniqueTag()}` });
-    const b = new StatsRecorder(statsStoreFor(kv), { isolateId: `iso-b-${uniqueTag()}` });
+    // Isolates as the gateway builds them: flushing to the project's Durable Object.
+    const a = new StatsRecorder(statsStoreFor(kv, authorityFor(env.AUTHORITY)), { isolateId: `iso-a-${uniqueTag()}` });
+    const b = new StatsRecorder(statsStoreFor(kv, authorityFor(env.AUTHORITY)), { isolateId: `iso-b-${uniqueTag()}` });
     a.record(projectId, "master", "hits", undefined, 6);
     a.record(projectId, "master", "misses", undefined, 2);
     a.record(projectId, "master", "bypasses", undefined, 3);
@@ -44,6 +47,17 @@ describe("GET /admin/projects/{p}/{e}/stats", () => {
     await Promise.all([a.flush(), b.flush()]);
     const response = await stats(projectId);
     expect(await response.json()).toEqual({ hits: 9, misses: 2, stale: 1, bypasses: 3, originErrors: 1, requests: 15, hitRatio: 9 / 12 });
+  });
+
+  it("reads the project's authority, not KV: totals an isolate without the authority wrote to KV are not counted", async () => {
+    const { projectId } = await demoProject();
+    const kvOnly = new StatsRecorder(statsStoreFor(kv), { isolateId: `iso-kv-${uniqueTag()}` });
+    kvOnly.record(projectId, "master", "hits", undefined, 50);
+    await kvOnly.flush();
+    const viaAuthority = new StatsRecorder(statsStoreFor(kv, authorityFor(env.AUTHORITY)), { isolateId: `iso-do-${uniqueTag()}` });
+    viaAuthority.record(projectId, "master", "misses", undefined, 2);
+    await viaAuthority.flush();
+    expect(await (await stats(projectId)).json()).toMatchObject({ hits: 0, misses: 2, requests: 2 });
   });
 
   it("counts what serveContent did", async () => {

@@ -56,6 +56,8 @@ export interface LocationOptions {
   kvDelayMs?: number;
   /** How long a location decides with its last view while the authority is unreachable. */
   staleLimitMs?: number;
+  /** `STATS_FLUSH_MS` of every location (the gateway's default, 5 s, when unset). */
+  statsFlushMs?: number;
 }
 
 export async function startLocations(options: LocationOptions = {}): Promise<Locations> {
@@ -80,6 +82,7 @@ export async function startLocations(options: LocationOptions = {}): Promise<Loc
           ADMIN_TOKEN,
           SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN",
           AUTHORITY_STALE_LIMIT_MS: String(options.staleLimitMs ?? 10_000),
+          ...(options.statsFlushMs === undefined ? {} : { STATS_FLUSH_MS: String(options.statsFlushMs) }),
         },
       })),
       {
@@ -89,7 +92,8 @@ export async function startLocations(options: LocationOptions = {}): Promise<Loc
         scriptPath: gateway,
         modulesRoot: dirname(gateway),
         compatibilityDate: COMPATIBILITY_DATE,
-        durableObjects: { AUTHORITY: "ProjectAuthority" },
+        // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`): the stats live in its SQL table.
+        durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
       },
       {
         name: "demo-origin",

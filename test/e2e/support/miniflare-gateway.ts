@@ -55,7 +55,8 @@ export async function startMiniflareGateway(): Promise<MiniflareGateway> {
         modulesRoot: dirname(gateway),
         compatibilityDate: "2026-04-01",
         kvNamespaces: ["CONFIG"],
-        durableObjects: { AUTHORITY: "ProjectAuthority" },
+        // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`).
+        durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
         cache: true,
         bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
         serviceBindings: { DEMO_ORIGIN: "content-edge-demo-origin" },
