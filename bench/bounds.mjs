@@ -17,6 +17,7 @@ const SOURCES = [
   { name: "permission decisions", file: "src/pipeline/decision-memo.ts", pattern: /maxBytes: ([\d_ *]+),/ },
   { name: "parsed operations", file: "src/pipeline/parse-operation.ts", pattern: /maxBytes: ([\d_ *]+),/ },
   { name: "normalized documents (cache key)", file: "src/cache/key.ts", pattern: /maxBytes: ([\d_ *]+),/ },
+  { name: "fast path (repeated hits)", file: "src/pipeline/fast-path.ts", pattern: /FAST_PATH_BOUNDS = \{ maxEntries: [\d_]+, maxBytes: ([\d_ *]+) \}/ },
 ];
 
 const MiB = 1024 * 1024;

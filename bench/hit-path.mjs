@@ -36,7 +36,8 @@ async function wrkRun(baseUrl, request, { connections, duration }) {
     .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
     .join("\n");
   writeFileSync(script, `wrk.method = ${JSON.stringify(request.method ?? "POST")}\nwrk.body = ${JSON.stringify(request.body ?? "")}\n${headers}\n`);
-  const { stdout } = await run("wrk", ["-t", "2", "-c", String(connections), "-d", `${duration}s`, "--latency", "-s", script, `${baseUrl}${request.path}`], {
+  // wrk takes whole seconds.
+  const { stdout } = await run("wrk", ["-t", "2", "-c", String(connections), "-d", `${Math.max(1, Math.round(duration))}s`, "--latency", "-s", script, `${baseUrl}${request.path}`], {
     timeout: (duration + 30) * 1000,
   });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);

@@ -26,12 +26,15 @@ export default {
     let key: string | null = null;
     let fastPath: FastPath | undefined;
     const config = knownGatewayConfig(env);
-    if (config && isContentRequest(request)) {
+    const method = request.method;
+    const url = request.url;
+    if (config && (method === "GET" || method === "POST") && isContentPath(url)) {
+      const headers = request.headers;
       let body = "";
       let bytes: ArrayBuffer | null = null;
-      if (request.method === "POST") {
+      if (method === "POST") {
         // Only a body whose declared length is within the limit is read here; the rest is the full path's.
-        const declared = declaredContentLength(request.headers);
+        const declared = declaredContentLength(headers);
         if (declared !== null && declared <= config.limits.maxBodyBytes) {
           bytes = await request.arrayBuffer();
           try {
@@ -41,8 +44,8 @@ export default {
           }
         }
       }
-      if (request.method === "GET" || (bytes !== null && (body !== "" || bytes.byteLength === 0))) {
-        key = fastKey(request, body);
+      if (method === "GET" || (bytes !== null && (body !== "" || bytes.byteLength === 0))) {
+        key = fastKey(method, url, headers, body);
         fastPath = fastPaths.get(config);
         if (!fastPath) fastPaths.set(config, (fastPath = new FastPath({ authority: config.authority, stats: contentCacheRuntime(config.kv, config.stats).stats })));
         const answer = fastPath.answer(key, request, ctx);
@@ -58,10 +61,8 @@ export default {
   },
 } satisfies ExportedHandler<Bindings>;
 
-/** A GET or POST to `/content/…`, judged on the URL text (no `URL` object on the hot path). */
-function isContentRequest(request: Request): boolean {
-  if (request.method !== "GET" && request.method !== "POST") return false;
-  const url = request.url;
+/** Whether a URL's path starts with `/content/`, judged on its text (no `URL` object on the hot path). */
+function isContentPath(url: string): boolean {
   const path = url.indexOf("/", url.indexOf("//") + 2);
   return path !== -1 && url.startsWith("/content/", path);
 }
