@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { KNOWLEDGE_VERSION, type SchemaKnowledge } from "../../src/schema/knowledge";
 import {
+  currentSchemaHash,
   knownSchema,
   peekSchema,
   refreshSchema,
@@ -268,5 +269,28 @@ describe("peekSchema (the admin explain: never asks the origin)", () => {
     const s = setup();
     const error = await rejection(peekSchema(s.ref, s.project, spyKv(env.CONFIG, { fail: true }).kv));
     expect(error).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE" });
+  });
+});
+
+describe("currentSchemaHash (the fast path's check: this isolate's copy only, no I/O)", () => {
+  it("is the hash of the isolate's copy while it is fresh and for the same origin, else undefined", async () => {
+    const s = setup();
+    expect(currentSchemaHash(s.ref, s.project.origin, T0)).toBeUndefined();
+    const known = await knownSchema(s.ref, s.project, s.deps, s.waitUntil);
+    expect(currentSchemaHash(s.ref, s.project.origin, T0)).toBe(known.knowledge.schemaHash);
+    expect(currentSchemaHash(s.ref, s.project.origin, T0 + SCHEMA_ISOLATE_TTL_MS - 1)).toBe(known.knowledge.schemaHash);
+    expect(currentSchemaHash(s.ref, s.project.origin, T0 + SCHEMA_ISOLATE_TTL_MS)).toBeUndefined();
+    expect(currentSchemaHash(s.ref, "https://elsewhere.example/graphql", T0)).toBeUndefined();
+    expect(currentSchemaHash({ ...s.ref, environment: "staging" }, s.project.origin, T0)).toBeUndefined();
+  });
+
+  it("follows a re-learned schema", async () => {
+    const s = setup();
+    await knownSchema(s.ref, s.project, s.deps, s.waitUntil);
+    const stored = (await s.stored())!;
+    await env.CONFIG.put(schemaKey(s.ref), JSON.stringify({ ...stored, knowledge: { ...stored.knowledge, schemaHash: "changed-at-the-origin" } }));
+    s.clock.now = T0 + SCHEMA_ISOLATE_TTL_MS;
+    await knownSchema(s.ref, s.project, s.deps, s.waitUntil);
+    expect(currentSchemaHash(s.ref, s.project.origin, s.clock.now)).toBe("changed-at-the-origin");
   });
 });
