@@ -249,6 +249,8 @@ export function analyseOperation(input: AnalyseInput): Analysis {
           other: stageArg("stage"),
           locales: Array.isArray(values["locales"]) ? (values["locales"] as unknown[]).map(String) : ctx.locales,
           writesLocalizations: mentionsKey(values, "localizations"),
+          ...(defaults.baseLocale ? { baseLocale: defaults.baseLocale } : {}),
+          withDefaultLocale: values["withDefaultLocale"] !== false,
         });
         inner = { stages: scope.stages, locales: scope.locales, rootLocales: scope.locales };
       }

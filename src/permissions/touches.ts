@@ -70,6 +70,15 @@ export interface MutationScope {
   locales: string[];
   /** True when the written data carries `localizations`, which can touch any locale. */
   writesLocalizations: boolean;
+  /**
+   * The project's default locale: a create's or update's top-level localized fields are written
+   * in it (Hygraph: "Create: Read on Draft Stage and Default Locale"), and a publish publishes it
+   * unless `withDefaultLocale: false`. Without it, a writer allowed only another locale could
+   * overwrite the default one.
+   */
+  baseLocale?: string;
+  /** A publish's `withDefaultLocale` (Hygraph's default `true`). */
+  withDefaultLocale?: boolean;
 }
 
 /**
@@ -97,6 +106,7 @@ export function mutationTouches(
     touches.add("read", knowledge.models, allStages, allLocales);
     return { stages: allStages, locales: allLocales };
   }
+  const withBase = (list: string[]) => (scope.baseLocale ? unique([...list, scope.baseLocale]) : list);
   const locales = scope.writesLocalizations ? allLocales : scope.locales;
   const m = [model];
   switch (action) {
@@ -105,8 +115,9 @@ export function mutationTouches(
     case "upsert": {
       // An upsert may create or update; it needs both.
       const acts: Action[] = action === "upsert" ? ["create", "update"] : [action];
-      for (const a of acts) touches.add(a, m, [draft], locales);
-      touches.add("read", m, [draft], locales);
+      const written = withBase(locales);
+      for (const a of acts) touches.add(a, m, [draft], written);
+      touches.add("read", m, [draft], written);
       return { stages: [draft], locales };
     }
     case "delete": {
@@ -118,7 +129,7 @@ export function mutationTouches(
     }
     case "publish": {
       const stages = unique([draft, ...scope.to]);
-      touches.add("publish", m, stages, locales);
+      touches.add("publish", m, stages, scope.withDefaultLocale === false ? locales : withBase(locales));
       const readStages = unique([draft, ...scope.from, ...scope.other]);
       touches.add("read", m, readStages, locales);
       return { stages: unique([...stages, ...readStages]), locales };

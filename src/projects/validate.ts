@@ -76,6 +76,8 @@ function roles(raw: unknown): Record<string, PermissionRule[]> {
   const result: Record<string, PermissionRule[]> = {};
   for (const [role, roleRules] of Object.entries(input)) {
     if (!role) throw new InvalidConfigError("roles", "role names must not be empty");
+    // Assigning it would set the object's prototype instead of adding a role.
+    if (role === "__proto__") throw new InvalidConfigError("roles.__proto__", "is not allowed as a role name");
     result[role] = rules(roleRules, `roles.${role}`);
   }
   return result;

@@ -205,12 +205,9 @@ describe("what the touches protect, through /v2 and the demo origin", () => {
     expect(await read.json()).toEqual({ data: { post: { title: "Nur Deutsch" } } });
   });
 
-  // BUG (reported, not fixed here): `mutationTouches` puts create/update (and their reads) in the
-  // request's locales, but top-level data lands in the origin's default locale, so an editor
-  // allowed only `de` writes the `en` localization. Hygraph's table requires the default locale
-  // for Create. The two `it.fails` below pass while the bug is there; once it is fixed they fail:
-  // turn them into `it`.
-  it.fails("refuses a create by an editor allowed only in de, since it writes the default locale (en)", async () => {
+  // Top-level data lands in the origin's default locale, so an editor allowed only `de` must not
+  // be able to write the `en` localization (Hygraph's table requires the default locale for Create).
+  it("refuses a create by an editor allowed only in de, since it writes the default locale (en)", async () => {
     const { v2, tag } = await demoProject({ publicPermissions: DE_ONLY_EDITOR });
     const response = await postQuery(v2, { query: `mutation { createPost(data: { title: "Nur Deutsch", slug: "de-${tag}" }) { id } }` }, { "gcms-locales": "de" });
     expect(response.status).toBe(403);
@@ -219,7 +216,7 @@ describe("what the touches protect, through /v2 and the demo origin", () => {
     expect(await originRequests(tag)).toHaveLength(0);
   });
 
-  it.fails("refuses an update by an editor allowed only in de, since it overwrites the default locale (en)", async () => {
+  it("refuses an update by an editor allowed only in de, since it overwrites the default locale (en)", async () => {
     const everything = [{ action: "*", model: "*" }];
     const { v2, tag } = await demoProject({ publicPermissions: everything });
     const created = await postQuery(v2, { query: `mutation { createPost(data: { title: "English", slug: "en-${tag}" }) { id } }` });

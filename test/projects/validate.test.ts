@@ -191,12 +191,9 @@ describe("validateProjectConfig: refused values name their field", () => {
     expect(refusal({ origin: "nope", cache: { maxAge: -1 } }).field).toBe("origin");
   });
 
-  // BUG (reported, not fixed here): `roles` is built as a plain object, so a role named
-  // `__proto__` (a JSON body can carry one) sets the object's prototype instead of adding a role:
-  // the PUT answers 200 and the role and its rules are silently dropped. Strict validation should
-  // keep it as an own role or refuse it naming `roles.__proto__`. `it.fails` passes while the bug
-  // is there; once fixed, turn it into `it`.
-  it.fails("keeps a role named __proto__ or refuses it, never drops it silently", () => {
+  // A role named `__proto__` (a JSON body can carry one) would set the object's prototype instead
+  // of adding a role: it is refused, naming `roles.__proto__`.
+  it("keeps a role named __proto__ or refuses it, never drops it silently", () => {
     const body = JSON.parse(`{"origin":"${ORIGIN}","roles":{"__proto__":[{"action":"read","model":"*"}]}}`) as unknown;
     let kept: boolean;
     try {
