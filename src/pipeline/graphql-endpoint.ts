@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AuthorityView } from "../authority/view";
 import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { ForbiddenError, GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
+import { ForwardGuardError, GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
 import { parseGraphQLParams } from "../http/graphql-params";
 import { negotiateMediaType, type GraphQLMediaType } from "../http/media-type";
 import { authenticate } from "../auth/authenticate";
@@ -286,7 +286,7 @@ async function mutate(
   } catch (error) {
     // Refused by the forward guard: nothing was sent. Otherwise (the origin failed or timed out)
     // the write may or may not have happened.
-    await report(error instanceof ForbiddenError ? [] : fallback);
+    await report(error instanceof ForwardGuardError ? [] : fallback);
     throw error;
   }
   const outcome: MutationOutcome = answer.status !== 200 ? "refused" : checked.result.errors?.length ? "partial" : "ok";
