@@ -41,6 +41,8 @@ export function schemaKey(ref: ProjectRef): string {
 }
 
 const isolateCopies = new Map<string, { known: KnownSchema; origin: string; readAt: number }>();
+/** Copy ids by reference object: the fast path asks about the same `ref` objects again and again. */
+const copyIds = new WeakMap<ProjectRef, string>();
 const lastForcedRefresh = new Map<string, number>();
 
 /**
@@ -100,7 +102,9 @@ export async function peekSchema(ref: ProjectRef, project: ProjectConfig, kv: KV
  * to look further (no promise: the hit path's fast check).
  */
 export function currentSchemaHash(ref: ProjectRef, origin: string, now = Date.now()): string | undefined {
-  const copy = isolateCopies.get(`${ref.projectId}:${ref.environment}`);
+  let id = copyIds.get(ref);
+  if (id === undefined) copyIds.set(ref, (id = `${ref.projectId}:${ref.environment}`));
+  const copy = isolateCopies.get(id);
   return copy && copy.origin === origin && now - copy.readAt < SCHEMA_ISOLATE_TTL_MS ? copy.known.knowledge.schemaHash : undefined;
 }
 

@@ -93,6 +93,21 @@ export class StatsRecorder {
     this.maybeFlush(now, waitUntil);
   }
 
+  /**
+   * `record` for one project with its slot looked up once: what the hit path's fast path keeps
+   * per remembered request, so a repeated hit counts without building a key.
+   */
+  counter(projectId: string, environment: string): (stat: StatName, waitUntil?: (promise: Promise<unknown>) => void) => void {
+    const slot = this.slot(projectId, environment);
+    return (stat, waitUntil) => {
+      const now = this.now();
+      if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
+      slot.counts[INDEX[stat]]! += 1;
+      slot.dirty.add(slot.hour);
+      this.maybeFlush(now, waitUntil);
+    };
+  }
+
   /** Counts a 401/403 answer: its minute counter, its code and (403) its refused touches. */
   refuse(projectId: string, environment: string, refusal: Refusal, waitUntil?: (promise: Promise<unknown>) => void): void {
     const now = this.now();

@@ -25,10 +25,13 @@ function setUp(options: { principal?: Principal; expiresAt?: number; firewall?: 
   const authority = { current: () => (viewKnown ? view : undefined) } as unknown as Authority;
   const counted: string[] = [];
   const stats = new StatsRecorder({ put: async () => undefined, list: async () => [] } as StatsStore, { now: () => now });
-  const record = stats.record.bind(stats);
-  stats.record = (projectId, environment, stat, waitUntil) => {
-    counted.push(stat);
-    record(projectId, environment, stat, waitUntil);
+  const counter = stats.counter.bind(stats);
+  stats.counter = (projectId, environment) => {
+    const count = counter(projectId, environment);
+    return (stat, waitUntil) => {
+      counted.push(stat);
+      count(stat, waitUntil);
+    };
   };
   const fast = new FastPath({ authority, stats, now: () => now, schemaHash: () => schema });
   return {
