@@ -9,7 +9,7 @@ const truncate = (text, n = 140) => {
   return line.length > n ? `${line.slice(0, n - 1)}…` : line;
 };
 
-/** The project's targets (issue 5): each compares two scenarios. */
+/** The project's targets (issue 5; the hit's are also measured two ways in hit-path.mjs): each compares two scenarios. */
 const TARGETS = [
   {
     id: "hit-vs-floor-throughput",
@@ -19,14 +19,8 @@ const TARGETS = [
     compute: (r) => ratio(byId(r, "gateway-hit-public")?.rps, byId(r, "floor")?.rps),
     met: (v) => v >= 0.9,
   },
-  {
-    id: "hit-vs-floor-p99",
-    label: "gateway hit p99 ÷ floor p99",
-    target: "≤ 1.3",
-    uses: ["gateway-hit-public", "floor"],
-    compute: (r) => ratio(byId(r, "gateway-hit-public")?.p99, byId(r, "floor")?.p99),
-    met: (v) => v <= 1.3,
-  },
+  // p99 at saturation is not compared: the floor's own p99 swings from 16 to 226 ms between runs
+  // here. Latency is compared at a fixed offered load instead (hit-path.mjs, issue 13).
   {
     id: "hit-vs-peer-throughput",
     label: "gateway hit ÷ peer hit (req/s)",
