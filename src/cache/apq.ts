@@ -8,8 +8,8 @@
  * behind an in-isolate LRU, so a hash-only hit normally costs no I/O at all.
  */
 import { BadRequestError, PersistedQueryHashMismatchError, PersistedQueryNotFoundError } from "../errors";
-import { sha256Hex } from "./hash";
-import { Lru } from "./lru";
+import { sha256Hex } from "../platform/hash";
+import { Lru } from "../platform/lru";
 
 /** The subset of Workers KV this module needs (`KVNamespace` satisfies it). */
 export interface KVLike {
@@ -17,7 +17,7 @@ export interface KVLike {
   put(key: string, value: string, options?: { expirationTtl?: number; metadata?: unknown }): Promise<void>;
 }
 
-export { sha256Hex } from "./hash";
+export { sha256Hex } from "../platform/hash";
 
 /** The `extensions.persistedQuery` member. */
 export interface PersistedQueryExtension {

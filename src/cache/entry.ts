@@ -7,7 +7,7 @@
  * Treat an entry's `body` as read-only: the same bytes may be served to many requests.
  */
 import { checkedMembers, isEntryMember } from "../authority/changes";
-import { sha256Base64Url } from "./hash";
+import { sha256Base64Url } from "../platform/hash";
 
 export interface CacheEntry {
   /** The answer's bytes, exactly as the origin sent them (UTF-8 JSON). */

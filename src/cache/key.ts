@@ -12,8 +12,8 @@
  */
 import { Kind, parse, print, valueFromASTUntyped, visit, type DocumentNode, type GraphQLError } from "graphql";
 import { GraphQLParseError } from "../errors";
-import { sha256Hex } from "./hash";
-import { Lru } from "./lru";
+import { sha256Hex } from "../platform/hash";
+import { Lru } from "../platform/lru";
 import { canonicalJson } from "../platform/canonical-json";
 
 /**

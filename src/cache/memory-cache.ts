@@ -7,7 +7,7 @@
  */
 import type { EdgeCache } from "./edge-cache";
 import { entrySize, type CacheEntry } from "./entry";
-import { Lru } from "./lru";
+import { Lru } from "../platform/lru";
 
 /** Default in-isolate budget: 24 MiB of entries (an isolate has 128 MiB for everything). */
 export const DEFAULT_MEMORY_CACHE_BYTES = 24 * 1024 * 1024;

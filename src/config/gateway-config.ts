@@ -1,6 +1,7 @@
 import { authorityFor, DEFAULT_STALE_LIMIT_MS, type Authority } from "../authority/client";
 import type { Bindings } from "../env";
 import { type RequestLimits, resolveLimits } from "../graphql/limits";
+import { sha256 } from "../platform/hash";
 import { isDataPointWriter, type DataPointWriter } from "../stats/analytics-engine";
 import { DEFAULT_STATS_FLUSH_INTERVAL_MS } from "../stats/recorder";
 
@@ -124,9 +125,4 @@ function positiveInt(raw: string | undefined, name: string, min = 1): number | u
     throw new Error(`content-edge: ${name} must be an integer ≥ ${min}, got "${raw}"`);
   }
   return value;
-}
-
-/** SHA-256 digest of a UTF-8 string. */
-export async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }

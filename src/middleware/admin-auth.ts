@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { sha256 } from "../config/gateway-config";
+import { sha256 } from "../platform/hash";
 import { UnauthenticatedError } from "../errors";
 import { digestEquals } from "../platform/constant-time";
 

@@ -1,4 +1,4 @@
-import { Lru } from "../cache/lru";
+import { Lru } from "../platform/lru";
 import type { Authorised } from "./authorise";
 
 /**

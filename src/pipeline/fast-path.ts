@@ -21,7 +21,7 @@ import type { Authority } from "../authority/client";
 import { cacheHeaders } from "../cache/cache-status";
 import type { CacheEntry } from "../cache/entry";
 import { freshAge, type FreshnessPolicy } from "../cache/freshness";
-import { Lru } from "../cache/lru";
+import { Lru } from "../platform/lru";
 import type { IpFirewall } from "../policies/ip-rules";
 import type { ProjectRef } from "../projects/types";
 import { currentSchemaHash } from "../schema/store";

@@ -5,7 +5,7 @@
  * shape's key never changes.
  */
 import { cacheKey, type CacheKey, type CacheKeyInput } from "../cache/key";
-import { Lru } from "../cache/lru";
+import { Lru } from "../platform/lru";
 import type { ContentCacheRequest } from "./content-cache";
 
 /** A request shape's key, and what it was made from (checked on every use). */

@@ -1,6 +1,6 @@
 import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import { KvPersistedQueryRegistry, resolvePersistedQuery } from "../cache/apq";
-import { Lru } from "../cache/lru";
+import { Lru } from "../platform/lru";
 import type { GatewayConfig } from "../config/gateway-config";
 import { checkDocumentLimits, parseDocument } from "../graphql/document";
 import { assertMethodAllowsOperation, assertReadOnly, selectOperation, type OperationKind } from "../graphql/operation";

@@ -11,7 +11,7 @@
  */
 import type { Authority } from "../authority/client";
 import { StoreUnavailableError } from "../errors";
-import { Lru } from "../cache/lru";
+import { Lru } from "../platform/lru";
 import type { WaitUntil } from "../platform/wait-until";
 import type { ProjectConfig, ProjectRef } from "./types";
 

@@ -24,7 +24,7 @@ import {
 } from "graphql";
 import type { Action } from "../projects/types";
 import { fieldClassifier, type FieldAccess } from "./field-access";
-import { sha256Hex } from "./sha256";
+import { sha256HexSync } from "../platform/hash";
 
 export type { FieldAccess } from "./field-access";
 
@@ -183,7 +183,7 @@ export function buildSchemaKnowledge(introspection: IntrospectionQuery, options:
 
   return {
     version: KNOWLEDGE_VERSION,
-    schemaHash: sha256Hex(printSchema(lexicographicSortSchema(schema))),
+    schemaHash: sha256HexSync(printSchema(lexicographicSortSchema(schema))),
     nodeInterface: nodeInterface ? nodeName : null,
     models,
     stageEnum: stages ? stageEnum : null,

@@ -18,7 +18,7 @@
  * more than 60 s in the future (clock skew), and an `env` other than the URL's environment.
  */
 import { WebhookSignatureError } from "../errors";
-import { fromBase64, toBase64 } from "../cache/hash";
+import { fromBase64, toBase64 } from "../platform/base64";
 
 export const SIGNATURE_HEADER = "gcms-signature";
 /** Oldest accepted signature: 5 minutes (SPEC §3). */

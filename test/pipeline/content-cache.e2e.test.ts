@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/cache/hash";
+import { sha256Hex } from "../../src/platform/hash";
 import { issueToken } from "../support/tokens";
 import { demoProject, getQuery, originRequests, postQuery } from "../support/gateway";
 

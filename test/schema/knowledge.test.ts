@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildSchema, introspectionFromSchema, parse, print } from "graphql";
 import { buildSchemaKnowledge, schemaFromKnowledge } from "../../src/schema/knowledge";
-import { sha256Hex } from "../../src/schema/sha256";
 import { introspection, knowledge, sdl } from "../fixtures/schema";
 
 describe("buildSchemaKnowledge", () => {
@@ -127,21 +126,5 @@ describe("buildSchemaKnowledge", () => {
 
   it("memoizes the graphql-js schema per knowledge object", () => {
     expect(schemaFromKnowledge(knowledge)).toBe(schemaFromKnowledge(knowledge));
-  });
-});
-
-describe("sha256Hex", () => {
-  it.each([
-    ["", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
-    ["abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
-    ["abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"],
-  ])("%#: matches the FIPS 180-4 vectors", (input, hex) => {
-    expect(sha256Hex(input)).toBe(hex);
-  });
-
-  it("matches Web Crypto on longer unicode input", async () => {
-    const text = "Ünïcödé ✓ ".repeat(100);
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-    expect(sha256Hex(text)).toBe(Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join(""));
   });
 });

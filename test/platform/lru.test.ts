@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Lru } from "../../src/cache/lru";
+import { Lru } from "../../src/platform/lru";
 
 describe("Lru", () => {
   it("evicts the least recently used entry by count", () => {
