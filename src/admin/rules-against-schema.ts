@@ -1,7 +1,7 @@
 import type { GatewayConfig } from "../config/gateway-config";
 import { InvalidConfigError, OriginError, OriginTimeoutError } from "../errors";
 import { checkRuleConditions } from "../permissions/conditions";
-import { normalizeRules } from "../permissions/rules";
+import { normalizeRules } from "../projects/rules";
 import type { PermissionRule, ProjectConfig, ProjectRef } from "../projects/types";
 import { knownSchema, refreshSchema, type KnownSchema } from "../schema/store";
 

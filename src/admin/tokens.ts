@@ -4,7 +4,7 @@ import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { InvalidConfigError, NotFoundError } from "../errors";
 import { readJsonBody } from "./json-body";
-import { normalizeRules } from "../permissions/rules";
+import { normalizeRules } from "../projects/rules";
 import type { ProjectRef } from "../projects/types";
 import { checkRulesWithOrigin } from "./rules-against-schema";
 import { waitUntilOf } from "../platform/wait-until";

@@ -1,5 +1,5 @@
 import { InvalidConfigError } from "../errors";
-import { normalizeRules } from "../permissions/rules";
+import { normalizeRules } from "./rules";
 import type { CacheSettings, JwtSettings, PermissionRule, ProjectConfig } from "./types";
 import { validateAllowedOrigins, validateIpRules } from "./validate-policies";
 

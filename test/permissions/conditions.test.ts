@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse, print, validate } from "graphql";
 import { checkRuleConditions, enforceConditions } from "../../src/permissions/conditions";
 import { decide } from "../../src/permissions/decide";
-import { normalizeRules } from "../../src/permissions/rules";
+import { normalizeRules } from "../../src/projects/rules";
 import { analyse, knowledge, schema } from "../fixtures/schema";
 
 const postsOnly1 = [{ action: "read", model: "Post", condition: { id: "p1" } }, { action: "read", model: ["Author", "Page"] }];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decide } from "../../src/permissions/decide";
 import type { Touch } from "../../src/permissions/touches";
 import type { PermissionRule } from "../../src/projects/types";
-import { normalizeRules } from "../../src/permissions/rules";
+import { normalizeRules } from "../../src/projects/rules";
 
 const touch = (action: Touch["action"], model: string, stage = "PUBLISHED", locale = "en"): Touch => ({ action, model, stage, locale });
 const rules = (raw: unknown[]): PermissionRule[] => normalizeRules(raw, "rules");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalRules, permissionFingerprint } from "../../src/permissions/fingerprint";
-import { normalizeRules } from "../../src/permissions/rules";
+import { normalizeRules } from "../../src/projects/rules";
 
 const n = (raw: unknown[]) => normalizeRules(raw, "rules");
 const publicRules = n([{ action: "read", model: "*", stages: "PUBLISHED" }]);

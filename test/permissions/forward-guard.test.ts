@@ -4,7 +4,7 @@ import { ForwardGuardError } from "../../src/errors";
 import { originHeaders } from "../../src/origin/headers";
 import { enforceConditions, type EnforceInput, type Enforced } from "../../src/permissions/conditions";
 import { guardForwarded } from "../../src/permissions/forward-guard";
-import { normalizeRules } from "../../src/permissions/rules";
+import { normalizeRules } from "../../src/projects/rules";
 import { authorise, type Authorised } from "../../src/pipeline/authorise";
 import { knowledge, schema } from "../fixtures/schema";
 import { FIXTURE_KNOWN, TEST_PROJECT } from "../support/project";

@@ -34,7 +34,7 @@ import type { OriginAnswer } from "../../src/origin/client";
 import { originHeaders } from "../../src/origin/headers";
 import { grantsEverything } from "../../src/permissions/decide";
 import { guardForwarded } from "../../src/permissions/forward-guard";
-import { normalizeRules } from "../../src/permissions/rules";
+import { normalizeRules } from "../../src/projects/rules";
 import { authorise, type Authorised } from "../../src/pipeline/authorise";
 import { withEntryChecks } from "../../src/pipeline/checked-origin";
 import type { ProjectConfig } from "../../src/projects/types";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "graphql";
 import type { Principal } from "../../src/auth/principal";
 import { GatewayError } from "../../src/errors";
-import { normalizeRules } from "../../src/permissions/rules";
+import { normalizeRules } from "../../src/projects/rules";
 import { authorise, type AuthoriseInput } from "../../src/pipeline/authorise";
 import { knowledge, schema } from "../fixtures/schema";
 import { FIXTURE_KNOWN, TEST_PROJECT } from "../support/project";

@@ -3,7 +3,7 @@ import { parse } from "graphql";
 import type { Principal } from "../../src/auth/principal";
 import { originHeaders } from "../../src/origin/headers";
 import { guardForwarded } from "../../src/permissions/forward-guard";
-import { normalizeRules } from "../../src/permissions/rules";
+import { normalizeRules } from "../../src/projects/rules";
 import { authorise } from "../../src/pipeline/authorise";
 import { withEntryChecks } from "../../src/pipeline/checked-origin";
 import { genericOrigin } from "../fixtures/generic-origin";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeRules } from "../../src/permissions/rules";
+import { normalizeRules } from "../../src/projects/rules";
 import { knowledge } from "../fixtures/schema";
 
 const known = { models: knowledge.models, stages: knowledge.stages, locales: knowledge.locales };

@@ -4,7 +4,7 @@
  * silently grant more or less than the operator meant.
  */
 import { InvalidConfigError } from "../errors";
-import { ACTIONS, type Action, type NameSet, type PermissionRule } from "../projects/types";
+import { ACTIONS, type Action, type NameSet, type PermissionRule } from "./types";
 
 /** Names rules may use; omit a list to accept any name for that field (e.g. no schema known yet). */
 export interface KnownNames {
