@@ -4,8 +4,8 @@ import type { Bindings } from "../env";
 import { explainRequest } from "../explain/explain";
 import { parseExplainInput } from "../explain/input";
 import { waitUntilOf } from "../platform/wait-until";
-import { readJsonBody } from "./json-body";
-import { requireProject } from "./require-project";
+import { readJsonBody } from "../http/json-body";
+import { requireProject } from "../projects/require-project";
 
 /**
  * `POST /admin/projects/{projectId}/{environment}/explain` (issue 15): what the gateway would do

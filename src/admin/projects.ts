@@ -7,7 +7,7 @@ import { checkRulesWithOrigin, projectRuleSets } from "./rules-against-schema";
 import { validateProjectConfig } from "../projects/validate";
 import type { Bindings } from "../env";
 import { gatewayConfig } from "../config/gateway-config";
-import { readJsonBody } from "./json-body";
+import { readJsonBody } from "../http/json-body";
 
 /** Secret fields of a configuration, replaced in every answer (SPEC §5: "secrets masked"). */
 const MASK = "********";

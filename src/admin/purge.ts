@@ -5,8 +5,8 @@ import type { Bindings } from "../env";
 import { BadRequestError } from "../errors";
 import { readBodyText } from "../http/body";
 import { waitUntilOf } from "../platform/wait-until";
-import { parseJsonText } from "./json-body";
-import { requireProject } from "./require-project";
+import { parseJsonText } from "../http/json-body";
+import { requireProject } from "../projects/require-project";
 
 /** A model or stage name (a GraphQL name), or `"*"`. */
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;

@@ -3,7 +3,7 @@ import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { knownSchema, refreshSchema, schemaKey, type KnownSchema } from "../schema/store";
 import { waitUntilOf } from "../platform/wait-until";
-import { requireProject } from "./require-project";
+import { requireProject } from "../projects/require-project";
 
 /** What an operator sees of the learned schema: enough to check rules against, not the whole introspection. */
 function summary(known: KnownSchema) {

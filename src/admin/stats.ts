@@ -4,7 +4,7 @@ import type { Bindings } from "../env";
 import { contentCacheRuntime } from "../pipeline/cache-runtime";
 import { waitUntilOf } from "../platform/wait-until";
 import { trafficView } from "../stats/traffic";
-import { requireProject } from "./require-project";
+import { requireProject } from "../projects/require-project";
 
 /**
  * Traffic statistics of a project and environment. The admin-auth middleware runs before these

@@ -3,12 +3,12 @@ import { patStore, type NewPat } from "../auth/pat-store";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { InvalidConfigError, NotFoundError } from "../errors";
-import { readJsonBody } from "./json-body";
+import { readJsonBody } from "../http/json-body";
 import { normalizeRules } from "../projects/rules";
 import type { ProjectRef } from "../projects/types";
 import { checkRulesWithOrigin } from "./rules-against-schema";
 import { waitUntilOf } from "../platform/wait-until";
-import { requireProject } from "./require-project";
+import { requireProject } from "../projects/require-project";
 
 const FIELDS = new Set(["name", "permissions", "defaultStage", "expiresAt"]);
 const MAX_NAME_LENGTH = 200;

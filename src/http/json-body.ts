@@ -1,5 +1,5 @@
 import { BadRequestError } from "../errors";
-import { readBodyText } from "../http/body";
+import { readBodyText } from "./body";
 
 /**
  * Parses a request body's text as JSON; broken JSON is a `400 BAD_REQUEST` naming the body.
