@@ -41,30 +41,20 @@ import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from
 import { errorResponse } from "../http/graphql-response";
 import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";
 import type { OriginAnswer } from "../origin/client";
-import type { CacheSettings, ProjectRef } from "../projects/types";
+import type { CacheSettings } from "../projects/types";
 import { isCurrent, type AuthorityView } from "../authority/view";
 import { contentCacheRuntime, type ContentCacheRuntime } from "./cache-runtime";
-import { deriveKey, knownKey } from "./key-plan";
+import { deriveKey, knownKey, type KeyedRequest } from "./key-plan";
 import { assertGraphQLAnswer, originResponse } from "./origin-response";
 
 export { contentCacheRuntime, createContentCacheRuntime, type ContentCacheRuntime, type ContentCacheRuntimeOptions } from "./cache-runtime";
 
 /** Everything the cache step needs to know about one authorised `/content` operation. */
-export interface ContentCacheRequest {
-  ref: ProjectRef;
+export interface ContentCacheRequest extends KeyedRequest {
   settings: CacheSettings;
   /** The client's request: method, `If-None-Match`, `hyg-stale-*` headers. */
   request: Request;
   mediaType: GraphQLMediaType;
-  /** Effective root stage and locales (also sent to the origin). */
-  stage: string;
-  locales: string[];
-  /** The document forwarded to the origin (conditions applied), its operation and variables. */
-  query: string;
-  operationName: string | null;
-  variables: Record<string, unknown> | null;
-  /** Fingerprint of the caller's effective permissions (not the token). */
-  fingerprint: string;
   /** True for the public principal: the answer may be stored by shared caches downstream. */
   shared: boolean;
   /**
@@ -72,13 +62,6 @@ export interface ContentCacheRequest {
    * `src/authority/changes.ts`); the origin answer adds what it teaches (`OriginAnswer.dependencies`).
    */
   dependencies: readonly string[];
-  /**
-   * Optional: a string that determines `query`, `operationName`, `variables`, `stage`, `locales`,
-   * `fingerprint` and `dependencies` — the same string always comes with the same values (the
-   * pipeline passes its decision-memo key). A repeated request shape then reuses its cache key
-   * instead of re-deriving it; without it the key is derived from the fields every time.
-   */
-  shapeKey?: string;
 }
 
 /** An origin answer with the dependencies learned from the entries it contains (its body already stripped of identity fields). */

@@ -6,7 +6,32 @@
  */
 import { cacheKey, type CacheKey, type CacheKeyInput } from "../cache/key";
 import { Lru } from "../platform/lru";
-import type { ContentCacheRequest } from "./content-cache";
+import type { ProjectRef } from "../projects/types";
+
+/**
+ * What a request's cache key is made of, as the cache step holds it (`ContentCacheRequest` in
+ * `content-cache.ts` extends it): effective scope, the forwarded document, its operation and
+ * variables, the permission fingerprint, and optionally the shape key that determines them all.
+ */
+export interface KeyedRequest {
+  ref: ProjectRef;
+  /** Effective root stage and locales (also sent to the origin). */
+  stage: string;
+  locales: string[];
+  /** The document forwarded to the origin (conditions applied), its operation and variables. */
+  query: string;
+  operationName: string | null;
+  variables: Record<string, unknown> | null;
+  /** Fingerprint of the caller's effective permissions (not the token). */
+  fingerprint: string;
+  /**
+   * Optional: a string that determines `query`, `operationName`, `variables`, `stage`, `locales`,
+   * `fingerprint` and the request's dependencies — the same string always comes with the same
+   * values (the pipeline passes its decision-memo key). A repeated request shape then reuses its
+   * cache key instead of re-deriving it; without it the key is derived from the fields every time.
+   */
+  shapeKey?: string;
+}
 
 /** A request shape's key, and what it was made from (checked on every use). */
 interface KeyPlan {
@@ -30,7 +55,7 @@ const keyPlans = new Lru<KeyPlan>({
  *
  * @example const key = knownKey(req) ?? (await deriveKey(req));
  */
-export function knownKey(req: ContentCacheRequest): CacheKey | undefined {
+export function knownKey(req: KeyedRequest): CacheKey | undefined {
   if (req.shapeKey === undefined) return undefined;
   const plan = keyPlans.get(req.shapeKey);
   if (
@@ -47,7 +72,7 @@ export function knownKey(req: ContentCacheRequest): CacheKey | undefined {
 }
 
 /** What a request's cache key is made of (also what the admin explain shows). */
-export function keyInputOf(req: ContentCacheRequest): CacheKeyInput {
+export function keyInputOf(req: KeyedRequest): CacheKeyInput {
   return {
     projectId: req.ref.projectId,
     environment: req.ref.environment,
@@ -61,7 +86,7 @@ export function keyInputOf(req: ContentCacheRequest): CacheKeyInput {
 }
 
 /** Derives the key from the request's fields, remembering it for its shape. */
-export async function deriveKey(req: ContentCacheRequest): Promise<CacheKey> {
+export async function deriveKey(req: KeyedRequest): Promise<CacheKey> {
   const key = await cacheKey(keyInputOf(req));
   if (req.shapeKey !== undefined) {
     keyPlans.set(req.shapeKey, {
