@@ -185,6 +185,16 @@ export type NotStorableReason =
   | "graphql-errors"
   | "persisted-query-not-found";
 
+/** What each {@link NotStorableReason} means (docs/caching.md lists them with the cache outcomes). */
+export const NOT_STORABLE_REASONS: Readonly<Record<NotStorableReason, string>> = {
+  status: "the origin's status is not 200",
+  "set-cookie": "the answer sets a cookie (`Set-Cookie`)",
+  "no-store": "the origin said `Cache-Control: no-store` or `private`",
+  "not-json": "the body is not a JSON object with `data`",
+  "graphql-errors": "the answer has GraphQL `errors` (partial data included)",
+  "persisted-query-not-found": "the origin answered `PersistedQueryNotFound` (the client resends the query)",
+};
+
 export type StorableVerdict = { storable: true; parsed: unknown } | { storable: false; reason: NotStorableReason };
 
 const decoder = new TextDecoder();

@@ -8,6 +8,7 @@
  * is fetched or stored and no counter moves.
  */
 import { isCurrent, type AuthorityView } from "../authority/view";
+import type { XCache } from "../cache/cache-status";
 import { classify, effectivePolicy, storageTtlSeconds, type Freshness } from "../cache/freshness";
 import type { CacheEntry } from "../cache/entry";
 import { cacheKeyParts } from "../cache/key";
@@ -35,7 +36,7 @@ export interface CacheKeyComponents {
 
 export interface CacheProbe {
   /** What `x-cache` the request would get. */
-  outcome: "HIT" | "STALE" | "MISS" | "BYPASS";
+  outcome: XCache;
   /** Why, in a sentence. */
   reason: string;
   key: CacheKeyComponents;

@@ -4,21 +4,10 @@
  * dependencies, `src/authority`), stale serving, coalescing and the response headers that say
  * what happened.
  *
- * What a response says (`x-cache` / RFC 9211 `Cache-Status`, cache name `content-edge`):
- *
- * | what happened | status | x-cache | Cache-Status |
- * |---|---|---|---|
- * | fresh entry | 200 | HIT | `content-edge; hit; ttl=<s>` |
- * | stale entry inside stale-while-revalidate, refreshed in the background | 200 | STALE | `content-edge; hit; ttl=<-s>; detail=stale-while-revalidate` |
- * | stale entry inside stale-if-error, origin failed (throw, timeout, 5xx, not GraphQL) | 200 | STALE | `content-edge; fwd=stale; fwd-status=<502/504/origin status>; ttl=<-s>; detail=stale-if-error` |
- * | no usable entry, origin answer stored | 200 | MISS | `content-edge; fwd=miss; stored` (`; collapsed` when it shared a concurrent request's origin call) |
- * | no usable entry, origin failed | 502/504 | MISS | `content-edge; fwd=miss[; fwd-status=<origin status>]` |
- * | origin answered but the answer may not be stored (GraphQL `errors`, non-200, `Set-Cookie`, origin `no-store`/`private`, PersistedQueryNotFound) | origin's | BYPASS | `content-edge; fwd=miss; detail=<reason>` |
- * | caching is off for the project (`maxAge`, `staleWhileRevalidate` and `staleIfError` all 0) | origin's | BYPASS | `content-edge; fwd=bypass; detail=disabled` |
- *
- * So MISS always means "will be a HIT next time" (or the origin failed); BYPASS means "this
- * answer is not cacheable" — the same meaning as Cloudflare's `cf-cache-status: BYPASS` for
- * origin answers with `Set-Cookie` or `private`. Request `Cache-Control: no-cache` from clients is
+ * What a response says in `x-cache` and RFC 9211 `Cache-Status` is a `CacheOutcome`; every one
+ * of them, with its headers, is listed once: `CACHE_OUTCOMES` in `src/cache/cache-status.ts`
+ * (shown in docs/caching.md). MISS always means "will be a HIT next time" (or the origin failed);
+ * BYPASS means "this answer is not cacheable". Request `Cache-Control: no-cache` from clients is
  * ignored (as CDNs do by default): a reload button must not be a way to send every request to the
  * origin; `hyg-stale-*` headers are how clients ask for less staleness.
  *
@@ -31,7 +20,7 @@
  * and, for GET answers that come from or went into the cache, a strong `ETag` with
  * `If-None-Match` → `304` without a body.
  */
-import { cacheHeaders, cacheStatus, type CacheOutcome } from "../cache/cache-status";
+import { cacheHeaders, type CacheOutcome } from "../cache/cache-status";
 import type { CoalesceRole, SharedResult } from "../cache/coalesce";
 import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorableReason } from "../cache/entry";
 import { cacheControl, classify, downstreamPolicy, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy, type FreshnessState } from "../cache/freshness";
@@ -293,8 +282,8 @@ class Step {
     }
     this.record("bypasses");
     const response = new Response(judged.result.body, { status: judged.result.status });
-    const status = `${cacheStatus({ kind: "miss", stored: false, ...(judged.role === "follower" ? { collapsed: true } : {}) })}; detail=${judged.reason}`;
-    return this.finish(response, { "x-cache": "BYPASS", "cache-status": status }, "no-store", judged.originMs);
+    const outcome: CacheOutcome = { kind: "uncacheable", detail: judged.reason, ...(judged.role === "follower" ? { collapsed: true } : {}) };
+    return this.finish(response, cacheHeaders(outcome), "no-store", judged.originMs);
   }
 
   /** Caching is off for the project: straight to the origin, nothing looked up or stored. */
@@ -323,8 +312,8 @@ class Step {
   private failure(judged: Extract<Judged, { ok: false }>): Response {
     if (!(judged.error instanceof GatewayError)) throw judged.error;
     const response = errorResponse(judged.error, this.req.mediaType);
-    const status = cacheStatus({ kind: "miss", stored: false }) + (judged.fwdStatus === undefined ? "" : `; fwd-status=${judged.fwdStatus}`);
-    return this.finish(response, { "x-cache": "MISS", "cache-status": status }, "no-store", judged.originMs);
+    const outcome: CacheOutcome = { kind: "miss", stored: false, ...(judged.fwdStatus === undefined ? {} : { fwdStatus: judged.fwdStatus }) };
+    return this.finish(response, cacheHeaders(outcome), "no-store", judged.originMs);
   }
 
   /** An answer built from a cache entry (HIT, STALE, stored MISS): ETag and 304 on GET. */
