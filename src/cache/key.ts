@@ -48,22 +48,30 @@ const byName = (a: { name: { value: string } }, b: { name: { value: string } }) 
  * Normalizes a GraphQL document so that texts that differ only in whitespace, commas, comments,
  * the order of variable definitions, of field/directive arguments, of input-object fields or of
  * top-level definitions print identically. Selection order is kept: it shapes the response.
- * Memoized per document text in a bounded LRU, so the hit path never re-parses.
+ * A text is parsed and memoized per text in a bounded LRU, so the hit path never re-parses; a
+ * document already parsed (the pipeline's forwarded document) is normalized as it is.
  *
  * @throws {GraphQLParseError} when the text is not a GraphQL document.
  * @example
  * normalizeDocument("query Q($b: Int, $a: Int) { posts(skip: $b, first: $a) { id } } # hi").text ===
  *   normalizeDocument("query Q($a:Int,$b:Int){posts(first:$a,skip:$b){id}}").text; // true
  */
-export function normalizeDocument(query: string): NormalizedDocument {
-  const memo = documents.get(query);
+export function normalizeDocument(source: string | DocumentNode): NormalizedDocument {
+  if (typeof source !== "string") return normalizeAst(source);
+  const memo = documents.get(source);
   if (memo) return memo;
   let ast: DocumentNode;
   try {
-    ast = parse(query, { noLocation: true });
+    ast = parse(source, { noLocation: true });
   } catch (error) {
     throw new GraphQLParseError((error as GraphQLError).message);
   }
+  const result = normalizeAst(ast);
+  documents.set(source, result);
+  return result;
+}
+
+function normalizeAst(ast: DocumentNode): NormalizedDocument {
   const sorted = visit(ast, {
     Document: (node) => ({ ...node, definitions: [...node.definitions].sort(definitionOrder) }),
     OperationDefinition: (node) => ({
@@ -85,9 +93,7 @@ export function normalizeDocument(query: string): NormalizedDocument {
     }
     operations.set(def.name?.value ?? "", { declared, defaults });
   }
-  const result: NormalizedDocument = { text: print(sorted), operations };
-  documents.set(query, result);
-  return result;
+  return { text: print(sorted), operations };
 }
 
 function definitionOrder(a: DocumentNode["definitions"][number], b: DocumentNode["definitions"][number]): number {
@@ -115,7 +121,7 @@ export function canonicalVariables(
   variables: Record<string, unknown> | null | undefined,
 ): Record<string, unknown> {
   const given = variables ?? {};
-  const op = selectOperation(doc, operationName);
+  const op = keyedOperation(doc, operationName).operation;
   if (!op) return { ...given };
   const out: Record<string, unknown> = {};
   for (const name of op.declared) {
@@ -125,9 +131,17 @@ export function canonicalVariables(
   return out;
 }
 
-function selectOperation(doc: NormalizedDocument, operationName: string | null | undefined) {
-  if (operationName) return doc.operations.get(operationName);
-  return doc.operations.size === 1 ? doc.operations.values().next().value : undefined;
+/**
+ * The operation a key is for and the name the key records: the named one, or the document's only
+ * one (the name `null` when it is anonymous). The pipeline chose the operation at parse
+ * (`selectOperation`, GraphQL spec §6.1) and forwards a document holding only it, so this finds
+ * that one; it decides nothing.
+ */
+function keyedOperation(doc: NormalizedDocument, operationName: string | null | undefined) {
+  if (operationName) return { name: operationName, operation: doc.operations.get(operationName) };
+  if (doc.operations.size !== 1) return { name: null, operation: undefined };
+  const [name, operation] = doc.operations.entries().next().value!;
+  return { name: name || null, operation };
 }
 
 /** Everything a cached answer depends on. Values are the *effective* ones, never raw headers. */
@@ -140,6 +154,8 @@ export interface CacheKeyInput {
   locales: readonly string[];
   /** The document text (after APQ resolution). */
   query: string;
+  /** The same document already parsed, when it is at hand: it is normalized without parsing `query`. */
+  document?: DocumentNode;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
   /** Fingerprint of the caller's effective permissions (not the token), e.g. from the permission module. */
@@ -181,8 +197,8 @@ export async function cacheKey(input: CacheKeyInput, keyVersion: string = KEY_VE
  * @example cacheKeyParts({ projectId: "demo", environment: "master", stage: "PUBLISHED", locales: ["en"], query: "{ posts { id } }", permissionFingerprint: "public:ab" })[5]; // "{\n  posts {\n    id\n  }\n}"
  */
 export function cacheKeyParts(input: CacheKeyInput, keyVersion: string = KEY_VERSION): [string, string, string, string, string[], string, string | null, Record<string, unknown>, string] {
-  const doc = normalizeDocument(input.query);
-  const op = input.operationName || (doc.operations.size === 1 ? doc.operations.keys().next().value : null) || null;
+  const doc = normalizeDocument(input.document ?? input.query);
+  const op = keyedOperation(doc, input.operationName).name;
   return [
     keyVersion,
     input.projectId,

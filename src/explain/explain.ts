@@ -112,7 +112,7 @@ export async function explainRequest(
   // Step 5: the decision.
   let allowed: ReturnType<typeof authorise>;
   try {
-    allowed = authorise({ known, document: op.document, operationName: input.operationName, variables: input.variables, principal: who.principal, project, headers: input.headers });
+    allowed = authorise({ known, document: op.document, operation: op.operation, operationName: input.operationName, variables: input.variables, principal: who.principal, project, headers: input.headers });
   } catch (error) {
     const answer = refused(error, "authorise");
     const scope = headerScope(known, project, input.headers, who.principal.defaultStage);
@@ -134,6 +134,7 @@ export async function explainRequest(
       stage: allowed.stage,
       locales: allowed.locales,
       query: allowed.query,
+      document: allowed.document,
       operationName: input.operationName,
       variables: input.variables,
       fingerprint,

@@ -24,6 +24,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { GraphQLValidationError } from "../errors";
+import { selectOperation } from "../graphql/operation";
 import type { FieldKnowledge, SchemaKnowledge } from "../schema/knowledge";
 import { schemaFromKnowledge } from "../schema/knowledge";
 import { mutationTouches, TouchSet, unique, type Touch } from "./touches";
@@ -47,7 +48,9 @@ export interface AnalyseInput {
   /** graphql-js schema of the origin; defaults to `schemaFromKnowledge(knowledge)`. */
   schema?: GraphQLSchema;
   document: DocumentNode;
-  /** The `operationName` of the request; required when the document has several operations. */
+  /** The operation to analyse, when the caller has chosen it (the pipeline chooses once, at parse). */
+  operation?: OperationDefinitionNode;
+  /** Otherwise the `operationName` of the request; required when the document has several operations. */
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
   defaults: StageDefaults;
@@ -113,7 +116,7 @@ interface Ctx {
 export function analyseOperation(input: AnalyseInput): Analysis {
   const { knowledge, document, defaults } = input;
   const schema = input.schema ?? schemaFromKnowledge(knowledge);
-  const operation = chooseOperation(document, input.operationName ?? null);
+  const operation = input.operation ?? operationToAnalyse(document, input.operationName ?? null);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
 
@@ -294,15 +297,13 @@ function documentVersionScope(values: Record<string, unknown>, knowledge: Schema
   return { stages: stage ? [stage] : allStages, locales: knowledge.locales.length ? knowledge.locales : ctx.locales };
 }
 
-/** The operation a request runs: by name, or the only one. */
-export function chooseOperation(document: DocumentNode, operationName: string | null): OperationDefinitionNode {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (!chosen) {
-    const message = operationName ? `Unknown operation named "${operationName}".` : "Must provide operation name if query contains multiple operations.";
-    throw new GraphQLValidationError(operations.length ? message : "The document contains no operation.", { reason: "operationName" });
+/** The operation to analyse, chosen as the pipeline chooses it (`selectOperation`); failing to choose is `reason: operationName`. */
+function operationToAnalyse(document: DocumentNode, operationName: string | null): OperationDefinitionNode {
+  try {
+    return selectOperation(document, operationName).operation;
+  } catch (error) {
+    throw new GraphQLValidationError(error instanceof GraphQLValidationError ? error.message : "The operation cannot be chosen.", { reason: "operationName" });
   }
-  return chosen;
 }
 
 function lookupType(schema: GraphQLSchema, name: string): GraphQLNamedType {

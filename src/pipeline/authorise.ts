@@ -1,8 +1,8 @@
 import { Kind, print, validate, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Principal } from "../auth/principal";
 import { ForbiddenError, GraphQLValidationError, UnauthenticatedError } from "../errors";
-import { operationDocument } from "../graphql/operation";
-import { analyseOperation, chooseOperation } from "../permissions/analyse";
+import { operationDocument, selectOperation } from "../graphql/operation";
+import { analyseOperation } from "../permissions/analyse";
 import { enforceConditions } from "../permissions/conditions";
 import type { EntryChecks } from "../permissions/entry-checks";
 import { decide, grantsEverything } from "../permissions/decide";
@@ -19,6 +19,8 @@ export interface Authorised {
   kind: "query" | "mutation" | "subscription";
   /** The document to forward: rule conditions AND-ed in, root stage and locales pinned. */
   query: string;
+  /** The same document as parsed (what `query` prints): the cache key is made from it without parsing `query` again. */
+  document: DocumentNode;
   /** Effective root stage and locales, sent as `gcms-stage` / `gcms-locales`. */
   stage: string;
   locales: string[];
@@ -48,6 +50,8 @@ export interface AuthoriseDeps {
 export interface AuthoriseInput {
   known: KnownSchema;
   document: DocumentNode;
+  /** The operation the request runs, chosen at parse (`selectOperation`); chosen here when absent. */
+  operation?: OperationDefinitionNode;
   operationName: string | null;
   variables: Record<string, unknown> | null;
   principal: Principal;
@@ -82,11 +86,11 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
   // the origin's enums before anything else looks at it (SPEC §3a).
   const names = scopeNames(knowledge, project);
   const defaults = { ...requestScope(input.headers, project, names, principal.defaultStage), baseLocale: project.defaultLocale };
-  const operation = chooseOperation(document, input.operationName);
+  const operation = input.operation ?? selectOperation(document, input.operationName).operation;
   checkScopeValues({ schema, stageEnum: knowledge.stageEnum, localeEnum: knowledge.localeEnum, names, document, operation, variables: input.variables });
   validateAgainstSchema(known, document);
 
-  const analysis = analyseOperation({ knowledge, schema, document, operationName: input.operationName, variables: input.variables, defaults });
+  const analysis = analyseOperation({ knowledge, schema, document, operation, variables: input.variables, defaults });
   if (!project.introspection && selectsIntrospection(analysis.operation, document)) {
     throw new ForbiddenError("Introspection is disabled for this project.", { reason: "INTROSPECTION_DISABLED" });
   }
@@ -115,10 +119,12 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
   const planned = planCache({ knowledge, schema, document, analysis, mode: opaque ? "model" : (project.cache.invalidation ?? "entry"), conditions: decision.conditions });
   const cache = opaque ? everyModelPlan(planned, knowledge.models, names.stages) : planned;
   const operationName = analysis.operation.name?.value ?? null;
+  const sent = augmentDocument(operationDocument(forwarded, operationName), cache, operationName);
   return {
     kind: analysis.kind,
     // Identity fields (`id`, `__typename` under unused aliases) on entries already selected: no new touches.
-    query: print(augmentDocument(operationDocument(forwarded, operationName), cache, operationName)),
+    query: print(sent),
+    document: sent,
     stage: analysis.stage,
     locales: analysis.locales,
     readModels: opaque ? [...knowledge.models] : analysis.readModels,

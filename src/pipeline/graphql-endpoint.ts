@@ -12,6 +12,7 @@ import { mutationChanges, mutationFallback, type MutationOutcome } from "../inva
 import type { CachePlan } from "../invalidation/plan";
 import { callOrigin, fetcherFor, type OriginAnswer } from "../origin/client";
 import { originHeaders } from "../origin/headers";
+import { canonicalJson } from "../platform/canonical-json";
 import { waitUntilOf, type WaitUntil } from "../platform/wait-until";
 import { projectStore } from "../projects/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
@@ -86,27 +87,35 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
     const loaded = c.get("project");
     const project = loaded !== undefined ? loaded : await projectStore({ kv: config.kv, authority: config.authority, waitUntil: ctx.waitUntil }).get(ctx.ref);
     if (!project) throw new ProjectNotFoundError(`No project ${ctx.ref.projectId}/${ctx.ref.environment} is configured here.`);
-    let principal: Principal;
+    let caller: Caller;
     let decisions: Decision[];
     try {
-      // 4. Authenticate once per request.
-      principal = await authenticate(c.req.raw, project, ctx.ref, {
+      // 4. Authenticate once per request, and fingerprint what the principal may see once.
+      const principal = await authenticate(c.req.raw, project, ctx.ref, {
         kv: config.kv,
         authority: config.authority,
         waitUntil: ctx.waitUntil,
         serviceOrigins: config.serviceOrigins,
       });
+      const { fingerprint } = knownPermissionsOf(principal) ?? (await permissionsOf(principal));
+      caller = { principal, fingerprint };
       // 5. Authorise every operation before any reaches the origin.
-      decisions = await all(operations, (op) => authoriseWithSchema(op, principal, project, ctx));
+      decisions = await all(operations, (op) => authoriseWithSchema(op, caller, project, ctx));
     } catch (error) {
       countRefusal(error, ctx);
       throw error;
     }
     // 6–7. Cache (on /content) and origin.
-    const responses = await all(operations, (op, i) => execute(op, decisions[i]!, principal, project, ctx));
+    const responses = await all(operations, (op, i) => execute(op, decisions[i]!, caller, project, ctx));
     if (!Array.isArray(params)) return responses[0]!;
     return batchResponse(responses);
   };
+}
+
+/** The authenticated principal and the fingerprint of its effective permissions (`permissions-of.ts`). */
+interface Caller {
+  principal: Principal;
+  fingerprint: string;
 }
 
 /** An authorised operation, the memo key of its decision, and the schema it was decided with. */
@@ -123,12 +132,12 @@ async function all<T, R>(items: readonly T[], run: (item: T, index: number) => P
 }
 
 /** Step 5: authorise against the origin's schema, re-learning it once if the document names something new. */
-async function authoriseWithSchema(op: ParsedOperation, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Decision> {
+async function authoriseWithSchema(op: ParsedOperation, caller: Caller, project: ProjectConfig, ctx: RequestContext): Promise<Decision> {
   const deps = schemaDeps(ctx.config);
   const headers = ctx.c.req.raw.headers;
-  const input = { document: op.document, operationName: op.params.operationName, variables: op.params.variables, principal, project, headers };
+  const { principal, fingerprint } = caller;
+  const input = { document: op.document, operation: op.operation, operationName: op.params.operationName, variables: op.params.variables, principal, project, headers };
   const known = await knownSchema(ctx.ref, project, deps, ctx.waitUntil);
-  const { fingerprint } = knownPermissionsOf(principal) ?? (await permissionsOf(principal));
   const decideWith = (schema: KnownSchema): Decision => {
     const key = decisionKey([
       fingerprint,
@@ -141,7 +150,7 @@ async function authoriseWithSchema(op: ParsedOperation, principal: Principal, pr
       headers.get("gcms-stage") ?? "",
       headers.get("gcms-locales") ?? "",
       op.params.operationName ?? "",
-      JSON.stringify(op.params.variables),
+      canonicalJson(op.params.variables),
       op.params.query,
     ]);
     const decide = () => authorise({ ...input, known: schema }, ctx.deps);
@@ -173,8 +182,9 @@ function activeFirewall(project: ProjectConfig): IpFirewall | undefined {
 }
 
 /** Steps 6–7: the cache (for /content) in front of the origin; /v2 mutations invalidate. */
-async function execute(op: ParsedOperation, decision: Decision, principal: Principal, project: ProjectConfig, ctx: RequestContext): Promise<Response> {
+async function execute(op: ParsedOperation, decision: Decision, caller: Caller, project: ProjectConfig, ctx: RequestContext): Promise<Response> {
   const { allowed } = decision;
+  const { principal } = caller;
   const extra: Record<string, string> = {};
   if (ctx.endpoint === "v2" && principal.userId) extra["gcms-user-id"] = principal.userId;
   /** Sends one document to the origin; what leaves is what was authorised (SPEC §3a). */
@@ -211,7 +221,6 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
 
   if (ctx.endpoint === "content") {
     op.registerPersistedQuery?.(ctx.waitUntil);
-    const permissions = knownPermissionsOf(principal) ?? (await permissionsOf(principal));
     return serveContent(
       {
         ref: ctx.ref,
@@ -221,9 +230,10 @@ async function execute(op: ParsedOperation, decision: Decision, principal: Princ
         stage: allowed.stage,
         locales: allowed.locales,
         query: allowed.query,
+        document: allowed.document,
         operationName: op.params.operationName,
         variables: op.params.variables,
-        fingerprint: permissions.fingerprint,
+        fingerprint: caller.fingerprint,
         shared: principal.kind === "public",
         dependencies: allowed.cache.staticDeps,
         // The decision key fixes the document, name, variables, fingerprint and everything decided.

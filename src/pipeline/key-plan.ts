@@ -6,6 +6,7 @@
  */
 import { cacheKey, type CacheKey, type CacheKeyInput } from "../cache/key";
 import { Lru } from "../platform/lru";
+import type { DocumentNode } from "graphql";
 import type { ProjectRef } from "../projects/types";
 
 /**
@@ -20,6 +21,8 @@ export interface KeyedRequest {
   locales: string[];
   /** The document forwarded to the origin (conditions applied), its operation and variables. */
   query: string;
+  /** The same document as parsed, when it is at hand (the key is then made without parsing `query`). */
+  document?: DocumentNode;
   operationName: string | null;
   variables: Record<string, unknown> | null;
   /** Fingerprint of the caller's effective permissions (not the token). */
@@ -79,6 +82,7 @@ export function keyInputOf(req: KeyedRequest): CacheKeyInput {
     stage: req.stage,
     locales: req.locales,
     query: req.query,
+    ...(req.document ? { document: req.document } : {}),
     operationName: req.operationName,
     variables: req.variables,
     permissionFingerprint: req.fingerprint,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parse, print } from "graphql";
 import { CACHE_KEY_ORIGIN, KEY_VERSION, cacheKey, canonicalJson, canonicalVariables, normalizeDocument, type CacheKeyInput } from "../../src/cache/key";
 import { GraphQLParseError } from "../../src/errors";
 
@@ -90,6 +91,23 @@ describe("cache key separations", () => {
     const a = await key({ projectId: "a:b", environment: "c" });
     const b = await key({ projectId: "a", environment: "b:c" });
     expect(a.digest).not.toBe(b.digest);
+  });
+});
+
+describe("cache key from a parsed document", () => {
+  it.each([
+    ["the base query", base.query, "Posts"],
+    ["an anonymous query", "{ posts(where: { title_contains: \"a\", id_in: [\"1\", \"2\"] }) { id } }", null],
+    ["defaults, directives and fragments", 'query Q($b: Int = 2, $a: String = "x") { ...F posts(skip: $b) @include(if: true) { id } } fragment F on Query { pages(first: 1) { id } }', null],
+    ["block strings and escapes", 'query { posts(where: { title: """multi\n  line ""\\" text""", slug: "tab\\t \\u00e9" }) { id } }', null],
+    ["one named operation of several", "query A { posts { id } } query B($n: Int) { pages(first: $n) { id } }", "B"],
+  ])("%s: the same key as its printed text (the pipeline keys the forwarded AST without re-parsing it)", async (_name, query, operationName) => {
+    const document = parse(query);
+    const variables = { first: 1, n: 3 };
+    const fromText = await cacheKey({ ...base, query: print(document), operationName, variables });
+    const fromAst = await cacheKey({ ...base, query: print(document), document, operationName, variables });
+    expect(fromAst).toEqual(fromText);
+    expect(normalizeDocument(document)).toEqual(normalizeDocument(print(document)));
   });
 });
 

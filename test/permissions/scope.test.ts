@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "graphql";
 import { InvalidScopeValueError } from "../../src/errors";
-import { chooseOperation } from "../../src/permissions/analyse";
+import { selectOperation } from "../../src/graphql/operation";
 import { requestScope, scopeNames } from "../../src/permissions/scope";
 import { checkScopeValues } from "../../src/permissions/scope-values";
 import type { ProjectConfig } from "../../src/projects/types";
@@ -65,7 +65,7 @@ describe("checkScopeValues: stage and locale values in the document", () => {
   const check = (query: string, variables: Record<string, unknown> | null = null) => {
     const document = parse(query);
     return refusal(() =>
-      checkScopeValues({ schema, stageEnum: "Stage", localeEnum: "Locale", names, document, operation: chooseOperation(document, null), variables }),
+      checkScopeValues({ schema, stageEnum: "Stage", localeEnum: "Locale", names, document, operation: selectOperation(document, null).operation, variables }),
     );
   };
 
