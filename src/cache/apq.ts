@@ -17,7 +17,6 @@ export interface KVLike {
   put(key: string, value: string, options?: { expirationTtl?: number; metadata?: unknown }): Promise<void>;
 }
 
-export { sha256Hex } from "../platform/hash";
 
 /** The `extensions.persistedQuery` member. */
 export interface PersistedQueryExtension {

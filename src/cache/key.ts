@@ -102,8 +102,6 @@ function definitionOrder(a: DocumentNode["definitions"][number], b: DocumentNode
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-export { canonicalJson };
-
 /**
  * The variables that decide the answer, canonically: for the selected operation, each declared
  * variable with its provided value, or its default when absent/`undefined` (GraphQL spec

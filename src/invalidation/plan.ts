@@ -40,7 +40,6 @@ import { argumentValues, exactId, fieldDef, freeName, namesIn } from "./ast";
 import { conditionModels, filterModels } from "./input-models";
 import { planMutations, type MutationPlan } from "./mutation-plan";
 
-export type { MutationPlan } from "./mutation-plan";
 
 /** Where an entry (or a plain object holding entry positions) sits in the answer. */
 export interface Position {

@@ -29,8 +29,6 @@ import type { FieldKnowledge, SchemaKnowledge } from "../schema/knowledge";
 import { schemaFromKnowledge } from "../schema/knowledge";
 import { mutationTouches, TouchSet, unique, type Touch } from "./touches";
 
-export type { Touch } from "./touches";
-
 /** Stage and locales that apply where the document names none: header → token → project default. */
 export interface StageDefaults {
   stage: string;

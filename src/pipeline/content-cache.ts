@@ -36,8 +36,6 @@ import { contentCacheRuntime, type ContentCacheRuntime } from "./cache-runtime";
 import { deriveKey, knownKey, type KeyedRequest } from "./key-plan";
 import { assertGraphQLAnswer, originResponse } from "./origin-response";
 
-export { contentCacheRuntime, createContentCacheRuntime, type ContentCacheRuntime, type ContentCacheRuntimeOptions } from "./cache-runtime";
-
 /** Everything the cache step needs to know about one authorised `/content` operation. */
 export interface ContentCacheRequest extends KeyedRequest {
   settings: CacheSettings;

@@ -26,7 +26,6 @@ import type { Action } from "../projects/types";
 import { fieldClassifier, type FieldAccess } from "./field-access";
 import { sha256HexSync } from "../platform/hash";
 
-export type { FieldAccess } from "./field-access";
 
 /**
  * How a field returns its entries, which decides whether a where-filter can be added to it:

@@ -4,7 +4,8 @@ import { emptyView } from "../../src/authority/view";
 import { describe, expect, it } from "vitest";
 import { StatsRecorder } from "../../src/stats/recorder";
 import { statsStoreFor } from "../../src/stats/store";
-import { contentCacheRuntime, serveContent } from "../../src/pipeline/content-cache";
+import { contentCacheRuntime } from "../../src/pipeline/cache-runtime";
+import { serveContent } from "../../src/pipeline/content-cache";
 import { ADMIN, demoProject, gateway, uniqueTag } from "../support/gateway";
 import { backgroundWork, contentRequest, countingOrigin, errorExtensions, kv } from "../support/cache";
 

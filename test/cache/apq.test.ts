@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { KvPersistedQueryRegistry, readPersistedQuery, resolvePersistedQuery, sha256Hex } from "../../src/cache/apq";
+import { KvPersistedQueryRegistry, readPersistedQuery, resolvePersistedQuery } from "../../src/cache/apq";
+import { sha256Hex } from "../../src/platform/hash";
 import { PersistedQueryHashMismatchError, PersistedQueryNotFoundError } from "../../src/errors";
 import type { KVLike } from "../../src/cache/apq";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse, print } from "graphql";
-import { CACHE_KEY_ORIGIN, KEY_VERSION, cacheKey, canonicalJson, canonicalVariables, normalizeDocument, type CacheKeyInput } from "../../src/cache/key";
+import { CACHE_KEY_ORIGIN, KEY_VERSION, cacheKey, canonicalVariables, normalizeDocument, type CacheKeyInput } from "../../src/cache/key";
+import { canonicalJson } from "../../src/platform/canonical-json";
 import { GraphQLParseError } from "../../src/errors";
 
 const base: CacheKeyInput = {

@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 
 /** The demo origin Worker under test (the `main` of the demo vitest project). */
-export const worker = (exports as unknown as { default: { fetch(req: Request | string, init?: RequestInit): Promise<Response> } }).default;
+const worker = (exports as unknown as { default: { fetch(req: Request | string, init?: RequestInit): Promise<Response> } }).default;
 
 /** Sends a raw request to the worker. */
 export const call = (path: string, init?: RequestInit) => worker.fetch(new Request(`http://demo-origin.internal${path}`, init));

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/cache/apq";
+import { sha256Hex } from "../../src/platform/hash";
 import { demoProject, gateway, originRequests, postQuery } from "../support/gateway";
 
 /** Apollo automatic persisted queries on /content, the way Apollo Client's link drives them. */

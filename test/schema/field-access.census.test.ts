@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getNamedType, isInterfaceType, isLeafType, isObjectType, type GraphQLObjectType } from "graphql";
-import type { FieldAccess } from "../../src/schema/knowledge";
+import type { FieldAccess } from "../../src/schema/field-access";
 import { REAL_SCHEMAS } from "../fixtures/real-schemas";
 
 /**

@@ -9,20 +9,20 @@
  */
 import fc from "fast-check";
 
-export const MODELS = ["Post", "Author", "Page"] as const;
-export type ModelName = (typeof MODELS)[number];
+const MODELS = ["Post", "Author", "Page"] as const;
+type ModelName = (typeof MODELS)[number];
 export const STAGES = ["DRAFT", "PUBLISHED"] as const;
-export const LOCALES = ["en", "de"] as const;
+const LOCALES = ["en", "de"] as const;
 
 const seq = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(19, "0")}`);
 /** Seeded ids per model (some exist only in DRAFT, some only in English). */
-export const SEEDED_IDS: Record<ModelName, string[]> = {
+const SEEDED_IDS: Record<ModelName, string[]> = {
   Post: seq("clpost", 8),
   Author: seq("clauth", 3),
   Page: seq("clpage", 3),
 };
 /** Seeded slugs per model. */
-export const SEEDED_SLUGS: Record<ModelName, string[]> = {
+const SEEDED_SLUGS: Record<ModelName, string[]> = {
   Post: ["hello-edge", "caching-graphql", "stale-while-revalidate", "permissions-at-the-edge", "webhooks-in-practice", "upcoming-localization", "unfinished-thoughts", "benchmarks"],
   Author: ["ada-lovelace", "grace-hopper", "alan-turing"],
   Page: ["about", "contact", "imprint"],
@@ -34,7 +34,7 @@ const lower = (m: ModelName) => m[0]!.toLowerCase() + m.slice(1);
 // Rules
 
 export type NameSet = "*" | string[];
-export type Condition = Record<string, unknown>;
+type Condition = Record<string, unknown>;
 export interface Rule {
   action: NameSet;
   model: NameSet;
@@ -46,7 +46,7 @@ export interface Rule {
 const nameSet = (values: readonly string[]) => fc.oneof({ weight: 1, arbitrary: fc.constant("*" as const) }, { weight: 3, arbitrary: fc.subarray([...values], { minLength: 1 }) });
 
 /** A where-filter valid for every demo model (they all have `id` and `slug`). */
-export const conditionArb: fc.Arbitrary<Condition> = fc.oneof(
+const conditionArb: fc.Arbitrary<Condition> = fc.oneof(
   fc.constantFrom(...SEEDED_IDS.Post.slice(0, 4), SEEDED_IDS.Author[0]!, SEEDED_IDS.Page[0]!).map((id) => ({ id })),
   fc.subarray(ALL_IDS, { minLength: 1, maxLength: 5 }).map((ids) => ({ id_in: ids })),
   fc.constantFrom(...SEEDED_IDS.Post.slice(0, 3), SEEDED_IDS.Author[0]!).map((id) => ({ id_not: id })),
@@ -59,7 +59,7 @@ export const conditionArb: fc.Arbitrary<Condition> = fc.oneof(
  * no read), over a model set, stage set and locale set (each sometimes `"*"` or omitted), with an
  * optional condition.
  */
-export const ruleArb: fc.Arbitrary<Rule> = fc
+const ruleArb: fc.Arbitrary<Rule> = fc
   .record({
     action: fc.oneof(
       { weight: 8, arbitrary: fc.constant<NameSet>(["read"]) },
@@ -81,12 +81,12 @@ export const ruleArb: fc.Arbitrary<Rule> = fc
   });
 
 /** A broad unconditioned read rule (all models), so that a fair share of requests is allowed. */
-export const broadRuleArb: fc.Arbitrary<Rule> = fc
+const broadRuleArb: fc.Arbitrary<Rule> = fc
   .record({ stages: nameSet(STAGES), locales: nameSet(LOCALES) })
   .map(({ stages, locales }) => ({ action: ["read"], model: "*", stages, locales }));
 
 /** A where-filter on one model's seeded entries, so that it lets some of them through and not others. */
-export const conditionForModel = (model: ModelName): fc.Arbitrary<Condition> =>
+const conditionForModel = (model: ModelName): fc.Arbitrary<Condition> =>
   fc.oneof(
     fc.subarray(SEEDED_IDS[model], { minLength: 1, maxLength: 3 }).map((ids) => ({ id_in: ids })),
     fc.constantFrom(...SEEDED_IDS[model]).map((id) => ({ id })),
@@ -98,7 +98,7 @@ export const conditionForModel = (model: ModelName): fc.Arbitrary<Condition> =>
  * A rule set where one model is readable only under a condition and the others outright (like a
  * "only these posts" token), so that allowed answers often contain entries the condition decides.
  */
-export const conditionedRulesArb: fc.Arbitrary<Rule[]> = fc
+const conditionedRulesArb: fc.Arbitrary<Rule[]> = fc
   .constantFrom(...MODELS)
   .chain((model) =>
     fc.record({
@@ -136,7 +136,7 @@ export interface Entry {
 }
 
 /** Whether an entry satisfies a condition; only the operators {@link conditionArb} produces. */
-export function satisfies(entry: Entry, condition: Condition): boolean {
+function satisfies(entry: Entry, condition: Condition): boolean {
   return Object.entries(condition).every(([key, value]) => {
     switch (key) {
       case "id": return entry.id === value;
@@ -150,7 +150,7 @@ export function satisfies(entry: Entry, condition: Condition): boolean {
 }
 
 /** Whether a rule allows reading `entry`: read action, its model, stage and locale, and its condition if any. */
-export function ruleAllows(rule: Rule, entry: Entry): boolean {
+function ruleAllows(rule: Rule, entry: Entry): boolean {
   return inSet(rule.action, "read") && inSet(rule.model, entry.__typename) && inSet(rule.stages, entry.stage) && inSet(rule.locales, entry.locale) && (!rule.condition || satisfies(entry, rule.condition));
 }
 
@@ -324,7 +324,7 @@ export function randomDocument(g: Gen): GeneratedDocument {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-export type Route = "content-post" | "content-get" | "v2-post" | "v2-get";
+type Route = "content-post" | "content-get" | "v2-post" | "v2-get";
 
 /** How one document is sent: route and the `gcms-stage` / `gcms-locales` headers (or none). */
 export interface RequestShape {

@@ -4,14 +4,8 @@ import type { AuthorityRpc } from "../../src/authority/client";
 import { AuthorityState } from "../../src/authority/state";
 import { emptyView, mergeSync } from "../../src/authority/view";
 import { OriginError, OriginTimeoutError } from "../../src/errors";
-import {
-  createContentCacheRuntime,
-  serveContent,
-  type ContentCacheRequest,
-  type ContentCacheRuntime,
-  type ContentCacheRuntimeOptions,
-  type LearnedOriginAnswer,
-} from "../../src/pipeline/content-cache";
+import { createContentCacheRuntime, type ContentCacheRuntime, type ContentCacheRuntimeOptions } from "../../src/pipeline/cache-runtime";
+import { serveContent, type ContentCacheRequest, type LearnedOriginAnswer } from "../../src/pipeline/content-cache";
 
 export const kv = (env as unknown as { CONFIG: KVNamespace }).CONFIG;
 
@@ -138,13 +132,13 @@ export function deferred<T = void>() {
 }
 
 /** The project's authority (its Durable Object), as a location calls it. */
-export function authorityOf(projectId: string, environment = "master"): AuthorityRpc {
+function authorityOf(projectId: string, environment = "master"): AuthorityRpc {
   const namespace = env.AUTHORITY;
   return namespace.get(namespace.idFromName(`${encodeURIComponent(projectId)}/${encodeURIComponent(environment)}`)) as unknown as AuthorityRpc;
 }
 
 /** The members the project's authority holds now, with their numbers. */
-export async function authorityMembers(projectId: string, environment = "master"): Promise<Map<string, number>> {
+async function authorityMembers(projectId: string, environment = "master"): Promise<Map<string, number>> {
   return new Map((await authorityOf(projectId, environment).sync(null)).members);
 }
 

@@ -29,7 +29,7 @@ const printable = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x2
 const anyText = (maxLength: number) => fc.string({ unit: "binary", maxLength });
 
 /** Documents over the demo schema, valid or not, reads and writes. */
-export const documentArb: fc.Arbitrary<string> = fc.oneof(
+const documentArb: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
     "{ posts { title } }",
     "{ posts(first: 2) { id title author { name } } }",
@@ -59,7 +59,7 @@ export const documentArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Variables: absent, plausible, wrong types, huge, deeply nested. */
-export const variablesArb: fc.Arbitrary<unknown> = fc.oneof(
+const variablesArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(undefined),
   fc.constant(null),
   fc.record({ s: fc.constantFrom("DRAFT", "PUBLISHED", "NOPE", 1, null), l: fc.constantFrom(["en"], ["de", "en"], "en", [1], null), v: fc.oneof(fc.integer(), fc.string()) }, { requiredKeys: [] }),
@@ -105,7 +105,7 @@ const mutatedJson = fc
     return out;
   });
 
-export const bodyArb: fc.Arbitrary<string | Uint8Array | undefined> = fc.oneof(
+const bodyArb: fc.Arbitrary<string | Uint8Array | undefined> = fc.oneof(
   { weight: 8, arbitrary: plausibleParamsArb.map((p) => JSON.stringify(p)) },
   { weight: 3, arbitrary: paramsArb.map((p) => JSON.stringify(p)) },
   { weight: 2, arbitrary: mutatedJson },

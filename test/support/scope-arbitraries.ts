@@ -93,8 +93,8 @@ export function headerCategory(value: string | undefined, members: readonly stri
 // ---------------------------------------------------------------------------------------------
 // Rules and principals
 
-export type NameSet = "*" | string[];
-export type Condition = Record<string, unknown>;
+type NameSet = "*" | string[];
+type Condition = Record<string, unknown>;
 /** A rule as an operator writes it (before normalization). */
 export interface RawRule {
   action: NameSet;
@@ -120,7 +120,7 @@ function conditionArb(space: ScopeSpace): fc.Arbitrary<Condition> {
 }
 
 /** One rule: mostly `read`, often `readVersion` or `"*"`, rarely a write action that grants no read. */
-export function ruleArb(space: ScopeSpace): fc.Arbitrary<RawRule> {
+function ruleArb(space: ScopeSpace): fc.Arbitrary<RawRule> {
   return fc
     .record({
       action: fc.oneof(
@@ -148,7 +148,7 @@ export function ruleArb(space: ScopeSpace): fc.Arbitrary<RawRule> {
  * other model outright (like an "only these products" token), so that answers often hold entries
  * the condition decides: AND-ed into list filters, or checked entry by entry at single positions.
  */
-export function conditionedRulesArb(space: ScopeSpace): fc.Arbitrary<RawRule[]> {
+function conditionedRulesArb(space: ScopeSpace): fc.Arbitrary<RawRule[]> {
   const preferred = space.preferred?.length ? space.preferred : space.models;
   return fc
     .oneof({ weight: 1, arbitrary: fc.constantFrom(...space.models) }, { weight: 3, arbitrary: fc.constantFrom(...preferred) })

@@ -19,7 +19,7 @@ export interface IssuedToken {
   createdAt: string;
 }
 
-export const tokensPath = (ref: ProjectRef) => `/admin/projects/${ref.projectId}/${ref.environment}/tokens`;
+const tokensPath = (ref: ProjectRef) => `/admin/projects/${ref.projectId}/${ref.environment}/tokens`;
 
 /** `POST …/tokens` with a JSON body (a string is sent as is). */
 export function postToken(ref: ProjectRef, body: unknown, headers: Record<string, string> = ADMIN): Promise<Response> {

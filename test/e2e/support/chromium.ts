@@ -7,7 +7,7 @@ import puppeteer, { type Browser } from "puppeteer-core";
  * Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing), or the
  * browser named by CHROMIUM_PATH. A missing browser fails the tests that need it, loudly.
  */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const candidates = [process.env["CHROMIUM_PATH"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string => Boolean(p));
   const found = candidates.find((path) => existsSync(path));
   if (!found) throw new Error(`No Chromium found (looked at ${candidates.join(", ")}). Install it with: apt-get install -y chromium`);

@@ -15,7 +15,7 @@ export interface NpmStart {
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
       const address = probe.address();
