@@ -1,37 +1,53 @@
 /**
- * The gateway's in-isolate memory bounds that distinct cached queries can fill, read from the
- * source (so the benchmark's verdict follows the code, not a copied number). Each is the byte
- * bound of an LRU, measured by its own `sizeOf` estimate.
- *
- * Not counted, because 100,000 distinct cached queries of one document do not fill them: the APQ
- * registry (src/cache/apq.ts, only persisted queries), the views of the project authorities
- * (src/authority, per project: bounded by the authority's entry-member limit), project and PAT
- * copies (per project/token).
+ * The gateway's in-isolate memory bounds that distinct cached queries can fill, as the code
+ * declares them (so the benchmark's verdict follows the code, not a copied number): the named
+ * constants of src/platform/isolate-bounds.ts, which imports nothing, compiled by esbuild and
+ * imported. Each is the byte bound of an LRU, measured by its own `sizeOf` estimate; what is not
+ * counted, and why, is said in that module.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { transformSync } from "esbuild";
 
-const SOURCES = [
-  { name: "memory cache layer (responses)", file: "src/cache/memory-cache.ts", pattern: /DEFAULT_MEMORY_CACHE_BYTES = ([\d_ *]+);/ },
-  { name: "key plans", file: "src/pipeline/key-plan.ts", pattern: /maxBytes: ([\d_ *]+),/ },
-  { name: "permission decisions", file: "src/pipeline/decision-memo.ts", pattern: /maxBytes: ([\d_ *]+),/ },
-  { name: "parsed operations", file: "src/pipeline/parse-operation.ts", pattern: /maxBytes: ([\d_ *]+),/ },
-  { name: "normalized documents (cache key)", file: "src/cache/key.ts", pattern: /maxBytes: ([\d_ *]+),/ },
-  { name: "fast path (repeated hits)", file: "src/pipeline/fast-path.ts", pattern: /FAST_PATH_BOUNDS = \{ maxEntries: [\d_]+, maxBytes: ([\d_ *]+) \}/ },
+const SOURCE = "src/platform/isolate-bounds.ts";
+
+/** Which constant bounds which LRU, and the module that holds the LRU. */
+const BOUNDS = [
+  { name: "memory cache layer (responses)", constant: "MEMORY_CACHE_BOUNDS", file: "src/cache/memory-cache.ts" },
+  { name: "key plans", constant: "KEY_PLAN_BOUNDS", file: "src/pipeline/key-plan.ts" },
+  { name: "permission decisions", constant: "DECISION_MEMO_BOUNDS", file: "src/pipeline/decision-memo.ts" },
+  { name: "parsed operations", constant: "PARSED_DOCUMENT_BOUNDS", file: "src/pipeline/parse-operation.ts" },
+  { name: "normalized documents (cache key)", constant: "NORMALIZED_DOCUMENT_BOUNDS", file: "src/cache/key.ts" },
+  { name: "fast path (repeated hits)", constant: "FAST_PATH_BOUNDS", file: "src/pipeline/fast-path.ts" },
 ];
 
 const MiB = 1024 * 1024;
 
-/** `{ bounds: [{ name, file, MiB }], totalMiB }`; a bound not found in its file is `MiB: null` and makes the total null. */
+/**
+ * The module's exports, compiled to CommonJS and evaluated synchronously (it imports nothing).
+ *
+ * @returns {Record<string, { maxBytes?: number } | undefined>}
+ */
+function declaredBounds() {
+  const source = readFileSync(fileURLToPath(new URL(`../${SOURCE}`, import.meta.url)), "utf8");
+  const { code } = transformSync(source, { loader: "ts", format: "cjs" });
+  const module = { exports: {} };
+  new Function("module", "exports", code)(module, module.exports);
+  return module.exports;
+}
+
+/**
+ * `{ bounds: [{ name, file, MiB }], totalMiB }`; a bound the module does not declare is
+ * `MiB: null` and makes the total null.
+ *
+ * @returns {{ bounds: Array<{ name: string; file: string; MiB: number | null }>; totalMiB: number | null }}
+ */
 export function isolateBounds() {
-  const bounds = SOURCES.map(({ name, file, pattern }) => {
-    let bytes = null;
-    try {
-      const m = pattern.exec(readFileSync(fileURLToPath(new URL(`../${file}`, import.meta.url)), "utf8"));
-      if (m) bytes = m[1].replace(/_/g, "").split("*").reduce((product, n) => product * Number(n.trim()), 1);
-    } catch {}
-    return { name, file, MiB: Number.isFinite(bytes) ? bytes / MiB : null };
+  const declared = declaredBounds();
+  const bounds = BOUNDS.map(({ name, constant, file }) => {
+    const bytes = declared[constant]?.maxBytes;
+    return { name, file, MiB: typeof bytes === "number" ? bytes / MiB : null };
   });
-  const totalMiB = bounds.every((b) => b.MiB != null) ? bounds.reduce((sum, b) => sum + b.MiB, 0) : null;
+  const totalMiB = bounds.every((b) => b.MiB !== null) ? bounds.reduce((sum, b) => sum + (b.MiB ?? 0), 0) : null;
   return { bounds, totalMiB };
 }

@@ -15,7 +15,7 @@
  *   - any transport error (reset, abort, timeout): a 413 must never break its connection;
  *   - any answer whose status is not the one its kind must get;
  *   - heap growth beyond the bound: the sum of the byte bounds of the isolate's LRU caches
- *     (bench/bounds.mjs, read from the source, as in `npm run bench`'s memory verdict) — the caches
+ *     (bench/bounds.mjs: the constants of src/platform/isolate-bounds.ts, as in `npm run bench`'s memory verdict) — the caches
  *     may legitimately fill up to that; anything beyond is a leak.
  * Writes bench/soak-results.json. Not part of `npm test`.
  */

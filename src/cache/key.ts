@@ -13,6 +13,7 @@
 import { Kind, parse, print, valueFromASTUntyped, visit, type DocumentNode, type GraphQLError } from "graphql";
 import { GraphQLParseError } from "../errors";
 import { sha256Hex } from "../platform/hash";
+import { NORMALIZED_DOCUMENT_BOUNDS } from "../platform/isolate-bounds";
 import { Lru } from "../platform/lru";
 import { canonicalJson } from "../platform/canonical-json";
 
@@ -34,10 +35,9 @@ export interface NormalizedDocument {
   operations: Map<string, { declared: readonly string[]; defaults: Record<string, unknown> }>;
 }
 
-/** Documents memoized by text: at most 2,000 documents or 8 MiB of source text (UTF-16 estimate). */
+/** Documents memoized by text, bounded by count and by source text (UTF-16 estimate): `NORMALIZED_DOCUMENT_BOUNDS`. */
 const documents = new Lru<NormalizedDocument>({
-  maxEntries: 2_000,
-  maxBytes: 8 * 1024 * 1024,
+  ...NORMALIZED_DOCUMENT_BOUNDS,
   sizeOf: (doc, key) => (key.length + doc.text.length) * 2 + 256,
 });
 

@@ -7,15 +7,10 @@
  */
 import type { EdgeCache } from "./edge-cache";
 import { entrySize, type CacheEntry } from "./entry";
+import { MEMORY_CACHE_BOUNDS } from "../platform/isolate-bounds";
 import { Lru } from "../platform/lru";
 
-/** Default in-isolate budget: 24 MiB of entries (an isolate has 128 MiB for everything). */
-export const DEFAULT_MEMORY_CACHE_BYTES = 24 * 1024 * 1024;
-/** Default entry-count bound: 5,000 entries. */
-export const DEFAULT_MEMORY_CACHE_ENTRIES = 5_000;
-/** Entries larger than this (1 MiB) stay out of memory and are only kept in the Cache API. */
-export const DEFAULT_MEMORY_MAX_ENTRY_BYTES = 1024 * 1024;
-
+/** Bounds default to `MEMORY_CACHE_BOUNDS`: 24 MiB of entries, 5,000 of them; a larger entry than 1 MiB is only kept in the Cache API. */
 export interface MemoryCacheOptions {
   maxBytes?: number;
   maxEntries?: number;
@@ -44,10 +39,10 @@ export class MemoryCache implements EdgeCache {
 
   constructor(options: MemoryCacheOptions) {
     this.now = options.now;
-    this.maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MEMORY_MAX_ENTRY_BYTES;
+    this.maxEntryBytes = options.maxEntryBytes ?? MEMORY_CACHE_BOUNDS.maxEntryBytes;
     this.lru = new Lru<Held>({
-      maxEntries: options.maxEntries ?? DEFAULT_MEMORY_CACHE_ENTRIES,
-      maxBytes: options.maxBytes ?? DEFAULT_MEMORY_CACHE_BYTES,
+      maxEntries: options.maxEntries ?? MEMORY_CACHE_BOUNDS.maxEntries,
+      maxBytes: options.maxBytes ?? MEMORY_CACHE_BOUNDS.maxBytes,
       sizeOf: (held, key) => entrySize(held.entry) + key.length * 2,
     });
   }

@@ -1,3 +1,4 @@
+import { DECISION_MEMO_BOUNDS } from "../platform/isolate-bounds";
 import { Lru } from "../platform/lru";
 import type { Authorised } from "./authorise";
 
@@ -10,8 +11,7 @@ import type { Authorised } from "./authorise";
  * decision (a store or origin failure) is never remembered.
  */
 const decisions = new Lru<{ allowed: Authorised } | { refused: unknown }>({
-  maxEntries: 5_000,
-  maxBytes: 16 * 1024 * 1024,
+  ...DECISION_MEMO_BOUNDS,
   sizeOf: (value, key) => key.length * 2 + ("allowed" in value ? value.allowed.query.length * 2 + 256 : 256),
 });
 

@@ -21,15 +21,13 @@ import type { Authority } from "../authority/client";
 import { cacheHeaders } from "../cache/cache-status";
 import type { CacheEntry } from "../cache/entry";
 import { freshAge, type FreshnessPolicy } from "../cache/freshness";
+import { FAST_PATH_BOUNDS } from "../platform/isolate-bounds";
 import { Lru } from "../platform/lru";
 import type { IpFirewall } from "../policies/ip-rules";
 import type { ProjectRef } from "../projects/types";
 import { currentSchemaHash } from "../schema/store";
 import type { StatsRecorder } from "../stats/recorder";
 import { bodyOf, type CacheHit } from "./content-cache";
-
-/** Bounds of the fast path's map: it holds references to entries the memory layer holds too. */
-export const FAST_PATH_BOUNDS = { maxEntries: 5_000, maxBytes: 16 * 1024 * 1024 } as const;
 
 /** Request headers that can change an answer: every one is part of the fast path's key. */
 const KEYED_HEADERS = ["authorization", "gcms-stage", "gcms-locales", "hyg-stale-while-revalidate", "hyg-stale-if-error", "accept", "content-type", "origin", "if-none-match"] as const;

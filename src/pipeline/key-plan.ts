@@ -5,6 +5,7 @@
  * shape's key never changes.
  */
 import { cacheKey, type CacheKey, type CacheKeyInput } from "../cache/key";
+import { KEY_PLAN_BOUNDS } from "../platform/isolate-bounds";
 import { Lru } from "../platform/lru";
 import type { DocumentNode } from "graphql";
 import type { ProjectRef } from "../projects/types";
@@ -47,8 +48,7 @@ interface KeyPlan {
 }
 
 const keyPlans = new Lru<KeyPlan>({
-  maxEntries: 5_000,
-  maxBytes: 16 * 1024 * 1024,
+  ...KEY_PLAN_BOUNDS,
   sizeOf: (plan, key) => (key.length + plan.query.length) * 2 + 512,
 });
 

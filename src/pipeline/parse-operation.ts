@@ -1,5 +1,6 @@
 import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import { KvPersistedQueryRegistry, resolvePersistedQuery } from "../cache/apq";
+import { PARSED_DOCUMENT_BOUNDS } from "../platform/isolate-bounds";
 import { Lru } from "../platform/lru";
 import type { GatewayConfig } from "../config/gateway-config";
 import { checkDocumentLimits, parseDocument } from "../graphql/document";
@@ -22,8 +23,7 @@ export interface ParsedOperation {
  * re-check its document; the memo is bounded by count and by the size of the texts it holds.
  */
 const documents = new Lru<{ document: DocumentNode; checked: Map<string, { operation: OperationDefinitionNode; kind: OperationKind }> }>({
-  maxEntries: 2_000,
-  maxBytes: 8 * 1024 * 1024,
+  ...PARSED_DOCUMENT_BOUNDS,
   sizeOf: (_value, key) => key.length * 4,
 });
 const registries = new WeakMap<KVNamespace, KvPersistedQueryRegistry>();
