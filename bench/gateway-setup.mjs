@@ -42,7 +42,9 @@ export async function configureGateway(baseUrl, adminToken) {
   let token = null;
   try {
     token = JSON.parse(created.text).token ?? null;
-  } catch {}
+  } catch {
+    // not JSON: no token, reported below with the status
+  }
   const pat =
     created.status === 201 && typeof token === "string"
       ? { ok: true, token }
@@ -54,13 +56,14 @@ export async function configureGateway(baseUrl, adminToken) {
  * Sends `request` `times` times and checks the last answer: its status must be `expectStatus`,
  * and if `expectCache` is given, its `x-cache` header must match. Returns what it saw.
  */
-export async function probe(baseUrl, request, { expectStatus = 200, expectCache, times = 2 } = {}) {
+export async function probe(baseUrl, request, /** @type {{ expectStatus?: number; expectCache?: string; times?: number }} */ { expectStatus = 200, expectCache, times = 2 } = {}) {
   let last;
   for (let i = 0; i < times; i++) {
     const body = typeof request.body === "function" ? request.body() : request.body;
     last = await call(`${baseUrl}${request.path}`, { method: request.method, headers: request.headers, body });
   }
   const xCache = last.headers.get("x-cache");
+  /** @type {{ status: number; xCache: string | null; bytes: number; body: string; ok?: boolean; reason?: string; warning?: string }} */
   const seen = { status: last.status, xCache, bytes: Buffer.byteLength(last.text), body: last.text };
   if (last.status !== expectStatus) {
     return { ok: false, ...seen, reason: `expected ${expectStatus}, got ${last.status}: ${snippet(last.text)}` };

@@ -51,7 +51,13 @@ async function wrkRun(baseUrl, request, { connections, duration }) {
   return { rps: Math.round(rps), p50: ms("50"), p99: ms("99"), non2xx };
 }
 
-/** One autocannon run, optionally at a fixed overall rate. */
+/**
+ * One autocannon run, optionally at a fixed overall rate.
+ *
+ * @param {string} baseUrl
+ * @param {any} request
+ * @param {{ connections: number; duration: number; rate?: number }} options
+ */
 async function autocannonRun(baseUrl, request, { connections, duration, rate }) {
   const latencies = [];
   const statuses = {};

@@ -76,6 +76,10 @@ export function memoryVerdict({ heapBefore, heapAfter, quarters, completed, targ
  * `request.body()` must return a fresh, never-sent body each call. RSS in MB, heap in MiB.
  * `timeLimitSec` bounds the whole fill; a fill that hits it is reported as partial.
  * `heap`: a reader from heap.mjs on the gateway's isolate (or null: heap not measured).
+ *
+ * @param {any} server
+ * @param {any} request
+ * @param {{ total: number; connections: number; timeLimitSec: number; recheck?: any[]; heap?: any; log?: (line: string) => void }} options
  */
 export async function memoryScenario(server, request, { total, connections, timeLimitSec, recheck = [], heap = null, log = () => {} }) {
   const heapBefore = await readHeap(heap);

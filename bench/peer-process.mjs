@@ -23,7 +23,7 @@ export function startPeer(originGraphqlUrl, { timeoutMs = 20_000 } = {}) {
       clearTimeout(timer);
       reject(new Error(`peer exited (${code}) before listening: ${output}`));
     });
-    child.once("message", ({ port }) => {
+    child.once("message", (/** @type {{ port: number }} */ { port }) => {
       clearTimeout(timer);
       child.removeAllListeners("exit");
       resolve({

@@ -68,7 +68,7 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => {
-  const { port } = server.address();
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   if (process.send) process.send({ port });
   else console.log(`peer listening on http://127.0.0.1:${port}/graphql`);
 });

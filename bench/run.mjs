@@ -93,6 +93,7 @@ async function main() {
   if (!memoryOnly) servers.floor = await startFloor(body);
 
   const adminToken = `bench-admin-${randomBytes(12).toString("hex")}`;
+  /** @type {{ project: { ok: boolean; reason?: string }; pat: { ok: boolean; reason?: string; token?: string } }} */
   let setup = { project: { ok: false, reason: "gateway not started" }, pat: { ok: false, reason: "gateway not started" } };
   if (bundles.gatewayError) servers.gateway = { error: bundles.gatewayError };
   else if (memoryOnly) servers.gateway = { error: "not started (--only=memory)" };
@@ -135,7 +136,7 @@ async function main() {
     );
   }
 
-  let memory = null;
+  let memory;
   if (hitPathOnly) memory = { ok: false, reason: "skipped (--only=hit-path)" };
   else if (skipMemory) memory = { ok: false, reason: "skipped (--skip-memory)" };
   else if (bundles.gatewayError) memory = { ok: false, reason: bundles.gatewayError };

@@ -79,7 +79,11 @@ export function scenarios({ servers, pat, projectReason }) {
   ];
 }
 
-/** Probes then measures one scenario; never throws. */
+/**
+ * Probes then measures one scenario; never throws.
+ *
+ * @returns {Promise<{ ok: boolean; reason?: string; [key: string]: any }>}
+ */
 export async function runScenario(scenario, settings, log) {
   const { id, label, server } = scenario;
   const base = { id, label };

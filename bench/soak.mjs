@@ -84,11 +84,11 @@ function send(base, agent, { method = "GET", path, headers = {}, body, chunked =
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("aborted", () => done({ error: "ABORTED" }));
-      res.on("error", (e) => done({ error: e.code ?? e.message }));
+      res.on("error", (/** @type {NodeJS.ErrnoException} */ e) => done({ error: e.code ?? e.message }));
       res.on("end", () => done({ status: res.statusCode, body: Buffer.concat(chunks).toString("utf8") }));
     });
     const timer = setTimeout(() => (req.destroy(), done({ error: "TIMEOUT" })), REQUEST_TIMEOUT_MS);
-    req.on("error", (e) => done({ error: e.code ?? e.message }));
+    req.on("error", (/** @type {NodeJS.ErrnoException} */ e) => done({ error: e.code ?? e.message }));
     if (body === undefined) return void req.end();
     if (!chunked) return void req.end(body);
     const bytes = Buffer.from(body);

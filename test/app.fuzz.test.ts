@@ -118,7 +118,7 @@ describe("fuzzing the Worker with generated HTTP requests", () => {
       } catch (error) {
         const cause = (error as Error).cause;
         const why = cause instanceof Error ? `${cause.message}\n` : "";
-        throw new Error(`fuzz failed — replay with FUZZ_SEED=${SEED} (statuses so far ${JSON.stringify(statuses)})\n${why}${(error as Error).message}`);
+        throw new Error(`fuzz failed — replay with FUZZ_SEED=${SEED} (statuses so far ${JSON.stringify(statuses)})\n${why}${(error as Error).message}`, { cause: error });
       }
       // Enough of the generated requests were real requests with real answers.
       expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBeGreaterThan(Math.min(RUNS, 50) / 2);

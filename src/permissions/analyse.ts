@@ -10,7 +10,6 @@ import {
   getArgumentValues,
   getNamedType,
   getVariableValues,
-  isAbstractType,
   isObjectType,
   isInterfaceType,
   Kind,

@@ -27,8 +27,6 @@ const JWT_ALGORITHMS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A credential sent as `Authorization: Bearer <it>`: visible ASCII, no spaces (RFC 6750 §2.1, RFC 9110 §11.4). */
 const BEARER_CREDENTIAL = /^[\x21-\x7e]+$/;
-/** What a URL the gateway calls must not hold: controls (NUL, CR, LF, TAB, DEL …) and spaces. */
-const NOT_IN_URL = /[\u0000-\u0020\u007f]/;
 
 /**
  * Turns an untrusted `PUT /admin/projects/{p}/{e}` body into a `ProjectConfig`, or throws
@@ -169,7 +167,7 @@ export function wireString(raw: unknown, field: string, kind: "credential" | "ur
   if (kind === "credential" && !BEARER_CREDENTIAL.test(text)) {
     throw new InvalidConfigError(field, "must be printable ASCII without spaces or control characters (it is sent as a Bearer token)");
   }
-  if (kind === "url" && NOT_IN_URL.test(text)) throw new InvalidConfigError(field, "must not contain spaces or control characters");
+  if (kind === "url" && hasControlOrSpace(text)) throw new InvalidConfigError(field, "must not contain spaces or control characters");
   return text;
 }
 
@@ -211,4 +209,13 @@ function optionalBoolean(raw: unknown, field: string): boolean | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== "boolean") throw new InvalidConfigError(field, "must be true or false");
   return raw;
+}
+
+/** What a URL the gateway calls must not hold: controls (NUL, CR, LF, TAB, DEL …) and spaces (UTF-16 code units ≤ U+0020, U+007F). */
+function hasControlOrSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit <= 0x20 || unit === 0x7f) return true;
+  }
+  return false;
 }

@@ -106,7 +106,7 @@ describe("StatsTable.list: the hours asked for, within the retention", () => {
     ["since the epoch: nothing past the retention is listed", 0, [["a", T0 - 26 * HOUR_MS], ["a", T0 - 23 * HOUR_MS], ["a", T0]]],
     ["since a future hour", T0 + 2 * HOUR_MS, []],
   ])("%s", async (_label, since, expected) => {
-    await inObject((table, clock) => {
+    await inObject((table) => {
       for (const hour of [T0 - 26 * HOUR_MS, T0 - 23 * HOUR_MS, T0]) table.put("a", bucket(hour, 1));
       expect(listed(table, since).map(([iso, hour]) => [iso, hour])).toEqual(expected);
     });

@@ -98,7 +98,7 @@ describe("toSharedResult and BackgroundRefreshes", () => {
   });
 
   it("runs one background refresh per key at a time", async () => {
-    let now = 0;
+    const now = 0;
     const refreshes = new BackgroundRefreshes(() => now, 30_000);
     const gate = deferred<void>();
     let runs = 0;

@@ -6,7 +6,6 @@ import { enforceConditions, type EnforceInput, type Enforced } from "../../src/p
 import { guardForwarded } from "../../src/permissions/forward-guard";
 import { normalizeRules } from "../../src/projects/rules";
 import { authorise, type Authorised } from "../../src/pipeline/authorise";
-import { knowledge, schema } from "../fixtures/schema";
 import { FIXTURE_KNOWN, TEST_PROJECT } from "../support/project";
 
 const known = FIXTURE_KNOWN;

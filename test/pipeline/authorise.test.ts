@@ -4,7 +4,7 @@ import type { Principal } from "../../src/auth/principal";
 import { GatewayError } from "../../src/errors";
 import { normalizeRules } from "../../src/projects/rules";
 import { authorise, type AuthoriseInput } from "../../src/pipeline/authorise";
-import { knowledge, schema } from "../fixtures/schema";
+import { knowledge } from "../fixtures/schema";
 import { FIXTURE_KNOWN, TEST_PROJECT } from "../support/project";
 
 const known = FIXTURE_KNOWN;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EdgeCache } from "../../src/cache/edge-cache";
 import type { ContentCacheRequest } from "../../src/pipeline/content-cache";
-import { cacheHarness, contentRequest, countingOrigin, deferred, kv, SETTINGS } from "../support/cache";
+import { cacheHarness, contentRequest, countingOrigin, deferred, SETTINGS } from "../support/cache";
 
 const POSTS = { data: { posts: [{ id: "p1", title: "Hello" }] } };
 const POSTS_V2 = { data: { posts: [{ id: "p1", title: "Hello again" }] } };

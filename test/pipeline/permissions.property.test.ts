@@ -183,7 +183,7 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
       );
     } catch (error) {
       const cause = (error as Error).cause as Error | undefined;
-      throw new Error(`property failed (seed ${SEED}; VITE_FC_SEED=${SEED} reproduces it): ${(error as Error).message}${cause ? `\n${cause.message}` : ""}`);
+      throw new Error(`property failed (seed ${SEED}; VITE_FC_SEED=${SEED} reproduces it): ${(error as Error).message}${cause ? `\n${cause.message}` : ""}`, { cause: error });
     }
     console.log(`permissions property (seed ${SEED}): ${JSON.stringify(stats)} in ${Date.now() - started} ms`);
     // Not vacuous: both outcomes occur, answers carry entries, and conditions were exercised.
