@@ -9,7 +9,10 @@ import { knowledge, schema } from "../fixtures/schema";
  * the other side's references too). The mutation cases use a real Hygraph schema.
  */
 const genql = REAL_SCHEMAS.find((s) => s.name.endsWith("with-genql"))!;
-const argType = (mutation: string, arg: string) => genql.schema.getMutationType()!.getFields()[mutation]!.args.find((a) => a.name === arg)!.type;
+const argType = (mutation: string, arg: string) => {
+  const field = genql.schema.getMutationType()!.getFields()[mutation]!;
+  return field.args.find((a) => a.name === arg)!.type;
+};
 
 describe("filterModels", () => {
   const where = schema.getType("PostWhereInput")! as never;
