@@ -7,6 +7,11 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
-    projects: ["test/vitest.gateway.config.ts", "test/vitest.demo.config.ts", "test/vitest.e2e.config.ts", "test/vitest.locations.config.ts"],
+    projects: [
+      "test/vitest.gateway.config.ts",
+      "test/vitest.demo.config.ts",
+      "test/vitest.e2e.config.ts",
+      "test/vitest.locations.config.ts",
+    ],
   },
 });

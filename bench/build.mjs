@@ -45,7 +45,9 @@ async function bundle(entry, name, extra = {}) {
 /**
  * Builds every bundle; returns their paths. `gatewayEntry` replaces src/index.ts (to compare
  * builds). A gateway build failure is reported, not thrown. */
-export async function buildAll(/** @type {{ demo?: boolean; gatewayEntry?: string; site?: boolean }} */ { demo = false, gatewayEntry, site = false } = {}) {
+export async function buildAll(
+  /** @type {{ demo?: boolean; gatewayEntry?: string; site?: boolean }} */ { demo = false, gatewayEntry, site = false } = {},
+) {
   // The gateway imports the console's generated assets module.
   buildConsole({ quiet: true });
   const out = { origin: await bundle(here("./origin/worker.mjs"), "origin", { banner: { js: ORIGIN_BANNER } }) };

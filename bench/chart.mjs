@@ -19,9 +19,13 @@ export function renderSvg(results, ratios, meta, memory) {
   const maxP99 = Math.max(0.001, ...results.filter((r) => r.ok).map((r) => r.p99 ?? 0));
   const x2 = labelW + barW + gap + 60;
   const out = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="100%" height="100%" fill="#fff"/>`);
-  out.push(`<text x="12" y="22" font-size="15" font-weight="600">Content Edge benchmark — ${esc(meta.mode)} mode, ${esc(meta.connections)} connections</text>`);
+  out.push(
+    `<text x="12" y="22" font-size="15" font-weight="600">Content Edge benchmark — ${esc(meta.mode)} mode, ${esc(meta.connections)} connections</text>`,
+  );
   out.push(`<text x="12" y="40" fill="#555">${esc(meta.date)} · Node ${esc(meta.node)} · ${esc(meta.machine)}</text>`);
   out.push(`<text x="${labelW}" y="${top - 8}" font-weight="600">req/s (median round, higher is better)</text>`);
   out.push(`<text x="${x2}" y="${top - 8}" font-weight="600">p99 latency ms (lower is better)</text>`);
@@ -44,7 +48,9 @@ export function renderSvg(results, ratios, meta, memory) {
   for (const t of ratios) {
     const verdict = t.invalid ? "no verdict (scenario not as labelled)" : t.met == null ? "not measured" : t.met ? "met" : "not met";
     const fill = t.met == null ? "#555" : t.met ? "#1a7f37" : "#b00";
-    out.push(`<text x="12" y="${y}" fill="${fill}">${esc(t.label)}: ${t.value == null ? "—" : t.value} (target ${esc(t.target)}) — ${verdict}</text>`);
+    out.push(
+      `<text x="12" y="${y}" fill="${fill}">${esc(t.label)}: ${t.value == null ? "—" : t.value} (target ${esc(t.target)}) — ${verdict}</text>`,
+    );
     y += 18;
   }
   if (memory) {

@@ -32,10 +32,7 @@ async function call(url, init) {
 export async function configureGateway(baseUrl, adminToken) {
   const auth = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
   const put = await call(`${baseUrl}${PROJECT_PATH}`, { method: "PUT", headers: auth, body: JSON.stringify(PROJECT_CONFIG) });
-  const project =
-    put.status === 200
-      ? { ok: true }
-      : { ok: false, reason: `PUT ${PROJECT_PATH} → ${put.status} ${snippet(put.text)}` };
+  const project = put.status === 200 ? { ok: true } : { ok: false, reason: `PUT ${PROJECT_PATH} → ${put.status} ${snippet(put.text)}` };
   if (!project.ok) return { project, pat: { ok: false, reason: "project not configured" } };
 
   const created = await call(`${baseUrl}${PROJECT_PATH}/tokens`, { method: "POST", headers: auth, body: JSON.stringify(PAT_REQUEST) });
@@ -56,7 +53,11 @@ export async function configureGateway(baseUrl, adminToken) {
  * Sends `request` `times` times and checks the last answer: its status must be `expectStatus`,
  * and if `expectCache` is given, its `x-cache` header must match. Returns what it saw.
  */
-export async function probe(baseUrl, request, /** @type {{ expectStatus?: number; expectCache?: string; times?: number }} */ { expectStatus = 200, expectCache, times = 2 } = {}) {
+export async function probe(
+  baseUrl,
+  request,
+  /** @type {{ expectStatus?: number; expectCache?: string; times?: number }} */ { expectStatus = 200, expectCache, times = 2 } = {},
+) {
   let last;
   for (let i = 0; i < times; i++) {
     const body = typeof request.body === "function" ? request.body() : request.body;

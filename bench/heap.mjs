@@ -40,7 +40,9 @@ export async function heapReader({ inspectorUrl, workerName, pokeUrl }) {
     gc.catch(() => {});
     const deadline = Date.now() + 20_000;
     while (!done && Date.now() < deadline) {
-      await fetch(pokeUrl, { signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer()).catch(() => {});
+      await fetch(pokeUrl, { signal: AbortSignal.timeout(5000) })
+        .then((r) => r.arrayBuffer())
+        .catch(() => {});
       await Promise.race([gc, new Promise((r) => setTimeout(r, 50))]);
     }
     await gc;

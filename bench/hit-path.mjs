@@ -35,11 +35,29 @@ async function wrkRun(baseUrl, request, { connections, duration }) {
   const headers = Object.entries(request.headers ?? {})
     .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
     .join("\n");
-  writeFileSync(script, `wrk.method = ${JSON.stringify(request.method ?? "POST")}\nwrk.body = ${JSON.stringify(request.body ?? "")}\n${headers}\n`);
+  writeFileSync(
+    script,
+    `wrk.method = ${JSON.stringify(request.method ?? "POST")}\nwrk.body = ${JSON.stringify(request.body ?? "")}\n${headers}\n`,
+  );
   // wrk takes whole seconds.
-  const { stdout } = await run("wrk", ["-t", "2", "-c", String(connections), "-d", `${Math.max(1, Math.round(duration))}s`, "--latency", "-s", script, `${baseUrl}${request.path}`], {
-    timeout: (duration + 30) * 1000,
-  });
+  const { stdout } = await run(
+    "wrk",
+    [
+      "-t",
+      "2",
+      "-c",
+      String(connections),
+      "-d",
+      `${Math.max(1, Math.round(duration))}s`,
+      "--latency",
+      "-s",
+      script,
+      `${baseUrl}${request.path}`,
+    ],
+    {
+      timeout: (duration + 30) * 1000,
+    },
+  );
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   const ms = (label) => {
@@ -76,7 +94,8 @@ async function autocannonRun(baseUrl, request, { connections, duration, rate }) 
   });
   const result = await instance;
   latencies.sort((a, b) => a - b);
-  const at = (p) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 1000) / 1000 : null);
+  const at = (p) =>
+    latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 1000) / 1000 : null;
   return { rps: Math.round(latencies.length / result.duration), p50: at(50), p99: at(99), statuses };
 }
 
@@ -107,7 +126,9 @@ export async function hitPathComparison(targets, { connections, duration, rounds
       generators.autocannon[t.id].rounds.push(a);
       if (useWrk) generators.wrk[t.id].rounds.push(await wrkRun(t.url, t.request, { connections, duration }));
     }
-    log(`  hit path round ${r + 1}/${rounds}: ${targets.map((t) => `${t.id} ${generators.autocannon[t.id].rounds.at(-1).rps}${useWrk ? `/${generators.wrk[t.id].rounds.at(-1).rps}` : ""}`).join(", ")} req/s`);
+    log(
+      `  hit path round ${r + 1}/${rounds}: ${targets.map((t) => `${t.id} ${generators.autocannon[t.id].rounds.at(-1).rps}${useWrk ? `/${generators.wrk[t.id].rounds.at(-1).rps}` : ""}`).join(", ")} req/s`,
+    );
   }
   for (const g of Object.values(generators)) for (const entry of Object.values(g)) entry.rps = median(entry.rounds.map((x) => x.rps));
 
@@ -118,7 +139,13 @@ export async function hitPathComparison(targets, { connections, duration, rounds
     for (const t of targets) {
       const samples = [];
       for (let r = 0; r < rounds; r++) samples.push(await autocannonRun(t.url, t.request, { connections, duration, rate }));
-      fixedLoad[t.id] = { label: t.label, p50: median(samples.map((s) => s.p50)), p99: median(samples.map((s) => s.p99)), achieved: median(samples.map((s) => s.rps)), rounds: samples.map(({ rps, p50, p99 }) => ({ rps, p50, p99 })) };
+      fixedLoad[t.id] = {
+        label: t.label,
+        p50: median(samples.map((s) => s.p50)),
+        p99: median(samples.map((s) => s.p99)),
+        achieved: median(samples.map((s) => s.rps)),
+        rounds: samples.map(({ rps, p50, p99 }) => ({ rps, p50, p99 })),
+      };
     }
   }
 
@@ -142,11 +169,18 @@ export function printHitPath(result, log = console.log) {
   const pad = (s, n, right = false) => (right ? String(s ?? "—").padStart(n) : String(s ?? "—").padEnd(n));
   const fmt = (v, d = 2) => (v == null ? "—" : v.toFixed(d));
   log("");
-  log(`${pad("hit path vs floor", 24)} ${pad("autocannon", 11, true)} ${pad("wrk", 8, true)}   at ${result.fixedLoad.rate} req/s: ${pad("p50 ms", 8, true)} ${pad("p99 ms", 8, true)}`);
+  log(
+    `${pad("hit path vs floor", 24)} ${pad("autocannon", 11, true)} ${pad("wrk", 8, true)}   at ${result.fixedLoad.rate} req/s: ${pad("p50 ms", 8, true)} ${pad("p99 ms", 8, true)}`,
+  );
   for (const [id, entry] of Object.entries(result.generators.autocannon)) {
     const fixed = result.fixedLoad[id];
-    log(`${pad(entry.label, 24)} ${pad(entry.rps, 11, true)} ${pad(result.generators.wrk?.[id]?.rps, 8, true)}   ${pad("", 16)}${pad(fmt(fixed?.p50, 3), 8, true)} ${pad(fmt(fixed?.p99, 3), 8, true)}`);
+    log(
+      `${pad(entry.label, 24)} ${pad(entry.rps, 11, true)} ${pad(result.generators.wrk?.[id]?.rps, 8, true)}   ${pad("", 16)}${pad(fmt(fixed?.p50, 3), 8, true)} ${pad(fmt(fixed?.p99, 3), 8, true)}`,
+    );
   }
   log("");
-  for (const r of result.ratios) log(`${pad(r.label, 58)} ${pad(fmt(r.value), 6, true)}   target ${pad(r.target, 6)} ${r.met == null ? "not measured" : r.met ? "met" : "NOT met"}`);
+  for (const r of result.ratios)
+    log(
+      `${pad(r.label, 58)} ${pad(fmt(r.value), 6, true)}   target ${pad(r.target, 6)} ${r.met == null ? "not measured" : r.met ? "met" : "NOT met"}`,
+    );
 }

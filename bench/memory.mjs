@@ -28,7 +28,9 @@ async function fill(baseUrl, request, amount, connections, timeLimitSec) {
     connections: Math.min(connections, amount),
     amount,
     timeout: 10,
-    requests: [{ method: request.method, path: request.path, headers: request.headers, setupRequest: (req) => ({ ...req, body: request.body() }) }],
+    requests: [
+      { method: request.method, path: request.path, headers: request.headers, setupRequest: (req) => ({ ...req, body: request.body() }) },
+    ],
   });
   const statuses = {};
   instance.on("response", (_c, status) => {
@@ -69,7 +71,18 @@ export function memoryVerdict({ heapBefore, heapAfter, quarters, completed, targ
   if (completed < target) reason = `fill reached ${completed} of ${target} queries`;
   else if (withinBound == null || flat == null) reason = "a heap reading is missing";
   else met = withinBound && flat;
-  return { bounds, boundsTotalMiB: totalMiB, limitMiB, growthMiB, lastHalfGrowthMiB, flatLastHalfMiB: FLAT_LAST_HALF_MiB, withinBound, flat, met, reason };
+  return {
+    bounds,
+    boundsTotalMiB: totalMiB,
+    limitMiB,
+    growthMiB,
+    lastHalfGrowthMiB,
+    flatLastHalfMiB: FLAT_LAST_HALF_MiB,
+    withinBound,
+    flat,
+    met,
+    reason,
+  };
 }
 
 /**
@@ -84,7 +97,9 @@ export function memoryVerdict({ heapBefore, heapAfter, quarters, completed, targ
 export async function memoryScenario(server, request, { total, connections, timeLimitSec, recheck = [], heap = null, log = () => {} }) {
   const heapBefore = await readHeap(heap);
   const before = treeRss(server.pid);
-  log(`  before: isolate ${heapBefore?.liveMiB ?? heapBefore?.error ?? "—"} MiB live, workerd RSS ${mb(before)} MB; time limit ${timeLimitSec} s`);
+  log(
+    `  before: isolate ${heapBefore?.liveMiB ?? heapBefore?.error ?? "—"} MiB live, workerd RSS ${mb(before)} MB; time limit ${timeLimitSec} s`,
+  );
   const sampler = sampleRss(server.pid, 100);
   const quarters = [];
   const started = Date.now();
@@ -126,7 +141,9 @@ export async function memoryScenario(server, request, { total, connections, time
       errors,
     });
     const last = quarters.at(-1);
-    log(`  ${last.entries} queries (${last.perSecond}/s): isolate ${last.heap?.liveMiB ?? last.heap?.error ?? "—"} MiB live, workerd RSS ${last.rssMB} MB`);
+    log(
+      `  ${last.entries} queries (${last.perSecond}/s): isolate ${last.heap?.liveMiB ?? last.heap?.error ?? "—"} MiB live, workerd RSS ${last.rssMB} MB`,
+    );
   }
   const peak = sampler.stop();
   const seconds = (Date.now() - started) / 1000;

@@ -31,13 +31,14 @@ let originCalls = 0;
 /** Replaces execution with one HTTP call to the origin carrying the whole operation. */
 const useForwardToOrigin = () => ({
   onExecute({ setExecuteFn }) {
-    setExecuteFn((args) =>
-      ++originCalls &&
-      callOrigin({
-        query: print(args.document),
-        variables: args.variableValues ?? undefined,
-        operationName: args.operationName ?? undefined,
-      }),
+    setExecuteFn(
+      (args) =>
+        ++originCalls &&
+        callOrigin({
+          query: print(args.document),
+          variables: args.variableValues ?? undefined,
+          operationName: args.operationName ?? undefined,
+        }),
     );
   },
 });

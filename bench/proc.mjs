@@ -18,7 +18,11 @@ function stat(pid) {
 
 function allProcesses() {
   try {
-    return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).map(stat).filter(Boolean);
+    return readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .map(stat)
+      .filter(Boolean);
   } catch {
     return [];
   }
@@ -35,7 +39,9 @@ export function descendants(root) {
 /** PIDs of workerd processes that are descendants of this process. */
 export function workerdPids() {
   const mine = new Set(descendants(process.pid));
-  return allProcesses().filter((p) => mine.has(p.pid) && p.comm.startsWith("workerd")).map((p) => p.pid);
+  return allProcesses()
+    .filter((p) => mine.has(p.pid) && p.comm.startsWith("workerd"))
+    .map((p) => p.pid);
 }
 
 /** Resident set size of one process in bytes, or 0 if it is gone. */

@@ -35,7 +35,13 @@ function sourceOfLines(bundlePath) {
   let current = "(bundle)";
   lines.forEach((line, i) => {
     const m = /^\/\/ ((?:src|node_modules|demo|bench)\/\S+)$/.exec(line);
-    if (m) current = m[1].startsWith("node_modules/") ? m[1].split("/").slice(0, m[1][13] === "@" ? 3 : 2).join("/") : m[1];
+    if (m)
+      current = m[1].startsWith("node_modules/")
+        ? m[1]
+            .split("/")
+            .slice(0, m[1][13] === "@" ? 3 : 2)
+            .join("/")
+        : m[1];
     owner[i] = current;
   });
   return owner;
@@ -52,13 +58,16 @@ function summarize(profile, bundlePath, top) {
     const n = counts.get(node.id);
     if (!n) continue;
     const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.endsWith(".mjs") && lineNumber >= 0 ? owner[lineNumber] ?? "(bundle)" : url || "(runtime)";
+    const file = url.endsWith(".mjs") && lineNumber >= 0 ? (owner[lineNumber] ?? "(bundle)") : url || "(runtime)";
     const fn = `${functionName || "(anonymous)"}  ${file}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + n);
     byFile.set(file, (byFile.get(file) ?? 0) + n);
   }
   const rank = (map) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, n]) => ({ name, percent: Math.round((n / total) * 1000) / 10 }));
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, n]) => ({ name, percent: Math.round((n / total) * 1000) / 10 }));
   return { samples: total, byFunction: rank(byFunction), byFile: rank(byFile) };
 }
 

@@ -102,7 +102,11 @@ export function memoryLines(memory) {
   const lines = [
     `memory: ${memory.completed}/${memory.target} distinct cached queries${memory.note ? ` (${memory.note})` : ""} in ${memory.seconds} s (${memory.perSecond}/s)` +
       (memory.stoppedAtLimit ? `; STOPPED EARLY at its ${memory.timeLimitSec} s limit` : memory.partial ? "; INCOMPLETE" : "") +
-      `; statuses ${Object.entries(memory.statuses).map(([s, n]) => `${s}×${n}`).join(", ") || "none"}` +
+      `; statuses ${
+        Object.entries(memory.statuses)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(", ") || "none"
+      }` +
       (memory.failedRequests
         ? `; ${memory.failedRequests} sent without a 200 answer (${memory.quarters.reduce((n, q) => n + q.errors, 0)} connection errors/timeouts, or in flight at a stop), replaced by new queries`
         : ""),
@@ -124,7 +128,9 @@ export function memoryLines(memory) {
       `  memory stays bounded (${memory.target} distinct cached queries keep the isolate within its bounds): ${v.met == null ? `no verdict (${v.reason})` : v.met ? "met" : "NOT met"}`,
     );
   }
-  lines.push(`  filled entries asked again: ${memory.rechecked.map((c) => c.error ?? `${c.status} x-cache ${c.xCache ?? "none"}`).join(", ")}`);
+  lines.push(
+    `  filled entries asked again: ${memory.rechecked.map((c) => c.error ?? `${c.status} x-cache ${c.xCache ?? "none"}`).join(", ")}`,
+  );
   return lines;
 }
 

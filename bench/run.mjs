@@ -72,7 +72,9 @@ let exitCode = 0;
 
 async function main() {
   if (siteOnly) return runSiteOnly();
-  log(`content-edge bench: ${mode} mode, ${settings.connections} connections, ${settings.rounds} × ${settings.duration} s rounds after ${settings.warmup} s warm-up, origin ${originMode}`);
+  log(
+    `content-edge bench: ${mode} mode, ${settings.connections} connections, ${settings.rounds} × ${settings.duration} s rounds after ${settings.warmup} s warm-up, origin ${originMode}`,
+  );
   const gatewayEntry = option("gateway-entry");
   const bundles = await buildAll({ demo: originMode === "demo", gatewayEntry: gatewayEntry && resolve(gatewayEntry), site: !skipSite });
   if (originMode === "demo" && !bundles.demo) throw new Error(`demo origin does not build: ${bundles.demoError}`);
@@ -105,16 +107,24 @@ async function main() {
     }
   }
   servers.peer = await peerStarting;
-  if (memoryOnly) log(`origin ${servers.origin.url} (pid ${servers.origin.pid}); answer ${Buffer.byteLength(body)} B; memory scenario only`);
-  else log(`origin ${servers.origin.url} (pid ${servers.origin.pid}), floor ${servers.floor.url} (pid ${servers.floor.pid}), peer ${servers.peer.url} (pid ${servers.peer.pid}); answer ${Buffer.byteLength(body)} B`);
+  if (memoryOnly)
+    log(`origin ${servers.origin.url} (pid ${servers.origin.pid}); answer ${Buffer.byteLength(body)} B; memory scenario only`);
+  else
+    log(
+      `origin ${servers.origin.url} (pid ${servers.origin.pid}), floor ${servers.floor.url} (pid ${servers.floor.pid}), peer ${servers.peer.url} (pid ${servers.peer.pid}); answer ${Buffer.byteLength(body)} B`,
+    );
   if (!servers.gateway.error) {
     setup = await configureGateway(servers.gateway.url, adminToken);
-    log(`gateway ${servers.gateway.url} (pid ${servers.gateway.pid}): project ${setup.project.ok ? "configured" : setup.project.reason}; PAT ${setup.pat.ok ? "issued" : setup.pat.reason}`);
+    log(
+      `gateway ${servers.gateway.url} (pid ${servers.gateway.pid}): project ${setup.project.ok ? "configured" : setup.project.reason}; PAT ${setup.pat.ok ? "issued" : setup.pat.reason}`,
+    );
   }
   if (servers.gateway.error && !memoryOnly) log(`gateway unavailable: ${servers.gateway.error}`);
 
   const results = [];
-  for (const scenario of memoryOnly || hitPathOnly ? [] : scenarios({ servers, pat: setup.pat, projectReason: setup.project.ok ? undefined : setup.project.reason })) {
+  for (const scenario of memoryOnly || hitPathOnly
+    ? []
+    : scenarios({ servers, pat: setup.pat, projectReason: setup.project.ok ? undefined : setup.project.reason })) {
     log(`scenario ${scenario.label}`);
     const result = await runScenario(scenario, settings, log);
     if (!result.ok) log(`  failed: ${result.reason}`);
@@ -129,10 +139,21 @@ async function main() {
       [
         { id: "floor", label: "floor (bare worker)", url: servers.floor.url, request: post("/", HIT_BODY) },
         { id: "public", label: "gateway hit, public", url: servers.gateway.url, request: post(CONTENT_PATH, HIT_BODY) },
-        { id: "pat", label: "gateway hit, PAT", url: servers.gateway.url, request: post(CONTENT_PATH, HIT_BODY, { authorization: `Bearer ${setup.pat.token}` }) },
+        {
+          id: "pat",
+          label: "gateway hit, PAT",
+          url: servers.gateway.url,
+          request: post(CONTENT_PATH, HIT_BODY, { authorization: `Bearer ${setup.pat.token}` }),
+        },
       ],
       // Rounds of at least 2 s: wrk counts whole seconds, and shorter rounds are mostly warm-up noise.
-      { connections: settings.connections, duration: Math.max(2, settings.duration), rounds: settings.rounds, warmup: settings.warmup, log },
+      {
+        connections: settings.connections,
+        duration: Math.max(2, settings.duration),
+        rounds: settings.rounds,
+        warmup: settings.warmup,
+        log,
+      },
     );
   }
 
@@ -140,7 +161,8 @@ async function main() {
   if (hitPathOnly) memory = { ok: false, reason: "skipped (--only=hit-path)" };
   else if (skipMemory) memory = { ok: false, reason: "skipped (--skip-memory)" };
   else if (bundles.gatewayError) memory = { ok: false, reason: bundles.gatewayError };
-  else if (!memoryOnly && !results.find((r) => r.id === "gateway-miss")?.ok) memory = { ok: false, reason: "gateway miss scenario failed, nothing to fill" };
+  else if (!memoryOnly && !results.find((r) => r.id === "gateway-miss")?.ok)
+    memory = { ok: false, reason: "gateway miss scenario failed, nothing to fill" };
   else memory = await runMemory(bundles, originMode);
 
   if (servers.gateway?.logs?.length && results.some((r) => r.id.startsWith("gateway") && !r.ok)) {
@@ -155,10 +177,12 @@ async function main() {
         .catch((error) => ({ error: error.message }))
     : { error: "peer not started" };
 
-  const profiles = flag("profile") && !memoryOnly ? await profileGateway(hitPathOnly ? hitScenarioStubs() : results, bundles, setup) : undefined;
+  const profiles =
+    flag("profile") && !memoryOnly ? await profileGateway(hitPathOnly ? hitScenarioStubs() : results, bundles, setup) : undefined;
 
   // The site scenario last, on its own gateway and origin (the load scenarios' servers are idle by now).
-  const site = skipSite || hitPathOnly ? undefined : bundles.gatewayError ? { ok: false, reason: bundles.gatewayError } : await runSite(bundles);
+  const site =
+    skipSite || hitPathOnly ? undefined : bundles.gatewayError ? { ok: false, reason: bundles.gatewayError } : await runSite(bundles);
 
   const ratios = targets(results);
   printTable(results, ratios, memory, (line) => console.log(line));
@@ -197,12 +221,20 @@ async function main() {
 /** The site scenario with this mode's durations. */
 function runSite(bundles) {
   const adminToken = `bench-admin-${randomBytes(12).toString("hex")}`;
-  return siteScenario(bundles, { adminToken, duration: settings.siteDuration, warmup: settings.siteWarmup, connections: settings.connections, log });
+  return siteScenario(bundles, {
+    adminToken,
+    duration: settings.siteDuration,
+    warmup: settings.siteWarmup,
+    connections: settings.connections,
+    log,
+  });
 }
 
 /** `--site`: the site scenario alone; writes bench/site-results.json. */
 async function runSiteOnly() {
-  log(`content-edge bench: site scenario, ${mode} mode (${settings.siteDuration} s per invalidation mode), ${settings.connections} connections`);
+  log(
+    `content-edge bench: site scenario, ${mode} mode (${settings.siteDuration} s per invalidation mode), ${settings.connections} connections`,
+  );
   const bundles = await buildAll({ site: true });
   if (bundles.gatewayError) throw new Error(bundles.gatewayError);
   const site = await runSite(bundles);
@@ -238,13 +270,19 @@ async function runMemory(bundles, originMode) {
   const setup = await configureGateway(gateway.url, adminToken);
   if (!setup.project.ok) return { ok: false, reason: `memory gateway: project not configured: ${setup.project.reason}` };
   const fillRequest = post(CONTENT_PATH, uniqueBodies(RANGES.memory));
-  const checked = await probe(gateway.url, post(CONTENT_PATH, uniqueBodies(RANGES.memoryWarm + 1_000_000)()), { expectCache: "MISS", times: 1 });
+  const checked = await probe(gateway.url, post(CONTENT_PATH, uniqueBodies(RANGES.memoryWarm + 1_000_000)()), {
+    expectCache: "MISS",
+    times: 1,
+  });
   if (!checked.ok) return { ok: false, reason: `memory gateway probe: ${checked.reason}` };
   // Warm the code paths (parse, JIT) before the first reading, so "before" is the running gateway.
   const warm = uniqueBodies(RANGES.memoryWarm);
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      for (let i = 0; i < 25; i++) await fetch(`${gateway.url}${CONTENT_PATH}`, { method: "POST", headers: fillRequest.headers, body: warm() }).then((r) => r.arrayBuffer());
+      for (let i = 0; i < 25; i++)
+        await fetch(`${gateway.url}${CONTENT_PATH}`, { method: "POST", headers: fillRequest.headers, body: warm() }).then((r) =>
+          r.arrayBuffer(),
+        );
     }),
   );
   let heap = null;
@@ -255,7 +293,9 @@ async function runMemory(bundles, originMode) {
     heapError = `isolate heap not measured: ${error.message}`;
     log(`  ${heapError}`);
   }
-  log(`memory: filling a fresh gateway (pid ${gateway.pid}${heap ? `, isolate ${heap.target.id}` : ""}) with ${settings.memoryEntries} distinct queries…`);
+  log(
+    `memory: filling a fresh gateway (pid ${gateway.pid}${heap ? `, isolate ${heap.target.id}` : ""}) with ${settings.memoryEntries} distinct queries…`,
+  );
   try {
     return {
       ok: true,
@@ -281,7 +321,10 @@ async function runMemory(bundles, originMode) {
 /** Profiles the hit scenarios that succeeded, one load round each, and prints where time goes. */
 /** With --only=hit-path there is no scenario table: both hit scenarios count as measured. */
 function hitScenarioStubs() {
-  return [{ id: "gateway-hit-public", ok: true }, { id: "gateway-hit-pat", ok: true }];
+  return [
+    { id: "gateway-hit-public", ok: true },
+    { id: "gateway-hit-pat", ok: true },
+  ];
 }
 
 async function profileGateway(results, bundles, setup) {
@@ -299,7 +342,8 @@ async function profileGateway(results, bundles, setup) {
         workerName: GATEWAY_WORKER,
         bundlePath: bundles.gateway,
         outPath: `${TMP}${id}.cpuprofile`,
-        drive: () => load(servers.gateway.url, request, { connections: settings.connections, duration: Math.max(2, settings.duration * 2) }),
+        drive: () =>
+          load(servers.gateway.url, request, { connections: settings.connections, duration: Math.max(2, settings.duration * 2) }),
       });
       profiles.push({ id, ...summary });
       console.log(`\n${id}: ${summary.samples} samples → ${summary.outPath}`);

@@ -134,8 +134,6 @@ export default {
 /** The floor: a bare worker on the same runtime answering every request with `body`, no logic. */
 export function startFloor(body) {
   return start("floor", {
-    workers: [
-      { name: "floor", modules: true, script: FLOOR_SCRIPT, compatibilityDate: COMPATIBILITY_DATE, bindings: { BODY: body } },
-    ],
+    workers: [{ name: "floor", modules: true, script: FLOOR_SCRIPT, compatibilityDate: COMPATIBILITY_DATE, bindings: { BODY: body } }],
   });
 }

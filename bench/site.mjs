@@ -87,7 +87,12 @@ function signature(body) {
 export async function siteScenario(bundles, { adminToken, duration, warmup, connections, log }) {
   const servers = {};
   try {
-    servers.gateway = await startGateway(bundles, { adminToken, originMode: "site", exposeOrigin: true, originDelayMs: SITE.originDelayMs });
+    servers.gateway = await startGateway(bundles, {
+      adminToken,
+      originMode: "site",
+      exposeOrigin: true,
+      originDelayMs: SITE.originDelayMs,
+    });
     servers.origin = await startOrigin(bundles, { originMode: "site", originDelayMs: SITE.originDelayMs });
     const gateway = servers.gateway.url;
     const origin = servers.gateway.secondUrl;
@@ -106,8 +111,13 @@ export async function siteScenario(bundles, { adminToken, duration, warmup, conn
       });
       if (put.status !== 200) return { ok: false, reason: `PUT ${projectId} → ${put.status} ${put.text.slice(0, 200)}` };
     }
-    const probe = await call(`${gateway}/content/${PROJECTS.entry}/master`, { method: "POST", headers: { "content-type": "application/json" }, body: siteWorkload().pages[SITE.lists] });
-    if (probe.status !== 200 || !probe.text.includes('"post"')) return { ok: false, reason: `probe → ${probe.status} ${probe.text.slice(0, 200)}` };
+    const probe = await call(`${gateway}/content/${PROJECTS.entry}/master`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: siteWorkload().pages[SITE.lists],
+    });
+    if (probe.status !== 200 || !probe.text.includes('"post"'))
+      return { ok: false, reason: `probe → ${probe.status} ${probe.text.slice(0, 200)}` };
 
     const modes = {};
     for (const [mode, projectId] of Object.entries(PROJECTS)) {
@@ -126,7 +136,11 @@ export async function siteScenario(bundles, { adminToken, duration, warmup, conn
         try {
           const entry = JSON.parse((await call(`${origin}/__publish?post=${Math.floor(random() * SITE.posts)}`, { method: "POST" })).text);
           const body = JSON.stringify({ operation: "publish", data: entry });
-          const hook = await call(`${gateway}/webhooks/${projectId}/master`, { method: "POST", headers: { "content-type": "application/json", "gcms-signature": signature(body) }, body });
+          const hook = await call(`${gateway}/webhooks/${projectId}/master`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "gcms-signature": signature(body) },
+            body,
+          });
           if (hook.status === 202) published++;
           else failures.push(`webhook → ${hook.status} ${hook.text.slice(0, 120)}`);
         } catch (error) {
@@ -154,13 +168,24 @@ export async function siteScenario(bundles, { adminToken, duration, warmup, conn
         published,
         publishFailures: failures.slice(0, 3),
       };
-      log(`  ${mode}: hit ratio ${modes[mode].hitRatio}, origin ${modes[mode].originRps} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${published} publishes`);
+      log(
+        `  ${mode}: hit ratio ${modes[mode].hitRatio}, origin ${modes[mode].originRps} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${published} publishes`,
+      );
     }
 
     log(`site direct: the same workload straight to the origin for ${Math.min(duration, 20)} s…`);
     const workload = siteWorkload();
-    const direct = await load(servers.origin.url, { method: "POST", path: "/graphql", headers: { "content-type": "application/json" }, body: workload.next }, { connections, duration: Math.min(duration, 20) });
-    const result = { ok: true, site: { ...SITE, duration, warmup, connections }, modes, direct: { rps: direct.rps, p50: direct.p50, p99: direct.p99, statuses: direct.statuses } };
+    const direct = await load(
+      servers.origin.url,
+      { method: "POST", path: "/graphql", headers: { "content-type": "application/json" }, body: workload.next },
+      { connections, duration: Math.min(duration, 20) },
+    );
+    const result = {
+      ok: true,
+      site: { ...SITE, duration, warmup, connections },
+      modes,
+      direct: { rps: direct.rps, p50: direct.p50, p99: direct.p99, statuses: direct.statuses },
+    };
     result.targets = siteTargets(result);
     return result;
   } catch (error) {
@@ -175,8 +200,20 @@ export function siteTargets(result) {
   const entry = result.modes.entry;
   const speedup = entry?.p50 && result.direct?.p50 ? Math.round((result.direct.p50 / entry.p50) * 10) / 10 : null;
   return [
-    { id: "site-hit-ratio", label: "entry-level hit ratio", target: "≥ 0.95", value: entry?.hitRatio ?? null, met: entry?.hitRatio == null ? null : entry.hitRatio >= 0.95 },
-    { id: "site-p50-speedup", label: "origin p50 ÷ gateway p50 (entry-level)", target: "≥ 10", value: speedup, met: speedup == null ? null : speedup >= 10 },
+    {
+      id: "site-hit-ratio",
+      label: "entry-level hit ratio",
+      target: "≥ 0.95",
+      value: entry?.hitRatio ?? null,
+      met: entry?.hitRatio == null ? null : entry.hitRatio >= 0.95,
+    },
+    {
+      id: "site-p50-speedup",
+      label: "origin p50 ÷ gateway p50 (entry-level)",
+      target: "≥ 10",
+      value: speedup,
+      met: speedup == null ? null : speedup >= 10,
+    },
   ];
 }
 
@@ -186,10 +223,15 @@ export function printSite(result, log = console.log) {
   const row = (name, m, extra = "") =>
     `${name.padEnd(26)} ${String(m.rps).padStart(7)} ${String(m.p50 ?? "—").padStart(8)} ${String(m.p99 ?? "—").padStart(8)} ${String(m.hitRatio ?? "—").padStart(9)} ${String(m.originRps ?? "—").padStart(10)}  ${extra}`;
   log("");
-  log(`site: ${SITE.lists} lists + ${SITE.posts} posts, Zipf s=${SITE.zipf}, ${result.site.duration} s per mode, a publish every ${SITE.publishEveryMs / 1000} s, origin ~${SITE.originDelayMs} ms, ${result.site.connections} connections`);
-  log(`${"".padEnd(26)} ${"req/s".padStart(7)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"hit ratio".padStart(9)} ${"origin r/s".padStart(10)}`);
+  log(
+    `site: ${SITE.lists} lists + ${SITE.posts} posts, Zipf s=${SITE.zipf}, ${result.site.duration} s per mode, a publish every ${SITE.publishEveryMs / 1000} s, origin ~${SITE.originDelayMs} ms, ${result.site.connections} connections`,
+  );
+  log(
+    `${"".padEnd(26)} ${"req/s".padStart(7)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"hit ratio".padStart(9)} ${"origin r/s".padStart(10)}`,
+  );
   log(row("gateway, entry-level", result.modes.entry, `${result.modes.entry.published} publishes`));
   log(row("gateway, model-level", result.modes.model, `${result.modes.model.published} publishes`));
   log(row("origin direct", result.direct));
-  for (const t of result.targets) log(`  ${t.label}: ${t.value ?? "—"} (target ${t.target}) ${t.met === null ? "—" : t.met ? "met" : "NOT met"}`);
+  for (const t of result.targets)
+    log(`  ${t.label}: ${t.value ?? "—"} (target ${t.target}) ${t.met === null ? "—" : t.met ? "met" : "NOT met"}`);
 }

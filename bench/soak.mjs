@@ -62,7 +62,14 @@ function prng(seed) {
 /** Hygraph's webhook signing, from the gateway's own source (src/webhooks/signature.ts), bundled for Node. */
 async function loadSigner() {
   const outfile = `${TMP}soak-signature.mjs`;
-  await build({ entryPoints: [fileURLToPath(new URL("../src/webhooks/signature.ts", import.meta.url))], bundle: true, format: "esm", platform: "neutral", outfile, logLevel: "silent" });
+  await build({
+    entryPoints: [fileURLToPath(new URL("../src/webhooks/signature.ts", import.meta.url))],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    outfile,
+    logLevel: "silent",
+  });
   return (await import(outfile)).signWebhook;
 }
 
@@ -115,26 +122,120 @@ function kinds(ctx) {
   let unique = 0;
   const next = () => `${SEED}-${unique++}`;
   return [
-    { name: "hit, public POST", weight: 30, expect: 200, make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: HIT_QUERY }) },
-    { name: "hit, public GET", weight: 10, expect: 200, make: () => ({ path: `${CONTENT}?query=${encodeURIComponent("{ posts { id title } }")}` }) },
-    { name: "hit, PAT", weight: 8, expect: 200, make: () => ({ method: "POST", path: CONTENT, headers: { ...JSON_TYPE, authorization: `Bearer ${ctx.pat}` }, body: HIT_QUERY }) },
+    {
+      name: "hit, public POST",
+      weight: 30,
+      expect: 200,
+      make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: HIT_QUERY }),
+    },
+    {
+      name: "hit, public GET",
+      weight: 10,
+      expect: 200,
+      make: () => ({ path: `${CONTENT}?query=${encodeURIComponent("{ posts { id title } }")}` }),
+    },
+    {
+      name: "hit, PAT",
+      weight: 8,
+      expect: 200,
+      make: () => ({ method: "POST", path: CONTENT, headers: { ...JSON_TYPE, authorization: `Bearer ${ctx.pat}` }, body: HIT_QUERY }),
+    },
     {
       name: "miss (unique variables)",
       weight: 10,
       expect: 200,
-      make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: JSON.stringify({ query: "query M($s: String) { posts(where: { slug_not: $s }) { id title } }", variables: { s: next() } }) }),
+      make: () => ({
+        method: "POST",
+        path: CONTENT,
+        headers: JSON_TYPE,
+        body: JSON.stringify({ query: "query M($s: String) { posts(where: { slug_not: $s }) { id title } }", variables: { s: next() } }),
+      }),
     },
-    { name: "refused 403 (DRAFT, public)", weight: 6, expect: 403, make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: JSON.stringify({ query: "{ posts(stage: DRAFT) { title } }" }) }) },
-    { name: "refused 401 (unknown token)", weight: 4, expect: 401, make: () => ({ method: "POST", path: CONTENT, headers: { ...JSON_TYPE, authorization: `Bearer cep_${randomBytes(32).toString("base64url")}` }, body: HIT_QUERY }) },
-    { name: "bad: broken JSON", weight: 3, expect: 400, make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: '{"query": "{ posts { id }' }) },
-    { name: "bad: syntax error", weight: 3, expect: 400, make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: JSON.stringify({ query: "{ posts { id " }) }) },
-    { name: "bad: depth limit", weight: 2, expect: 400, make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: JSON.stringify({ query: `{ ${"posts { author { ".repeat(10)}id${" } }".repeat(10)} }` }) }) },
-    { name: "bad: text/plain (415)", weight: 2, expect: 415, make: () => ({ method: "POST", path: CONTENT, headers: { "content-type": "text/plain" }, body: HIT_QUERY }) },
-    { name: "bad: Accept (406)", weight: 2, expect: 406, make: () => ({ method: "POST", path: CONTENT, headers: { ...JSON_TYPE, accept: "application/xml" }, body: HIT_QUERY }) },
-    { name: "413 /content, Content-Length", weight: 3, expect: 413, code: "PAYLOAD_TOO_LARGE", make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: pad(100_000) }) },
-    { name: "413 /content, chunked", weight: 2, expect: 413, code: "PAYLOAD_TOO_LARGE", make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: pad(300_000), chunked: true }) },
-    { name: "413 admin PUT", weight: 1, expect: 413, code: "PAYLOAD_TOO_LARGE", make: () => ({ method: "PUT", path: "/admin/projects/soak-big/master", headers: admin, body: pad(100_000) }) },
-    { name: "413 webhook (1.1 MiB)", weight: 0.5, expect: 413, code: "PAYLOAD_TOO_LARGE", make: () => ({ method: "POST", path: WEBHOOK, headers: JSON_TYPE, body: pad(1_150_000) }) },
+    {
+      name: "refused 403 (DRAFT, public)",
+      weight: 6,
+      expect: 403,
+      make: () => ({
+        method: "POST",
+        path: CONTENT,
+        headers: JSON_TYPE,
+        body: JSON.stringify({ query: "{ posts(stage: DRAFT) { title } }" }),
+      }),
+    },
+    {
+      name: "refused 401 (unknown token)",
+      weight: 4,
+      expect: 401,
+      make: () => ({
+        method: "POST",
+        path: CONTENT,
+        headers: { ...JSON_TYPE, authorization: `Bearer cep_${randomBytes(32).toString("base64url")}` },
+        body: HIT_QUERY,
+      }),
+    },
+    {
+      name: "bad: broken JSON",
+      weight: 3,
+      expect: 400,
+      make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: '{"query": "{ posts { id }' }),
+    },
+    {
+      name: "bad: syntax error",
+      weight: 3,
+      expect: 400,
+      make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: JSON.stringify({ query: "{ posts { id " }) }),
+    },
+    {
+      name: "bad: depth limit",
+      weight: 2,
+      expect: 400,
+      make: () => ({
+        method: "POST",
+        path: CONTENT,
+        headers: JSON_TYPE,
+        body: JSON.stringify({ query: `{ ${"posts { author { ".repeat(10)}id${" } }".repeat(10)} }` }),
+      }),
+    },
+    {
+      name: "bad: text/plain (415)",
+      weight: 2,
+      expect: 415,
+      make: () => ({ method: "POST", path: CONTENT, headers: { "content-type": "text/plain" }, body: HIT_QUERY }),
+    },
+    {
+      name: "bad: Accept (406)",
+      weight: 2,
+      expect: 406,
+      make: () => ({ method: "POST", path: CONTENT, headers: { ...JSON_TYPE, accept: "application/xml" }, body: HIT_QUERY }),
+    },
+    {
+      name: "413 /content, Content-Length",
+      weight: 3,
+      expect: 413,
+      code: "PAYLOAD_TOO_LARGE",
+      make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: pad(100_000) }),
+    },
+    {
+      name: "413 /content, chunked",
+      weight: 2,
+      expect: 413,
+      code: "PAYLOAD_TOO_LARGE",
+      make: () => ({ method: "POST", path: CONTENT, headers: JSON_TYPE, body: pad(300_000), chunked: true }),
+    },
+    {
+      name: "413 admin PUT",
+      weight: 1,
+      expect: 413,
+      code: "PAYLOAD_TOO_LARGE",
+      make: () => ({ method: "PUT", path: "/admin/projects/soak-big/master", headers: admin, body: pad(100_000) }),
+    },
+    {
+      name: "413 webhook (1.1 MiB)",
+      weight: 0.5,
+      expect: 413,
+      code: "PAYLOAD_TOO_LARGE",
+      make: () => ({ method: "POST", path: WEBHOOK, headers: JSON_TYPE, body: pad(1_150_000) }),
+    },
     {
       name: "webhook, signed",
       weight: 3,
@@ -164,8 +265,28 @@ function kinds(ctx) {
       make: () => (ctx.delivered.length > 0 ? ctx.delivered[Math.floor(ctx.random() * ctx.delivered.length)] : null),
       check: (body) => JSON.parse(body).duplicate === true,
     },
-    { name: "webhook, bad signature", weight: 1, expect: 401, make: () => ({ method: "POST", path: WEBHOOK, headers: { ...JSON_TYPE, "gcms-signature": `sign=${randomBytes(32).toString("base64")}, env=master, t=${Date.now()}` }, body: '{"operation":"update","data":{"__typename":"Post","id":"x","stage":"DRAFT"}}' }) },
-    { name: "purge (admin)", weight: 0.5, expect: 200, make: () => ({ method: "POST", path: `${PROJECT}/purge`, headers: admin, body: ctx.random() < 0.5 ? "" : JSON.stringify({ models: ["Post"], stages: ["PUBLISHED"] }) }) },
+    {
+      name: "webhook, bad signature",
+      weight: 1,
+      expect: 401,
+      make: () => ({
+        method: "POST",
+        path: WEBHOOK,
+        headers: { ...JSON_TYPE, "gcms-signature": `sign=${randomBytes(32).toString("base64")}, env=master, t=${Date.now()}` },
+        body: '{"operation":"update","data":{"__typename":"Post","id":"x","stage":"DRAFT"}}',
+      }),
+    },
+    {
+      name: "purge (admin)",
+      weight: 0.5,
+      expect: 200,
+      make: () => ({
+        method: "POST",
+        path: `${PROJECT}/purge`,
+        headers: admin,
+        body: ctx.random() < 0.5 ? "" : JSON.stringify({ models: ["Post"], stages: ["PUBLISHED"] }),
+      }),
+    },
     { name: "healthz", weight: 2, expect: 200, make: () => ({ path: "/healthz" }) },
   ];
 }
@@ -189,13 +310,22 @@ async function configure(base, adminToken) {
     }),
   });
   if (put.status !== 200) throw new Error(`PUT ${PROJECT} → ${put.status ?? put.error} ${put.body ?? ""}`);
-  const issued = await send(base, agent, { method: "POST", path: `${PROJECT}/tokens`, headers: admin, body: JSON.stringify({ name: "soak", permissions: [{ action: "read", model: "*" }] }) });
+  const issued = await send(base, agent, {
+    method: "POST",
+    path: `${PROJECT}/tokens`,
+    headers: admin,
+    body: JSON.stringify({ name: "soak", permissions: [{ action: "read", model: "*" }] }),
+  });
   if (issued.status !== 201) throw new Error(`POST ${PROJECT}/tokens → ${issued.status ?? issued.error} ${issued.body ?? ""}`);
   return JSON.parse(issued.body).token;
 }
 
 async function main() {
-  log(`content-edge soak: ${SECONDS} s, ${CLIENTS} keep-alive clients, seed ${SEED}, ${process.env.BENCH_VIA_ENTRY ? "Miniflare entry socket" : "direct socket"}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} cores`);
+  log(
+    `content-edge soak: ${SECONDS} s, ${CLIENTS} keep-alive clients, seed ${SEED}, ${process.env.BENCH_VIA_ENTRY ? "Miniflare entry socket" : "direct socket"}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} on ${cpus().length} cores`,
+  );
   const bundles = await buildAll({ demo: true });
   if (!bundles.gateway || !bundles.demo) throw new Error(`build failed: ${bundles.gatewayError ?? bundles.demoError}`);
   const adminToken = randomBytes(16).toString("hex");
@@ -228,7 +358,15 @@ async function main() {
     const failures = [];
     const deadline = Date.now() + SECONDS * 1000;
     let sent = 0;
-    const progress = setInterval(() => log(`  ${sent} requests, ${Object.entries(statuses).map(([s, n]) => `${s}: ${n}`).join(", ")}`), 10_000);
+    const progress = setInterval(
+      () =>
+        log(
+          `  ${sent} requests, ${Object.entries(statuses)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(", ")}`,
+        ),
+      10_000,
+    );
     const trafficStarted = performance.now();
     const client = async () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -250,7 +388,14 @@ async function main() {
         s.statuses[got.status] = (s.statuses[got.status] ?? 0) + 1;
         let ok = got.status === kind.expect;
         if (ok && kind.code) ok = codeOf(got.body) === kind.code;
-        if (ok && kind.check) ok = (() => { try { return kind.check(got.body, request); } catch { return false; } })();
+        if (ok && kind.check)
+          ok = (() => {
+            try {
+              return kind.check(got.body, request);
+            } catch {
+              return false;
+            }
+          })();
         if (!ok) {
           s.unexpected++;
           if (failures.length < 200) failures.push(`${kind.name}: ${got.status} ${got.body?.slice(0, 160)}`);
@@ -267,7 +412,9 @@ async function main() {
     const { totalMiB: boundMiB, bounds } = isolateBounds();
     const growthMiB = Math.round((heapAfter.liveMiB - heapBefore.liveMiB) * 100) / 100;
     const originErrors = (statuses[502] ?? 0) + (statuses[504] ?? 0);
-    const unintended5xx = Object.entries(statuses).filter(([s]) => Number(s) >= 500 && s !== "502" && s !== "504").reduce((sum, [, n]) => sum + n, 0);
+    const unintended5xx = Object.entries(statuses)
+      .filter(([s]) => Number(s) >= 500 && s !== "502" && s !== "504")
+      .reduce((sum, [, n]) => sum + n, 0);
     const transportErrors = [...stats.values()].reduce((sum, s) => sum + Object.values(s.errors).reduce((a, b) => a + b, 0), 0);
     const unexpected = [...stats.values()].reduce((sum, s) => sum + s.unexpected, 0);
     const heapOk = boundMiB != null && growthMiB <= boundMiB;
@@ -277,7 +424,10 @@ async function main() {
     for (const kind of mix) {
       const s = stats.get(kind.name);
       const sorted = s.ms.sort((a, b) => a - b);
-      const shown = Object.entries(s.statuses).map(([k, n]) => `${k}×${n}`).concat(Object.entries(s.errors).map(([k, n]) => `${k}×${n}`)).join(" ");
+      const shown = Object.entries(s.statuses)
+        .map(([k, n]) => `${k}×${n}`)
+        .concat(Object.entries(s.errors).map(([k, n]) => `${k}×${n}`))
+        .join(" ");
       console.log(`| ${kind.name} | ${s.sent} | ${shown} | ${percentile(sorted, 50)} | ${percentile(sorted, 99)} |`);
     }
     console.log(`
@@ -304,7 +454,19 @@ verdict       ${passed ? "PASS" : "FAIL"}`);
       originErrors,
       transportErrors,
       unexpected,
-      kinds: Object.fromEntries([...stats].map(([name, s]) => [name, { sent: s.sent, statuses: s.statuses, errors: s.errors, unexpected: s.unexpected, p50Ms: percentile(s.ms, 50), p99Ms: percentile(s.ms, 99) }])),
+      kinds: Object.fromEntries(
+        [...stats].map(([name, s]) => [
+          name,
+          {
+            sent: s.sent,
+            statuses: s.statuses,
+            errors: s.errors,
+            unexpected: s.unexpected,
+            p50Ms: percentile(s.ms, 50),
+            p99Ms: percentile(s.ms, 99),
+          },
+        ]),
+      ),
       heap: { before: heapBefore, after: heapAfter, growthMiB, boundMiB, bounds },
       passed,
     };

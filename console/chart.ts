@@ -53,10 +53,24 @@ export function trafficChart(points: readonly TrafficPoint[], caption: string): 
     for (const name of SERIES) {
       const value = point[name];
       if (value <= 0) continue;
-      group.append(svg("rect", { class: `series-${name}`, x, width: Math.max(1, slot * 0.8), y: y(base + value), height: Math.max(0.5, y(base) - y(base + value)) }));
+      group.append(
+        svg("rect", {
+          class: `series-${name}`,
+          x,
+          width: Math.max(1, slot * 0.8),
+          y: y(base + value),
+          height: Math.max(0.5, y(base) - y(base + value)),
+        }),
+      );
       base += value;
     }
-    group.append(svg("title", {}, `${clock(point.start)} — ${count(point.requests)} requests, hit ratio ${percent(point.hitRatio)}, ${count(point.refusals)} refused`));
+    group.append(
+      svg(
+        "title",
+        {},
+        `${clock(point.start)} — ${count(point.requests)} requests, hit ratio ${percent(point.hitRatio)}, ${count(point.refusals)} refused`,
+      ),
+    );
     chart.append(group);
   });
 
@@ -74,14 +88,17 @@ export function trafficChart(points: readonly TrafficPoint[], caption: string): 
   });
   if (d) chart.append(svg("path", { class: "hit-ratio", d: d.trim() }));
   points.forEach((point, i) => {
-    if (point.hitRatio !== null) chart.append(svg("circle", { class: "hit-ratio-dot", cx: PAD.left + (i + 0.5) * slot, cy: ratioY(point.hitRatio), r: 2.5 }));
+    if (point.hitRatio !== null)
+      chart.append(svg("circle", { class: "hit-ratio-dot", cx: PAD.left + (i + 0.5) * slot, cy: ratioY(point.hitRatio), r: 2.5 }));
   });
 
   // Time labels: first, middle, last.
   for (const i of [0, Math.floor(points.length / 2), points.length - 1]) {
     const point = points[i];
     if (!point) continue;
-    chart.append(svg("text", { class: "axis", x: PAD.left + (i + 0.5) * slot, y: HEIGHT - 8, "text-anchor": "middle" }, `${clock(point.start)} UTC`));
+    chart.append(
+      svg("text", { class: "axis", x: PAD.left + (i + 0.5) * slot, y: HEIGHT - 8, "text-anchor": "middle" }, `${clock(point.start)} UTC`),
+    );
   }
   return chart;
 }

@@ -48,7 +48,9 @@ function signIn(message?: HTMLElement) {
 
 function start(session: Session) {
   const panels: Panel[] = [trafficPanel(session), purgePanel(session), tokensPanel(session), schemaPanel(session), explainPanel(session)];
-  const tabs = panels.map((panel) => h("button", { type: "button", class: "tab", role: "tab", id: `tab-${panel.id}`, onclick: () => open(panel) }, panel.title));
+  const tabs = panels.map((panel) =>
+    h("button", { type: "button", class: "tab", role: "tab", id: `tab-${panel.id}`, onclick: () => open(panel) }, panel.title),
+  );
   const main = h("main", {});
   let current: Panel | undefined;
 
@@ -64,7 +66,14 @@ function start(session: Session) {
   const signOut = h("button", { type: "button", id: "signout", onclick: () => (current?.hide(), clearSession(), signIn()) }, "Sign out");
   replace(
     root,
-    h("header", {}, h("strong", {}, "Content Edge"), h("span", { id: "project-label" }, `${session.projectId}/${session.environment}`), h("nav", { role: "tablist" }, ...tabs), signOut),
+    h(
+      "header",
+      {},
+      h("strong", {}, "Content Edge"),
+      h("span", { id: "project-label" }, `${session.projectId}/${session.environment}`),
+      h("nav", { role: "tablist" }, ...tabs),
+      signOut,
+    ),
     main,
   );
   open(panels.find((p) => `#${p.id}` === location.hash) ?? panels[0]!);

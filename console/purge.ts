@@ -15,7 +15,11 @@ export function purgePanel(session: Session): Panel {
   const element = h(
     "section",
     { id: "panel-purge", class: "panel" },
-    h("p", { class: "muted" }, "Purging makes every cached answer that may contain the chosen models in the chosen stages stale at once; nothing is deleted, the next request goes to the origin."),
+    h(
+      "p",
+      { class: "muted" },
+      "Purging makes every cached answer that may contain the chosen models in the chosen stages stale at once; nothing is deleted, the next request goes to the origin.",
+    ),
     form,
     confirmBox,
     result,
@@ -26,7 +30,12 @@ export function purgePanel(session: Session): Panel {
       "fieldset",
       { id: `purge-${name}` },
       h("legend", {}, name === "models" ? "Models" : "Stages"),
-      h("label", { class: "all" }, h("input", { type: "checkbox", value: "*", checked: true, onchange: (e: Event) => toggleAll(e, name) }), ` All ${name}`),
+      h(
+        "label",
+        { class: "all" },
+        h("input", { type: "checkbox", value: "*", checked: true, onchange: (e: Event) => toggleAll(e, name) }),
+        ` All ${name}`,
+      ),
       ...values.map((value) => h("label", {}, h("input", { type: "checkbox", value, disabled: true }), ` ${value}`)),
     );
   }
@@ -53,7 +62,10 @@ export function purgePanel(session: Session): Panel {
       replace(result, h("p", { class: "error" }, "Choose at least one model and one stage, or All."));
       return;
     }
-    const what = models === "*" && stages === "*" ? "every cached answer of this project and environment" : `cached answers that may contain ${models === "*" ? "any model" : models.join(", ")} in ${stages === "*" ? "every stage" : stages.join(", ")}`;
+    const what =
+      models === "*" && stages === "*"
+        ? "every cached answer of this project and environment"
+        : `cached answers that may contain ${models === "*" ? "any model" : models.join(", ")} in ${stages === "*" ? "every stage" : stages.join(", ")}`;
     replace(
       confirmBox,
       h("p", {}, `Invalidate ${what}?`),
@@ -71,7 +83,11 @@ export function purgePanel(session: Session): Panel {
       const names = (v: string[] | "*", all: string) => (v === "*" ? all : v.join(", "));
       replace(
         result,
-        h("p", { class: "ok", id: "purge-done" }, `Invalidated at ${new Date().toISOString().slice(11, 19)} UTC — models: ${names(purged.models, "all")}; stages: ${names(purged.stages, "all")}.`),
+        h(
+          "p",
+          { class: "ok", id: "purge-done" },
+          `Invalidated at ${new Date().toISOString().slice(11, 19)} UTC — models: ${names(purged.models, "all")}; stages: ${names(purged.stages, "all")}.`,
+        ),
       );
     } catch (error) {
       replace(result, errorLine(error));
@@ -87,7 +103,11 @@ export function purgePanel(session: Session): Panel {
       learnedSchema(session).then(
         (schema) => {
           form.dataset["ready"] = "1";
-          replace(form, h("div", { class: "columns" }, checkboxes("models", schema.models), checkboxes("stages", schema.stages)), h("button", { type: "button", id: "purge-submit", class: "danger", onclick: ask }, "Purge…"));
+          replace(
+            form,
+            h("div", { class: "columns" }, checkboxes("models", schema.models), checkboxes("stages", schema.stages)),
+            h("button", { type: "button", id: "purge-submit", class: "danger", onclick: ask }, "Purge…"),
+          );
         },
         (error: unknown) => replace(form, errorLine(error)),
       );

@@ -27,12 +27,7 @@ export function schemaPanel(session: Session): Panel {
   const body = h("div", { id: "schema-body" }, "Loading…");
   const note = h("p", { id: "schema-note", class: "muted" });
   const refresh = h("button", { type: "button", id: "schema-refresh", onclick: () => void reload() }, "Refresh from the origin");
-  const element = h(
-    "section",
-    { id: "panel-schema", class: "panel" },
-    h("div", { class: "toolbar" }, refresh, note),
-    body,
-  );
+  const element = h("section", { id: "panel-schema", class: "panel" }, h("div", { class: "toolbar" }, refresh, note), body);
 
   async function reload() {
     refresh.disabled = true;
@@ -52,7 +47,12 @@ export function schemaPanel(session: Session): Panel {
 
   function render(schema: SchemaSummary) {
     const list = (label: string, names: string[], id: string) =>
-      h("div", { class: "schema-list" }, h("h3", {}, `${label} (${names.length})`), h("ul", { id }, ...names.map((name) => h("li", {}, h("code", {}, name)))));
+      h(
+        "div",
+        { class: "schema-list" },
+        h("h3", {}, `${label} (${names.length})`),
+        h("ul", { id }, ...names.map((name) => h("li", {}, h("code", {}, name)))),
+      );
     replace(
       body,
       h(
@@ -60,7 +60,13 @@ export function schemaPanel(session: Session): Panel {
         { class: "muted" },
         `Learned ${schema.fetchedAt.replace("T", " ").slice(0, 19)} UTC · schema ${schema.schemaHash.slice(0, 12)} · ${schema.mutations} mutations`,
       ),
-      h("div", { class: "columns" }, list("Models", schema.models, "schema-models"), list("Stages", schema.stages, "schema-stages"), list("Locales", schema.locales, "schema-locales")),
+      h(
+        "div",
+        { class: "columns" },
+        list("Models", schema.models, "schema-models"),
+        list("Stages", schema.stages, "schema-stages"),
+        list("Locales", schema.locales, "schema-locales"),
+      ),
     );
   }
 

@@ -31,7 +31,16 @@ export function tokensPanel(session: Session): Panel {
     h("div", { class: "row" }, h("label", {}, "Default stage", stage), h("label", {}, "Expires (UTC, optional)", expires)),
     h("button", { type: "submit", id: "token-create" }, "Create token"),
   );
-  const element = h("section", { id: "panel-tokens", class: "panel" }, h("div", { class: "columns" }, h("div", {}, h("h3", {}, "New token"), form, issued), h("div", { class: "grow" }, h("h3", {}, "Tokens"), list)));
+  const element = h(
+    "section",
+    { id: "panel-tokens", class: "panel" },
+    h(
+      "div",
+      { class: "columns" },
+      h("div", {}, h("h3", {}, "New token"), form, issued),
+      h("div", { class: "grow" }, h("h3", {}, "Tokens"), list),
+    ),
+  );
 
   async function create(event: Event) {
     event.preventDefault();
@@ -61,7 +70,15 @@ export function tokensPanel(session: Session): Panel {
     const secret = h("code", { id: "token-secret" }, created.token);
     const copied = h("span", { class: "muted", id: "token-copied" });
     const copy = h("button", { type: "button", id: "token-copy", onclick: () => void copyText(created.token, copied) }, "Copy");
-    replace(issued, h("div", { class: "secret" }, h("p", {}, `Token "${created.name}" (${created.id}) — copy it now, it will not be shown again:`), h("div", { class: "row" }, secret, copy, copied)));
+    replace(
+      issued,
+      h(
+        "div",
+        { class: "secret" },
+        h("p", {}, `Token "${created.name}" (${created.id}) — copy it now, it will not be shown again:`),
+        h("div", { class: "row" }, secret, copy, copied),
+      ),
+    );
   }
 
   async function load() {
@@ -125,7 +142,10 @@ export function tokensPanel(session: Session): Panel {
     show() {
       void load();
       if (stage.options.length === 1) {
-        learnedSchema(session).then((schema) => stage.append(...schema.stages.map((s) => h("option", { value: s }, s))), () => undefined);
+        learnedSchema(session).then(
+          (schema) => stage.append(...schema.stages.map((s) => h("option", { value: s }, s))),
+          () => undefined,
+        );
       }
     },
     hide() {

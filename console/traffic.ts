@@ -15,7 +15,12 @@ export function trafficPanel(session: Session): Panel {
   const status = h("span", { class: "muted", id: "traffic-updated" });
   const hourButton = h("button", { type: "button", class: "toggle active", onclick: () => select("hour") }, "Last hour, per minute");
   const dayButton = h("button", { type: "button", class: "toggle", onclick: () => select("day") }, "Last day, per hour");
-  const element = h("section", { id: "panel-traffic", class: "panel" }, h("div", { class: "toolbar" }, hourButton, dayButton, status), body);
+  const element = h(
+    "section",
+    { id: "panel-traffic", class: "panel" },
+    h("div", { class: "toolbar" }, hourButton, dayButton, status),
+    body,
+  );
 
   function select(next: "hour" | "day") {
     range = next;
@@ -56,7 +61,12 @@ export function trafficPanel(session: Session): Panel {
       h(
         "div",
         { class: "columns" },
-        table("Refusals today, by code", ["Code", "Count"], view.refusalCodes.map((r) => [r.code, count(r.count)]), "refusal-codes"),
+        table(
+          "Refusals today, by code",
+          ["Code", "Count"],
+          view.refusalCodes.map((r) => [r.code, count(r.count)]),
+          "refusal-codes",
+        ),
         table(
           "Most refused actions today",
           ["Action", "Model", "Stage", "Locale", "Count"],
@@ -90,7 +100,12 @@ function total(points: readonly TrafficPoint[]) {
 }
 
 function tile(label: string, value: string, id?: string): HTMLElement {
-  return h("div", { class: "tile", ...(id ? { id: `tile-${id}` } : {}) }, h("div", { class: "tile-value" }, value), h("div", { class: "tile-label" }, label));
+  return h(
+    "div",
+    { class: "tile", ...(id ? { id: `tile-${id}` } : {}) },
+    h("div", { class: "tile-value" }, value),
+    h("div", { class: "tile-label" }, label),
+  );
 }
 
 /** A small table; an empty one says so. */
@@ -100,6 +115,12 @@ export function table(caption: string, head: string[], rows: string[][], id?: st
     { class: "data", ...(id ? { id } : {}) },
     h("caption", {}, caption),
     h("thead", {}, h("tr", {}, ...head.map((cell) => h("th", {}, cell)))),
-    h("tbody", {}, ...(rows.length ? rows.map((row) => h("tr", {}, ...row.map((cell) => h("td", {}, cell)))) : [h("tr", {}, h("td", { colspan: head.length, class: "muted" }, "None."))])),
+    h(
+      "tbody",
+      {},
+      ...(rows.length
+        ? rows.map((row) => h("tr", {}, ...row.map((cell) => h("td", {}, cell))))
+        : [h("tr", {}, h("td", { colspan: head.length, class: "muted" }, "None."))]),
+    ),
   );
 }

@@ -70,7 +70,9 @@ function Explorer() {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const value = String(new FormData(event.currentTarget).get("token") ?? "").trim().replace(/^Bearer\s+/i, "");
+    const value = String(new FormData(event.currentTarget).get("token") ?? "")
+      .trim()
+      .replace(/^Bearer\s+/i, "");
     if (value) sessionStorage.setItem(tokenKey, value);
     else sessionStorage.removeItem(tokenKey);
     setToken(value);
@@ -86,10 +88,19 @@ function Explorer() {
         <form className="ce-token" onSubmit={onSubmit}>
           <label>
             Bearer token{" "}
-            <input name="token" type="password" autoComplete="off" spellCheck={false} placeholder="optional: permanent auth token or JWT" defaultValue={token} />
+            <input
+              name="token"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="optional: permanent auth token or JWT"
+              defaultValue={token}
+            />
           </label>
           <button type="submit">{token ? "Update" : "Use token"}</button>
-          <span className="ce-principal" data-testid="principal">{token ? "sending Authorization: Bearer …" + token.slice(-4) : "public (no token)"}</span>
+          <span className="ce-principal" data-testid="principal">
+            {token ? "sending Authorization: Bearer …" + token.slice(-4) : "public (no token)"}
+          </span>
         </form>
       </header>
       <main className="ce-graphiql">

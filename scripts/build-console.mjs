@@ -40,7 +40,8 @@ export function buildConsole(options = {}) {
   const script = result.outputFiles.find((file) => file.path.endsWith(".js"))?.text;
   const style = result.outputFiles.find((file) => file.path.endsWith(".css"))?.text;
   if (!script || !style) throw new Error("build-console: esbuild produced no script or no stylesheet");
-  if (/url\(\s*["']?(?!data:)/.test(style) || /@import\s/.test(style)) throw new Error("build-console: the stylesheet loads something; the console must be self-contained");
+  if (/url\(\s*["']?(?!data:)/.test(style) || /@import\s/.test(style))
+    throw new Error("build-console: the stylesheet loads something; the console must be self-contained");
 
   const named = (text, extension) => ({ name: `console-${sha256(text).slice(0, 16)}.${extension}`, body: text });
   const assets = { script: named(script, "js"), style: named(style, "css") };

@@ -20,12 +20,16 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 /** Runs one dry run; returns its sizes (KiB) and the bindings table wrangler printed. */
 export function dryRun(args) {
   const outdir = mkdtempSync(join(tmpdir(), "content-edge-dry-"));
-  const output = execFileSync(process.execPath, [join(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outdir, ...args], {
-    cwd: root,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const output = execFileSync(
+    process.execPath,
+    [join(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outdir, ...args],
+    {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const size = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
   if (!size) throw new Error(`no size in wrangler's output:\n${output}`);
   const bindings = output.slice(output.indexOf("Your Worker has access"), output.indexOf("--dry-run: exiting"));
@@ -38,7 +42,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const target of TARGETS) {
     const { uploadKiB, gzipKiB } = dryRun(target.args);
     const share = ((gzipKiB / LIMITS_KIB.free) * 100).toFixed(1);
-    console.log(`  ${target.name.padEnd(34)} ${uploadKiB.toFixed(1).padStart(8)} KiB, gzip ${gzipKiB.toFixed(1).padStart(7)} KiB = ${share}% of Free (3 MiB), ${((gzipKiB / LIMITS_KIB.paid) * 100).toFixed(1)}% of Paid (10 MiB)`);
+    console.log(
+      `  ${target.name.padEnd(34)} ${uploadKiB.toFixed(1).padStart(8)} KiB, gzip ${gzipKiB.toFixed(1).padStart(7)} KiB = ${share}% of Free (3 MiB), ${((gzipKiB / LIMITS_KIB.paid) * 100).toFixed(1)}% of Paid (10 MiB)`,
+    );
     if (gzipKiB > LIMITS_KIB.free) over = true;
   }
   if (over) {

@@ -29,10 +29,14 @@ const wrangler = spawn(
   [
     fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url)),
     "dev",
-    "-c", "wrangler.toml",
-    "-c", "demo/wrangler.toml",
-    "--ip", host,
-    "--port", String(port),
+    "-c",
+    "wrangler.toml",
+    "-c",
+    "demo/wrangler.toml",
+    "--ip",
+    host,
+    "--port",
+    String(port),
     ...envFiles.flatMap((file) => ["--env-file", file]),
     "--show-interactive-dev-session=false",
   ],
@@ -93,7 +97,11 @@ async function waitForHealth(url, timeoutMs) {
 
 function printBanner() {
   const token =
-    adminTokenSource === "env" ? "(from $ADMIN_TOKEN)" : adminTokenSource === ".dev.vars" ? "(from .dev.vars)" : `${adminToken}   (dev default; set ADMIN_TOKEN or put it in .dev.vars)`;
+    adminTokenSource === "env"
+      ? "(from $ADMIN_TOKEN)"
+      : adminTokenSource === ".dev.vars"
+        ? "(from .dev.vars)"
+        : `${adminToken}   (dev default; set ADMIN_TOKEN or put it in .dev.vars)`;
   console.log(`
   Content Edge is running.
 

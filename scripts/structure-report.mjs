@@ -32,7 +32,9 @@ export const LAYERS = [
 
 /** @param {string} path a module path relative to src/ @returns {number} its layer's index, or -1 */
 export function layerOf(path) {
-  return LAYERS.findIndex((layer) => layer.patterns.some((pattern) => (pattern.endsWith("/") ? path.startsWith(pattern) : path === pattern)));
+  return LAYERS.findIndex((layer) =>
+    layer.patterns.some((pattern) => (pattern.endsWith("/") ? path.startsWith(pattern) : path === pattern)),
+  );
 }
 
 /** @param {string} dir @returns {string[]} every .ts file below `dir`, sorted */

@@ -29,7 +29,10 @@ import { explorerPage } from "./explorer/page";
 const policies = apiPolicies({
   loadProject: async (c) => {
     const { kv, authority } = await gatewayConfig(c.env);
-    return projectStore({ kv, authority, waitUntil: waitUntilOf(c) }).get({ projectId: c.req.param("projectId")!, environment: c.req.param("environment")! });
+    return projectStore({ kv, authority, waitUntil: waitUntilOf(c) }).get({
+      projectId: c.req.param("projectId")!,
+      environment: c.req.param("environment")!,
+    });
   },
 });
 

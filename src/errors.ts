@@ -44,11 +44,7 @@ export class GraphQLValidationError extends BadRequestError {
 
 /** Where a stage or locale value came from, named in the error (`extensions.header`, …). */
 export type ScopeValueSource =
-  | { header: "gcms-stage" | "gcms-locales" }
-  | { argument: string }
-  | { variable: string }
-  | { setting: string }
-  | { field: string };
+  { header: "gcms-stage" | "gcms-locales" } | { argument: string } | { variable: string } | { setting: string } | { field: string };
 
 /**
  * A stage or locale value that is not a member of the origin's `Stage` / `Locale` enum (SPEC §3a):
@@ -245,6 +241,10 @@ export class OriginNotAllowedError extends GatewayError {
   override readonly code = "ORIGIN_NOT_ALLOWED";
   override readonly status = 403;
   constructor(origin: string) {
-    super(`Pages from ${JSON.stringify(origin)} may not call this project's API; an operator can add the origin to allowedOrigins.`, { origin }, { vary: "origin" });
+    super(
+      `Pages from ${JSON.stringify(origin)} may not call this project's API; an operator can add the origin to allowedOrigins.`,
+      { origin },
+      { vary: "origin" },
+    );
   }
 }

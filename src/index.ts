@@ -47,7 +47,11 @@ export default {
       if (method === "GET" || (bytes !== null && (body !== "" || bytes.byteLength === 0))) {
         key = fastKey(method, url, headers, body);
         fastPath = fastPaths.get(config);
-        if (!fastPath) fastPaths.set(config, (fastPath = new FastPath({ authority: config.authority, stats: contentCacheRuntime(config.kv, config.stats).stats })));
+        if (!fastPath)
+          fastPaths.set(
+            config,
+            (fastPath = new FastPath({ authority: config.authority, stats: contentCacheRuntime(config.kv, config.stats).stats })),
+          );
         const answer = fastPath.answer(key, request, ctx);
         if (answer) return answer;
       }

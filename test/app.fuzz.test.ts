@@ -30,7 +30,10 @@ beforeAll(async () => {
   const project = await demoProject({ webhookSecret: SECRET });
   content = project.content;
   const scratchProjectId = `scratch-${uniqueTag()}`;
-  await configureProject(scratchProjectId, "master", { origin: "https://demo-origin.internal/v2/demo/master", publicPermissions: PUBLIC_READ });
+  await configureProject(scratchProjectId, "master", {
+    origin: "https://demo-origin.internal/v2/demo/master",
+    publicPermissions: PUBLIC_READ,
+  });
   const issued = await worker.fetch(`http://gateway.test/admin/projects/${project.projectId}/master/tokens`, {
     method: "POST",
     headers: { ...ADMIN, "content-type": "application/json" },
@@ -44,7 +47,10 @@ async function toRequest(generated: FuzzRequest): Promise<Request | null> {
   const headers = new Headers();
   for (const [name, value] of generated.headers) headers.append(name, value);
   if (generated.signWebhook && typeof generated.body === "string" && generated.path.startsWith("/webhooks/")) {
-    headers.set("gcms-signature", await signWebhook({ secret: SECRET, rawBody: generated.body, environment: "master", timestamp: Date.now() }));
+    headers.set(
+      "gcms-signature",
+      await signWebhook({ secret: SECRET, rawBody: generated.body, environment: "master", timestamp: Date.now() }),
+    );
   }
   try {
     // Appended, not resolved: a path such as "//x" must stay a path, not become a host.
@@ -58,7 +64,9 @@ async function toRequest(generated: FuzzRequest): Promise<Request | null> {
 async function answer(request: Request): Promise<{ status: number; headers: Headers; text: string } | "hang"> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const hang = new Promise<"hang">((resolve) => (timer = setTimeout(() => resolve("hang"), REQUEST_TIMEOUT_MS)));
-  const served = worker.fetch(request).then(async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
+  const served = worker
+    .fetch(request)
+    .then(async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
   try {
     return await Promise.race([served, hang]);
   } finally {
@@ -79,7 +87,10 @@ function checkAnswer(request: Request, got: { status: number; headers: Headers; 
     expect(ORIGIN_ERRORS[got.status], `unintended 5xx: ${what}`).toBeDefined();
     expect(parsed?.errors?.[0]?.extensions?.code, what).toBe(ORIGIN_ERRORS[got.status]);
   }
-  if (/^\/(content|v2)\/[^/]+\/[^/]+$/.test(new URL(request.url).pathname) && (got.headers.get("content-type") ?? "").startsWith("text/html")) {
+  if (
+    /^\/(content|v2)\/[^/]+\/[^/]+$/.test(new URL(request.url).pathname) &&
+    (got.headers.get("content-type") ?? "").startsWith("text/html")
+  ) {
     // On the endpoints only a browser opening them gets HTML: the explorer, or a short page saying why not (docs/browsers.md).
     expect(wantsExplorer(request), `HTML answer: ${what}`).toBe(true);
     expect([200, 403, 404], what).toContain(got.status);
@@ -100,39 +111,44 @@ function checkAnswer(request: Request, got: { status: number; headers: Headers; 
 }
 
 describe("fuzzing the Worker with generated HTTP requests", () => {
-  it(
-    `answers every one deliberately and keeps serving (seed ${SEED}, ${RUNS} runs, ≤ ${TIME_LIMIT_MS / 1000} s)`,
-    async () => {
-      const statuses: Record<number, number> = {};
-      const property = fc.asyncProperty(requestArb(targets), async (generated) => {
-        const request = await toRequest(generated);
-        if (!request) return;
-        const got = await answer(request);
-        expect(got, `no answer within ${REQUEST_TIMEOUT_MS} ms: ${generated.method} ${generated.path}`).not.toBe("hang");
-        if (got === "hang") return;
-        statuses[got.status] = (statuses[got.status] ?? 0) + 1;
-        checkAnswer(request, got);
+  it(`answers every one deliberately and keeps serving (seed ${SEED}, ${RUNS} runs, ≤ ${TIME_LIMIT_MS / 1000} s)`, async () => {
+    const statuses: Record<number, number> = {};
+    const property = fc.asyncProperty(requestArb(targets), async (generated) => {
+      const request = await toRequest(generated);
+      if (!request) return;
+      const got = await answer(request);
+      expect(got, `no answer within ${REQUEST_TIMEOUT_MS} ms: ${generated.method} ${generated.path}`).not.toBe("hang");
+      if (got === "hang") return;
+      statuses[got.status] = (statuses[got.status] ?? 0) + 1;
+      checkAnswer(request, got);
+    });
+    try {
+      await fc.assert(property, {
+        seed: SEED,
+        numRuns: RUNS,
+        interruptAfterTimeLimit: TIME_LIMIT_MS,
+        markInterruptAsFailure: false,
+        endOnFailure: true,
       });
-      try {
-        await fc.assert(property, { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, endOnFailure: true });
-      } catch (error) {
-        const cause = (error as Error).cause;
-        const why = cause instanceof Error ? `${cause.message}\n` : "";
-        throw new Error(`fuzz failed — replay with FUZZ_SEED=${SEED} (statuses so far ${JSON.stringify(statuses)})\n${why}${(error as Error).message}`, { cause: error });
-      }
-      // Enough of the generated requests were real requests with real answers.
-      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBeGreaterThan(Math.min(RUNS, 50) / 2);
+    } catch (error) {
+      const cause = (error as Error).cause;
+      const why = cause instanceof Error ? `${cause.message}\n` : "";
+      throw new Error(
+        `fuzz failed — replay with FUZZ_SEED=${SEED} (statuses so far ${JSON.stringify(statuses)})\n${why}${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    // Enough of the generated requests were real requests with real answers.
+    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBeGreaterThan(Math.min(RUNS, 50) / 2);
 
-      // A known-good request is still served.
-      const good = await worker.fetch(`http://gateway.test${content}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: "{ posts { title } }" }),
-      });
-      expect(good.status).toBe(200);
-      const body = (await good.json()) as { data?: { posts?: unknown[] } };
-      expect(body.data?.posts?.length).toBeGreaterThan(0);
-    },
-    60_000,
-  );
+    // A known-good request is still served.
+    const good = await worker.fetch(`http://gateway.test${content}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ posts { title } }" }),
+    });
+    expect(good.status).toBe(200);
+    const body = (await good.json()) as { data?: { posts?: unknown[] } };
+    expect(body.data?.posts?.length).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -40,7 +40,9 @@ describe("an unhandled error", () => {
     });
 
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+    });
 
     const unhandled = logged.filter((args) => String(args[0]).includes("unhandled error"));
     expect(unhandled).toHaveLength(1);

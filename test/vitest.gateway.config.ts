@@ -19,7 +19,12 @@ export default defineProject({
       wrangler: { configPath: `${root}/wrangler.toml` },
       miniflare: {
         // FC_RUNS / FC_SEED reach property tests as bindings: workerd has no process.env.
-        bindings: { ADMIN_TOKEN: "test-admin-token", ORIGIN_TIMEOUT_MS: "1000", FC_RUNS: process.env["FC_RUNS"] ?? "", FC_SEED: process.env["FC_SEED"] ?? "" },
+        bindings: {
+          ADMIN_TOKEN: "test-admin-token",
+          ORIGIN_TIMEOUT_MS: "1000",
+          FC_RUNS: process.env["FC_RUNS"] ?? "",
+          FC_SEED: process.env["FC_SEED"] ?? "",
+        },
         workers: [
           {
             name: "content-edge-demo-origin",

@@ -29,8 +29,7 @@ function prepare(source) {
   return entry;
 }
 
-const json = (body, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 async function readParams(request) {
   if (request.method === "GET") {

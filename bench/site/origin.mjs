@@ -10,7 +10,10 @@ import sdl from "./schema.graphql";
 
 const POSTS = 990;
 const AUTHORS = 12;
-const WORDS = "edge cache content origin schema query stage locale publish draft author post page token latency throughput model field relation fragment variable document header worker isolate runtime bundle request response gateway invalidate webhook entry".split(" ");
+const WORDS =
+  "edge cache content origin schema query stage locale publish draft author post page token latency throughput model field relation fragment variable document header worker isolate runtime bundle request response gateway invalidate webhook entry".split(
+    " ",
+  );
 
 function words(seed, count) {
   const out = [];
@@ -36,7 +39,12 @@ const posts = Array.from({ length: POSTS }, (_, i) => ({
 }));
 const bySlug = new Map(posts.map((p) => [p.slug, p]));
 const byId = new Map(posts.map((p) => [p.id, p]));
-const authors = Array.from({ length: AUTHORS }, (_, i) => ({ __typename: "Author", id: `clsiteauthor${String(i).padStart(13, "0")}`, stage: "PUBLISHED", name: `Author ${i}` }));
+const authors = Array.from({ length: AUTHORS }, (_, i) => ({
+  __typename: "Author",
+  id: `clsiteauthor${String(i).padStart(13, "0")}`,
+  stage: "PUBLISHED",
+  name: `Author ${i}`,
+}));
 
 const view = (p, stage) => ({ __typename: "Post", ...p, stage, author: () => authors[p.author] });
 
@@ -97,6 +105,14 @@ export default {
       documents.set(params.query, entry);
     }
     if (entry.errors) return json({ errors: entry.errors.map((e) => ({ message: e.message })) }, 400);
-    return json(await execute({ schema, document: entry.document, rootValue, variableValues: params.variables ?? undefined, operationName: params.operationName ?? undefined }));
+    return json(
+      await execute({
+        schema,
+        document: entry.document,
+        rootValue,
+        variableValues: params.variables ?? undefined,
+        operationName: params.operationName ?? undefined,
+      }),
+    );
   },
 };

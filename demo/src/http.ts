@@ -16,15 +16,18 @@ interface Params {
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
 
-const failure = (message: string, status = 400, headers: Record<string, string> = {}) =>
-  json({ errors: [{ message }] }, status, headers);
+const failure = (message: string, status = 400, headers: Record<string, string> = {}) => json({ errors: [{ message }] }, status, headers);
 
 function readParams(req: Request, url: URL, body: string | null): Params | Response {
   if (req.method === "GET") {
     const p = url.searchParams;
     try {
       const variables = p.get("variables");
-      return { query: p.get("query") ?? undefined, operationName: p.get("operationName") ?? undefined, variables: variables ? JSON.parse(variables) : undefined };
+      return {
+        query: p.get("query") ?? undefined,
+        operationName: p.get("operationName") ?? undefined,
+        variables: variables ? JSON.parse(variables) : undefined,
+      };
     } catch {
       return failure("variables is not valid JSON");
     }
@@ -35,7 +38,8 @@ function readParams(req: Request, url: URL, body: string | null): Params | Respo
   if (type !== "application/json" && type !== "") return failure(`Unsupported content type ${type}`, 415);
   try {
     const parsed: unknown = JSON.parse(body ?? "");
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return failure("Body must be a JSON object (batching is not supported)");
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+      return failure("Body must be a JSON object (batching is not supported)");
     return parsed as Params;
   } catch {
     return failure("Body is not valid JSON");
@@ -47,7 +51,8 @@ export async function handleGraphQL(req: Request, url: URL, body: string | null,
   const params = readParams(req, url, body);
   if (params instanceof Response) return params;
   if (typeof params.query !== "string" || !params.query.trim()) return failure("Missing query");
-  if (params.variables != null && (typeof params.variables !== "object" || Array.isArray(params.variables))) return failure("variables must be an object");
+  if (params.variables != null && (typeof params.variables !== "object" || Array.isArray(params.variables)))
+    return failure("variables must be an object");
   const operationName = typeof params.operationName === "string" ? params.operationName : undefined;
   const schema = getSchema();
   let document: DocumentNode;
@@ -63,7 +68,10 @@ export async function handleGraphQL(req: Request, url: URL, body: string | null,
   if (op.operation !== OperationTypeNode.QUERY && req.method === "GET") return failure("Mutations must use POST", 405, { allow: "POST" });
   const context: Context = { db, loader: new Loader(db), ...headerScope(req.headers) };
   const result = await execute({
-    schema, document, operationName, contextValue: context,
+    schema,
+    document,
+    operationName,
+    contextValue: context,
     variableValues: (params.variables as Record<string, unknown> | undefined) ?? undefined,
   });
   return json(result);

@@ -26,7 +26,9 @@ const records: RequestRecord[] = [];
 /** Remembers a request, dropping the oldest beyond {@link MAX_RECORDS}. */
 export function record(req: Request, url: URL, body: string | null): void {
   const headers: Record<string, string> = {};
-  req.headers.forEach((v, k) => { headers[k.toLowerCase()] = v; });
+  req.headers.forEach((v, k) => {
+    headers[k.toLowerCase()] = v;
+  });
   records.push({ at: Date.now(), method: req.method, path: url.pathname, search: url.search, headers, body });
   if (records.length > MAX_RECORDS) records.splice(0, records.length - MAX_RECORDS);
 }

@@ -21,8 +21,12 @@ export function newId(): string {
 }
 
 const now = () => new Date().toISOString();
-const addLocale = (row: Row, l: Locale) => { if (!String(row._locales).includes(`,${l},`)) row._locales = `${row._locales || ","}${l},`; };
-const dropLocale = (row: Row, l: Locale) => { row._locales = String(row._locales).replace(`,${l},`, ","); };
+const addLocale = (row: Row, l: Locale) => {
+  if (!String(row._locales).includes(`,${l},`)) row._locales = `${row._locales || ","}${l},`;
+};
+const dropLocale = (row: Row, l: Locale) => {
+  row._locales = String(row._locales).replace(`,${l},`, ",");
+};
 
 /** Makes D1's constraint errors readable, like Hygraph's "value is not unique" message. */
 function friendly(e: unknown): unknown {
@@ -49,7 +53,11 @@ function upsertRow(db: D1Database, m: Model, row: Row): D1PreparedStatement {
   const cols = m.columns.map((c) => `"${c}"`);
   const updates = cols.filter((c) => c !== '"id"' && c !== '"stage"').map((c) => `${c} = excluded.${c}`);
   const sql = `INSERT INTO "${m.name}" (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ON CONFLICT (id, stage) DO UPDATE SET ${updates.join(", ")}`;
-  return statement(db, sql, m.columns.map((c) => row[c] ?? null));
+  return statement(
+    db,
+    sql,
+    m.columns.map((c) => row[c] ?? null),
+  );
 }
 
 /** Resolves a `connect` target to its id, in DRAFT where writes happen. */
@@ -83,16 +91,33 @@ async function applyData(db: D1Database, m: Model, row: Row, data: Data): Promis
     if (!input) continue;
     const source = model(rev.source.name);
     const set = (ids: string[], value: unknown) =>
-      ids.length && extra.push(statement(db, `UPDATE "${source.name}" SET "${rev.column}" = ? WHERE stage = 'DRAFT' AND id IN (${ids.map(() => "?").join(", ")})`, [value, ...ids]));
+      ids.length &&
+      extra.push(
+        statement(
+          db,
+          `UPDATE "${source.name}" SET "${rev.column}" = ? WHERE stage = 'DRAFT' AND id IN (${ids.map(() => "?").join(", ")})`,
+          [value, ...ids],
+        ),
+      );
     const ids = async (list: Data[] | null | undefined) => Promise.all((list ?? []).map((w) => connectId(db, source, w)));
     if (input.set) {
-      extra.push(statement(db, `UPDATE "${source.name}" SET "${rev.column}" = NULL WHERE stage = 'DRAFT' AND "${rev.column}" = ?`, [row.id]));
+      extra.push(
+        statement(db, `UPDATE "${source.name}" SET "${rev.column}" = NULL WHERE stage = 'DRAFT' AND "${rev.column}" = ?`, [row.id]),
+      );
       set(await ids(input.set), row.id);
     }
     set(await ids(input.disconnect), null);
     set(await ids(input.connect), row.id);
   }
-  const loc = data.localizations as { create?: LocalizationInput[]; update?: LocalizationInput[]; upsert?: { locale: Locale; create: Data; update: Data }[]; delete?: Locale[] } | undefined | null;
+  const loc = data.localizations as
+    | {
+        create?: LocalizationInput[];
+        update?: LocalizationInput[];
+        upsert?: { locale: Locale; create: Data; update: Data }[];
+        delete?: Locale[];
+      }
+    | undefined
+    | null;
   const write = (l: Locale, d: Data) => {
     addLocale(row, l);
     for (const f of m.localized) if (f in d) row[localeColumn(f, l)] = d[f] ?? null;
@@ -138,12 +163,18 @@ function operations(m: Model) {
     async delete(ctx: Context, where: Data): Promise<Entity | null> {
       const row = (await readDraft(ctx.db, where)) ?? (await findUniqueRow(ctx.db, m, "PUBLISHED", where));
       if (!row) return null;
-      const unlink = m.reverse.map((r) => statement(ctx.db, `UPDATE "${r.source.name}" SET "${r.column}" = NULL WHERE "${r.column}" = ?`, [row.id]));
+      const unlink = m.reverse.map((r) =>
+        statement(ctx.db, `UPDATE "${r.source.name}" SET "${r.column}" = NULL WHERE "${r.column}" = ?`, [row.id]),
+      );
       // A deleted entry takes its versions with it: they are not readable through the API anymore.
       await run(ctx.db, [statement(ctx.db, `DELETE FROM "${m.name}" WHERE id = ?`, [row.id]), deleteVersions(ctx.db, row.id), ...unlink]);
       return entity(ctx, m, row, row.stage as Stage);
     },
-    async publish(ctx: Context, where: Data, args: { to: Stage[]; locales?: Locale[] | null; publishBase?: boolean | null; withDefaultLocale?: boolean | null }): Promise<Entity | null> {
+    async publish(
+      ctx: Context,
+      where: Data,
+      args: { to: Stage[]; locales?: Locale[] | null; publishBase?: boolean | null; withDefaultLocale?: boolean | null },
+    ): Promise<Entity | null> {
       if (args.to.some((s) => s !== "PUBLISHED")) throw badInput("Entries can only be published to PUBLISHED");
       const draft = await readDraft(ctx.db, where);
       if (!draft) return null;
@@ -213,8 +244,7 @@ export function mutationResolvers(): Resolvers {
     r[`unpublish${n}`] = (_: unknown, a: { where: Data; from: Stage[] }, ctx: Context) => ops.unpublish(ctx, a.where, a);
     r[`updateMany${p}Connection`] = (_: unknown, a: ListArgs & { data: Data }, ctx: Context) =>
       many(ctx, m, "DRAFT", a, (id) => ops.update(ctx, { id }, a.data));
-    r[`deleteMany${p}Connection`] = (_: unknown, a: ListArgs, ctx: Context) =>
-      many(ctx, m, "DRAFT", a, (id) => ops.delete(ctx, { id }));
+    r[`deleteMany${p}Connection`] = (_: unknown, a: ListArgs, ctx: Context) => many(ctx, m, "DRAFT", a, (id) => ops.delete(ctx, { id }));
     r[`publishMany${p}Connection`] = (_: unknown, a: ListArgs & { from?: Stage | null; to: Stage[] }, ctx: Context) =>
       many(ctx, m, a.from ?? "DRAFT", a, (id) => ops.publish(ctx, { id }, a));
     r[`unpublishMany${p}Connection`] = (_: unknown, a: ListArgs & { stage?: Stage | null; from: Stage[] }, ctx: Context) =>

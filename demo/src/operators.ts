@@ -6,10 +6,23 @@ import type { ScalarKind } from "./models";
 
 /** What an operator does with the column expression `c` and the argument. */
 export type OperatorOp =
-  | "eq" | "not" | "in" | "not_in"
-  | "contains" | "not_contains" | "starts_with" | "not_starts_with" | "ends_with" | "not_ends_with"
-  | "lt" | "lte" | "gt" | "gte"
-  | "contains_some" | "contains_all" | "contains_none";
+  | "eq"
+  | "not"
+  | "in"
+  | "not_in"
+  | "contains"
+  | "not_contains"
+  | "starts_with"
+  | "not_starts_with"
+  | "ends_with"
+  | "not_ends_with"
+  | "lt"
+  | "lte"
+  | "gt"
+  | "gte"
+  | "contains_some"
+  | "contains_all"
+  | "contains_none";
 
 export interface Operator {
   /** Suffix appended to the field name in the where input (`""` for equality). */
@@ -22,9 +35,16 @@ export interface Operator {
 const op = (o: OperatorOp, list = false): Operator => ({ suffix: o === "eq" ? "" : `_${o}`, op: o, list });
 
 const STRING_OPS = [
-  op("eq"), op("not"), op("in", true), op("not_in", true),
-  op("contains"), op("not_contains"), op("starts_with"), op("not_starts_with"),
-  op("ends_with"), op("not_ends_with"),
+  op("eq"),
+  op("not"),
+  op("in", true),
+  op("not_in", true),
+  op("contains"),
+  op("not_contains"),
+  op("starts_with"),
+  op("not_starts_with"),
+  op("ends_with"),
+  op("not_ends_with"),
 ];
 const ORDERED_OPS = [op("eq"), op("not"), op("in", true), op("not_in", true), op("lt"), op("lte"), op("gt"), op("gte")];
 

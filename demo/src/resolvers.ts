@@ -4,8 +4,19 @@
  */
 import { GraphQLError, Kind, type GraphQLFieldResolver, type GraphQLResolveInfo } from "graphql";
 import {
-  BASE_LOCALE, LOCALES, MODEL_MAP, isLocale, isStage, localeColumn, model, plural, relationColumn, singular,
-  type Locale, type Model, type Stage,
+  BASE_LOCALE,
+  LOCALES,
+  MODEL_MAP,
+  isLocale,
+  isStage,
+  localeColumn,
+  model,
+  plural,
+  relationColumn,
+  singular,
+  type Locale,
+  type Model,
+  type Stage,
 } from "./models";
 import { DEFAULT_PAGE_SIZE, countMany, findMany, findUnique, type Entity, type ListArgs, type Loader } from "./store";
 import { findVersion, history, type HistoryArgs } from "./versions";
@@ -30,7 +41,10 @@ export type Resolvers = Record<string, Record<string, GraphQLFieldResolver<any, 
  */
 export function headerScope(headers: Headers): Pick<Context, "headerStage" | "headerLocales"> {
   const stage = headers.get("gcms-stage")?.trim();
-  const locales = (headers.get("gcms-locales") ?? "").split(",").map((s) => s.trim()).filter(isLocale);
+  const locales = (headers.get("gcms-locales") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(isLocale);
   return { headerStage: isStage(stage) ? stage : undefined, headerLocales: locales.length ? locales : undefined };
 }
 
@@ -180,4 +194,3 @@ export function resultLocales(ctx: Context): Locale[] {
 
 /** Thrown for invalid input the schema cannot express (e.g. publishing *to* DRAFT). */
 export const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
-

@@ -11,7 +11,8 @@ import type { Entity } from "./store";
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function parseDateTime(v: unknown): string {
-  if (typeof v !== "string" || !ISO.test(v) || Number.isNaN(Date.parse(v))) throw new TypeError(`DateTime must be an ISO-8601 string, got ${JSON.stringify(v)}`);
+  if (typeof v !== "string" || !ISO.test(v) || Number.isNaN(Date.parse(v)))
+    throw new TypeError(`DateTime must be an ISO-8601 string, got ${JSON.stringify(v)}`);
   // Normalize to the stored format so comparisons in SQL are plain string comparisons.
   return new Date(v).toISOString();
 }

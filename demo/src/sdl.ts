@@ -57,8 +57,7 @@ function orderByEnum(m: Model): string {
   return `enum ${m.name}OrderByInput {\n${fields.map((f) => `  ${f}_ASC\n  ${f}_DESC`).join("\n")}\n}`;
 }
 
-const listArgs = (m: Model) =>
-  `where: ${m.name}WhereInput, orderBy: ${m.name}OrderByInput, skip: Int, first: Int`;
+const listArgs = (m: Model) => `where: ${m.name}WhereInput, orderBy: ${m.name}OrderByInput, skip: Int, first: Int`;
 
 function objectType(m: Model): string {
   const n = m.name;
@@ -87,7 +86,9 @@ function writeInputs(m: Model): string {
   const n = m.name;
   const localizedLines = m.localized.map((f) => `  ${f}: String`);
   const out: string[] = [];
-  const create = [], update = [], many = [];
+  const create = [],
+    update = [],
+    many = [];
   for (const [name, f] of m.scalars) {
     const t = f.kind === "StringList" ? "[String!]" : GRAPHQL_SCALAR[f.kind];
     create.push(`  ${name}: ${t}${f.required && !f.localized ? "!" : ""}`);

@@ -33,8 +33,7 @@ export interface ListArgs {
 export const DEFAULT_PAGE_SIZE = 100;
 
 /** Does the row have a localization in `locale`? (see the `_locales` column) */
-export const rowHasLocale = (row: Row, locale: Locale): boolean =>
-  String(row._locales ?? "").includes(`,${locale},`);
+export const rowHasLocale = (row: Row, locale: Locale): boolean => String(row._locales ?? "").includes(`,${locale},`);
 
 /**
  * Wraps a row as an entity, choosing its locale by fallback through `locales`. Returns null when
@@ -82,7 +81,13 @@ function filter(m: Model, stage: Stage, locales: Locale[], where: ListArgs["wher
  * lists). `lookahead` fetches that many rows beyond the page, to tell whether a next page exists.
  */
 export async function findMany(
-  db: D1Database, m: Model, stage: Stage, locales: Locale[], args: ListArgs, extra?: Sql, lookahead = 0,
+  db: D1Database,
+  m: Model,
+  stage: Stage,
+  locales: Locale[],
+  args: ListArgs,
+  extra?: Sql,
+  lookahead = 0,
 ): Promise<Entity[]> {
   const { limit, offset } = checkPaging(args);
   const f = filter(m, stage, locales, args.where, extra);
@@ -119,7 +124,13 @@ export async function findUniqueRow(db: D1Database, m: Model, stage: Stage, wher
 }
 
 /** Reads a unique entry in a stage and locales. */
-export async function findUnique(db: D1Database, m: Model, stage: Stage, locales: Locale[], where: Record<string, unknown>): Promise<Entity | null> {
+export async function findUnique(
+  db: D1Database,
+  m: Model,
+  stage: Stage,
+  locales: Locale[],
+  where: Record<string, unknown>,
+): Promise<Entity | null> {
   const row = await findUniqueRow(db, m, stage, where);
   return row ? toEntity(m, row, stage, locales) : null;
 }
@@ -128,7 +139,13 @@ export async function findUnique(db: D1Database, m: Model, stage: Stage, locales
  * numbered per parent with a window function so `first`/`skip` apply to each parent's list.
  */
 async function findChildren(
-  db: D1Database, m: Model, column: string, stage: Stage, locales: Locale[], args: ListArgs, parentIds: string[],
+  db: D1Database,
+  m: Model,
+  column: string,
+  stage: Stage,
+  locales: Locale[],
+  args: ListArgs,
+  parentIds: string[],
 ): Promise<Map<string, Entity[]>> {
   const { limit, offset } = checkPaging(args);
   const f = filter(m, stage, locales, args.where, { sql: `t."${column}" IN (${parentIds.map(() => "?").join(", ")})`, params: parentIds });
@@ -187,11 +204,16 @@ export class Loader {
 
   /** Loads one entry by id; null when it does not exist in that stage and locales. */
   load(m: Model, stage: Stage, locales: Locale[], id: string): Promise<Entity | null> {
-    return this.batch(`one|${m.name}|${stage}|${locales.join(",")}`, id, async (ids) => {
-      const sql = `SELECT t.* FROM "${m.name}" t WHERE t.stage = ? AND t.id IN (${ids.map(() => "?").join(", ")}) AND ${localeCondition(m, "t", locales)}`;
-      const { results } = await statement(this.db, sql, [stage, ...ids]).all<Row>();
-      return new Map(results.map((r) => [String(r.id), toEntity(m, r, stage, locales)]));
-    }, null);
+    return this.batch(
+      `one|${m.name}|${stage}|${locales.join(",")}`,
+      id,
+      async (ids) => {
+        const sql = `SELECT t.* FROM "${m.name}" t WHERE t.stage = ? AND t.id IN (${ids.map(() => "?").join(", ")}) AND ${localeCondition(m, "t", locales)}`;
+        const { results } = await statement(this.db, sql, [stage, ...ids]).all<Row>();
+        return new Map(results.map((r) => [String(r.id), toEntity(m, r, stage, locales)]));
+      },
+      null,
+    );
   }
 
   /** Loads the entries of model `m` whose `column` points at `parentId` (a reverse relation list). */

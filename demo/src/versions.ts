@@ -31,7 +31,11 @@ export interface DocumentVersion extends VersionInfo {
  */
 export function snapshot(m: Model, row: Row): Record<string, unknown> {
   const doc: Record<string, unknown> = {
-    id: row.id, stage: row.stage, createdAt: row.createdAt, updatedAt: row.updatedAt, publishedAt: row.publishedAt ?? null,
+    id: row.id,
+    stage: row.stage,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    publishedAt: row.publishedAt ?? null,
   };
   for (const [name, f] of m.scalars) {
     if (f.localized) continue;
@@ -75,7 +79,13 @@ function checkHistoryArgs(args: HistoryArgs): void {
 }
 
 /** The versions of many entries in one stage, newest first, paged per entry (one query). */
-async function findHistories(db: D1Database, m: Model, stage: Stage, ids: string[], args: HistoryArgs): Promise<Map<string, VersionInfo[]>> {
+async function findHistories(
+  db: D1Database,
+  m: Model,
+  stage: Stage,
+  ids: string[],
+  args: HistoryArgs,
+): Promise<Map<string, VersionInfo[]>> {
   const sql = `SELECT id, stage, revision, createdAt FROM (
       SELECT v.id, v.stage, v.revision, v.createdAt, ROW_NUMBER() OVER (PARTITION BY v.id ORDER BY v.revision DESC) AS _rn
       FROM "_Version" v WHERE v.model = ? AND v.stage = ? AND v.id IN (${ids.map(() => "?").join(", ")}))
@@ -97,7 +107,11 @@ export function history(db: D1Database, loader: Loader, m: Model, id: string, st
 }
 
 /** `<model>Version`: the snapshot of (id, stage, revision) of an entry of model `m`, or null. */
-export async function findVersion(db: D1Database, m: Model, where: { id: string; stage: Stage; revision: number }): Promise<DocumentVersion | null> {
+export async function findVersion(
+  db: D1Database,
+  m: Model,
+  where: { id: string; stage: Stage; revision: number },
+): Promise<DocumentVersion | null> {
   const sql = `SELECT id, stage, revision, createdAt, data FROM "_Version" WHERE model = ? AND id = ? AND stage = ? AND revision = ?`;
   const row = await statement(db, sql, [m.name, where.id, where.stage, where.revision]).first<VersionInfo & { data: string }>();
   return row ? { ...row, data: JSON.parse(row.data) as Record<string, unknown> } : null;

@@ -74,20 +74,34 @@ function scalarCondition(c: string, key: Extract<WhereKey, { type: "scalar" }>, 
       : { sql: `${c} LIKE ? ESCAPE '\\'`, params: [pattern] };
   const s = likeEscape(String(value));
   switch (op) {
-    case "eq": return { sql: `${c} = ?`, params: [value] };
-    case "not": return { sql: `(${c} IS NULL OR ${c} <> ?)`, params: [value] };
-    case "in": return list.length ? { sql: `${c} IN (${placeholders(list.length)})`, params: list } : { sql: "0", params: [] };
-    case "not_in": return list.length ? { sql: `(${c} IS NULL OR ${c} NOT IN (${placeholders(list.length)}))`, params: list } : { sql: "1", params: [] };
-    case "contains": return like(`%${s}%`, false);
-    case "not_contains": return like(`%${s}%`, true);
-    case "starts_with": return like(`${s}%`, false);
-    case "not_starts_with": return like(`${s}%`, true);
-    case "ends_with": return like(`%${s}`, false);
-    case "not_ends_with": return like(`%${s}`, true);
-    case "lt": return { sql: `${c} < ?`, params: [value] };
-    case "lte": return { sql: `${c} <= ?`, params: [value] };
-    case "gt": return { sql: `${c} > ?`, params: [value] };
-    case "gte": return { sql: `${c} >= ?`, params: [value] };
+    case "eq":
+      return { sql: `${c} = ?`, params: [value] };
+    case "not":
+      return { sql: `(${c} IS NULL OR ${c} <> ?)`, params: [value] };
+    case "in":
+      return list.length ? { sql: `${c} IN (${placeholders(list.length)})`, params: list } : { sql: "0", params: [] };
+    case "not_in":
+      return list.length ? { sql: `(${c} IS NULL OR ${c} NOT IN (${placeholders(list.length)}))`, params: list } : { sql: "1", params: [] };
+    case "contains":
+      return like(`%${s}%`, false);
+    case "not_contains":
+      return like(`%${s}%`, true);
+    case "starts_with":
+      return like(`${s}%`, false);
+    case "not_starts_with":
+      return like(`${s}%`, true);
+    case "ends_with":
+      return like(`%${s}`, false);
+    case "not_ends_with":
+      return like(`%${s}`, true);
+    case "lt":
+      return { sql: `${c} < ?`, params: [value] };
+    case "lte":
+      return { sql: `${c} <= ?`, params: [value] };
+    case "gt":
+      return { sql: `${c} > ?`, params: [value] };
+    case "gte":
+      return { sql: `${c} >= ?`, params: [value] };
     case "contains_some":
     case "contains_none": {
       const exists = `EXISTS (SELECT 1 FROM json_each(${c}) WHERE value IN (${placeholders(list.length)}))`;

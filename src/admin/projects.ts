@@ -35,8 +35,12 @@ export const projectRoutes = new Hono<{ Bindings: Bindings }>()
     const checked = await checkRulesWithOrigin(ref, config, projectRuleSets(config), gateway, {
       fresh: true,
       // Only a stage the operator named needs confirming; the default PUBLISHED does not.
-      defaultStage: (raw as { defaultStage?: unknown }).defaultStage === undefined ? undefined : { field: "defaultStage", value: config.defaultStage },
-      defaultLocale: (raw as { defaultLocale?: unknown }).defaultLocale === undefined ? undefined : { field: "defaultLocale", value: config.defaultLocale },
+      defaultStage:
+        (raw as { defaultStage?: unknown }).defaultStage === undefined ? undefined : { field: "defaultStage", value: config.defaultStage },
+      defaultLocale:
+        (raw as { defaultLocale?: unknown }).defaultLocale === undefined
+          ? undefined
+          : { field: "defaultLocale", value: config.defaultLocale },
     });
     // At the project's authority first (a new epoch, every location sees it within 1.5 s), then KV's
     // copy. A new origin, new rules or new defaults can change any answer: the authority

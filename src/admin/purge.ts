@@ -32,7 +32,8 @@ export function parsePurgeBody(text: string): PurgeScope {
     throw new BadRequestError('The body must be a JSON object: { "models"?: [...], "stages"?: [...] }.', { field: "body" });
   }
   for (const key of Object.keys(raw)) {
-    if (key !== "models" && key !== "stages") throw new BadRequestError(`Unknown member "${key}"; a purge takes "models" and "stages".`, { field: key });
+    if (key !== "models" && key !== "stages")
+      throw new BadRequestError(`Unknown member "${key}"; a purge takes "models" and "stages".`, { field: key });
   }
   const body = raw as { models?: unknown; stages?: unknown };
   return { models: names(body.models, "models"), stages: names(body.stages, "stages") };

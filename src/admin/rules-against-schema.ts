@@ -29,12 +29,17 @@ export function checkRulesAgainstSchema(sets: readonly RuleSet[], known: KnownSc
 
 /** Whether any rule names something the schema must confirm (a model, stage, locale or condition). */
 export function rulesNeedSchema(sets: readonly RuleSet[]): boolean {
-  return sets.some(([, rules]) => rules.some((rule) => rule.model !== "*" || rule.stages !== "*" || rule.locales !== "*" || rule.condition));
+  return sets.some(([, rules]) =>
+    rules.some((rule) => rule.model !== "*" || rule.stages !== "*" || rule.locales !== "*" || rule.condition),
+  );
 }
 
 /** The rule sets of a project configuration: public rules and each role's. */
 export function projectRuleSets(config: { publicPermissions: PermissionRule[]; roles: Record<string, PermissionRule[]> }): RuleSet[] {
-  return [["publicPermissions", config.publicPermissions], ...Object.entries(config.roles).map(([role, rules]) => [`roles.${role}`, rules] as const)];
+  return [
+    ["publicPermissions", config.publicPermissions],
+    ...Object.entries(config.roles).map(([role, rules]) => [`roles.${role}`, rules] as const),
+  ];
 }
 
 /**
@@ -51,7 +56,11 @@ export async function checkRulesWithOrigin(
   project: ProjectConfig,
   sets: readonly RuleSet[],
   gateway: GatewayConfig,
-  options: { fresh: boolean; defaultStage?: { field: string; value: string } | undefined; defaultLocale?: { field: string; value: string } | undefined },
+  options: {
+    fresh: boolean;
+    defaultStage?: { field: string; value: string } | undefined;
+    defaultLocale?: { field: string; value: string } | undefined;
+  },
 ): Promise<boolean> {
   if (!rulesNeedSchema(sets) && !options.defaultStage && !options.defaultLocale) return true;
   const deps = { kv: gateway.kv, serviceOrigins: gateway.serviceOrigins, originTimeoutMs: gateway.originTimeoutMs };

@@ -32,7 +32,8 @@ export function validateNewToken(raw: unknown, now: number): NewPat {
   const token: NewPat = { name, permissions: normalizeRules(input["permissions"], "permissions") };
   const defaultStage = input["defaultStage"];
   if (defaultStage !== undefined && defaultStage !== null) {
-    if (typeof defaultStage !== "string" || !NAME.test(defaultStage)) throw new InvalidConfigError("defaultStage", "must be a GraphQL enum value name");
+    if (typeof defaultStage !== "string" || !NAME.test(defaultStage))
+      throw new InvalidConfigError("defaultStage", "must be a GraphQL enum value name");
     token.defaultStage = defaultStage;
   }
   const expiresAt = input["expiresAt"];
@@ -45,7 +46,10 @@ export function validateNewToken(raw: unknown, now: number): NewPat {
   return token;
 }
 
-const refOf = (params: { projectId: string; environment: string }): ProjectRef => ({ projectId: params.projectId, environment: params.environment });
+const refOf = (params: { projectId: string; environment: string }): ProjectRef => ({
+  projectId: params.projectId,
+  environment: params.environment,
+});
 
 /**
  * Permanent auth tokens (SPEC §5): `POST`, `GET …/tokens` and `DELETE …/tokens/{id}` under
@@ -82,6 +86,7 @@ export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
     const waitUntil = waitUntilOf(c);
     const ref = refOf(c.req.param());
     await requireProject(gateway, ref, waitUntil);
-    if (!(await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).revoke(ref, c.req.param("id")))) throw new NotFoundError("No token with this id.");
+    if (!(await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).revoke(ref, c.req.param("id"))))
+      throw new NotFoundError("No token with this id.");
     return c.body(null, 204);
   });

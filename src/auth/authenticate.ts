@@ -55,7 +55,11 @@ export async function authenticate(request: Request, project: ProjectConfig, ref
 
   if (looksLikeJwt(token)) {
     if (!project.jwt) throw unauthenticated("jwt-not-configured", "This project does not accept JWTs.");
-    const verified = await verifyJwt(token, project.jwt, { serviceOrigins: deps.serviceOrigins, now, ...(deps.jwks ? { jwks: deps.jwks } : {}) });
+    const verified = await verifyJwt(token, project.jwt, {
+      serviceOrigins: deps.serviceOrigins,
+      now,
+      ...(deps.jwks ? { jwks: deps.jwks } : {}),
+    });
     return {
       kind: "jwt",
       rules: rulesForRoles(project, verified.roles),

@@ -38,7 +38,11 @@ export type AuthUnavailableReason = "store-unavailable" | "jwks-unavailable";
  * the presented token.
  */
 export function unauthenticated(reason: AuthFailureReason, message: string, extra: Record<string, unknown> = {}): UnauthenticatedError {
-  return new UnauthenticatedError(message, { reason, ...extra }, reason === "malformed-authorization" ? "invalid_request" : "invalid_token");
+  return new UnauthenticatedError(
+    message,
+    { reason, ...extra },
+    reason === "malformed-authorization" ? "invalid_request" : "invalid_token",
+  );
 }
 
 /** A 503: a store the decision depends on could not be read. */

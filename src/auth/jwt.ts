@@ -195,7 +195,8 @@ async function configuredKey(publicKey: string | Record<string, unknown>, alg: s
 }
 
 function mapJoseError(error: unknown): Error {
-  if (error instanceof JwksUnavailable) return unavailable("jwks-unavailable", "The project's JSON Web Key Set cannot be fetched; try again shortly.");
+  if (error instanceof JwksUnavailable)
+    return unavailable("jwks-unavailable", "The project's JSON Web Key Set cannot be fetched; try again shortly.");
   if (error instanceof NoMatchingKey) return unauthenticated("unknown-key", "The token's key is not in the project's key set.");
   if (error instanceof GatewayError) return error; // already ours (e.g. jwt-not-configured)
   const { code, claim } = (error ?? {}) as { code?: unknown; claim?: unknown };
@@ -204,7 +205,11 @@ function mapJoseError(error: unknown): Error {
       return unauthenticated("expired", "The token has expired.", { claim: "exp" });
     case "ERR_JWT_CLAIM_VALIDATION_FAILED":
       if (claim === "nbf") return unauthenticated("not-yet-valid", "The token is not valid yet.", { claim: "nbf" });
-      return unauthenticated("claim-invalid", "A claim of the token is missing or not accepted.", typeof claim === "string" ? { claim } : {});
+      return unauthenticated(
+        "claim-invalid",
+        "A claim of the token is missing or not accepted.",
+        typeof claim === "string" ? { claim } : {},
+      );
     case "ERR_JOSE_ALG_NOT_ALLOWED":
       return unauthenticated("algorithm-not-allowed", "The token's signature algorithm is not accepted by this project.");
     case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":

@@ -44,8 +44,7 @@ export interface PatRecord {
 
 /** The value under `pat:…`: a live token, or the tombstone of a revoked one. */
 export type StoredPat =
-  | ({ state: "active"; projectId: string; environment: string } & PatRecord)
-  | { state: "revoked"; id: string; revokedAt: string };
+  ({ state: "active"; projectId: string; environment: string } & PatRecord) | { state: "revoked"; id: string; revokedAt: string };
 
 /** The value under `patid:…`. */
 export type PatIndexEntry = PatRecord & { digest: string };
@@ -59,10 +58,7 @@ export interface NewPat {
 }
 
 /** Result of looking a presented token up. */
-export type PatLookup =
-  | { status: "active"; record: PatRecord }
-  | { status: "revoked"; id: string }
-  | { status: "unknown" };
+export type PatLookup = { status: "active"; record: PatRecord } | { status: "revoked"; id: string } | { status: "unknown" };
 
 export interface PatStore {
   /** Issues a token; `token` is the only time the secret exists outside the caller's hands. */
@@ -151,7 +147,8 @@ export function patStore(deps: PatStoreDeps): PatStore {
   const { kv, authority, waitUntil } = deps;
   const now = deps.now ?? Date.now;
   const unreadable = () => new StoreUnavailableError("The token store cannot be read; try again shortly.", { reason: "store-unavailable" });
-  const unwritable = () => new StoreUnavailableError("The token store cannot be written; nothing was changed.", { reason: "store-unavailable" });
+  const unwritable = () =>
+    new StoreUnavailableError("The token store cannot be written; nothing was changed.", { reason: "store-unavailable" });
   const tombstone = async (ref: ProjectRef, id: string, digest: string) => {
     const key = patKey(ref, digest);
     const value: StoredPat = { state: "revoked", id, revokedAt: new Date(now()).toISOString() };
@@ -208,7 +205,10 @@ export function patStore(deps: PatStoreDeps): PatStore {
       try {
         let cursor: string | undefined;
         do {
-          const page: KVNamespaceListResult<unknown, string> = await kv.list({ prefix: patIndexPrefix(ref), ...(cursor ? { cursor } : {}) });
+          const page: KVNamespaceListResult<unknown, string> = await kv.list({
+            prefix: patIndexPrefix(ref),
+            ...(cursor ? { cursor } : {}),
+          });
           const values = await Promise.all(page.keys.map((key) => kv.get<PatIndexEntry>(key.name, "json")));
           for (const value of values) if (value) byId.set(value.id, publicRecord(value));
           cursor = page.list_complete ? undefined : page.cursor;
@@ -231,7 +231,10 @@ export function patStore(deps: PatStoreDeps): PatStore {
         throw unreadable();
       }
       // KV's tombstone first when the digest is known here: it outlives the authority's memory of the revocation.
-      if (entry) await tombstone(ref, entry.id, entry.digest).catch(() => { throw unwritable(); });
+      if (entry)
+        await tombstone(ref, entry.id, entry.digest).catch(() => {
+          throw unwritable();
+        });
       const { found, digest } = await authority.revokeToken(ref, id, entry?.digest ?? null, waitUntil);
       if (!found) return false;
       // Issued elsewhere and not yet in this location's KV: the authority knows its digest.

@@ -53,7 +53,11 @@ export interface AuthorityRpc {
   putConfig(config: ProjectConfig, since: number | null): Promise<SyncPayload>;
   getConfig(): Promise<{ epoch: number; config: ProjectConfig | null }>;
   addToken(entry: TokenEntry, since: number | null): Promise<SyncPayload>;
-  revokeToken(id: string, digest: string | null, since: number | null): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }>;
+  revokeToken(
+    id: string,
+    digest: string | null,
+    since: number | null,
+  ): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }>;
   listTokens(): Promise<{ tokens: Array<{ record: TokenEntry["record"] & object; digest: string }>; revoked: string[] }>;
   putStats(isolateId: string, bucket: HourBucket): Promise<boolean>;
   listStats(sinceHour: number): Promise<StatsRow[]>;
@@ -151,7 +155,8 @@ export class Authority {
     }
     if (replica.known && replica.failedAt > replica.sourceAt && age <= this.staleLimitMs) {
       // The object is failing: decide with what we have, retrying in the background at most once a second.
-      if (!replica.syncing && now - replica.failedAt >= RETRY_AFTER_FAILURE_MS) waitUntil(this.sync(ref, replica, waitUntil).catch(() => undefined));
+      if (!replica.syncing && now - replica.failedAt >= RETRY_AFTER_FAILURE_MS)
+        waitUntil(this.sync(ref, replica, waitUntil).catch(() => undefined));
       return replica.view;
     }
     // Too old to use and the object just failed: fail closed at once (the next attempt is in a second).
@@ -202,7 +207,12 @@ export class Authority {
    * Revokes at the object. `found: false` when it knows no such live token and no digest was
    * given; `digest` is the token's digest as the object knows it (for KV's tombstone).
    */
-  async revokeToken(ref: ProjectRef, id: string, digest: string | null, waitUntil: (promise: Promise<unknown>) => void): Promise<{ found: boolean; digest: string | null }> {
+  async revokeToken(
+    ref: ProjectRef,
+    id: string,
+    digest: string | null,
+    waitUntil: (promise: Promise<unknown>) => void,
+  ): Promise<{ found: boolean; digest: string | null }> {
     let result = { found: false, digest: null as string | null };
     await this.write(ref, waitUntil, async (rpc, since) => {
       const answer = await rpc.revokeToken(id, digest, since);
@@ -256,7 +266,11 @@ export class Authority {
     }
   }
 
-  private async write(ref: ProjectRef, waitUntil: (promise: Promise<unknown>) => void, run: (rpc: AuthorityRpc, since: number | null) => Promise<SyncPayload>): Promise<AuthorityView> {
+  private async write(
+    ref: ProjectRef,
+    waitUntil: (promise: Promise<unknown>) => void,
+    run: (rpc: AuthorityRpc, since: number | null) => Promise<SyncPayload>,
+  ): Promise<AuthorityView> {
     const replica = this.replica(ref);
     const payload = await this.call(ref, (rpc) => run(rpc, replica.known ? replica.view.seq : null));
     this.adopt(ref, replica, payload, waitUntil);
@@ -318,7 +332,8 @@ export class Authority {
         await response.body?.cancel();
       }
       // The copy's time says when the object last confirmed a state at least as new as `seq`.
-      if (seq >= replica.view.seq || fetchedAt > replica.sourceAt) replica.sourceAt = Math.max(replica.sourceAt, Math.min(fetchedAt, this.now()));
+      if (seq >= replica.view.seq || fetchedAt > replica.sourceAt)
+        replica.sourceAt = Math.max(replica.sourceAt, Math.min(fetchedAt, this.now()));
     } catch {
       // The location copy is an optimisation: without it the object is asked.
     }

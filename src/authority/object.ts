@@ -94,7 +94,11 @@ export class ProjectAuthority extends DurableObject {
   }
 
   /** Revokes a token by id; `digest` is the caller's (from KV) when it knows it. Answers the digest the authority knows. */
-  async revokeToken(id: string, digest: string | null, since: number | null): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }> {
+  async revokeToken(
+    id: string,
+    digest: string | null,
+    since: number | null,
+  ): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }> {
     const result = this.state.revokeToken(id, digest);
     await this.persist(result.delta);
     return { found: result.found, digest: result.digest, payload: this.state.sync(since) };

@@ -118,8 +118,20 @@ export class AuthorityState {
   constructor(private readonly now: () => number) {}
 
   /** Restores persisted state (`object.ts` reads it back at start). */
-  restore(data: { meta?: Meta; config?: { epoch: number; config: ProjectConfig | null }; members: Array<[string, [number, number]]>; tokens: TokenEntry[]; pending: Array<[string, PendingWrite]> }): void {
-    if (data.meta) Object.assign(this, { seq: data.meta.seq, floor: data.meta.floor, configEpoch: data.meta.configEpoch, tokensSeq: data.meta.tokensSeq });
+  restore(data: {
+    meta?: Meta;
+    config?: { epoch: number; config: ProjectConfig | null };
+    members: Array<[string, [number, number]]>;
+    tokens: TokenEntry[];
+    pending: Array<[string, PendingWrite]>;
+  }): void {
+    if (data.meta)
+      Object.assign(this, {
+        seq: data.meta.seq,
+        floor: data.meta.floor,
+        configEpoch: data.meta.configEpoch,
+        tokensSeq: data.meta.tokensSeq,
+      });
     if (data.config) this.config = data.config.config;
     for (const [member, value] of [...data.members].sort((a, b) => a[1][0] - b[1][0])) this.setMember(member, value);
     for (const token of data.tokens) this.tokens.set(token.id, token);
@@ -177,7 +189,9 @@ export class AuthorityState {
     const known = this.tokens.get(id);
     if (known?.revokedAt !== undefined) return { found: false, digest: known.digest, delta };
     if (!known && !digest) return { found: false, digest: null, delta };
-    const entry: TokenEntry = known ? { ...known, revokedAt: this.now() } : { id, digest: digest!, record: null, createdAt: 0, revokedAt: this.now() };
+    const entry: TokenEntry = known
+      ? { ...known, revokedAt: this.now() }
+      : { id, digest: digest!, record: null, createdAt: 0, revokedAt: this.now() };
     this.tokens.set(id, entry);
     this.tokensSeq = this.next();
     delta.put[KEYS.token(id)] = entry;

@@ -90,7 +90,11 @@ export class StatsTable {
     const since = Math.max(Number.isFinite(sinceHour) ? sinceHour : 0, cutoffOf(now));
     const rows: StatsRow[] = [];
     let bytes = 0;
-    for (const row of this.sql.exec<{ isolate: string; bucket: string }>(`SELECT isolate, bucket FROM ${TABLE} WHERE hour >= ? ORDER BY hour LIMIT ?`, since, MAX_BUCKETS_READ)) {
+    for (const row of this.sql.exec<{ isolate: string; bucket: string }>(
+      `SELECT isolate, bucket FROM ${TABLE} WHERE hour >= ? ORDER BY hour LIMIT ?`,
+      since,
+      MAX_BUCKETS_READ,
+    )) {
       bytes += row.bucket.length;
       if (bytes > MAX_LIST_BYTES) break;
       rows.push({ isolateId: row.isolate, bucket: row.bucket });

@@ -17,7 +17,6 @@ export interface KVLike {
   put(key: string, value: string, options?: { expirationTtl?: number; metadata?: unknown }): Promise<void>;
 }
 
-
 /** The `extensions.persistedQuery` member. */
 export interface PersistedQueryExtension {
   version: 1;
@@ -77,9 +76,14 @@ export function readPersistedQuery(extensions: unknown): PersistedQueryExtension
   if (pq === undefined || pq === null) return undefined;
   if (typeof pq !== "object") throw new BadRequestError("extensions.persistedQuery must be an object.");
   const { version, sha256Hash } = pq as { version?: unknown; sha256Hash?: unknown };
-  if (version !== 1) throw new BadRequestError("Unsupported persisted query version; only version 1 is supported.", { field: "extensions.persistedQuery.version" });
+  if (version !== 1)
+    throw new BadRequestError("Unsupported persisted query version; only version 1 is supported.", {
+      field: "extensions.persistedQuery.version",
+    });
   if (typeof sha256Hash !== "string" || !/^[0-9a-fA-F]{64}$/.test(sha256Hash)) {
-    throw new BadRequestError("extensions.persistedQuery.sha256Hash must be 64 hexadecimal characters.", { field: "extensions.persistedQuery.sha256Hash" });
+    throw new BadRequestError("extensions.persistedQuery.sha256Hash must be 64 hexadecimal characters.", {
+      field: "extensions.persistedQuery.sha256Hash",
+    });
   }
   return { version: 1, sha256Hash: sha256Hash.toLowerCase() };
 }

@@ -56,15 +56,27 @@ export const CACHE_OUTCOMES: ReadonlyArray<{ when: string; status: string; examp
     example: { kind: "stale", reason: "stale-if-error", ttl: -90, fwdStatus: 502 },
   },
   { when: "no usable entry, the origin's answer stored", status: "200", example: { kind: "miss", stored: true } },
-  { when: "the same, sharing a concurrent identical request's origin call", status: "200", example: { kind: "miss", stored: true, collapsed: true } },
-  { when: "no usable entry, the origin answered, but not with a GraphQL answer (`fwd-status`: its status)", status: "502", example: { kind: "miss", stored: false, fwdStatus: 503 } },
+  {
+    when: "the same, sharing a concurrent identical request's origin call",
+    status: "200",
+    example: { kind: "miss", stored: true, collapsed: true },
+  },
+  {
+    when: "no usable entry, the origin answered, but not with a GraphQL answer (`fwd-status`: its status)",
+    status: "502",
+    example: { kind: "miss", stored: false, fwdStatus: 503 },
+  },
   { when: "no usable entry, the origin could not be reached or timed out", status: "502 / 504", example: { kind: "miss", stored: false } },
   {
     when: "the origin answered, but the answer may not be stored (`detail`: why, below)",
     status: "the origin's",
     example: { kind: "uncacheable", detail: "graphql-errors" },
   },
-  { when: "the same, sharing a concurrent identical request's origin call", status: "the origin's", example: { kind: "uncacheable", detail: "set-cookie", collapsed: true } },
+  {
+    when: "the same, sharing a concurrent identical request's origin call",
+    status: "the origin's",
+    example: { kind: "uncacheable", detail: "set-cookie", collapsed: true },
+  },
   {
     when: "caching is off for the project (`maxAge`, `staleWhileRevalidate` and `staleIfError` all 0)",
     status: "the origin's, or 502 / 504",
@@ -89,7 +101,9 @@ export function xCache(outcome: CacheOutcome): XCache {
 
 /** An RFC 8941 token is emitted bare; anything else as an sf-string. */
 function sfValue(value: string): string {
-  return /^[A-Za-z*][A-Za-z0-9:/!#$%&'*+.^_`|~-]*$/.test(value) ? value : `"${value.replace(/[\\"]/g, "\\$&").replace(/[^\x20-\x7e]/g, "?")}"`;
+  return /^[A-Za-z*][A-Za-z0-9:/!#$%&'*+.^_`|~-]*$/.test(value)
+    ? value
+    : `"${value.replace(/[\\"]/g, "\\$&").replace(/[^\x20-\x7e]/g, "?")}"`;
 }
 
 /**

@@ -163,8 +163,6 @@ export class BackgroundRefreshes {
     const done = () => {
       if (this.running.get(key) === started) this.running.delete(key);
     };
-    return Promise.resolve()
-      .then(task)
-      .then(done, done);
+    return Promise.resolve().then(task).then(done, done);
   }
 }

@@ -140,7 +140,14 @@ export async function entryFromResponse(response: Response | undefined | null): 
   const etag = response.headers.get("etag");
   const snapshot = Number(response.headers.get(SNAPSHOT_HEADER) ?? NaN);
   const dependencies = parseDependencies(response.headers.get(DEPENDENCIES_HEADER));
-  if (!Number.isSafeInteger(storedAt) || storedAt <= 0 || !etag || !etag.startsWith('"') || !Number.isSafeInteger(snapshot) || !dependencies) {
+  if (
+    !Number.isSafeInteger(storedAt) ||
+    storedAt <= 0 ||
+    !etag ||
+    !etag.startsWith('"') ||
+    !Number.isSafeInteger(snapshot) ||
+    !dependencies
+  ) {
     await response.body?.cancel();
     return undefined;
   }
@@ -177,13 +184,7 @@ function parseDependencies(header: string | null): string[] | undefined {
 }
 
 /** Why an answer is not stored; codes are stable. */
-export type NotStorableReason =
-  | "status"
-  | "set-cookie"
-  | "no-store"
-  | "not-json"
-  | "graphql-errors"
-  | "persisted-query-not-found";
+export type NotStorableReason = "status" | "set-cookie" | "no-store" | "not-json" | "graphql-errors" | "persisted-query-not-found";
 
 /** What each {@link NotStorableReason} means (docs/caching.md lists them with the cache outcomes). */
 export const NOT_STORABLE_REASONS: Readonly<Record<NotStorableReason, string>> = {
@@ -209,11 +210,7 @@ const decoder = new TextDecoder();
  * isStorable({ status: 200, headers: new Headers() }, '{"data":{"posts":[]}}'); // { storable: true, parsed: {…} }
  * isStorable({ status: 200, headers: new Headers() }, '{"errors":[{"message":"x"}]}'); // { storable: false, reason: "graphql-errors" }
  */
-export function isStorable(
-  response: { status: number; headers: Headers },
-  body: string | Uint8Array,
-  parsed?: unknown,
-): StorableVerdict {
+export function isStorable(response: { status: number; headers: Headers }, body: string | Uint8Array, parsed?: unknown): StorableVerdict {
   if (response.status !== 200) return { storable: false, reason: "status" };
   if (response.headers.has("set-cookie")) return { storable: false, reason: "set-cookie" };
   const cc = (response.headers.get("cache-control") ?? "").toLowerCase();

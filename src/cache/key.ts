@@ -184,7 +184,10 @@ export interface CacheKey {
 export async function cacheKey(input: CacheKeyInput, keyVersion: string = KEY_VERSION): Promise<CacheKey> {
   const parts = cacheKeyParts(input, keyVersion).map((part) => canonicalJson(part));
   const digest = await sha256Hex(`[${parts.join(",")}]`);
-  return { digest, url: `${CACHE_KEY_ORIGIN}/${keyVersion}/${encodeURIComponent(input.projectId)}/${encodeURIComponent(input.environment)}/${digest}` };
+  return {
+    digest,
+    url: `${CACHE_KEY_ORIGIN}/${keyVersion}/${encodeURIComponent(input.projectId)}/${encodeURIComponent(input.environment)}/${digest}`,
+  };
 }
 
 /**
@@ -194,7 +197,10 @@ export async function cacheKey(input: CacheKeyInput, keyVersion: string = KEY_VE
  *
  * @example cacheKeyParts({ projectId: "demo", environment: "master", stage: "PUBLISHED", locales: ["en"], query: "{ posts { id } }", permissionFingerprint: "public:ab" })[5]; // "{\n  posts {\n    id\n  }\n}"
  */
-export function cacheKeyParts(input: CacheKeyInput, keyVersion: string = KEY_VERSION): [string, string, string, string, string[], string, string | null, Record<string, unknown>, string] {
+export function cacheKeyParts(
+  input: CacheKeyInput,
+  keyVersion: string = KEY_VERSION,
+): [string, string, string, string, string[], string, string | null, Record<string, unknown>, string] {
   const doc = normalizeDocument(input.document ?? input.query);
   const op = keyedOperation(doc, input.operationName).name;
   return [

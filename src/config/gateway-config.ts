@@ -53,7 +53,10 @@ export function gatewayConfig(env: Bindings): Promise<GatewayConfig> {
   if (!config) {
     config = parseGatewayConfig(env);
     parsed.set(env, config);
-    config.then((value) => resolved.set(env, value), () => undefined);
+    config.then(
+      (value) => resolved.set(env, value),
+      () => undefined,
+    );
     // A failed parse is not cached, so a fixed binding takes effect without a restart.
     config.catch(() => parsed.delete(env));
   }

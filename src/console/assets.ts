@@ -28,7 +28,10 @@ function assets(): Map<string, EncodedAsset> {
       // The name carries a hash of the content: a strong validator (RFC 9110 §8.8.3).
       { bytes: encoder.encode(asset.body), contentType, etag: `"${asset.name.replace(/^console-|\.\w+$/g, "")}"` },
     ];
-    encoded = new Map([entry(CONSOLE_ASSETS.script, "text/javascript; charset=utf-8"), entry(CONSOLE_ASSETS.style, "text/css; charset=utf-8")]);
+    encoded = new Map([
+      entry(CONSOLE_ASSETS.script, "text/javascript; charset=utf-8"),
+      entry(CONSOLE_ASSETS.style, "text/css; charset=utf-8"),
+    ]);
   }
   return encoded;
 }
@@ -55,7 +58,8 @@ export function consoleAssets(): Handler {
       "cross-origin-resource-policy": "same-origin",
     };
     const ifNoneMatch = c.req.header("if-none-match");
-    if (ifNoneMatch && ifNoneMatch.split(/\s*,\s*/).some((tag) => tag.replace(/^W\//, "") === asset.etag)) return new Response(null, { status: 304, headers });
+    if (ifNoneMatch && ifNoneMatch.split(/\s*,\s*/).some((tag) => tag.replace(/^W\//, "") === asset.etag))
+      return new Response(null, { status: 304, headers });
     return new Response(asset.bytes, { status: 200, headers });
   };
 }

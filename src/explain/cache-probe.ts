@@ -50,7 +50,15 @@ export interface CacheProbe {
    * The entry under the key, if any: where it was found, its age and remaining freshness (s), what
    * it depends on, and whether none of that changed since it was fetched (`current`).
    */
-  entry?: { layer: "memory" | "location"; storedAt: string; age: number; ttl: number; state: Freshness["state"]; dependencies: readonly string[]; current: boolean };
+  entry?: {
+    layer: "memory" | "location";
+    storedAt: string;
+    age: number;
+    ttl: number;
+    state: Freshness["state"];
+    dependencies: readonly string[];
+    current: boolean;
+  };
   /** The freshness windows this request is judged with (project settings and `hyg-*` headers). */
   policy: { maxAge: number; staleWhileRevalidate: number; staleIfError: number };
 }
@@ -60,11 +68,18 @@ export interface CacheProbe {
  *
  * @example const probe = await probeContentCache(req, contentCacheRuntime(kv), Date.now(), view);
  */
-export async function probeContentCache(req: ContentCacheRequest, runtime: ContentCacheRuntime, now: number, view: AuthorityView): Promise<CacheProbe> {
+export async function probeContentCache(
+  req: ContentCacheRequest,
+  runtime: ContentCacheRuntime,
+  now: number,
+  view: AuthorityView,
+): Promise<CacheProbe> {
   const policy = effectivePolicy(req.settings, req.request.headers);
   const projectPolicy = effectivePolicy(req.settings, new Headers());
   const key = await deriveKey(req);
-  const [keyVersion, projectId, environment, stage, locales, document, operationName, variables, permissionFingerprint] = cacheKeyParts(keyInputOf(req));
+  const [keyVersion, projectId, environment, stage, locales, document, operationName, variables, permissionFingerprint] = cacheKeyParts(
+    keyInputOf(req),
+  );
   const components: CacheKeyComponents = {
     keyVersion,
     projectId,
@@ -81,7 +96,12 @@ export async function probeContentCache(req: ContentCacheRequest, runtime: Conte
   const base = { key: components, dependencies: req.dependencies, policy };
 
   if (storageTtlSeconds(projectPolicy) <= 0) {
-    return { ...base, outcome: "BYPASS", reason: "Caching is off for this project (maxAge, staleWhileRevalidate and staleIfError are all 0): every request goes to the origin." };
+    return {
+      ...base,
+      outcome: "BYPASS",
+      reason:
+        "Caching is off for this project (maxAge, staleWhileRevalidate and staleIfError are all 0): every request goes to the origin.",
+    };
   }
   const inMemory = runtime.cache.memory.peekSync(key.url);
   let found: { entry: CacheEntry; layer: "memory" | "location" } | undefined = inMemory ? { entry: inMemory, layer: "memory" } : undefined;
@@ -119,7 +139,12 @@ export async function probeContentCache(req: ContentCacheRequest, runtime: Conte
   }
   switch (ENTRY_HANDLING[freshness.state]) {
     case "hit":
-      return { ...base, entry, outcome: "HIT", reason: `A fresh entry ${where} (age ${freshness.age} s, ${freshness.ttl} s of freshness left).` };
+      return {
+        ...base,
+        entry,
+        outcome: "HIT",
+        reason: `A fresh entry ${where} (age ${freshness.age} s, ${freshness.ttl} s of freshness left).`,
+      };
     case "stale":
       return {
         ...base,

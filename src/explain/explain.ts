@@ -43,7 +43,13 @@ export type ExplainedDecision =
     };
 
 export interface Explanation {
-  request: { path: string; query: string; operationName: string | null; variables: Record<string, unknown> | null; headers: Record<string, string> };
+  request: {
+    path: string;
+    query: string;
+    operationName: string | null;
+    variables: Record<string, unknown> | null;
+    headers: Record<string, string>;
+  };
   principal: (ExplainedPrincipal["summary"] & { rules: Array<{ source: string; rule: PermissionRule }> }) | null;
   schema: { schemaHash: string; fetchedAt: string };
   decision: ExplainedDecision;
@@ -68,10 +74,19 @@ export async function explainRequest(
 ): Promise<Explanation> {
   const { ref, project, config } = ctx;
   const known = await peekSchema(ref, project, config.kv);
-  if (!known) throw new SchemaNotLearnedError("The origin's schema has not been learned for this project yet; refresh it (POST …/schema/refresh) and explain again.");
+  if (!known)
+    throw new SchemaNotLearnedError(
+      "The origin's schema has not been learned for this project yet; refresh it (POST …/schema/refresh) and explain again.",
+    );
   const path = `/content/${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.environment)}`;
   const explanation: Omit<Explanation, "decision"> = {
-    request: { path, query: input.query, operationName: input.operationName, variables: input.variables, headers: Object.fromEntries(input.headers) },
+    request: {
+      path,
+      query: input.query,
+      operationName: input.operationName,
+      variables: input.variables,
+      headers: Object.fromEntries(input.headers),
+    },
     principal: null,
     schema: { schemaHash: known.knowledge.schemaHash, fetchedAt: new Date(known.fetchedAt).toISOString() },
   };
@@ -88,7 +103,9 @@ export async function explainRequest(
         message: error.message,
         extensions,
         step,
-        ...(schemaMiss ? { note: "A real request would first re-learn the schema from the origin once (at most every 30 s) and be decided again." } : {}),
+        ...(schemaMiss
+          ? { note: "A real request would first re-learn the schema from the origin once (at most every 30 s) and be decided again." }
+          : {}),
       },
     };
   };
@@ -97,14 +114,26 @@ export async function explainRequest(
   const request = new Request(new URL(path, ctx.baseUrl), { method: "POST", headers: input.headers });
   let op: Awaited<ReturnType<typeof parseOperation>>;
   try {
-    op = await parseOperation({ query: input.query, variables: input.variables, operationName: input.operationName, extensions: null }, true, config, request, ref);
+    op = await parseOperation(
+      { query: input.query, variables: input.variables, operationName: input.operationName, extensions: null },
+      true,
+      config,
+      request,
+      ref,
+    );
   } catch (error) {
     return refused(error, "parse");
   }
   // Step 4: the principal.
   let who: ExplainedPrincipal;
   try {
-    who = await explainedPrincipal(input.principal, project, ref, { kv: config.kv, authority: config.authority, waitUntil: ctx.waitUntil }, ctx.now);
+    who = await explainedPrincipal(
+      input.principal,
+      project,
+      ref,
+      { kv: config.kv, authority: config.authority, waitUntil: ctx.waitUntil },
+      ctx.now,
+    );
   } catch (error) {
     return refused(error, "authenticate");
   }
@@ -112,7 +141,16 @@ export async function explainRequest(
   // Step 5: the decision.
   let allowed: ReturnType<typeof authorise>;
   try {
-    allowed = authorise({ known, document: op.document, operation: op.operation, operationName: input.operationName, variables: input.variables, principal: who.principal, project, headers: input.headers });
+    allowed = authorise({
+      known,
+      document: op.document,
+      operation: op.operation,
+      operationName: input.operationName,
+      variables: input.variables,
+      principal: who.principal,
+      project,
+      headers: input.headers,
+    });
   } catch (error) {
     const answer = refused(error, "authorise");
     const scope = headerScope(known, project, input.headers, who.principal.defaultStage);
@@ -121,7 +159,10 @@ export async function explainRequest(
   const rules = who.principal.rules;
   const touches: ExplainedTouch[] = allowed.touches.map((touch) => ({
     ...touch,
-    allowedBy: grantingRules(rules, touch).map((i) => ({ source: who.sources[i]!, ...(rules[i]!.condition ? { condition: rules[i]!.condition } : {}) })),
+    allowedBy: grantingRules(rules, touch).map((i) => ({
+      source: who.sources[i]!,
+      ...(rules[i]!.condition ? { condition: rules[i]!.condition } : {}),
+    })),
   }));
   // Step 6: what the cache step would do now.
   const { fingerprint } = await permissionsOf(who.principal);
@@ -148,14 +189,25 @@ export async function explainRequest(
   return {
     ...explanation,
     decision: { allowed: true, status: 200, touches, unclassified: allowed.unclassified },
-    scope: { stage: allowed.stage, locales: allowed.locales, readModels: allowed.readModels, readStages: allowed.readStages, from: "analysis" },
+    scope: {
+      stage: allowed.stage,
+      locales: allowed.locales,
+      readModels: allowed.readModels,
+      readStages: allowed.readStages,
+      from: "analysis",
+    },
     forwarded: allowed.query,
     cache,
   };
 }
 
 /** The request-level stage and locales (headers, token default, project default), when they are valid. */
-function headerScope(known: KnownSchema, project: ProjectConfig, headers: Headers, tokenDefaultStage: string | undefined): Explanation["scope"] | undefined {
+function headerScope(
+  known: KnownSchema,
+  project: ProjectConfig,
+  headers: Headers,
+  tokenDefaultStage: string | undefined,
+): Explanation["scope"] | undefined {
   try {
     const scope = requestScope(headers, project, scopeNames(known.knowledge, project), tokenDefaultStage);
     return { ...scope, from: "headers-and-defaults" };

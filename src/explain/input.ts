@@ -10,10 +10,7 @@ import { BadRequestError } from "../errors";
 export const EXPLAIN_HEADERS = ["gcms-stage", "gcms-locales", "hyg-stale-while-revalidate", "hyg-stale-if-error"] as const;
 
 /** Who the request would come from. A JWT payload is taken as if its signature were valid. */
-export type HypotheticalPrincipal =
-  | { type: "public" }
-  | { type: "token"; id: string }
-  | { type: "jwt"; payload: Record<string, unknown> };
+export type HypotheticalPrincipal = { type: "public" } | { type: "token"; id: string } | { type: "jwt"; payload: Record<string, unknown> };
 
 export interface ExplainInput {
   query: string;
@@ -44,7 +41,8 @@ export function parseExplainInput(raw: unknown): ExplainInput {
   const { query, variables, operationName } = raw;
   if (typeof query !== "string" || query.trim() === "") throw bad("query", "must be a non-empty GraphQL document");
   if (variables !== undefined && variables !== null && !isObject(variables)) throw bad("variables", "must be an object or null");
-  if (operationName !== undefined && operationName !== null && typeof operationName !== "string") throw bad("operationName", "must be a string or null");
+  if (operationName !== undefined && operationName !== null && typeof operationName !== "string")
+    throw bad("operationName", "must be a string or null");
   return {
     query,
     variables: (variables as Record<string, unknown> | undefined) ?? null,
@@ -60,7 +58,8 @@ function parseHeaders(raw: unknown): Headers {
   if (!isObject(raw)) throw bad("headers", "must be an object of header names to values");
   for (const [name, value] of Object.entries(raw)) {
     const lower = name.toLowerCase();
-    if (!(EXPLAIN_HEADERS as readonly string[]).includes(lower)) throw bad(`headers.${name}`, `is not one of ${EXPLAIN_HEADERS.join(", ")}`);
+    if (!(EXPLAIN_HEADERS as readonly string[]).includes(lower))
+      throw bad(`headers.${name}`, `is not one of ${EXPLAIN_HEADERS.join(", ")}`);
     // Header values are visible ASCII and spaces (RFC 9110 §5.5); anything else could not be sent.
     if (typeof value !== "string" || !/^[\x20-\x7e]*$/.test(value)) throw bad(`headers.${name}`, "must be a string of printable ASCII");
     if (value.trim() !== "") headers.set(lower, value);
@@ -78,7 +77,8 @@ function parsePrincipal(raw: unknown): HypotheticalPrincipal {
       return { type: "public" };
     case "token": {
       const id = raw["id"];
-      if (typeof id !== "string" || id.trim() === "" || id.length > 200) throw bad("principal.id", "must be a token id (from GET …/tokens)");
+      if (typeof id !== "string" || id.trim() === "" || id.length > 200)
+        throw bad("principal.id", "must be a token id (from GET …/tokens)");
       return { type: "token", id: id.trim() };
     }
     case "jwt": {

@@ -53,7 +53,12 @@ export async function explainedPrincipal(
       return {
         principal,
         sources: record.permissions.map((_, i) => `token "${record.name}" permissions[${i}]`),
-        summary: { kind: "pat", tokenId: record.id, tokenName: record.name, ...(record.defaultStage ? { defaultStage: record.defaultStage } : {}) },
+        summary: {
+          kind: "pat",
+          tokenId: record.id,
+          tokenName: record.name,
+          ...(record.defaultStage ? { defaultStage: record.defaultStage } : {}),
+        },
       };
     }
     case "jwt": {

@@ -79,18 +79,30 @@ export function explorerPage(options: { endpoint: Endpoint }): MiddlewareHandler
     const label = `${projectId}/${environment}`;
     const project: ProjectConfig | null = c.get("project") ?? null;
     if (!project) {
-      return page(c, 404, STATUS_PAGE_CSP, `No project ${label}`, `<h1>No project ${escape(label)}</h1>
+      return page(
+        c,
+        404,
+        STATUS_PAGE_CSP,
+        `No project ${label}`,
+        `<h1>No project ${escape(label)}</h1>
 <p>No project <code>${escape(label)}</code> is configured on this gateway, so there is nothing to explore here.
-An operator creates it with <code>PUT /admin/projects/${escape(label)}</code>.</p>`);
+An operator creates it with <code>PUT /admin/projects/${escape(label)}</code>.</p>`,
+      );
     }
     const path = new URL(c.req.url).pathname;
     if (!project.introspection) {
-      return page(c, 403, STATUS_PAGE_CSP, `Explorer unavailable · ${label}`, `<h1>The explorer is not available for ${escape(label)}</h1>
+      return page(
+        c,
+        403,
+        STATUS_PAGE_CSP,
+        `Explorer unavailable · ${label}`,
+        `<h1>The explorer is not available for ${escape(label)}</h1>
 <p>Introspection is disabled for this project (<code>"introspection": false</code>), and the GraphQL
 explorer needs it to load the schema. The endpoint itself works: send queries with
 <code>POST ${escape(path)}</code> and <code>Content-Type: application/json</code>, or
 <code>GET ${escape(path)}?query=…</code>.</p>
-<p>An operator can turn introspection on in the project's configuration.</p>`);
+<p>An operator can turn introspection on in the project's configuration.</p>`,
+      );
     }
     const kind = endpoint === "content" ? "cached, read-only" : "queries and mutations";
     return page(

@@ -111,6 +111,8 @@ export function operationDocument(document: DocumentNode, operationName: string 
       } else if (selection.selectionSet) pending.push(selection.selectionSet);
     }
   }
-  const definitions = document.definitions.filter((d) => d === operation || (d.kind === Kind.FRAGMENT_DEFINITION && reached.has(d.name.value)));
+  const definitions = document.definitions.filter(
+    (d) => d === operation || (d.kind === Kind.FRAGMENT_DEFINITION && reached.has(d.name.value)),
+  );
   return definitions.length === document.definitions.length ? document : { ...document, definitions };
 }

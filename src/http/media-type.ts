@@ -62,7 +62,10 @@ function parseMediaTypeWithParams(text: string): { type: string; subtype: string
   const slash = essence.indexOf("/");
   if (slash < 0) return null;
   const type = essence.slice(0, slash).trim().toLowerCase();
-  const subtype = essence.slice(slash + 1).trim().toLowerCase();
+  const subtype = essence
+    .slice(slash + 1)
+    .trim()
+    .toLowerCase();
   if (!TOKEN.test(type) || !TOKEN.test(subtype)) return null;
   const params: [string, string][] = [];
   for (const raw of rawParams) {

@@ -84,7 +84,9 @@ class Walker {
     if (value === null) {
       for (const stage of p.stages) {
         for (const model of p.models) {
-          this.deps.add(p.kind === "lookup" && p.knownId !== undefined ? entryDependency(stage, model, p.knownId) : listDependency(stage, model));
+          this.deps.add(
+            p.kind === "lookup" && p.knownId !== undefined ? entryDependency(stage, model, p.knownId) : listDependency(stage, model),
+          );
         }
       }
       return;

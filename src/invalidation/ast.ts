@@ -5,7 +5,11 @@
 import { getArgumentValues, Kind, type DocumentNode, type FieldNode, type GraphQLField, type GraphQLSchema } from "graphql";
 
 /** A field's coerced arguments; `{}` when they do not coerce (the analysis refused those already). */
-export function argumentValues(def: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
+export function argumentValues(
+  def: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
   try {
     return getArgumentValues(def, node, variables);
   } catch {

@@ -28,11 +28,17 @@ export function augmentDocument(document: DocumentNode, plan: CachePlan, operati
   const identified = plan.mutations.filter((m) => m.identified).map((m) => m.key);
   if (plan.positions.length === 0 && identified.length === 0) return document;
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const chosen = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!chosen) return document;
   const augmenter = new Augmenter(plan);
   const selectionSet =
-    chosen.operation === "mutation" ? augmenter.mutationRoot(chosen.selectionSet, new Set(identified)) : augmenter.set(chosen.selectionSet, plan.positions);
+    chosen.operation === "mutation"
+      ? augmenter.mutationRoot(chosen.selectionSet, new Set(identified))
+      : augmenter.set(chosen.selectionSet, plan.positions);
   if (selectionSet === chosen.selectionSet) return document;
   const replaced: OperationDefinitionNode = { ...chosen, selectionSet };
   return { ...document, definitions: document.definitions.map((d) => (d === chosen ? replaced : d)) };
@@ -67,13 +73,19 @@ class Augmenter {
     const selections = set.selections.map((sel): SelectionNode => {
       if (sel.kind !== Kind.FIELD || !sel.selectionSet || !keys.has(sel.alias?.value ?? sel.name.value)) return sel;
       changed = true;
-      return { ...sel, selectionSet: { ...sel.selectionSet, selections: [...sel.selectionSet.selections, this.alias(this.plan.idAlias, "id")] } };
+      return {
+        ...sel,
+        selectionSet: { ...sel.selectionSet, selections: [...sel.selectionSet.selections, this.alias(this.plan.idAlias, "id")] },
+      };
     });
     return changed ? { ...set, selections } : set;
   }
 
   private position(field: FieldNode, positions: readonly Position[]): SelectionSetNode {
-    const inner = this.set(field.selectionSet!, positions.flatMap((p) => p.children));
+    const inner = this.set(
+      field.selectionSet!,
+      positions.flatMap((p) => p.children),
+    );
     const entry = positions.find((p) => p.kind !== "object");
     if (!entry) return inner;
     return { ...inner, selections: [...inner.selections, ...this.identity(entry)] };

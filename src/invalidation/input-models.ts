@@ -35,7 +35,12 @@ function maps(knowledge: SchemaKnowledge, schema: GraphQLSchema): Maps {
   for (const fields of Object.values(knowledge.types)) {
     for (const field of Object.values(fields)) {
       if (field.where && field.models.length === 1 && !owner.has(field.where)) owner.set(field.where, field.models[0]!);
-      if (field.where && field.models.length === 1 && (field.shape === "list" || field.shape === "connection") && !listWhere.has(field.models[0]!)) {
+      if (
+        field.where &&
+        field.models.length === 1 &&
+        (field.shape === "list" || field.shape === "connection") &&
+        !listWhere.has(field.models[0]!)
+      ) {
         listWhere.set(field.models[0]!, field.where);
       }
     }

@@ -40,7 +40,13 @@ export interface MutationPlanInput {
  *
  * @example planMutations(input, operation.selectionSet, "Mutation", true); // [{ key: "updatePost", model: "Post", stages: ["DRAFT"], … }]
  */
-export function planMutations(input: MutationPlanInput, set: SelectionSetNode, typeName: string, identify: boolean, out: MutationPlan[] = []): MutationPlan[] {
+export function planMutations(
+  input: MutationPlanInput,
+  set: SelectionSetNode,
+  typeName: string,
+  identify: boolean,
+  out: MutationPlan[] = [],
+): MutationPlan[] {
   const { knowledge, schema, analysis } = input;
   for (const sel of set.selections) {
     if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -86,7 +92,15 @@ export function planMutations(input: MutationPlanInput, set: SelectionSetNode, t
     const dataArg = def.args.find((a) => a.name === "data");
     const targets = dataArg ? relationTargets(knowledge, schema, dataArg.type, args["data"]) : [];
     const single = !mapping.many;
-    const plan: MutationPlan = { key, model: mapping.model, action: mapping.action, many: mapping.many, stages, relationTargets: targets, identified: identify && single && !!sel.selectionSet };
+    const plan: MutationPlan = {
+      key,
+      model: mapping.model,
+      action: mapping.action,
+      many: mapping.many,
+      stages,
+      relationTargets: targets,
+      identified: identify && single && !!sel.selectionSet,
+    };
     const whereId = single ? exactId(args["where"]) : undefined;
     if (whereId !== undefined) plan.whereId = whereId;
     out.push(plan);

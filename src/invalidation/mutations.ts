@@ -30,7 +30,11 @@ export type MutationOutcome =
  *
  * @example mutationChanges(plan, new Map([["updatePost", "p1"]]), "ok"); // [{ kind: "entries", stages: ["DRAFT"], model: "Post", ids: ["p1"], relations: false }]
  */
-export function mutationChanges(plan: CachePlan, mutationIds: ReadonlyMap<string, string | null> | null, outcome: MutationOutcome): Change[] {
+export function mutationChanges(
+  plan: CachePlan,
+  mutationIds: ReadonlyMap<string, string | null> | null,
+  outcome: MutationOutcome,
+): Change[] {
   if (outcome === "refused") return [];
   const changes: Change[] = [];
   for (const m of plan.mutations) {

@@ -40,7 +40,6 @@ import { argumentValues, exactId, fieldDef, freeName, namesIn } from "./ast";
 import { conditionModels, filterModels } from "./input-models";
 import { planMutations, type MutationPlan } from "./mutation-plan";
 
-
 /** Where an entry (or a plain object holding entry positions) sits in the answer. */
 export interface Position {
   /** Response key (alias or field name). */
@@ -129,9 +128,15 @@ class Planner {
     const root = analysis.operation;
     const positions: Position[] = [];
     const mutations: MutationPlan[] = [];
-    const rootType = root.operation === "mutation" ? knowledge.mutationType ?? "Mutation" : knowledge.queryType;
+    const rootType = root.operation === "mutation" ? (knowledge.mutationType ?? "Mutation") : knowledge.queryType;
     if (root.operation === "mutation") {
-      planMutations({ knowledge, schema: this.input.schema, analysis, fragments: this.fragments }, root.selectionSet, rootType, mode === "entry", mutations);
+      planMutations(
+        { knowledge, schema: this.input.schema, analysis, fragments: this.fragments },
+        root.selectionSet,
+        rootType,
+        mode === "entry",
+        mutations,
+      );
     } else if (mode === "model") {
       this.modelLevel(root.selectionSet, new Set());
     } else {
@@ -141,9 +146,17 @@ class Planner {
     this.coverTouches(merged);
     for (const { touch, where } of this.input.conditions ?? []) {
       if (touch.action !== "read") continue;
-      for (const model of conditionModels(knowledge, this.input.schema, touch.model, where)) this.staticDeps.add(listDependency(touch.stage, model));
+      for (const model of conditionModels(knowledge, this.input.schema, touch.model, where))
+        this.staticDeps.add(listDependency(touch.stage, model));
     }
-    return { mode, idAlias: this.idAlias, typeAlias: this.typeAlias, positions: merged, mutations, staticDeps: [...this.staticDeps].sort() };
+    return {
+      mode,
+      idAlias: this.idAlias,
+      typeAlias: this.typeAlias,
+      positions: merged,
+      mutations,
+      staticDeps: [...this.staticDeps].sort(),
+    };
   }
 
   /**
@@ -186,7 +199,12 @@ class Planner {
   }
 
   /** An entry position for a field: its identity is learned from the answer; its subtree is walked. */
-  private entryPosition(field: FieldNode, kind: "lookup" | "relation", def: GraphQLField<unknown, unknown>, onTypes: string[] | undefined): Position {
+  private entryPosition(
+    field: FieldNode,
+    kind: "lookup" | "relation",
+    def: GraphQLField<unknown, unknown>,
+    onTypes: string[] | undefined,
+  ): Position {
     const use = this.input.analysis.fieldUses.get(field);
     const known = use ? this.input.knowledge.types[use.parentType]?.[field.name.value] : undefined;
     const models = known?.models ?? [];
@@ -216,7 +234,12 @@ class Planner {
     for (const sel of set.selections) {
       if (sel.kind === Kind.INLINE_FRAGMENT) {
         const condition = sel.typeCondition?.name.value;
-        this.entryChildren(sel.selectionSet, condition ?? typeName, position, condition ? this.narrow(onTypes ?? position.models, condition) : onTypes);
+        this.entryChildren(
+          sel.selectionSet,
+          condition ?? typeName,
+          position,
+          condition ? this.narrow(onTypes ?? position.models, condition) : onTypes,
+        );
         continue;
       }
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
@@ -238,7 +261,16 @@ class Planner {
           continue;
         }
         // A non-model object (a component): part of the entry, but it may hold references.
-        const object: Position = { key: sel.alias?.value ?? sel.name.value, kind: "object", models: [], stages: [], typed: false, union: false, children: [], fallback: this.subtreeDeps(sel) };
+        const object: Position = {
+          key: sel.alias?.value ?? sel.name.value,
+          kind: "object",
+          models: [],
+          stages: [],
+          typed: false,
+          union: false,
+          children: [],
+          fallback: this.subtreeDeps(sel),
+        };
         if (onTypes) object.onTypes = onTypes;
         this.entryChildren(sel.selectionSet, getNamedType(def.type).name, object, undefined);
         object.children = mergePositions(object.children);
@@ -303,7 +335,8 @@ class Planner {
       const whereDef = def?.args.find((a) => a.name === "where");
       if (def && whereDef) {
         const value = argumentValues(def, node, analysis.variableValues)["where"];
-        for (const model of filterModels(knowledge, schema, whereDef.type, value)) for (const stage of use.stages) out.add(listDependency(stage, model));
+        for (const model of filterModels(knowledge, schema, whereDef.type, value))
+          for (const stage of use.stages) out.add(listDependency(stage, model));
       }
     }
     node.selectionSet?.selections.forEach(visitSelection);

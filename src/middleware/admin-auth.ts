@@ -12,9 +12,7 @@ import { digestEquals } from "../platform/constant-time";
  * @example
  * app.use("/admin/*", adminAuth({ adminTokenDigest: (c) => config(c).adminTokenDigest }));
  */
-export function adminAuth(options: {
-  adminTokenDigest: (env: unknown) => Promise<Uint8Array | null>;
-}): MiddlewareHandler {
+export function adminAuth(options: { adminTokenDigest: (env: unknown) => Promise<Uint8Array | null> }): MiddlewareHandler {
   if (typeof options.adminTokenDigest !== "function") throw new Error("adminAuth: adminTokenDigest is required");
   return async (c, next) => {
     const expected = await options.adminTokenDigest(c.env);

@@ -97,7 +97,8 @@ export function apiPolicies(options: ApiPoliciesOptions): MiddlewareHandler<Gate
     }
 
     const origin = c.req.header("origin");
-    if (!origins.any && origin !== undefined && !origins.allows(origin) && !isSameOrigin(origin, c)) throw new OriginNotAllowedError(origin);
+    if (!origins.any && origin !== undefined && !origins.allows(origin) && !isSameOrigin(origin, c))
+      throw new OriginNotAllowedError(origin);
     // hono/cors answers a preflight itself (a Response) and otherwise decorates the endpoint's answer.
     const preflight = await (origins.any ? anyOriginCors : listedOriginCors)(c, next);
     if (preflight) return preflight;

@@ -27,11 +27,15 @@ export function sameOriginWrites(): MiddlewareHandler {
     if (!SAFE_METHODS.has(c.req.method)) {
       const site = c.req.header("sec-fetch-site");
       const origin = c.req.header("origin");
-      const crossSite = site !== undefined ? site !== "same-origin" && site !== "none" : origin !== undefined && origin !== new URL(c.req.url).origin;
+      const crossSite =
+        site !== undefined ? site !== "same-origin" && site !== "none" : origin !== undefined && origin !== new URL(c.req.url).origin;
       if (crossSite) {
-        throw new ForbiddenError("Cross-site requests may not change anything here; use the console on this origin or a non-browser client.", {
-          reason: "CROSS_SITE_REQUEST",
-        });
+        throw new ForbiddenError(
+          "Cross-site requests may not change anything here; use the console on this origin or a non-browser client.",
+          {
+            reason: "CROSS_SITE_REQUEST",
+          },
+        );
       }
     }
     await next();

@@ -128,7 +128,11 @@ export function analyseOperation(input: AnalyseInput): Analysis {
   const visitedFragments = new Set<string>();
   const allStages = knowledge.stages.length ? knowledge.stages : [defaults.stage];
   const rootType =
-    operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
+    operation.operation === "mutation"
+      ? schema.getMutationType()
+      : operation.operation === "subscription"
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!rootType) throw new GraphQLValidationError(`The schema has no ${operation.operation} type.`, { reason: "operation" });
 
   const isStage = (t: GraphQLNamedType) => t.name === knowledge.stageEnum;
@@ -166,7 +170,12 @@ export function analyseOperation(input: AnalyseInput): Analysis {
   };
 
   /** The context a field's own entries and its subtree are resolved in. */
-  const fieldCtx = (def: GraphQLField<unknown, unknown>, node: FieldNode, parent: Ctx, root: boolean): { ctx: Ctx; values: Record<string, unknown> } => {
+  const fieldCtx = (
+    def: GraphQLField<unknown, unknown>,
+    node: FieldNode,
+    parent: Ctx,
+    root: boolean,
+  ): { ctx: Ctx; values: Record<string, unknown> } => {
     const { values, stageLocale } = argValues(def, node);
     let stages = parent.stages;
     let locales = parent.locales;
@@ -288,7 +297,12 @@ export function analyseOperation(input: AnalyseInput): Analysis {
 }
 
 /** Stage and locales a `<model>Version` read needs: `where.stage`, else every stage; every locale. */
-function documentVersionScope(values: Record<string, unknown>, knowledge: SchemaKnowledge, allStages: string[], ctx: Ctx): { stages: string[]; locales: string[] } {
+function documentVersionScope(
+  values: Record<string, unknown>,
+  knowledge: SchemaKnowledge,
+  allStages: string[],
+  ctx: Ctx,
+): { stages: string[]; locales: string[] } {
   const where = values["where"] as { stage?: unknown } | undefined;
   const stage = typeof where?.stage === "string" && allStages.includes(where.stage) ? where.stage : null;
   return { stages: stage ? [stage] : allStages, locales: knowledge.locales.length ? knowledge.locales : ctx.locales };
@@ -299,7 +313,9 @@ function operationToAnalyse(document: DocumentNode, operationName: string | null
   try {
     return selectOperation(document, operationName).operation;
   } catch (error) {
-    throw new GraphQLValidationError(error instanceof GraphQLValidationError ? error.message : "The operation cannot be chosen.", { reason: "operationName" });
+    throw new GraphQLValidationError(error instanceof GraphQLValidationError ? error.message : "The operation cannot be chosen.", {
+      reason: "operationName",
+    });
   }
 }
 
@@ -309,7 +325,12 @@ function lookupType(schema: GraphQLSchema, name: string): GraphQLNamedType {
   return t;
 }
 
-function stageArgValue(def: GraphQLField<unknown, unknown>, values: Record<string, unknown>, name: string, stageEnum: string | null): string[] {
+function stageArgValue(
+  def: GraphQLField<unknown, unknown>,
+  values: Record<string, unknown>,
+  name: string,
+  stageEnum: string | null,
+): string[] {
   const arg = def.args.find((a) => a.name === name);
   if (!arg || getNamedType(arg.type).name !== stageEnum) return [];
   const v = values[name];

@@ -75,7 +75,8 @@ export function enforceConditions(input: EnforceInput): Enforced {
   const byTouch = new Map<string, Condition>();
   for (const c of input.conditions) {
     // A condition on a version read or a write is not enforced by rewriting: refused.
-    if (c.touch.action !== "read") refuse(c.touch.action === "readVersion" ? "version-action" : "write-action", `${c.touch.action} ${c.touch.model}`, [c.touch]);
+    if (c.touch.action !== "read")
+      refuse(c.touch.action === "readVersion" ? "version-action" : "write-action", `${c.touch.action} ${c.touch.model}`, [c.touch]);
     byTouch.set(touchKey(c.touch), c.where);
   }
 
@@ -95,7 +96,10 @@ export function enforceConditions(input: EnforceInput): Enforced {
     if (models.length === 1 && (shape === "list" || shape === "connection") && whereType && isInputObjectType(whereType)) {
       // Exact at the origin: the list holds only entries that satisfy the condition, and counts,
       // pagination and order stay the origin's.
-      wheres.set(use.node, conds.map((c) => conditionAst(c, whereType, field, touches)));
+      wheres.set(
+        use.node,
+        conds.map((c) => conditionAst(c, whereType, field, touches)),
+      );
     } else if (shape === "single" || shape === "list") {
       // One entry (a unique lookup, a single relation, node) or a list without where
       // (documentInStages, localizations, nodes, unions): each returned entry is checked against
@@ -135,7 +139,9 @@ export function enforceConditions(input: EnforceInput): Enforced {
       const defs = (node.variableDefinitions ?? [])
         .filter((d) => !nulledVars.has(d.variable.name.value) || used.has(d.variable.name.value))
         .map((d): VariableDefinitionNode =>
-          nonNullVars.has(d.variable.name.value) && d.type.kind !== Kind.NON_NULL_TYPE ? { ...d, type: { kind: Kind.NON_NULL_TYPE, type: d.type } } : d,
+          nonNullVars.has(d.variable.name.value) && d.type.kind !== Kind.NON_NULL_TYPE
+            ? { ...d, type: { kind: Kind.NON_NULL_TYPE, type: d.type } }
+            : d,
         );
       return { ...node, variableDefinitions: defs };
     },
@@ -209,7 +215,14 @@ function and(items: ValueNode[]): ObjectValueNode {
 }
 
 /** Adds `stage:`/`locales:` to a root field that omits them, with the request's effective values. */
-function pinned(args: ArgumentNode[], node: FieldNode, use: FieldUse, schema: GraphQLSchema, knowledge: SchemaKnowledge, analysis: Analysis): ArgumentNode[] {
+function pinned(
+  args: ArgumentNode[],
+  node: FieldNode,
+  use: FieldUse,
+  schema: GraphQLSchema,
+  knowledge: SchemaKnowledge,
+  analysis: Analysis,
+): ArgumentNode[] {
   const parent = schema.getType(use.parentType);
   const def = parent && "getFields" in parent ? parent.getFields()[node.name.value] : undefined;
   if (!def || !("args" in def)) return args;
@@ -232,7 +245,8 @@ function pinned(args: ArgumentNode[], node: FieldNode, use: FieldUse, schema: Gr
  * when the request was scoped, and this refuses (as an internal guard) if that ever did not hold.
  */
 function enumValue(value: string, members: readonly string[]): EnumValueNode {
-  if (!members.includes(value)) throw new ForwardGuardError("Refused to write a value that is not an enum member into the forwarded document.");
+  if (!members.includes(value))
+    throw new ForwardGuardError("Refused to write a value that is not an enum member into the forwarded document.");
   return { kind: Kind.ENUM, value };
 }
 
@@ -265,11 +279,17 @@ function refuse(kind: UnenforceableKind, field: string, failedActions: Touch[]):
  * @example
  * checkRuleConditions(normalizeRules(raw, "publicPermissions"), knowledge, "publicPermissions");
  */
-export function checkRuleConditions(rules: readonly PermissionRule[], knowledge: SchemaKnowledge, path: string, schema = schemaFromKnowledge(knowledge)): void {
+export function checkRuleConditions(
+  rules: readonly PermissionRule[],
+  knowledge: SchemaKnowledge,
+  path: string,
+  schema = schemaFromKnowledge(knowledge),
+): void {
   const whereOf = new Map<string, string>();
   for (const fields of Object.values(knowledge.types))
     for (const f of Object.values(fields))
-      if (f.models.length === 1 && f.where && (f.shape === "list" || f.shape === "connection") && !whereOf.has(f.models[0]!)) whereOf.set(f.models[0]!, f.where);
+      if (f.models.length === 1 && f.where && (f.shape === "list" || f.shape === "connection") && !whereOf.has(f.models[0]!))
+        whereOf.set(f.models[0]!, f.where);
   rules.forEach((rule, i) => {
     if (!rule.condition) return;
     const models = rule.model === "*" ? [...whereOf.keys()] : rule.model;

@@ -13,9 +13,7 @@ export interface TouchCondition {
   where: Condition;
 }
 
-export type Decision =
-  | { allowed: true; conditions: TouchCondition[] }
-  | { allowed: false; failedActions: Touch[] };
+export type Decision = { allowed: true; conditions: TouchCondition[] } | { allowed: false; failedActions: Touch[] };
 
 /** Whether a normalized name set contains `name`. */
 export function inNameSet(set: NameSet, name: string): boolean {

@@ -90,7 +90,12 @@ export function checkableModel(knowledge: SchemaKnowledge, model: string): boole
  * The selection set of a checked position, with each conditioned model's identity under hidden
  * aliases (`locale` only for models that have the field).
  */
-export function withIdentity(set: SelectionSetNode, models: readonly string[], prefix: string, knowledge: SchemaKnowledge): SelectionSetNode {
+export function withIdentity(
+  set: SelectionSetNode,
+  models: readonly string[],
+  prefix: string,
+  knowledge: SchemaKnowledge,
+): SelectionSetNode {
   const identity = models.map((model): SelectionNode => {
     const fields = [field(`${prefix}id`, "id"), field(`${prefix}s`, "stage")];
     if (knowledge.types[model]?.["locale"]) fields.push(field(`${prefix}l`, "locale"));
@@ -112,7 +117,10 @@ export function withTypenames(document: DocumentNode, schema: GraphQLSchema, pre
       Field(node) {
         const type = typeInfo.getType();
         if (!node.selectionSet || !type || !isAbstractType(getNamedType(type))) return undefined;
-        return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, field(`${prefix}t`, "__typename")] } };
+        return {
+          ...node,
+          selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, field(`${prefix}t`, "__typename")] },
+        };
       },
     }),
   );
@@ -190,10 +198,16 @@ export function checkQuery(
   const list = [...groups.entries()];
   const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
   const enumOf = (value: string) => ({ kind: Kind.ENUM, value }) as const;
-  const objectOf = (key: string, value: ValueNode): ValueNode => ({ kind: Kind.OBJECT, fields: [{ kind: Kind.OBJECT_FIELD, name: name(key), value }] });
+  const objectOf = (key: string, value: ValueNode): ValueNode => ({
+    kind: Kind.OBJECT,
+    fields: [{ kind: Kind.OBJECT_FIELD, name: name(key), value }],
+  });
   const selections = list.map(([, { touch, where, ids }], i): FieldNode => {
     const values: ValueNode[] = [...ids].map((id) => ({ kind: Kind.STRING, value: id }));
-    const filter = objectOf("AND", { kind: Kind.LIST, values: [objectOf("id_in", { kind: Kind.LIST, values }), conditionAst(where, touch.model)] });
+    const filter = objectOf("AND", {
+      kind: Kind.LIST,
+      values: [objectOf("id_in", { kind: Kind.LIST, values }), conditionAst(where, touch.model)],
+    });
     return {
       kind: Kind.FIELD,
       alias: name(`g${i}`),
@@ -209,7 +223,9 @@ export function checkQuery(
   });
   const document: DocumentNode = {
     kind: Kind.DOCUMENT,
-    definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections } }],
+    definitions: [
+      { kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections } },
+    ],
   };
   const passed = (data: Record<string, unknown>) => {
     const out = new Set<string>();
@@ -227,7 +243,11 @@ export function checkQuery(
  * its model is unconditioned or it is among the `passed` entries. An unidentified entry stays
  * only if its model has no condition at all.
  */
-export function entryKeeper(checks: EntryChecks, authorised: readonly Touch[], passed: ReadonlySet<string> = new Set()): (entry: EntryRef) => boolean {
+export function entryKeeper(
+  checks: EntryChecks,
+  authorised: readonly Touch[],
+  passed: ReadonlySet<string> = new Set(),
+): (entry: EntryRef) => boolean {
   const conditions = new Set(checks.conditions.map((c) => touchKey(c.touch)));
   const conditionedModels = new Set(checks.conditions.map((c) => c.touch.model));
   const allowed = new Set(authorised.map(touchKey));
@@ -242,7 +262,9 @@ export function entryKeeper(checks: EntryChecks, authorised: readonly Touch[], p
 /** The root list field of a model that takes `where` (and, in Hygraph, `stage`, `locales` and `first`). */
 export function listFieldOf(knowledge: SchemaKnowledge, model: string): string | undefined {
   const root = knowledge.types[knowledge.queryType] ?? {};
-  return Object.entries(root).find(([, f]) => f.access.kind === "model-read" && f.shape === "list" && f.where && f.models.length === 1 && f.models[0] === model)?.[0];
+  return Object.entries(root).find(
+    ([, f]) => f.access.kind === "model-read" && f.shape === "list" && f.where && f.models.length === 1 && f.models[0] === model,
+  )?.[0];
 }
 
 /** `null` is not allowed where the walk is: the parent must become `null` (GraphQL null propagation). */
@@ -256,7 +278,9 @@ class AnswerWalk {
     private readonly keep: (entry: EntryRef) => boolean,
     private readonly mutate: boolean,
   ) {
-    this.fragments = new Map(input.document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+    this.fragments = new Map(
+      input.document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+    );
   }
 
   run(): unknown {
@@ -264,13 +288,22 @@ class AnswerWalk {
     const operation = document.definitions.find(
       (d) => d.kind === Kind.OPERATION_DEFINITION && (operationName === null || d.name?.value === operationName),
     );
-    const root = operation?.kind === Kind.OPERATION_DEFINITION ? (operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType()) : null;
+    const root =
+      operation?.kind === Kind.OPERATION_DEFINITION
+        ? operation.operation === "mutation"
+          ? schema.getMutationType()
+          : schema.getQueryType()
+        : null;
     if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || !root || !isObject(data)) return data;
     const result = this.object(data, operation.selectionSet.selections, root);
     return result === INVALID ? null : result;
   }
 
-  private object(obj: Record<string, unknown>, selections: readonly SelectionNode[], type: GraphQLCompositeType): Record<string, unknown> | typeof INVALID {
+  private object(
+    obj: Record<string, unknown>,
+    selections: readonly SelectionNode[],
+    type: GraphQLCompositeType,
+  ): Record<string, unknown> | typeof INVALID {
     const concrete = this.concrete(obj, type);
     // An object the walk cannot type could hide a checked entry: it is not let through.
     if (!concrete) return INVALID;
@@ -281,7 +314,12 @@ class AnswerWalk {
       const def = concrete.getFields()[name];
       if (!(key in obj) || name.startsWith("__") || !def) continue;
       const checked = nodes.some((node) => this.isChecked(node));
-      const value = this.value(obj[key], def.type, nodes.flatMap((node) => node.selectionSet?.selections ?? []), checked);
+      const value = this.value(
+        obj[key],
+        def.type,
+        nodes.flatMap((node) => node.selectionSet?.selections ?? []),
+        checked,
+      );
       if (value === INVALID) return INVALID;
       if (this.mutate) obj[key] = value;
     }
@@ -316,7 +354,12 @@ class AnswerWalk {
   private entryOf(obj: Record<string, unknown>, type: GraphQLNamedType): EntryRef {
     const { prefix } = this.input;
     const text = (v: unknown) => (typeof v === "string" ? v : undefined);
-    return { model: text(obj[`${prefix}t`]) ?? type.name, id: text(obj[`${prefix}id`]), stage: text(obj[`${prefix}s`]), locale: text(obj[`${prefix}l`]) };
+    return {
+      model: text(obj[`${prefix}t`]) ?? type.name,
+      id: text(obj[`${prefix}id`]),
+      stage: text(obj[`${prefix}s`]),
+      locale: text(obj[`${prefix}l`]),
+    };
   }
 
   private concrete(obj: Record<string, unknown>, type: GraphQLCompositeType): GraphQLObjectType | undefined {
@@ -327,13 +370,19 @@ class AnswerWalk {
   }
 
   /** graphql-js's CollectFields, without directives (a skipped field is simply absent from the answer). */
-  private collect(selections: readonly SelectionNode[], type: GraphQLObjectType, out: Map<string, FieldNode[]>, seen = new Set<string>()): void {
+  private collect(
+    selections: readonly SelectionNode[],
+    type: GraphQLObjectType,
+    out: Map<string, FieldNode[]>,
+    seen = new Set<string>(),
+  ): void {
     for (const selection of selections) {
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         out.set(key, [...(out.get(key) ?? []), selection]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (!selection.typeCondition || this.applies(selection.typeCondition.name.value, type)) this.collect(selection.selectionSet.selections, type, out, seen);
+        if (!selection.typeCondition || this.applies(selection.typeCondition.name.value, type))
+          this.collect(selection.selectionSet.selections, type, out, seen);
       } else {
         const fragment = this.fragments.get(selection.name.value);
         if (!fragment || seen.has(fragment.name.value) || !this.applies(fragment.typeCondition.name.value, type)) continue;

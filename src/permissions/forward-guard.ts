@@ -72,7 +72,9 @@ function findProblem(input: ForwardGuardInput): string | null {
   let locales: string[];
   try {
     stage = member("stage", input.headers.get("gcms-stage") ?? "", names.stages, { header: "gcms-stage" });
-    locales = (input.headers.get("gcms-locales") ?? "").split(",").map((locale) => member("locale", locale, names.locales, { header: "gcms-locales" }));
+    locales = (input.headers.get("gcms-locales") ?? "")
+      .split(",")
+      .map((locale) => member("locale", locale, names.locales, { header: "gcms-locales" }));
   } catch {
     return "a gcms-stage or gcms-locales header is not an enum member";
   }
@@ -95,6 +97,7 @@ function findProblem(input: ForwardGuardInput): string | null {
   if (extraFields.length > 0) return `unclassified fields that were not authorised: ${extraFields.join(", ")}`;
   const allowed = new Set(authorised.touches.map(touchKey));
   const extra = analysis.touches.filter((touch) => !allowed.has(touchKey(touch)));
-  if (extra.length > 0) return `touches that were not authorised: ${extra.map((t) => `${t.action} ${t.model} ${t.stage} ${t.locale}`).join("; ")}`;
+  if (extra.length > 0)
+    return `touches that were not authorised: ${extra.map((t) => `${t.action} ${t.model} ${t.stage} ${t.locale}`).join("; ")}`;
   return null;
 }

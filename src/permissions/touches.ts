@@ -123,7 +123,12 @@ export function mutationTouches(
     case "delete": {
       // Deleting removes the entry from every stage and locale.
       touches.add("delete", m, allStages, allLocales);
-      touches.add("unpublish", m, allStages.filter((s) => s !== draft), allLocales);
+      touches.add(
+        "unpublish",
+        m,
+        allStages.filter((s) => s !== draft),
+        allLocales,
+      );
       touches.add("read", m, allStages, allLocales);
       return { stages: allStages, locales: allLocales };
     }

@@ -87,7 +87,15 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
   const names = scopeNames(knowledge, project);
   const defaults = { ...requestScope(input.headers, project, names, principal.defaultStage), baseLocale: project.defaultLocale };
   const operation = input.operation ?? selectOperation(document, input.operationName).operation;
-  checkScopeValues({ schema, stageEnum: knowledge.stageEnum, localeEnum: knowledge.localeEnum, names, document, operation, variables: input.variables });
+  checkScopeValues({
+    schema,
+    stageEnum: knowledge.stageEnum,
+    localeEnum: knowledge.localeEnum,
+    names,
+    document,
+    operation,
+    variables: input.variables,
+  });
   validateAgainstSchema(known, document);
 
   const analysis = analyseOperation({ knowledge, schema, document, operation, variables: input.variables, defaults });
@@ -97,18 +105,24 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
   const everything = grantsEverything(principal.rules);
   const unclassified = analysis.unclassified;
   if (unclassified.length > 0 && !everything) {
-    throw new ForbiddenError(`Not allowed: ${unclassified[0]!.field} is not a field the gateway can authorise (${unclassified[0]!.reason}).`, {
-      reason: "UNCLASSIFIED_FIELD",
-      field: unclassified[0]!.field,
-      fields: unclassified.map((u) => u.field),
-    });
+    throw new ForbiddenError(
+      `Not allowed: ${unclassified[0]!.field} is not a field the gateway can authorise (${unclassified[0]!.reason}).`,
+      {
+        reason: "UNCLASSIFIED_FIELD",
+        field: unclassified[0]!.field,
+        fields: unclassified.map((u) => u.field),
+      },
+    );
   }
   const decision = decide(principal.rules, analysis.touches);
   if (!decision.allowed) {
     const count = decision.failedActions.length;
-    throw new ForbiddenError(`Not allowed: ${count} action${count === 1 ? "" : "s"} of this operation ${count === 1 ? "is" : "are"} not permitted.`, {
-      failedActions: decision.failedActions,
-    });
+    throw new ForbiddenError(
+      `Not allowed: ${count} action${count === 1 ? "" : "s"} of this operation ${count === 1 ? "is" : "are"} not permitted.`,
+      {
+        failedActions: decision.failedActions,
+      },
+    );
   }
   const rewrite = deps.rewrite ?? enforceConditions;
   const { document: forwarded, checks } = rewrite({ knowledge, schema, document, analysis, conditions: decision.conditions });
@@ -116,7 +130,14 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
   // An unclassified field can return anything: its answer depends on every model in every stage.
   const opaque = unclassified.length > 0;
   // Rule conditions decide what is delivered too: the models their filters reach are dependencies.
-  const planned = planCache({ knowledge, schema, document, analysis, mode: opaque ? "model" : (project.cache.invalidation ?? "entry"), conditions: decision.conditions });
+  const planned = planCache({
+    knowledge,
+    schema,
+    document,
+    analysis,
+    mode: opaque ? "model" : (project.cache.invalidation ?? "entry"),
+    conditions: decision.conditions,
+  });
   const cache = opaque ? everyModelPlan(planned, knowledge.models, names.stages) : planned;
   const operationName = analysis.operation.name?.value ?? null;
   const sent = augmentDocument(operationDocument(forwarded, operationName), cache, operationName);

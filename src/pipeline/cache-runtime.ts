@@ -73,4 +73,3 @@ export function contentCacheRuntime(kv: KVNamespace, statsSettings?: StatsSettin
   }
   return runtime;
 }
-

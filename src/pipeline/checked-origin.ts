@@ -38,7 +38,9 @@ export async function withEntryChecks(
   if (!parsed || typeof parsed !== "object" || parsed.data === null || typeof parsed.data !== "object") return answer;
 
   const input = { schema: known.schema, document: parse(allowed.query), operationName, prefix: checks.prefix, data: parsed.data };
-  const query = checkQuery(known.knowledge, checks, collectEntries(input), allowed.touches, (condition, model) => listCondition(known, condition, model));
+  const query = checkQuery(known.knowledge, checks, collectEntries(input), allowed.touches, (condition, model) =>
+    listCondition(known, condition, model),
+  );
   let passed: Set<string> | undefined;
   let checkMs = 0;
   if (query) {
@@ -54,7 +56,8 @@ export async function withEntryChecks(
 function checkData(answer: OriginAnswer): Record<string, unknown> {
   try {
     const result = JSON.parse(answer.body) as { data?: unknown; errors?: unknown[] };
-    if (answer.status === 200 && !result.errors?.length && result.data && typeof result.data === "object") return result.data as Record<string, unknown>;
+    if (answer.status === 200 && !result.errors?.length && result.data && typeof result.data === "object")
+      return result.data as Record<string, unknown>;
   } catch {
     // fall through
   }

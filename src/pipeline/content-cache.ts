@@ -23,7 +23,16 @@
 import { cacheHeaders, type CacheOutcome } from "../cache/cache-status";
 import type { CoalesceRole, SharedResult } from "../cache/coalesce";
 import { createEntry, etagMatches, isStorable, type CacheEntry, type NotStorableReason } from "../cache/entry";
-import { cacheControl, classify, downstreamPolicy, effectivePolicy, PUBLIC_VARY, storageTtlSeconds, type FreshnessPolicy, type FreshnessState } from "../cache/freshness";
+import {
+  cacheControl,
+  classify,
+  downstreamPolicy,
+  effectivePolicy,
+  PUBLIC_VARY,
+  storageTtlSeconds,
+  type FreshnessPolicy,
+  type FreshnessState,
+} from "../cache/freshness";
 import type { CacheKey } from "../cache/key";
 import type { StatName } from "../stats/summary";
 import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from "../errors";
@@ -176,7 +185,12 @@ class Step {
             this.record("stale");
             this.record("originErrors");
             const fwdStatus = judged.fwdStatus ?? statusOf(judged.error);
-            const outcome: CacheOutcome = { kind: "stale", reason: "stale-if-error", ttl: freshness.ttl, ...(fwdStatus === undefined ? {} : { fwdStatus }) };
+            const outcome: CacheOutcome = {
+              kind: "stale",
+              reason: "stale-if-error",
+              ttl: freshness.ttl,
+              ...(fwdStatus === undefined ? {} : { fwdStatus }),
+            };
             return this.fromEntry(entry, outcome, freshness.age, judged.originMs);
           }
           return this.answer(judged);
@@ -233,7 +247,9 @@ class Step {
       if (SHARED_HEADERS.includes(name)) headers.push([name, value]);
     });
     headers.push([ORIGIN_MS, String(answer.elapsedMs)]);
-    const members = answer.dependencies?.length ? [...new Set([...this.req.dependencies, ...answer.dependencies])].sort() : this.req.dependencies;
+    const members = answer.dependencies?.length
+      ? [...new Set([...this.req.dependencies, ...answer.dependencies])].sort()
+      : this.req.dependencies;
     return {
       status: answer.status,
       headers,
@@ -280,7 +296,11 @@ class Step {
     }
     this.record("bypasses");
     const response = new Response(judged.result.body, { status: judged.result.status });
-    const outcome: CacheOutcome = { kind: "uncacheable", detail: judged.reason, ...(judged.role === "follower" ? { collapsed: true } : {}) };
+    const outcome: CacheOutcome = {
+      kind: "uncacheable",
+      detail: judged.reason,
+      ...(judged.role === "follower" ? { collapsed: true } : {}),
+    };
     return this.finish(response, cacheHeaders(outcome), "no-store", judged.originMs);
   }
 
@@ -310,7 +330,11 @@ class Step {
   private failure(judged: Extract<Judged, { ok: false }>): Response {
     if (!(judged.error instanceof GatewayError)) throw judged.error;
     const response = errorResponse(judged.error, this.req.mediaType);
-    const outcome: CacheOutcome = { kind: "miss", stored: false, ...(judged.fwdStatus === undefined ? {} : { fwdStatus: judged.fwdStatus }) };
+    const outcome: CacheOutcome = {
+      kind: "miss",
+      stored: false,
+      ...(judged.fwdStatus === undefined ? {} : { fwdStatus: judged.fwdStatus }),
+    };
     return this.finish(response, cacheHeaders(outcome), "no-store", judged.originMs);
   }
 

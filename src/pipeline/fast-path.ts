@@ -30,7 +30,17 @@ import type { StatsRecorder } from "../stats/recorder";
 import { bodyOf, type CacheHit } from "./content-cache";
 
 /** Request headers that can change an answer: every one is part of the fast path's key. */
-const KEYED_HEADERS = ["authorization", "gcms-stage", "gcms-locales", "hyg-stale-while-revalidate", "hyg-stale-if-error", "accept", "content-type", "origin", "if-none-match"] as const;
+const KEYED_HEADERS = [
+  "authorization",
+  "gcms-stage",
+  "gcms-locales",
+  "hyg-stale-while-revalidate",
+  "hyg-stale-if-error",
+  "accept",
+  "content-type",
+  "origin",
+  "if-none-match",
+] as const;
 
 /** Server-Timing of a fast answer that took no measurable time. */
 const ZERO_TIMING = 'cache;desc="HIT";dur=0.0';

@@ -85,7 +85,10 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
     // 3. The project (its configuration as of the location's view of the project's authority),
     // usually already loaded by the API policies in front of the endpoint.
     const loaded = c.get("project");
-    const project = loaded !== undefined ? loaded : await projectStore({ kv: config.kv, authority: config.authority, waitUntil: ctx.waitUntil }).get(ctx.ref);
+    const project =
+      loaded !== undefined
+        ? loaded
+        : await projectStore({ kv: config.kv, authority: config.authority, waitUntil: ctx.waitUntil }).get(ctx.ref);
     if (!project) throw new ProjectNotFoundError(`No project ${ctx.ref.projectId}/${ctx.ref.environment} is configured here.`);
     let caller: Caller;
     let decisions: Decision[];
@@ -136,7 +139,15 @@ async function authoriseWithSchema(op: ParsedOperation, caller: Caller, project:
   const deps = schemaDeps(ctx.config);
   const headers = ctx.c.req.raw.headers;
   const { principal, fingerprint } = caller;
-  const input = { document: op.document, operation: op.operation, operationName: op.params.operationName, variables: op.params.variables, principal, project, headers };
+  const input = {
+    document: op.document,
+    operation: op.operation,
+    operationName: op.params.operationName,
+    variables: op.params.variables,
+    principal,
+    project,
+    headers,
+  };
   const known = await knownSchema(ctx.ref, project, deps, ctx.waitUntil);
   const decideWith = (schema: KnownSchema): Decision => {
     const key = decisionKey([
@@ -155,7 +166,9 @@ async function authoriseWithSchema(op: ParsedOperation, caller: Caller, project:
     ]);
     const decide = () => authorise({ ...input, known: schema }, ctx.deps);
     // A replaced rewrite (tests) must not share decisions with the real one.
-    const allowed = ctx.deps.rewrite ? decide() : memoizedDecision(key, decide, (error) => error instanceof GatewayError && !isSchemaMiss(error));
+    const allowed = ctx.deps.rewrite
+      ? decide()
+      : memoizedDecision(key, decide, (error) => error instanceof GatewayError && !isSchemaMiss(error));
     return { allowed, key, known: schema };
   };
   try {
@@ -182,7 +195,13 @@ function activeFirewall(project: ProjectConfig): IpFirewall | undefined {
 }
 
 /** Steps 6–7: the cache (for /content) in front of the origin; /v2 mutations invalidate. */
-async function execute(op: ParsedOperation, decision: Decision, caller: Caller, project: ProjectConfig, ctx: RequestContext): Promise<Response> {
+async function execute(
+  op: ParsedOperation,
+  decision: Decision,
+  caller: Caller,
+  project: ProjectConfig,
+  ctx: RequestContext,
+): Promise<Response> {
   const { allowed } = decision;
   const { principal } = caller;
   const extra: Record<string, string> = {};
@@ -346,4 +365,3 @@ async function batchResponse(responses: Response[]): Promise<Response> {
     headers: { "content-type": responses[0]!.headers.get("content-type")!, "cache-control": "no-store" },
   });
 }
-

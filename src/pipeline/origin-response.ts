@@ -16,7 +16,10 @@ export function originResponse(answer: OriginAnswer, mediaType: GraphQLMediaType
 }
 
 /** {@link originResponse}, also giving the parsed GraphQL result (e.g. to see whether a mutation succeeded). */
-export function checkedOriginResponse(answer: OriginAnswer, mediaType: GraphQLMediaType): { response: Response; result: { errors?: unknown[] } } {
+export function checkedOriginResponse(
+  answer: OriginAnswer,
+  mediaType: GraphQLMediaType,
+): { response: Response; result: { errors?: unknown[] } } {
   const result = assertGraphQLAnswer(answer) as { errors?: unknown[] };
   const response = new Response(answer.body, {
     status: answer.status,

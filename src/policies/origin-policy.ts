@@ -44,7 +44,14 @@ export function canonicalOriginEntry(entry: string): string {
     throw new RangeError(`"${entry}" is not an origin (scheme://host[:port])`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new RangeError(`"${entry}": only http and https origins can be allowed`);
-  if (url.username || url.password || url.search || url.hash || !/^[a-z]+:\/\/[^/]+\/?$/i.test(text) || (url.pathname !== "/" && url.pathname !== "")) {
+  if (
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    !/^[a-z]+:\/\/[^/]+\/?$/i.test(text) ||
+    (url.pathname !== "/" && url.pathname !== "")
+  ) {
     throw new RangeError(`"${entry}" is not an origin: write scheme://host[:port], without path, query or credentials`);
   }
   if (text.endsWith("/")) throw new RangeError(`"${entry}" is not an origin: remove the trailing slash`);

@@ -9,7 +9,11 @@ import type { ProjectConfig, ProjectRef } from "./types";
  *
  * @example const project = await requireProject(config, { projectId: "demo", environment: "master" }, waitUntil);
  */
-export async function requireProject(config: Pick<ProjectStoreDeps, "kv" | "authority">, ref: ProjectRef, waitUntil: WaitUntil): Promise<ProjectConfig> {
+export async function requireProject(
+  config: Pick<ProjectStoreDeps, "kv" | "authority">,
+  ref: ProjectRef,
+  waitUntil: WaitUntil,
+): Promise<ProjectConfig> {
   const project = await projectStore({ kv: config.kv, authority: config.authority, waitUntil }).get(ref);
   if (!project) throw new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
   return project;

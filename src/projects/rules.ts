@@ -41,7 +41,8 @@ export function normalizeRules(raw: unknown, path: string, known: KnownNames = {
 export function normalizeRule(raw: unknown, path: string, known: KnownNames = {}): PermissionRule {
   if (!isPlainObject(raw)) throw new InvalidConfigError(path, "must be an object");
   for (const key of Object.keys(raw)) {
-    if (!RULE_KEYS.has(key)) throw new InvalidConfigError(`${path}.${key}`, `unknown rule field (expected one of ${[...RULE_KEYS].join(", ")})`);
+    if (!RULE_KEYS.has(key))
+      throw new InvalidConfigError(`${path}.${key}`, `unknown rule field (expected one of ${[...RULE_KEYS].join(", ")})`);
   }
   const rule: PermissionRule = {
     action: nameSet(raw["action"], `${path}.action`, ACTIONS, false) as NameSet<Action>,
@@ -52,7 +53,8 @@ export function normalizeRule(raw: unknown, path: string, known: KnownNames = {}
   if (raw["condition"] !== undefined) {
     const condition = raw["condition"];
     if (!isPlainObject(condition)) throw new InvalidConfigError(`${path}.condition`, "must be a where-filter object");
-    if (Object.keys(condition).length === 0) throw new InvalidConfigError(`${path}.condition`, "must not be empty (omit it to allow every entry)");
+    if (Object.keys(condition).length === 0)
+      throw new InvalidConfigError(`${path}.condition`, "must not be empty (omit it to allow every entry)");
     if (!isJson(condition)) throw new InvalidConfigError(`${path}.condition`, "must contain only JSON values");
     rule.condition = structuredClone(condition);
   }
@@ -76,7 +78,12 @@ function nameSet(value: unknown, path: string, known: readonly string[] | undefi
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
+  );
 }
 
 function isJson(v: unknown): boolean {

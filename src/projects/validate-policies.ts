@@ -21,7 +21,7 @@ export const MAX_POLICY_ENTRIES = 500;
  */
 export function validateAllowedOrigins(raw: unknown): string[] {
   if (raw === undefined || raw === null) return [...ANY_ORIGIN];
-  const list = nonEmptyList(raw, "allowedOrigins", "origins such as https://www.example.com, or \"*\"");
+  const list = nonEmptyList(raw, "allowedOrigins", 'origins such as https://www.example.com, or "*"');
   const result: string[] = [];
   list.forEach((entry, i) => {
     if (typeof entry !== "string") throw new InvalidConfigError(`allowedOrigins[${i}]`, "must be a string");
@@ -34,7 +34,7 @@ export function validateAllowedOrigins(raw: unknown): string[] {
     if (!result.includes(canonical)) result.push(canonical);
   });
   if (result.includes("*") && result.length > 1) {
-    throw new InvalidConfigError("allowedOrigins", "\"*\" allows every origin; list it alone or list origins without it");
+    throw new InvalidConfigError("allowedOrigins", '"*" allows every origin; list it alone or list origins without it');
   }
   return result;
 }
@@ -58,8 +58,10 @@ export function validateIpRules(raw: unknown): IpRules | undefined {
   for (const key of ["allow", "deny"] as const) {
     const value = input[key];
     if (value === undefined || value === null) continue;
-    if (!Array.isArray(value)) throw new InvalidConfigError(`ipRules.${key}`, "must be a list of CIDR blocks such as 203.0.113.0/24 or 2001:db8::/32");
-    if (value.length > MAX_POLICY_ENTRIES) throw new InvalidConfigError(`ipRules.${key}`, `must have at most ${MAX_POLICY_ENTRIES} entries`);
+    if (!Array.isArray(value))
+      throw new InvalidConfigError(`ipRules.${key}`, "must be a list of CIDR blocks such as 203.0.113.0/24 or 2001:db8::/32");
+    if (value.length > MAX_POLICY_ENTRIES)
+      throw new InvalidConfigError(`ipRules.${key}`, `must have at most ${MAX_POLICY_ENTRIES} entries`);
     rules[key] = value.map((entry, i) => {
       if (typeof entry !== "string") throw new InvalidConfigError(`ipRules.${key}[${i}]`, "must be a string");
       try {

@@ -10,13 +10,29 @@ import { validateAllowedOrigins, validateIpRules } from "./validate-policies";
 /** The cache settings that are numbers of seconds (every one has a default). */
 type TimedCacheSettings = Required<Omit<CacheSettings, "invalidation">>;
 
-export const DEFAULT_CACHE: TimedCacheSettings = { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86_400, browserMaxAge: 0, sharedMaxAge: 0 };
+export const DEFAULT_CACHE: TimedCacheSettings = {
+  maxAge: 60,
+  staleWhileRevalidate: 300,
+  staleIfError: 86_400,
+  browserMaxAge: 0,
+  sharedMaxAge: 0,
+};
 /** One year: the largest freshness window a project may ask for. */
 const MAX_CACHE_SECONDS = 31_536_000;
 
 const PROJECT_FIELDS = new Set([
-  "origin", "originToken", "defaultStage", "defaultLocale", "introspection",
-  "publicPermissions", "jwt", "roles", "cache", "webhookSecret", "allowedOrigins", "ipRules",
+  "origin",
+  "originToken",
+  "defaultStage",
+  "defaultLocale",
+  "introspection",
+  "publicPermissions",
+  "jwt",
+  "roles",
+  "cache",
+  "webhookSecret",
+  "allowedOrigins",
+  "ipRules",
 ]);
 const JWT_FIELDS = new Set(["jwksUrl", "publicKey", "issuer", "audience", "rolesClaim", "algorithms"]);
 const CACHE_FIELDS = new Set(["maxAge", "staleWhileRevalidate", "staleIfError", "browserMaxAge", "sharedMaxAge", "invalidation"]);

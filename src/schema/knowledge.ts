@@ -26,7 +26,6 @@ import type { Action } from "../projects/types";
 import { fieldClassifier, type FieldAccess } from "./field-access";
 import { sha256HexSync } from "../platform/hash";
 
-
 /**
  * How a field returns its entries, which decides whether a where-filter can be added to it:
  * `list` (a list of entries), `connection` (Relay-style `edges { node }`), `single` (one entry),
@@ -106,7 +105,12 @@ export function buildSchemaKnowledge(introspection: IntrospectionQuery, options:
   const nodeName = options.nodeInterface ?? "Node";
   const node = schema.getType(nodeName);
   const nodeInterface = node && isInterfaceType(node) ? node : null;
-  const models = nodeInterface ? schema.getImplementations(nodeInterface).objects.map((t) => t.name).sort() : [];
+  const models = nodeInterface
+    ? schema
+        .getImplementations(nodeInterface)
+        .objects.map((t) => t.name)
+        .sort()
+    : [];
   const modelSet = new Set(models);
   const enumValues = (name: string) => {
     const t = schema.getType(name);
@@ -159,7 +163,13 @@ export function buildSchemaKnowledge(introspection: IntrospectionQuery, options:
     return lists === 0 ? "single" : lists === 1 ? "list" : "other";
   };
 
-  const classify = fieldClassifier({ schema, models: modelSet, stageEnum: stages ? stageEnum : null, modelsOf: (t) => modelsOf(t), edgeOf });
+  const classify = fieldClassifier({
+    schema,
+    models: modelSet,
+    stageEnum: stages ? stageEnum : null,
+    modelsOf: (t) => modelsOf(t),
+    edgeOf,
+  });
   const types: Record<string, Record<string, FieldKnowledge>> = {};
   for (const t of Object.values(schema.getTypeMap())) {
     if (t.name.startsWith("__") || !(isObjectType(t) || isInterfaceType(t))) continue;
@@ -208,11 +218,7 @@ export function buildSchemaKnowledge(introspection: IntrospectionQuery, options:
  * Hygraph's forms, the mutation is recorded as unknown (`action: null`), which the analysis treats
  * as every write action on every model, so only a principal allowed to do anything may run it.
  */
-function mapMutations(
-  schema: GraphQLSchema,
-  types: SchemaKnowledge["types"],
-  models: string[],
-): Record<string, MutationKnowledge> {
+function mapMutations(schema: GraphQLSchema, types: SchemaKnowledge["types"], models: string[]): Record<string, MutationKnowledge> {
   const mutationType = schema.getMutationType();
   if (!mutationType) return {};
   const query = types[schema.getQueryType()?.name ?? "Query"] ?? {};

@@ -71,7 +71,8 @@ export async function knownSchema(
     throw new StoreUnavailableError("The schema store cannot be read; try again shortly.");
   }
   // A copy learned from another origin URL, or stored by a gateway with another knowledge shape, is re-learned.
-  if (!stored || stored.origin !== project.origin || stored.knowledge?.version !== KNOWLEDGE_VERSION) return refreshSchema(ref, project, deps);
+  if (!stored || stored.origin !== project.origin || stored.knowledge?.version !== KNOWLEDGE_VERSION)
+    return refreshSchema(ref, project, deps);
   const known = remember(id, project.origin, stored, now);
   if (now - stored.fetchedAt > SCHEMA_MAX_AGE_MS) waitUntil(refreshSchema(ref, project, deps).catch(() => undefined));
   return known;
@@ -113,7 +114,12 @@ export function currentSchemaHash(ref: ProjectRef, origin: string, now = Date.no
  * nothing (returns `null`) when this isolate already refreshed the project within the cooldown.
  */
 export async function refreshSchema(ref: ProjectRef, project: ProjectConfig, deps: SchemaStoreDeps): Promise<KnownSchema>;
-export async function refreshSchema(ref: ProjectRef, project: ProjectConfig, deps: SchemaStoreDeps, force: "if-cooled-down"): Promise<KnownSchema | null>;
+export async function refreshSchema(
+  ref: ProjectRef,
+  project: ProjectConfig,
+  deps: SchemaStoreDeps,
+  force: "if-cooled-down",
+): Promise<KnownSchema | null>;
 export async function refreshSchema(
   ref: ProjectRef,
   project: ProjectConfig,

@@ -8,7 +8,20 @@
  * isolate's stored buckets with this isolate's live ones. Counts an isolate has not flushed when it
  * is evicted are lost: the statistics are approximate, never a reason to slow a request down.
  */
-import { COUNTERS, HOUR_MS, MINUTE_MS, addLabel, copyBucket, emptyBucket, hourOf, mergeBuckets, minuteCounts, sumCounts, type CounterName, type HourBucket } from "./buckets";
+import {
+  COUNTERS,
+  HOUR_MS,
+  MINUTE_MS,
+  addLabel,
+  copyBucket,
+  emptyBucket,
+  hourOf,
+  mergeBuckets,
+  minuteCounts,
+  sumCounts,
+  type CounterName,
+  type HourBucket,
+} from "./buckets";
 import type { MinuteDelta, StatsSink } from "./analytics-engine";
 import { STATS_RETENTION_MS, type StatsStore } from "./store";
 import { mergeStats, type StatName, type StatsCounts, type StatsSummary } from "./summary";
@@ -116,7 +129,11 @@ export class StatsRecorder {
     slot.counts[refusal.status === 401 ? INDEX.unauthenticated : INDEX.forbidden]! += 1;
     slot.dirty.add(slot.hour);
     const bucket = slot.hours.get(slot.hour)!;
-    addLabel(bucket.refusals, [refusal.status, refusal.code, refusal.reason].filter((part) => part !== undefined && part !== "").join(" "), 1);
+    addLabel(
+      bucket.refusals,
+      [refusal.status, refusal.code, refusal.reason].filter((part) => part !== undefined && part !== "").join(" "),
+      1,
+    );
     for (const t of refusal.failedActions ?? []) addLabel(bucket.failedActions, `${t.action} ${t.model} ${t.stage} ${t.locale}`, 1);
     this.maybeFlush(now, waitUntil);
   }
@@ -189,7 +206,15 @@ export class StatsRecorder {
     const key = slotKey(projectId, environment);
     let slot = this.slots.get(key);
     if (!slot) {
-      slot = { ref: { projectId, environment }, hours: new Map(), dirty: new Set(), hour: 0, minuteEnd: -Infinity, counts: [], sent: new Map() };
+      slot = {
+        ref: { projectId, environment },
+        hours: new Map(),
+        dirty: new Set(),
+        hour: 0,
+        minuteEnd: -Infinity,
+        counts: [],
+        sent: new Map(),
+      };
       this.slots.set(key, slot);
     }
     return slot;

@@ -31,7 +31,10 @@ export const STATS_RETENTION_MS = 26 * HOUR_MS;
 export interface StatsKv {
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
   get(key: string, type: "text"): Promise<string | null>;
-  list(options: { prefix: string; cursor?: string | null }): Promise<{ keys: Array<{ name: string }>; list_complete: boolean; cursor?: string }>;
+  list(options: {
+    prefix: string;
+    cursor?: string | null;
+  }): Promise<{ keys: Array<{ name: string }>; list_complete: boolean; cursor?: string }>;
 }
 
 /** At most this many buckets are read per admin request (25 hours × 80 isolates). */

@@ -92,7 +92,9 @@ export function parseWebhookPayload(body: unknown, knownStages?: readonly string
   else if (op === "publish" || op === "unpublish") stageSet = stages.size ? [...stages] : "*";
   else stageSet = "*";
   const changes: Change[] = [...byModel].map(([model, entryIds]): Change =>
-    entryIds ? { kind: "entries", stages: stageSet, model, ids: [...entryIds], relations: true } : { kind: "model", stages: stageSet, models: [model] },
+    entryIds
+      ? { kind: "entries", stages: stageSet, model, ids: [...entryIds], relations: true }
+      : { kind: "model", stages: stageSet, models: [model] },
   );
   return { operation: op, models: [...models], stages: stageSet, ids: [...ids], changes };
 }

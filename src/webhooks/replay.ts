@@ -64,7 +64,10 @@ export function kvReplayGuard(kv: ReplayKV, now: () => number = () => Date.now()
     const running = inFlight.get(key);
     if (running) {
       // The same delivery is being handled right now: it is a duplicate unless that attempt fails.
-      const settled = await running.then(() => true, () => false);
+      const settled = await running.then(
+        () => true,
+        () => false,
+      );
       return settled ? "duplicate" : once(ref, signature, purge);
     }
     if (remembered.get(key)) return "duplicate";

@@ -71,9 +71,8 @@ export function parseSignatureHeader(header: string | null | undefined): ParsedS
  * @example signedMessage('{"a":"&"}', "master", 1) // '{"Body":"{\\"a\\":\\"\\\\u0026\\"}","EnvironmentName":"master","TimeStamp":1}'
  */
 export function signedMessage(rawBody: string, environment: string, timestamp: number): string {
-  return JSON.stringify({ Body: rawBody, EnvironmentName: environment, TimeStamp: timestamp }).replace(
-    /[&<>]/g,
-    (c) => (c === "&" ? "\\\\u0026" : c === "<" ? "\\\\u003c" : "\\\\u003e"),
+  return JSON.stringify({ Body: rawBody, EnvironmentName: environment, TimeStamp: timestamp }).replace(/[&<>]/g, (c) =>
+    c === "&" ? "\\\\u0026" : c === "<" ? "\\\\u003c" : "\\\\u003e",
   );
 }
 

@@ -10,7 +10,11 @@ describe("admin API without ADMIN_TOKEN", () => {
     ["a guessed token", { authorization: "Bearer dev-admin-token" }],
   ])("answers %s with 401 saying it is disabled until ADMIN_TOKEN is set", async (_name, headers) => {
     const ctx = createExecutionContext();
-    const response = await worker.fetch(new Request("http://gateway.test/admin/projects/demo/master", { headers }), { ...env, ADMIN_TOKEN: undefined }, ctx);
+    const response = await worker.fetch(
+      new Request("http://gateway.test/admin/projects/demo/master", { headers }),
+      { ...env, ADMIN_TOKEN: undefined },
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(401);
     const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };

@@ -50,7 +50,14 @@ describe("explaining a request", () => {
     expect(before.scope).toMatchObject({ stage: "PUBLISHED", locales: ["en"], readModels: ["Post"], from: "analysis" });
     expect(before.forwarded).toContain("stage: PUBLISHED");
     expect(before.cache?.outcome).toBe("MISS");
-    expect(before.cache?.key).toMatchObject({ projectId, environment: "master", stage: "PUBLISHED", locales: ["en"], operationName: null, variables: {} });
+    expect(before.cache?.key).toMatchObject({
+      projectId,
+      environment: "master",
+      stage: "PUBLISHED",
+      locales: ["en"],
+      operationName: null,
+      variables: {},
+    });
     expect(before.cache?.key.permissionFingerprint).toMatch(/^public:/);
     expect(before.cache?.dependencies).toContain("L|PUBLISHED|Post");
     // Explaining reached no origin, stored nothing and counted nothing.
@@ -66,7 +73,11 @@ describe("explaining a request", () => {
     expect(view.day).toMatchObject({ requests: 1, misses: 1, hits: 0 });
 
     // After a purge the entry is still there under the same key, but no longer current: a MISS again.
-    await gateway(`/admin/projects/${projectId}/master/purge`, { method: "POST", headers: { ...ADMIN, "content-type": "application/json" }, body: '{"models":["Post"]}' });
+    await gateway(`/admin/projects/${projectId}/master/purge`, {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "application/json" },
+      body: '{"models":["Post"]}',
+    });
     const purged = await explained(projectId, { query: POSTS });
     expect(purged.cache).toMatchObject({ outcome: "MISS", entry: { current: false } });
     expect(purged.cache?.key.digest).toBe(after.cache?.key.digest);
@@ -85,7 +96,13 @@ describe("explaining a request", () => {
       { code: "FORBIDDEN", failedActions: [{ action: "read", model: "Post", stage: "DRAFT", locale: "en" }] },
       "authorise",
     ],
-    ["an unknown stage", { query: POSTS, headers: { "gcms-stage": "NOPE" } }, 400, { code: "INVALID_STAGE", header: "gcms-stage" }, "authorise"],
+    [
+      "an unknown stage",
+      { query: POSTS, headers: { "gcms-stage": "NOPE" } },
+      400,
+      { code: "INVALID_STAGE", header: "gcms-stage" },
+      "authorise",
+    ],
     ["an unknown locale argument", { query: "{ posts(locales: [xx]) { title } }" }, 400, { code: "INVALID_LOCALE" }, "authorise"],
     ["a mutation", { query: 'mutation { deletePost(where: { id: "x" }) { id } }' }, 400, { code: "READ_ONLY_ENDPOINT" }, "parse"],
     ["a syntax error", { query: "{ posts { " }, 400, { code: "GRAPHQL_PARSE_FAILED" }, "parse"],
@@ -109,7 +126,10 @@ describe("explaining a request", () => {
       ],
     });
     const allowed = await explained(projectId, { query: POSTS });
-    expect(allowed.decision).toMatchObject({ allowed: true, touches: [{ model: "Post", allowedBy: [{ source: "publicPermissions[1]", condition }] }] });
+    expect(allowed.decision).toMatchObject({
+      allowed: true,
+      touches: [{ model: "Post", allowedBy: [{ source: "publicPermissions[1]", condition }] }],
+    });
     const refused = await explained(projectId, { query: POSTS, headers: { "gcms-stage": "DRAFT", "gcms-locales": "de" } });
     expect(refused.scope).toEqual({ stage: "DRAFT", locales: ["de"], from: "headers-and-defaults" });
     const unenforceable = await explained(projectId, { query: "{ posts { id history { revision } } }" });
@@ -119,23 +139,49 @@ describe("explaining a request", () => {
   it("explains a token by id (its default stage and rules), and refuses it once revoked", async () => {
     const { projectId } = await demoProject();
     const ref = { projectId, environment: "master" };
-    const preview = await issueToken(ref, { name: "preview", defaultStage: "DRAFT", permissions: [{ action: "read", model: "*", stages: ["DRAFT"], locales: "*" }] });
+    const preview = await issueToken(ref, {
+      name: "preview",
+      defaultStage: "DRAFT",
+      permissions: [{ action: "read", model: "*", stages: ["DRAFT"], locales: "*" }],
+    });
     const answer = await explained(projectId, { query: POSTS, principal: { type: "token", id: preview.id } });
     expect(answer.principal).toMatchObject({ kind: "pat", tokenId: preview.id, tokenName: "preview", defaultStage: "DRAFT" });
     expect(answer.scope?.stage).toBe("DRAFT");
-    expect(answer.decision).toMatchObject({ allowed: true, touches: [{ stage: "DRAFT", allowedBy: [{ source: 'token "preview" permissions[0]' }] }] });
+    expect(answer.decision).toMatchObject({
+      allowed: true,
+      touches: [{ stage: "DRAFT", allowedBy: [{ source: 'token "preview" permissions[0]' }] }],
+    });
     expect(answer.cache?.key.permissionFingerprint).toMatch(/^token:/);
     expect(JSON.stringify(answer)).not.toContain(preview.token);
 
     expect((await revokeToken(ref, preview.id)).status).toBe(204);
     const revoked = await explained(projectId, { query: POSTS, principal: { type: "token", id: preview.id } });
-    expect(revoked.decision).toMatchObject({ allowed: false, status: 401, code: "UNAUTHENTICATED", step: "authenticate", extensions: { reason: "unknown-token" } });
+    expect(revoked.decision).toMatchObject({
+      allowed: false,
+      status: 401,
+      code: "UNAUTHENTICATED",
+      step: "authenticate",
+      extensions: { reason: "unknown-token" },
+    });
   });
 
   it("maps a JWT payload's roles through the project's rolesClaim, without a signature", async () => {
-    const jwt = { jwksUrl: jwksUrl(uniqueTag("jwks")), issuer: "https://login.example/", audience: "content-edge", rolesClaim: "groups", algorithms: ["ES256"] };
-    const { projectId } = await demoProject({ jwt, roles: { editor: [{ action: "read", model: "*", stages: ["DRAFT", "PUBLISHED"], locales: "*" }] } });
-    const editor = await explained(projectId, { query: POSTS, headers: { "gcms-stage": "DRAFT" }, principal: { type: "jwt", payload: { sub: "u-1", groups: ["editor", "nobody"] } } });
+    const jwt = {
+      jwksUrl: jwksUrl(uniqueTag("jwks")),
+      issuer: "https://login.example/",
+      audience: "content-edge",
+      rolesClaim: "groups",
+      algorithms: ["ES256"],
+    };
+    const { projectId } = await demoProject({
+      jwt,
+      roles: { editor: [{ action: "read", model: "*", stages: ["DRAFT", "PUBLISHED"], locales: "*" }] },
+    });
+    const editor = await explained(projectId, {
+      query: POSTS,
+      headers: { "gcms-stage": "DRAFT" },
+      principal: { type: "jwt", payload: { sub: "u-1", groups: ["editor", "nobody"] } },
+    });
     expect(editor.principal).toMatchObject({ kind: "jwt", roles: ["editor", "nobody"], userId: "u-1" });
     expect(editor.decision).toMatchObject({ allowed: true, touches: [{ stage: "DRAFT", allowedBy: [{ source: "roles.editor[0]" }] }] });
     const noRoles = await explained(projectId, { query: POSTS, principal: { type: "jwt", payload: { sub: "u-2" } } });

@@ -4,12 +4,20 @@ import { projectKey } from "../../src/projects/store";
 import { ADMIN, demoOrigin, errorCode, gateway, originRequests, uniqueTag } from "../support/gateway";
 
 const put = (path: string, body: unknown, headers: Record<string, string> = ADMIN) =>
-  gateway(path, { method: "PUT", headers: { ...headers, "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  gateway(path, {
+    method: "PUT",
+    headers: { ...headers, "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 
 describe("admin API: project configuration", () => {
   it("stores a configuration, applies defaults, and reads it back with secrets masked", async () => {
     const path = `/admin/projects/${uniqueTag()}/master`;
-    const response = await put(path, { origin: "https://api.example.com/v2/x/master", originToken: "secret-origin-token", webhookSecret: "0123456789abcdef-secret" });
+    const response = await put(path, {
+      origin: "https://api.example.com/v2/x/master",
+      originToken: "secret-origin-token",
+      webhookSecret: "0123456789abcdef-secret",
+    });
     expect(response.status).toBe(200);
     const expected = {
       origin: "https://api.example.com/v2/x/master",
@@ -41,13 +49,25 @@ describe("admin API: project configuration", () => {
     ["introspection as a string", { origin: "https://a.example", introspection: "yes" }, "introspection"],
     ["a short webhook secret", { origin: "https://a.example", webhookSecret: "short" }, "webhookSecret"],
     ["jwt without issuer", { origin: "https://a.example", jwt: { jwksUrl: "https://a.example/jwks", audience: "a" } }, "jwt.issuer"],
-    ["jwt with HS256", { origin: "https://a.example", jwt: { jwksUrl: "https://a.example/jwks", issuer: "i", audience: "a", algorithms: ["HS256"] } }, "jwt.algorithms"],
-    ["a rule with an unknown action", { origin: "https://a.example", publicPermissions: [{ action: "explode", model: "*", stages: "*", locales: "*" }] }, "publicPermissions[0].action"],
+    [
+      "jwt with HS256",
+      { origin: "https://a.example", jwt: { jwksUrl: "https://a.example/jwks", issuer: "i", audience: "a", algorithms: ["HS256"] } },
+      "jwt.algorithms",
+    ],
+    [
+      "a rule with an unknown action",
+      { origin: "https://a.example", publicPermissions: [{ action: "explode", model: "*", stages: "*", locales: "*" }] },
+      "publicPermissions[0].action",
+    ],
     ["a fractional browserMaxAge", { origin: "https://a.example", cache: { browserMaxAge: 0.5 } }, "cache.browserMaxAge"],
     ["a negative sharedMaxAge", { origin: "https://a.example", cache: { sharedMaxAge: -1 } }, "cache.sharedMaxAge"],
     ["allowedOrigins as a string", { origin: "https://a.example", allowedOrigins: "https://site.example" }, "allowedOrigins"],
     ["an empty allowedOrigins", { origin: "https://a.example", allowedOrigins: [] }, "allowedOrigins"],
-    ["an allowed origin with a path", { origin: "https://a.example", allowedOrigins: ["https://site.example", "https://site.example/app"] }, "allowedOrigins[1]"],
+    [
+      "an allowed origin with a path",
+      { origin: "https://a.example", allowedOrigins: ["https://site.example", "https://site.example/app"] },
+      "allowedOrigins[1]",
+    ],
     ["an allowed origin without scheme", { origin: "https://a.example", allowedOrigins: ["site.example"] }, "allowedOrigins[0]"],
     ["* beside other origins", { origin: "https://a.example", allowedOrigins: ["*", "https://site.example"] }, "allowedOrigins"],
     ["ipRules as a list", { origin: "https://a.example", ipRules: ["203.0.113.0/24"] }, "ipRules"],
@@ -82,7 +102,11 @@ describe("admin API: project configuration", () => {
     ["CR LF", "jwt.jwksUrl", { jwt: { jwksUrl: "https://idp.example/jwks\r\n.json", issuer: "i", audience: "a" } }],
   ])("refuses %s in %s with 400 INVALID_CONFIG naming it, never a 500, and writes nothing", async (_what, field, fields) => {
     const projectId = uniqueTag();
-    const body = { origin: "https://demo-origin.internal/v2/demo/master", publicPermissions: [{ action: "read", model: "Post" }], ...fields };
+    const body = {
+      origin: "https://demo-origin.internal/v2/demo/master",
+      publicPermissions: [{ action: "read", model: "Post" }],
+      ...fields,
+    };
     const response = await put(`/admin/projects/${projectId}/master`, body);
     expect(response.status).toBe(400);
     const error = (await response.json()) as { errors: { extensions: { code: string; field: string } }[] };
@@ -93,7 +117,11 @@ describe("admin API: project configuration", () => {
   it("accepts an originToken of visible ASCII (a Hygraph PAT is a JWT) and sends it to the origin as a Bearer token", async () => {
     const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_~+/=";
     const tag = uniqueTag();
-    const response = await put(`/admin/projects/${tag}/master`, { origin: demoOrigin(tag), originToken: token, publicPermissions: [{ action: "read", model: "Post" }] });
+    const response = await put(`/admin/projects/${tag}/master`, {
+      origin: demoOrigin(tag),
+      originToken: token,
+      publicPermissions: [{ action: "read", model: "Post" }],
+    });
     expect(response.status).toBe(200);
     const [learned] = await originRequests(tag, { introspection: true });
     expect(learned?.headers["authorization"]).toBe(`Bearer ${token}`);
@@ -169,7 +197,11 @@ describe("admin API: rules are checked against the origin's schema", () => {
     ["an unknown stage", { publicPermissions: [rule({}), rule({ stages: ["LIVE"] })] }, "publicPermissions[1].stages[0]"],
     ["an unknown locale", { publicPermissions: [rule({ locales: ["fr"] })] }, "publicPermissions[0].locales[0]"],
     ["an unknown model in a role", { roles: { editor: [rule({ model: ["Post", "Comment"] })] } }, "roles.editor[0].model[0]"],
-    ["a condition the model's where filter cannot express", { publicPermissions: [rule({ model: "Post", condition: { colour: "red" } })] }, "publicPermissions[0].condition"],
+    [
+      "a condition the model's where filter cannot express",
+      { publicPermissions: [rule({ model: "Post", condition: { colour: "red" } })] },
+      "publicPermissions[0].condition",
+    ],
     ["a default stage the origin lacks (case-sensitive)", { defaultStage: "Published" }, "defaultStage"],
     ["a default locale the origin lacks", { defaultLocale: "fr" }, "defaultLocale"],
   ])("refuses %s with 400 naming the rule", async (_name, rules, field) => {
@@ -185,7 +217,9 @@ describe("admin API: rules are checked against the origin's schema", () => {
   it("accepts rules whose names and conditions the schema knows", async () => {
     const response = await put(`/admin/projects/${uniqueTag()}/master`, {
       origin: origin(),
-      publicPermissions: [rule({ model: ["Post", "Author"], stages: ["PUBLISHED"], locales: ["en", "de"], condition: { slug_not: "secret" } })],
+      publicPermissions: [
+        rule({ model: ["Post", "Author"], stages: ["PUBLISHED"], locales: ["en", "de"], condition: { slug_not: "secret" } }),
+      ],
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-rules-unchecked")).toBeNull();

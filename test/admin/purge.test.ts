@@ -52,7 +52,12 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     ["{}", "{}", { models: "*", stages: "*" }, ["A|*|*"]],
     ["models only", '{"models":["Post"]}', { models: ["Post"], stages: "*" }, ["A|*|Post"]],
     ["stages only", '{"stages":["DRAFT"]}', { models: "*", stages: ["DRAFT"] }, ["A|DRAFT|*"]],
-    ["models and stages", '{"models":["Post","Author","Post"],"stages":["DRAFT"]}', { models: ["Post", "Author"], stages: ["DRAFT"] }, ["A|DRAFT|Author", "A|DRAFT|Post"]],
+    [
+      "models and stages",
+      '{"models":["Post","Author","Post"],"stages":["DRAFT"]}',
+      { models: ["Post", "Author"], stages: ["DRAFT"] },
+      ["A|DRAFT|Author", "A|DRAFT|Post"],
+    ],
     ['"*" as a value and in a list', '{"models":"*","stages":["PUBLISHED","*"]}', { models: "*", stages: "*" }, ["A|*|*"]],
   ])("purges with %s: 200, the scope, and exactly those authority members bumped", async (_label, body, purged, bumped) => {
     const { projectId } = await demoProject();

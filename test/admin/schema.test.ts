@@ -8,7 +8,11 @@ describe("admin API: the learned schema", () => {
     const { projectId } = await demoProject();
     const response = await gateway(`/admin/projects/${projectId}/master/schema`, { headers: ADMIN });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ models: ["Author", "Page", "Post"], stages: ["DRAFT", "PUBLISHED"], locales: ["en", "de"] });
+    expect(await response.json()).toMatchObject({
+      models: ["Author", "Page", "Post"],
+      stages: ["DRAFT", "PUBLISHED"],
+      locales: ["en", "de"],
+    });
   });
 
   it("re-learns the schema on request; an unchanged schema leaves the cache alone", async () => {

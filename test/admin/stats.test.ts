@@ -9,7 +9,8 @@ import { serveContent } from "../../src/pipeline/content-cache";
 import { ADMIN, demoProject, gateway, uniqueTag } from "../support/gateway";
 import { backgroundWork, contentRequest, countingOrigin, errorExtensions, kv } from "../support/cache";
 
-const stats = (projectId: string, headers: Record<string, string> = ADMIN) => gateway(`/admin/projects/${projectId}/master/stats`, { headers });
+const stats = (projectId: string, headers: Record<string, string> = ADMIN) =>
+  gateway(`/admin/projects/${projectId}/master/stats`, { headers });
 
 describe("GET /admin/projects/{p}/{e}/stats", () => {
   it.each<[string, Record<string, string>]>([
@@ -74,6 +75,14 @@ describe("GET /admin/projects/{p}/{e}/stats", () => {
     // The route reads this isolate's live counts, or — if it runs in another module instance —
     // the flushed totals; flush so both are the same.
     await contentCacheRuntime(kv).stats.flush();
-    expect(await (await stats(projectId)).json()).toEqual({ hits: 3, misses: 1, stale: 0, bypasses: 0, originErrors: 0, requests: 4, hitRatio: 0.75 });
+    expect(await (await stats(projectId)).json()).toEqual({
+      hits: 3,
+      misses: 1,
+      stale: 0,
+      bypasses: 0,
+      originErrors: 0,
+      requests: 4,
+      hitRatio: 0.75,
+    });
   });
 });

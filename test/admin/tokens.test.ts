@@ -4,7 +4,17 @@ import { authenticate } from "../../src/auth/authenticate";
 import { patDigest, patIndexPrefix } from "../../src/auth/pat-store";
 import type { ProjectRef } from "../../src/projects/types";
 import { ADMIN, configureProject, demoOrigin, demoProject, errorCode, uniqueTag } from "../support/gateway";
-import { authDeps, issueToken, listTokens, loadProject, postToken, rejection, requestWith, revokeToken, type IssuedToken } from "../support/tokens";
+import {
+  authDeps,
+  issueToken,
+  listTokens,
+  loadProject,
+  postToken,
+  rejection,
+  requestWith,
+  revokeToken,
+  type IssuedToken,
+} from "../support/tokens";
 
 const DRAFT_POSTS = [{ action: "read", model: "Post", stages: ["DRAFT"], locales: "en" }];
 const DRAFT_POSTS_NORMALIZED = [{ action: ["read"], model: ["Post"], stages: ["DRAFT"], locales: ["en"] }];
@@ -46,8 +56,12 @@ describe("admin API: permanent auth tokens", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
     const issued = (await response.json()) as IssuedToken;
     expect(issued).toEqual({
-      id: expect.any(String), token: expect.stringMatching(/^cep_[A-Za-z0-9_-]{43}$/), name: "preview",
-      permissions: DRAFT_POSTS_NORMALIZED, defaultStage: "DRAFT", createdAt: expect.any(String),
+      id: expect.any(String),
+      token: expect.stringMatching(/^cep_[A-Za-z0-9_-]{43}$/),
+      name: "preview",
+      permissions: DRAFT_POSTS_NORMALIZED,
+      defaultStage: "DRAFT",
+      createdAt: expect.any(String),
     });
     expect(Date.parse(issued.createdAt)).not.toBeNaN();
 
@@ -150,8 +164,16 @@ describe("admin API: permanent auth tokens", () => {
     ["permissions that are not a list", { name: "n", permissions: { action: "read" } }, "permissions"],
     ["a rule with an unknown action", { name: "n", permissions: [{ action: "explode", model: "Post" }] }, "permissions[0].action"],
     ["a rule without model", { name: "n", permissions: [{ action: "read" }] }, "permissions[0].model"],
-    ["a rule with an unknown field", { name: "n", permissions: [{ action: "read", model: "Post", stage: "DRAFT" }] }, "permissions[0].stage"],
-    ["a second rule with empty stages", { name: "n", permissions: [...DRAFT_POSTS, { action: "read", model: "Post", stages: [] }] }, "permissions[1].stages"],
+    [
+      "a rule with an unknown field",
+      { name: "n", permissions: [{ action: "read", model: "Post", stage: "DRAFT" }] },
+      "permissions[0].stage",
+    ],
+    [
+      "a second rule with empty stages",
+      { name: "n", permissions: [...DRAFT_POSTS, { action: "read", model: "Post", stages: [] }] },
+      "permissions[1].stages",
+    ],
     ["a defaultStage that is no stage name", { name: "n", permissions: [], defaultStage: "not a stage" }, "defaultStage"],
     ["an expiresAt in the past", { name: "n", permissions: [], expiresAt: "2001-01-01T00:00:00Z" }, "expiresAt"],
     ["an expiresAt that is not a date", { name: "n", permissions: [], expiresAt: "tomorrow" }, "expiresAt"],
@@ -198,7 +220,11 @@ describe("admin API: permanent auth tokens", () => {
   ])("refuses %s with 401 on every token route", async (_name, headers) => {
     const ref = await project();
     const issued = await issueToken(ref, { name: "n", permissions: [] });
-    for (const response of [await postToken(ref, { name: "m", permissions: [] }, headers), await listTokens(ref, headers), await revokeToken(ref, issued.id, headers)]) {
+    for (const response of [
+      await postToken(ref, { name: "m", permissions: [] }, headers),
+      await listTokens(ref, headers),
+      await revokeToken(ref, issued.id, headers),
+    ]) {
       expect(response.status).toBe(401);
       expect(await errorCode(response)).toBe("UNAUTHENTICATED");
       expect(response.headers.get("www-authenticate")).toMatch(/^Bearer /);

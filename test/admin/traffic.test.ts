@@ -3,7 +3,8 @@ import { ADMIN, demoProject, gateway, postQuery, uniqueTag } from "../support/ga
 import { errorExtensions } from "../support/cache";
 import type { Traffic } from "../../src/stats/traffic";
 
-const traffic = async (projectId: string, headers: Record<string, string> = ADMIN) => gateway(`/admin/projects/${projectId}/master/traffic`, { headers });
+const traffic = async (projectId: string, headers: Record<string, string> = ADMIN) =>
+  gateway(`/admin/projects/${projectId}/master/traffic`, { headers });
 
 describe("GET /admin/projects/{p}/{e}/traffic", () => {
   it.each<[string, Record<string, string>]>([

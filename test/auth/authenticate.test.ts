@@ -86,7 +86,9 @@ describe("authenticate: PAT lookups", () => {
     const token = generatePatSecret();
     const r = ref();
     for (let i = 0; i < 3; i++) {
-      expect(await rejection(authenticate(requestWith(`Bearer ${token}`), config(), r, authDeps({ kv: spy.kv })))).toMatchObject({ reason: "unknown-token" });
+      expect(await rejection(authenticate(requestWith(`Bearer ${token}`), config(), r, authDeps({ kv: spy.kv })))).toMatchObject({
+        reason: "unknown-token",
+      });
     }
     expect(spy.reads()).toBe(1);
   });
@@ -105,7 +107,10 @@ describe("authenticate: PAT lookups", () => {
     const spy = spyKv();
     for (let i = 0; i < 3; i++) {
       expect(await authenticate(requestWith(`Bearer ${token}`), config(), r, authDeps({ kv: spy.kv }))).toEqual({
-        kind: "pat", rules: DRAFTS, defaultStage: "DRAFT", tokenId: record.id,
+        kind: "pat",
+        rules: DRAFTS,
+        defaultStage: "DRAFT",
+        tokenId: record.id,
       });
     }
     expect(spy.reads()).toBe(0);
@@ -127,7 +132,9 @@ describe("authenticate: PAT lookups", () => {
     const b = { projectId: "a", environment: "b:c" };
     expect(patKey(a, "00")).not.toBe(patKey(b, "00"));
     const { token } = await tokenStore().create(a, { name: "x", permissions: DRAFTS });
-    expect(await rejection(authenticate(requestWith(`Bearer ${token}`), config(), b, authDeps()))).toMatchObject({ reason: "unknown-token" });
+    expect(await rejection(authenticate(requestWith(`Bearer ${token}`), config(), b, authDeps()))).toMatchObject({
+      reason: "unknown-token",
+    });
   });
 });
 

@@ -47,7 +47,9 @@ async function sign(key: Keys, claims: Record<string, unknown> = {}, header: Rec
     if (value === undefined) delete payload[name];
     else payload[name] = value;
   }
-  return new SignJWT(payload).setProtectedHeader({ alg: key.jwk.alg as string, kid: key.jwk.kid as string, ...header }).sign(key.privateKey);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: key.jwk.alg as string, kid: key.jwk.kid as string, ...header })
+    .sign(key.privateKey);
 }
 
 const b64url = (data: string | Uint8Array) => {
@@ -135,7 +137,10 @@ describe("JWT principals: accepted tokens", () => {
   ])("verifies against a configured public key given as %s", async (_name, jwt) => {
     const config = project(jwt());
     expect(await auth(await sign(rsa), config)).toMatchObject({ kind: "jwt", userId: "user-1" });
-    expect(await rejection(auth(await sign(stranger, {}, { kid: "rsa-1" }), config))).toMatchObject({ status: 401, reason: "invalid-signature" });
+    expect(await rejection(auth(await sign(stranger, {}, { kid: "rsa-1" }), config))).toMatchObject({
+      status: 401,
+      reason: "invalid-signature",
+    });
   });
 });
 
@@ -152,18 +157,38 @@ describe("JWT principals: refused tokens", () => {
     ["with a sub that is not a string", () => sign(rsa, { sub: 42 }), "claim-invalid", { claim: "sub" }],
     ["with a sub carrying a line break", () => sign(rsa, { sub: "a\r\nx-admin: 1" }), "claim-invalid", { claim: "sub" }],
     ["with alg: none", async () => unsecured(validClaims), "algorithm-not-allowed"],
-    ["HS256 signed with the public key's JWK JSON", async () => hs256(validClaims, new TextEncoder().encode(JSON.stringify(rsa.jwk)), "rsa-1"), "algorithm-not-allowed"],
-    ["HS256 signed with the public key's PEM", async () => hs256(validClaims, new TextEncoder().encode(rsaPem), "rsa-1"), "algorithm-not-allowed"],
+    [
+      "HS256 signed with the public key's JWK JSON",
+      async () => hs256(validClaims, new TextEncoder().encode(JSON.stringify(rsa.jwk)), "rsa-1"),
+      "algorithm-not-allowed",
+    ],
+    [
+      "HS256 signed with the public key's PEM",
+      async () => hs256(validClaims, new TextEncoder().encode(rsaPem), "rsa-1"),
+      "algorithm-not-allowed",
+    ],
     ["signed by a key not in the set (its own kid)", () => sign(stranger), "unknown-key"],
     ["signed by a key not in the set, claiming a kid of the set", () => sign(stranger, {}, { kid: "rsa-1" }), "invalid-signature"],
     ["signed by the EC key but claiming the RSA kid", () => sign(ec, {}, { kid: "rsa-1" }), "unknown-key"],
-    ["with a tampered payload", async () => {
-      const [h, , s] = (await sign(rsa)).split(".");
-      return `${h}.${b64url(JSON.stringify({ ...validClaims, roles: "editor" }))}.${s}`;
-    }, "invalid-signature"],
-    ["with an unsigned payload that is not JSON (signature first)", async () => `${b64url(JSON.stringify({ alg: "RS256", kid: "rsa-1" }))}.${b64url("not json")}.c2ln`, "invalid-signature"],
-    ["with a signed payload that is not a JSON object", async () =>
-      new CompactSign(new TextEncoder().encode("not json")).setProtectedHeader({ alg: "RS256", kid: "rsa-1" }).sign(rsa.privateKey), "malformed-token"],
+    [
+      "with a tampered payload",
+      async () => {
+        const [h, , s] = (await sign(rsa)).split(".");
+        return `${h}.${b64url(JSON.stringify({ ...validClaims, roles: "editor" }))}.${s}`;
+      },
+      "invalid-signature",
+    ],
+    [
+      "with an unsigned payload that is not JSON (signature first)",
+      async () => `${b64url(JSON.stringify({ alg: "RS256", kid: "rsa-1" }))}.${b64url("not json")}.c2ln`,
+      "invalid-signature",
+    ],
+    [
+      "with a signed payload that is not a JSON object",
+      async () =>
+        new CompactSign(new TextEncoder().encode("not json")).setProtectedHeader({ alg: "RS256", kid: "rsa-1" }).sign(rsa.privateKey),
+      "malformed-token",
+    ],
     ["with a header that is not JSON", async () => "bm90IGpzb24.e30.c2ln", "malformed-token"],
   ])("refuses a token %s: 401 %s", async (_name, make, reason, extra = {}) => {
     const token = await make();
@@ -180,7 +205,9 @@ describe("JWT principals: refused tokens", () => {
 
   it("refuses HS256 signed with the configured PEM as secret (key confusion against a configured key)", async () => {
     const config = project({ publicKey: rsaPem });
-    expect(await rejection(auth(await hs256(validClaims, new TextEncoder().encode(rsaPem)), config))).toMatchObject({ reason: "algorithm-not-allowed" });
+    expect(await rejection(auth(await hs256(validClaims, new TextEncoder().encode(rsaPem)), config))).toMatchObject({
+      reason: "algorithm-not-allowed",
+    });
   });
 
   it("refuses a JWT with 401 jwt-not-configured when the project has no jwt settings", async () => {
@@ -277,7 +304,9 @@ describe("JWT and PAT never fall through into each other", () => {
     await putJwks(name, { keys: [rsa.jwk] });
     const spy = spyKv();
     const token = `cep_${"A".repeat(43)}`;
-    const error = await rejection(authenticate(requestWith(`Bearer ${token}`), project({ jwksUrl: jwksUrl(name) }), REF, authDeps({ kv: spy.kv, now })));
+    const error = await rejection(
+      authenticate(requestWith(`Bearer ${token}`), project({ jwksUrl: jwksUrl(name) }), REF, authDeps({ kv: spy.kv, now })),
+    );
     expect(error.reason).toBe("unknown-token");
     expect(spy.reads()).toBe(1);
     expect(await jwksHits(name)).toBe(0);

@@ -49,7 +49,10 @@ async function sha256Hex(text: string): Promise<string> {
 
 /** KV keys under a prefix, with their expiration (epoch seconds, when set). */
 async function keysUnder(prefix: string): Promise<{ name: string; expiration?: number }[]> {
-  return (await env.CONFIG.list({ prefix })).keys.map(({ name, expiration }) => ({ name, ...(expiration === undefined ? {} : { expiration }) }));
+  return (await env.CONFIG.list({ prefix })).keys.map(({ name, expiration }) => ({
+    name,
+    ...(expiration === undefined ? {} : { expiration }),
+  }));
 }
 
 // The first call starts the Durable Object; on a loaded machine that can take longer than the
@@ -99,7 +102,12 @@ describe("patStore: issue", () => {
   it("returns the secret once with its record, and stores only the digest", async () => {
     const ref = fresh();
     const { pats } = store();
-    const { token, record } = await pats.create(ref, { name: "preview", permissions: RULES, defaultStage: "DRAFT", expiresAt: "2031-01-01T00:00:00.000Z" });
+    const { token, record } = await pats.create(ref, {
+      name: "preview",
+      permissions: RULES,
+      defaultStage: "DRAFT",
+      expiresAt: "2031-01-01T00:00:00.000Z",
+    });
     expect(token).toMatch(/^cep_[A-Za-z0-9_-]{43}$/);
     expect(record).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
@@ -159,7 +167,9 @@ describe("patStore: issue", () => {
       idFromName: (name) => env.AUTHORITY.idFromName(name),
       get: () => new Proxy({}, { get: () => () => Promise.reject(new Error("object unreachable")) }),
     };
-    const error = await rejection(store({ authority: new Authority(unreachable, { callTimeoutMs: 200 }) }).pats.create(ref, { name: "x", permissions: [] }));
+    const error = await rejection(
+      store({ authority: new Authority(unreachable, { callTimeoutMs: 200 }) }).pats.create(ref, { name: "x", permissions: [] }),
+    );
     expect(error).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE" });
     expect(await keysUnder(patIndexPrefix(ref))).toEqual([]);
     expect(await keysUnder(`pat:${ref.projectId}:`)).toEqual([]);
@@ -183,7 +193,11 @@ describe("patStore: look up", () => {
 
   it.each([
     ["an unknown token of the right shape", (_token: string) => generatePatSecret(), (ref: ProjectRef) => ref],
-    ["the token with one character changed", (token: string) => token.slice(0, -1) + (token.endsWith("A") ? "B" : "A"), (ref: ProjectRef) => ref],
+    [
+      "the token with one character changed",
+      (token: string) => token.slice(0, -1) + (token.endsWith("A") ? "B" : "A"),
+      (ref: ProjectRef) => ref,
+    ],
     ["the token in another environment", (token: string) => token, (ref: ProjectRef) => ({ ...ref, environment: "staging" })],
     ["the token in another project", (token: string) => token, (ref: ProjectRef) => ({ ...ref, projectId: `${ref.projectId}x` })],
   ])("answers unknown for %s", async (_name, presented, where) => {
@@ -199,7 +213,10 @@ describe("patStore: look up", () => {
     const digest = await patDigest(token);
     const record: PatRecord = { id: crypto.randomUUID(), name: "old", permissions: RULES, createdAt: "2029-01-01T00:00:00.000Z" };
     await env.CONFIG.put(patIndexKey(ref, record.id), JSON.stringify({ ...record, digest }));
-    await env.CONFIG.put(patKey(ref, digest), JSON.stringify({ state: "active", projectId: ref.projectId, environment: ref.environment, ...record }));
+    await env.CONFIG.put(
+      patKey(ref, digest),
+      JSON.stringify({ state: "active", projectId: ref.projectId, environment: ref.environment, ...record }),
+    );
     const { pats } = store();
     expect(await pats.lookup(ref, token)).toEqual({ status: "active", record });
     expect(await pats.list(ref)).toEqual([record]);
@@ -288,7 +305,11 @@ describe("patStore: revocation", () => {
 
     await settled();
     const digest = await patDigest(token);
-    expect(await env.CONFIG.get<StoredPat>(patKey(ref, digest), "json")).toEqual({ state: "revoked", id: record.id, revokedAt: "2030-06-01T12:00:00.000Z" });
+    expect(await env.CONFIG.get<StoredPat>(patKey(ref, digest), "json")).toEqual({
+      state: "revoked",
+      id: record.id,
+      revokedAt: "2030-06-01T12:00:00.000Z",
+    });
     const [tombstone] = await keysUnder(patKey(ref, digest));
     // Kept for 30 days, so the token answers `revoked` rather than `unknown-token` meanwhile.
     expect(tombstone!.expiration! - Date.now() / 1000).toBeGreaterThan(29 * 86_400);
@@ -324,7 +345,10 @@ describe("patStore: revocation", () => {
     const digest = await patDigest(token);
     const record: PatRecord = { id: crypto.randomUUID(), name: "old", permissions: [], createdAt: "2029-01-01T00:00:00.000Z" };
     await env.CONFIG.put(patIndexKey(ref, record.id), JSON.stringify({ ...record, digest }));
-    await env.CONFIG.put(patKey(ref, digest), JSON.stringify({ state: "active", projectId: ref.projectId, environment: ref.environment, ...record }));
+    await env.CONFIG.put(
+      patKey(ref, digest),
+      JSON.stringify({ state: "active", projectId: ref.projectId, environment: ref.environment, ...record }),
+    );
     const { pats } = store();
     expect(await pats.revoke(ref, record.id)).toBe(true);
     expect(await store({ authority: new Authority(env.AUTHORITY) }).pats.lookup(ref, token)).toEqual({ status: "revoked", id: record.id });

@@ -28,12 +28,22 @@ describe("changes reach exactly the dependencies they can alter", () => {
     ["a draft update without relation inputs leaves references alone", updateP1, "R|DRAFT|Post", false],
     ["deleting p1 reaches it in every stage", deleteP1, "E|PUBLISHED|Post|p1", true],
     ["… and every stage's lists", deleteP1, "L|DRAFT|Post", true],
-    ["purging Post in PUBLISHED reaches every Post entry there", { kind: "model", stages: ["PUBLISHED"], models: ["Post"] }, "E|PUBLISHED|Post|p2", true],
+    [
+      "purging Post in PUBLISHED reaches every Post entry there",
+      { kind: "model", stages: ["PUBLISHED"], models: ["Post"] },
+      "E|PUBLISHED|Post|p2",
+      true,
+    ],
     ["… and lists", { kind: "model", stages: ["PUBLISHED"], models: ["Post"] }, "L|PUBLISHED|Post", true],
     ["… not Author", { kind: "model", stages: ["PUBLISHED"], models: ["Post"] }, "E|PUBLISHED|Author|a1", false],
     ["purging everything reaches everything", { kind: "model", stages: "*", models: "*" }, "R|DRAFT|Page", true],
     ["purging a stage reaches every model there", { kind: "model", stages: ["DRAFT"], models: "*" }, "E|DRAFT|Page|g1", true],
-    ["an entries change without ids is its model", { kind: "entries", stages: ["PUBLISHED"], model: "Post", ids: [], relations: false }, "E|PUBLISHED|Post|p7", true],
+    [
+      "an entries change without ids is its model",
+      { kind: "entries", stages: ["PUBLISHED"], model: "Post", ids: [], relations: false },
+      "E|PUBLISHED|Post|p7",
+      true,
+    ],
   ])("%s", (_name, change, dependency, expected) => {
     expect(reaches(change, dependency)).toBe(expected);
   });
@@ -43,7 +53,11 @@ describe("changes reach exactly the dependencies they can alter", () => {
   });
 
   it("normalizes scopes and drops changes that bump nothing", () => {
-    expect(normalizeChange({ kind: "model", stages: ["DRAFT", "*"], models: ["Post", "Post"] })).toEqual({ kind: "model", stages: "*", models: ["Post"] });
+    expect(normalizeChange({ kind: "model", stages: ["DRAFT", "*"], models: ["Post", "Post"] })).toEqual({
+      kind: "model",
+      stages: "*",
+      models: ["Post"],
+    });
     expect(normalizeChange({ kind: "model", stages: [], models: ["Post"] })).toBeNull();
   });
 });

@@ -40,7 +40,12 @@ function world() {
       cache ??= await caches.open(cacheName);
       const opened = cache;
       /** One isolate of the location. */
-      return new Authority(namespace, { now: clock.now, cache: () => opened, staleLimitMs: 10_000, ...(callTimeoutMs ? { callTimeoutMs } : {}) });
+      return new Authority(namespace, {
+        now: clock.now,
+        cache: () => opened,
+        staleLimitMs: 10_000,
+        ...(callTimeoutMs ? { callTimeoutMs } : {}),
+      });
     },
   };
 }
@@ -81,7 +86,13 @@ describe("Authority: tiered reads", () => {
       }
       for (const isolate of isolates) {
         const view = await isolate.view(ref, w.work.waitUntil);
-        if (changedAt > 0 && seenAt < 0 && view.members.has("E|PUBLISHED|Post|p1") && isolates.every((i) => i.current(ref)?.members.has("E|PUBLISHED|Post|p1") ?? false)) seenAt = w.clock.now();
+        if (
+          changedAt > 0 &&
+          seenAt < 0 &&
+          view.members.has("E|PUBLISHED|Post|p1") &&
+          isolates.every((i) => i.current(ref)?.members.has("E|PUBLISHED|Post|p1") ?? false)
+        )
+          seenAt = w.clock.now();
       }
       await w.work.settle();
     }
@@ -111,7 +122,11 @@ describe("Authority: while the object is unreachable", () => {
       await w.work.settle();
     }
     w.clock.advance(0.2); // 10.1 s without the object
-    await expect(a.view(ref, w.work.waitUntil)).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE", status: 503, extensions: { reason: "authority-unavailable" } });
+    await expect(a.view(ref, w.work.waitUntil)).rejects.toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      status: 503,
+      extensions: { reason: "authority-unavailable" },
+    });
     w.object.down = false;
     w.clock.advance(1.1);
     await expect(a.view(ref, w.work.waitUntil)).resolves.toBeDefined();

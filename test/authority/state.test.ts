@@ -10,7 +10,13 @@ function machine(start = 1_700_000_000_000) {
   return { state, advance: (ms: number) => (now += ms), now: () => now };
 }
 
-const entry = (id: string, stages: string[] = ["PUBLISHED"]) => ({ kind: "entries" as const, stages, model: "Post", ids: [id], relations: false });
+const entry = (id: string, stages: string[] = ["PUBLISHED"]) => ({
+  kind: "entries" as const,
+  stages,
+  model: "Post",
+  ids: [id],
+  relations: false,
+});
 
 describe("AuthorityState: sequence numbers", () => {
   it("every event gets a larger number, also when the clock stands still or goes back", () => {

@@ -22,7 +22,10 @@ function bucket(hour: number, hits: number, misses = 0): HourBucket {
 }
 
 /** Runs `body` inside a fresh project authority with a table on its storage and a frozen clock. */
-async function inObject<T>(body: (table: StatsTable, clock: ReturnType<typeof frozenClock>, stub: DurableObjectStub) => T | Promise<T>, clock = frozenClock(T0 + 30 * MINUTE_MS)): Promise<T> {
+async function inObject<T>(
+  body: (table: StatsTable, clock: ReturnType<typeof frozenClock>, stub: DurableObjectStub) => T | Promise<T>,
+  clock = frozenClock(T0 + 30 * MINUTE_MS),
+): Promise<T> {
   const stub = env.AUTHORITY.get(env.AUTHORITY.idFromName(`stats-table-${crypto.randomUUID()}`));
   return runInDurableObject(stub, (_instance, state) => body(new StatsTable(state.storage.sql, clock.now), clock, stub));
 }
@@ -62,8 +65,20 @@ describe("StatsTable.put: what a project authority accepts", () => {
 
   it("keeps what it can read of a bucket and drops the rest (negative or non-numeric counts are 0)", async () => {
     await inObject((table) => {
-      expect(table.put("iso", { hour: T0, minutes: { "5": [2, -1, "x"], "61": [9] }, refusals: { "401 UNAUTHENTICATED": 1, bad: -2 }, failedActions: {} })).toBe(1);
-      expect(parseBucketJson(table.list(T0)[0]!.bucket)).toEqual({ hour: T0, minutes: { "5": [2, 0, 0, 0, 0, 0, 0] }, refusals: { "401 UNAUTHENTICATED": 1 }, failedActions: {} });
+      expect(
+        table.put("iso", {
+          hour: T0,
+          minutes: { "5": [2, -1, "x"], "61": [9] },
+          refusals: { "401 UNAUTHENTICATED": 1, bad: -2 },
+          failedActions: {},
+        }),
+      ).toBe(1);
+      expect(parseBucketJson(table.list(T0)[0]!.bucket)).toEqual({
+        hour: T0,
+        minutes: { "5": [2, 0, 0, 0, 0, 0, 0] },
+        refusals: { "401 UNAUTHENTICATED": 1 },
+        failedActions: {},
+      });
     });
   });
 });
@@ -71,10 +86,44 @@ describe("StatsTable.put: what a project authority accepts", () => {
 describe("StatsTable: totals replace totals (idempotent, order-proof)", () => {
   it.each<[string, Array<[hits: number, misses: number]>, number[], number]>([
     ["one flush: one row written", [[3, 0]], [1], 3],
-    ["the same totals again (a retried flush): nothing written", [[3, 0], [3, 0], [3, 0]], [1, 0, 0], 3],
-    ["grown totals replace the row (one row written each), never add to it", [[3, 0], [5, 1], [9, 1]], [1, 1, 1], 9],
-    ["an older flush arriving after a newer one is ignored", [[5, 1], [3, 0]], [1, 0], 5],
-    ["a growth in another counter counts as growth", [[3, 0], [3, 2]], [1, 1], 3],
+    [
+      "the same totals again (a retried flush): nothing written",
+      [
+        [3, 0],
+        [3, 0],
+        [3, 0],
+      ],
+      [1, 0, 0],
+      3,
+    ],
+    [
+      "grown totals replace the row (one row written each), never add to it",
+      [
+        [3, 0],
+        [5, 1],
+        [9, 1],
+      ],
+      [1, 1, 1],
+      9,
+    ],
+    [
+      "an older flush arriving after a newer one is ignored",
+      [
+        [5, 1],
+        [3, 0],
+      ],
+      [1, 0],
+      5,
+    ],
+    [
+      "a growth in another counter counts as growth",
+      [
+        [3, 0],
+        [3, 2],
+      ],
+      [1, 1],
+      3,
+    ],
   ])("%s", async (_label, flushes, written, hits) => {
     await inObject((table) => {
       expect(flushes.map(([h, m]) => table.put("iso", bucket(T0, h, m)))).toEqual(written);
@@ -102,8 +151,23 @@ describe("StatsTable: totals replace totals (idempotent, order-proof)", () => {
 describe("StatsTable.list: the hours asked for, within the retention", () => {
   it.each<[string, number, Array<[string, number]>]>([
     ["since the hour in progress", T0, [["a", T0]]],
-    ["since 23 hours ago (the console's day)", T0 - 23 * HOUR_MS, [["a", T0 - 23 * HOUR_MS], ["a", T0]]],
-    ["since the epoch: nothing past the retention is listed", 0, [["a", T0 - 26 * HOUR_MS], ["a", T0 - 23 * HOUR_MS], ["a", T0]]],
+    [
+      "since 23 hours ago (the console's day)",
+      T0 - 23 * HOUR_MS,
+      [
+        ["a", T0 - 23 * HOUR_MS],
+        ["a", T0],
+      ],
+    ],
+    [
+      "since the epoch: nothing past the retention is listed",
+      0,
+      [
+        ["a", T0 - 26 * HOUR_MS],
+        ["a", T0 - 23 * HOUR_MS],
+        ["a", T0],
+      ],
+    ],
     ["since a future hour", T0 + 2 * HOUR_MS, []],
   ])("%s", async (_label, since, expected) => {
     await inObject((table) => {
@@ -141,7 +205,7 @@ describe("StatsTable: pruning after 26 hours", () => {
       return stub;
     }, clock);
     await evictDurableObject(stub);
-    clock.advance(2 * HOUR_MS / 1000);
+    clock.advance((2 * HOUR_MS) / 1000);
     await runInDurableObject(stub, (_instance, state) => {
       const table = new StatsTable(state.storage.sql, clock.now);
       expect(listed(table, 0)).toEqual([["a", T0, 7]]);

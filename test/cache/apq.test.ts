@@ -68,14 +68,18 @@ describe("APQ", () => {
 
   it("without persistedQuery the query passes through", async () => {
     const registry = new KvPersistedQueryRegistry(kv);
-    expect(await resolvePersistedQuery({ query: "{ a }", extensions: { tracing: true } }, registry)).toEqual({ query: "{ a }", register: false });
+    expect(await resolvePersistedQuery({ query: "{ a }", extensions: { tracing: true } }, registry)).toEqual({
+      query: "{ a }",
+      register: false,
+    });
     await expect(resolvePersistedQuery({}, registry)).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
-  it.each<[unknown]>([[{ persistedQuery: { version: 2, sha256Hash: "a".repeat(64) } }], [{ persistedQuery: { version: 1, sha256Hash: "xyz" } }], [{ persistedQuery: "x" }]])(
-    "malformed persistedQuery %j → BAD_REQUEST",
-    (extensions) => {
-      expect(() => readPersistedQuery(extensions)).toThrow(expect.objectContaining({ code: "BAD_REQUEST" }));
-    },
-  );
+  it.each<[unknown]>([
+    [{ persistedQuery: { version: 2, sha256Hash: "a".repeat(64) } }],
+    [{ persistedQuery: { version: 1, sha256Hash: "xyz" } }],
+    [{ persistedQuery: "x" }],
+  ])("malformed persistedQuery %j → BAD_REQUEST", (extensions) => {
+    expect(() => readPersistedQuery(extensions)).toThrow(expect.objectContaining({ code: "BAD_REQUEST" }));
+  });
 });

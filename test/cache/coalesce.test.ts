@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BackgroundRefreshes, Coalescer, toSharedResult, type SharedResult } from "../../src/cache/coalesce";
 
-const result = (text: string): SharedResult => ({ status: 200, headers: [["content-type", "application/json"]], body: new TextEncoder().encode(text) });
+const result = (text: string): SharedResult => ({
+  status: 200,
+  headers: [["content-type", "application/json"]],
+  body: new TextEncoder().encode(text),
+});
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -93,7 +97,10 @@ describe("Coalescer", () => {
 
 describe("toSharedResult and BackgroundRefreshes", () => {
   it("reads a Response into bytes, keeping only the listed headers", async () => {
-    const shared = await toSharedResult(new Response('{"data":1}', { status: 200, headers: { "content-type": "application/json", "set-cookie": "a=b" } }), ["content-type"]);
+    const shared = await toSharedResult(
+      new Response('{"data":1}', { status: 200, headers: { "content-type": "application/json", "set-cookie": "a=b" } }),
+      ["content-type"],
+    );
     expect(shared).toEqual({ status: 200, headers: [["content-type", "application/json"]], body: new TextEncoder().encode('{"data":1}') });
   });
 

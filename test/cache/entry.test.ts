@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createEntry, entryFromResponse, entryToResponse, etagMatches, isStorable, strongEtag, type NotStorableReason } from "../../src/cache/entry";
+import {
+  createEntry,
+  entryFromResponse,
+  entryToResponse,
+  etagMatches,
+  isStorable,
+  strongEtag,
+  type NotStorableReason,
+} from "../../src/cache/entry";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const ok = '{"data":{"posts":[{"id":"1"}]}}';
@@ -15,7 +23,13 @@ describe("isStorable", () => {
     ["origin private", 200, { "cache-control": "max-age=0, private" }, ok, "no-store"],
     ["GraphQL errors", 200, {}, '{"errors":[{"message":"boom"}]}', "graphql-errors"],
     ["partial data with errors", 200, {}, '{"data":{"a":1},"errors":[{"message":"x"}]}', "graphql-errors"],
-    ["PersistedQueryNotFound", 200, {}, '{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}', "persisted-query-not-found"],
+    [
+      "PersistedQueryNotFound",
+      200,
+      {},
+      '{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}',
+      "persisted-query-not-found",
+    ],
     ["not JSON", 200, {}, "<html>", "not-json"],
     ["JSON array (batch)", 200, {}, "[]", "not-json"],
     ["JSON without data", 200, {}, '{"hello":1}', "not-json"],
@@ -28,7 +42,10 @@ describe("isStorable", () => {
   });
 
   it("uses an already parsed body", () => {
-    expect(isStorable({ status: 200, headers: new Headers() }, "ignored", { errors: [] })).toEqual({ storable: false, reason: "graphql-errors" });
+    expect(isStorable({ status: 200, headers: new Headers() }, "ignored", { errors: [] })).toEqual({
+      storable: false,
+      reason: "graphql-errors",
+    });
   });
 });
 

@@ -19,11 +19,23 @@ describe("hyg-* request headers", () => {
   it.each<[string, Record<string, string>, { staleWhileRevalidate: number; staleIfError: number }]>([
     ["no headers → project settings", {}, { staleWhileRevalidate: 300, staleIfError: 3600 }],
     ["less staleness", { "hyg-stale-while-revalidate": "10", "hyg-stale-if-error": "0" }, { staleWhileRevalidate: 10, staleIfError: 0 }],
-    ["more staleness", { "hyg-stale-while-revalidate": "600", "hyg-stale-if-error": "7200" }, { staleWhileRevalidate: 600, staleIfError: 7200 }],
-    ["clamped to the bounds", { "hyg-stale-while-revalidate": "99999999", "hyg-stale-if-error": "99999999999999999999" }, { staleWhileRevalidate: MAX_HYG_STALE_WHILE_REVALIDATE, staleIfError: MAX_HYG_STALE_IF_ERROR }],
+    [
+      "more staleness",
+      { "hyg-stale-while-revalidate": "600", "hyg-stale-if-error": "7200" },
+      { staleWhileRevalidate: 600, staleIfError: 7200 },
+    ],
+    [
+      "clamped to the bounds",
+      { "hyg-stale-while-revalidate": "99999999", "hyg-stale-if-error": "99999999999999999999" },
+      { staleWhileRevalidate: MAX_HYG_STALE_WHILE_REVALIDATE, staleIfError: MAX_HYG_STALE_IF_ERROR },
+    ],
     ["negative ignored", { "hyg-stale-while-revalidate": "-5" }, { staleWhileRevalidate: 300, staleIfError: 3600 }],
     ["decimal ignored", { "hyg-stale-while-revalidate": "1.5" }, { staleWhileRevalidate: 300, staleIfError: 3600 }],
-    ["garbage ignored", { "hyg-stale-while-revalidate": "soon", "hyg-stale-if-error": "" }, { staleWhileRevalidate: 300, staleIfError: 3600 }],
+    [
+      "garbage ignored",
+      { "hyg-stale-while-revalidate": "soon", "hyg-stale-if-error": "" },
+      { staleWhileRevalidate: 300, staleIfError: 3600 },
+    ],
     ["list ignored", { "hyg-stale-while-revalidate": "1, 2" }, { staleWhileRevalidate: 300, staleIfError: 3600 }],
     ["surrounding whitespace tolerated", { "hyg-stale-while-revalidate": " 7 " }, { staleWhileRevalidate: 7, staleIfError: 3600 }],
   ])("%s", (_name, headers, expected) => {
@@ -79,9 +91,24 @@ describe("Cache-Control", () => {
   });
 
   it.each<[string, Parameters<typeof downstreamPolicy>[0], { browserMaxAge: number; sharedMaxAge: number }, number]>([
-    ["defaults: every downstream cache revalidates", { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400 }, { browserMaxAge: 0, sharedMaxAge: 0 }, 0],
-    ["the gateway's own windows never go downstream", { maxAge: 3600, staleWhileRevalidate: 86400, staleIfError: 86400, browserMaxAge: 0, sharedMaxAge: 30 }, { browserMaxAge: 0, sharedMaxAge: 30 }, 30],
-    ["the bound is the longer of the two", { maxAge: 60, staleWhileRevalidate: 0, staleIfError: 0, browserMaxAge: 45, sharedMaxAge: 10 }, { browserMaxAge: 45, sharedMaxAge: 10 }, 45],
+    [
+      "defaults: every downstream cache revalidates",
+      { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400 },
+      { browserMaxAge: 0, sharedMaxAge: 0 },
+      0,
+    ],
+    [
+      "the gateway's own windows never go downstream",
+      { maxAge: 3600, staleWhileRevalidate: 86400, staleIfError: 86400, browserMaxAge: 0, sharedMaxAge: 30 },
+      { browserMaxAge: 0, sharedMaxAge: 30 },
+      30,
+    ],
+    [
+      "the bound is the longer of the two",
+      { maxAge: 60, staleWhileRevalidate: 0, staleIfError: 0, browserMaxAge: 45, sharedMaxAge: 10 },
+      { browserMaxAge: 45, sharedMaxAge: 10 },
+      45,
+    ],
   ])("downstream policy: %s", (_name, settings, expected, bound) => {
     expect(downstreamPolicy(settings)).toEqual(expected);
     expect(downstreamBoundSeconds(downstreamPolicy(settings))).toBe(bound);

@@ -21,7 +21,10 @@ describe("cache key equivalences", () => {
   it.each<[string, Partial<CacheKeyInput>]>([
     ["whitespace", { query: "query   Posts(\n$first: Int,\n $skip: Int)\n{\n  posts(first: $first, skip: $skip) {\n id\n title\n }\n}" }],
     ["commas as whitespace", { query: "query Posts($first: Int $skip: Int) { posts(first: $first skip: $skip) { id, title, } }" }],
-    ["comments", { query: "# list\nquery Posts($first: Int, $skip: Int) { # the posts\n posts(first: $first, skip: $skip) { id title } }" }],
+    [
+      "comments",
+      { query: "# list\nquery Posts($first: Int, $skip: Int) { # the posts\n posts(first: $first, skip: $skip) { id title } }" },
+    ],
     ["variable key order", { variables: { skip: 0, first: 10 } }],
     ["variable definition order", { query: "query Posts($skip: Int, $first: Int) { posts(first: $first, skip: $skip) { id title } }" }],
     ["argument order", { query: "query Posts($first: Int, $skip: Int) { posts(skip: $skip, first: $first) { id title } }" }],
@@ -56,8 +59,14 @@ describe("cache key equivalences", () => {
   });
 
   it("fragment definition order is irrelevant", async () => {
-    const a = await key({ query: "query Posts { posts { ...A ...B } } fragment A on Post { id } fragment B on Post { title }", variables: {} });
-    const b = await key({ query: "fragment B on Post { title } query Posts { posts { ...A ...B } } fragment A on Post { id }", variables: {} });
+    const a = await key({
+      query: "query Posts { posts { ...A ...B } } fragment A on Post { id } fragment B on Post { title }",
+      variables: {},
+    });
+    const b = await key({
+      query: "fragment B on Post { title } query Posts { posts { ...A ...B } } fragment A on Post { id }",
+      variables: {},
+    });
     expect(a.digest).toBe(b.digest);
   });
 });
@@ -74,7 +83,10 @@ describe("cache key separations", () => {
     ["permission fingerprint", { permissionFingerprint: "fp-token-editor" }],
     ["project", { projectId: "other" }],
     ["environment", { environment: "staging" }],
-    ["field order (shapes the response)", { query: "query Posts($first: Int, $skip: Int) { posts(first: $first, skip: $skip) { title id } }" }],
+    [
+      "field order (shapes the response)",
+      { query: "query Posts($first: Int, $skip: Int) { posts(first: $first, skip: $skip) { title id } }" },
+    ],
     ["alias", { query: "query Posts($first: Int, $skip: Int) { posts(first: $first, skip: $skip) { id name: title } }" }],
     ["key version", {}, "v0"],
   ])("%s → different key", async (_name, patch, version) => {
@@ -98,18 +110,25 @@ describe("cache key separations", () => {
 describe("cache key from a parsed document", () => {
   it.each([
     ["the base query", base.query, "Posts"],
-    ["an anonymous query", "{ posts(where: { title_contains: \"a\", id_in: [\"1\", \"2\"] }) { id } }", null],
-    ["defaults, directives and fragments", 'query Q($b: Int = 2, $a: String = "x") { ...F posts(skip: $b) @include(if: true) { id } } fragment F on Query { pages(first: 1) { id } }', null],
+    ["an anonymous query", '{ posts(where: { title_contains: "a", id_in: ["1", "2"] }) { id } }', null],
+    [
+      "defaults, directives and fragments",
+      'query Q($b: Int = 2, $a: String = "x") { ...F posts(skip: $b) @include(if: true) { id } } fragment F on Query { pages(first: 1) { id } }',
+      null,
+    ],
     ["block strings and escapes", 'query { posts(where: { title: """multi\n  line ""\\" text""", slug: "tab\\t \\u00e9" }) { id } }', null],
     ["one named operation of several", "query A { posts { id } } query B($n: Int) { pages(first: $n) { id } }", "B"],
-  ])("%s: the same key as its printed text (the pipeline keys the forwarded AST without re-parsing it)", async (_name, query, operationName) => {
-    const document = parse(query);
-    const variables = { first: 1, n: 3 };
-    const fromText = await cacheKey({ ...base, query: print(document), operationName, variables });
-    const fromAst = await cacheKey({ ...base, query: print(document), document, operationName, variables });
-    expect(fromAst).toEqual(fromText);
-    expect(normalizeDocument(document)).toEqual(normalizeDocument(print(document)));
-  });
+  ])(
+    "%s: the same key as its printed text (the pipeline keys the forwarded AST without re-parsing it)",
+    async (_name, query, operationName) => {
+      const document = parse(query);
+      const variables = { first: 1, n: 3 };
+      const fromText = await cacheKey({ ...base, query: print(document), operationName, variables });
+      const fromAst = await cacheKey({ ...base, query: print(document), document, operationName, variables });
+      expect(fromAst).toEqual(fromText);
+      expect(normalizeDocument(document)).toEqual(normalizeDocument(print(document)));
+    },
+  );
 });
 
 describe("cache key output", () => {

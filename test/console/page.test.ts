@@ -78,7 +78,10 @@ describe("every admin data route still needs the token", () => {
     ["POST", "/explain"],
   ])("%s …%s is 401 without it", async (method, tail) => {
     const { projectId } = await demoProject();
-    const response = await gateway(`/admin/projects/${projectId}/master${tail}`, { method, ...(method === "GET" || method === "DELETE" ? {} : { body: "{}" }) });
+    const response = await gateway(`/admin/projects/${projectId}/master${tail}`, {
+      method,
+      ...(method === "GET" || method === "DELETE" ? {} : { body: "{}" }),
+    });
     expect(response.status).toBe(401);
   });
 

@@ -15,7 +15,12 @@ export interface GqlResult<T = any> {
 }
 
 /** POSTs a GraphQL request; `headers` are added (e.g. gcms-stage). */
-export async function gqlRaw<T = any>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}, path = "/graphql"): Promise<GqlResult<T>> {
+export async function gqlRaw<T = any>(
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  path = "/graphql",
+): Promise<GqlResult<T>> {
   const res = await call(path, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },

@@ -20,7 +20,11 @@ describe("request recording", () => {
     await gqlRaw(QUERY, undefined, {}, `/t/${uniq("elsewhere")}/graphql`);
     const got = await records(t);
     expect(got).toHaveLength(2);
-    expect(got[0]).toMatchObject({ method: "POST", path: `${t}/graphql`, headers: { "gcms-stage": "DRAFT", "x-custom": "v", "content-type": "application/json" } });
+    expect(got[0]).toMatchObject({
+      method: "POST",
+      path: `${t}/graphql`,
+      headers: { "gcms-stage": "DRAFT", "x-custom": "v", "content-type": "application/json" },
+    });
     expect(JSON.parse(got[0].body)).toEqual({ query: QUERY, variables: { a: 1 } });
     expect(got[1]).toMatchObject({ method: "GET", path: `${t}/other`, body: null, search: `?query=${encodeURIComponent(QUERY)}` });
     expect(typeof got[0].at).toBe("number");
@@ -62,7 +66,11 @@ describe("fault injection", () => {
 
   it.each([500, 502, 503, 429, 404])("/__status/%i/ answers that status with an injected error, and is recorded", async (status) => {
     const t = `/t/${uniq("s")}`;
-    const res = await call(`${t}/__status/${status}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: QUERY }) });
+    const res = await call(`${t}/__status/${status}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(res.status).toBe(status);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({ errors: [{ message: "injected" }] });
@@ -98,17 +106,26 @@ describe("migrations", () => {
     expect(again).toEqual([[], [], []]);
     const { results } = await db.prepare("SELECT name FROM d1_migrations ORDER BY id").all<{ name: string }>();
     expect(results.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
-    const seeded = await db.prepare(`SELECT COUNT(*) AS n FROM "Post" WHERE id LIKE 'clpost0000000000000000%' AND stage = 'DRAFT'`).first<{ n: number }>();
+    const seeded = await db
+      .prepare(`SELECT COUNT(*) AS n FROM "Post" WHERE id LIKE 'clpost0000000000000000%' AND stage = 'DRAFT'`)
+      .first<{ n: number }>();
     expect(seeded?.n).toBe(8);
   });
 
-  it.each([...MODEL_MAP.values()].map((m) => [m.name, m] as const))("table %s has exactly the columns models.ts derives", async (name, m) => {
-    const { results } = await db.prepare(`PRAGMA table_info("${name}")`).all<{ name: string }>();
-    expect(results.map((r) => r.name).sort()).toEqual([...m.columns].sort());
-  });
+  it.each([...MODEL_MAP.values()].map((m) => [m.name, m] as const))(
+    "table %s has exactly the columns models.ts derives",
+    async (name, m) => {
+      const { results } = await db.prepare(`PRAGMA table_info("${name}")`).all<{ name: string }>();
+      expect(results.map((r) => r.name).sort()).toEqual([...m.columns].sort());
+    },
+  );
 
   it.each([
-    ["semicolons in strings and comments", "INSERT INTO t VALUES ('a;b'); -- x; y\nSELECT \"c;d\";", ["INSERT INTO t VALUES ('a;b')", 'SELECT "c;d"']],
+    [
+      "semicolons in strings and comments",
+      "INSERT INTO t VALUES ('a;b'); -- x; y\nSELECT \"c;d\";",
+      ["INSERT INTO t VALUES ('a;b')", 'SELECT "c;d"'],
+    ],
     ["doubled quotes", "SELECT 'it''s; fine'; SELECT 2", ["SELECT 'it''s; fine'", "SELECT 2"]],
     ["blank statements", ";;\n  ; SELECT 1;", ["SELECT 1"]],
   ])("splitSql handles %s", (_, sql, expected) => {
@@ -129,9 +146,25 @@ describe("introspection", () => {
     expect(d.locale.enumValues.map((v: any) => v.name)).toEqual(["en", "de"]);
     const posts = d.query.fields.find((f: any) => f.name === "posts");
     expect(posts.args.map((a: any) => [a.name, a.defaultValue])).toEqual([
-      ["where", null], ["orderBy", null], ["skip", null], ["first", null], ["stage", "PUBLISHED"], ["locales", "[en]"],
+      ["where", null],
+      ["orderBy", null],
+      ["skip", null],
+      ["first", null],
+      ["stage", "PUBLISHED"],
+      ["locales", "[en]"],
     ]);
-    for (const n of ["node", "nodes", "post", "postsConnection", "author", "authors", "authorsConnection", "page", "pages", "pagesConnection"]) {
+    for (const n of [
+      "node",
+      "nodes",
+      "post",
+      "postsConnection",
+      "author",
+      "authors",
+      "authorsConnection",
+      "page",
+      "pages",
+      "pagesConnection",
+    ]) {
       expect(d.query.fields.some((f: any) => f.name === n)).toBe(true);
     }
   });

@@ -17,7 +17,16 @@ const read = (id: string, stage: "DRAFT" | "PUBLISHED", locales = "[en]") =>
 describe("create and update", () => {
   it("createPost writes a DRAFT entry only, with base-locale values and a relation", async () => {
     const p = await createPost(`excerpt: "E", tags: ["a", "b"], readingMinutes: 2, author: { connect: { id: "${AUTHOR(1)}" } }`);
-    expect(p).toMatchObject({ stage: "DRAFT", locale: "en", title: "T en", excerpt: "E", tags: ["a", "b"], readingMinutes: 2, publishedAt: null, author: { id: AUTHOR(1) } });
+    expect(p).toMatchObject({
+      stage: "DRAFT",
+      locale: "en",
+      title: "T en",
+      excerpt: "E",
+      tags: ["a", "b"],
+      readingMinutes: 2,
+      publishedAt: null,
+      author: { id: AUTHOR(1) },
+    });
     expect(p.id).toMatch(/^c[a-z0-9]{24}$/);
     expect(await read(p.id, "PUBLISHED")).toBeNull();
     expect(await read(p.id, "DRAFT")).toEqual(p);
@@ -37,7 +46,9 @@ describe("create and update", () => {
     expect(d.updatePost).toEqual({ title: "T2", stage: "DRAFT", author: { id: AUTHOR(2) } });
     expect((await read(p.id, "PUBLISHED")).title).toBe("T en");
     expect((await read(p.id, "DRAFT", "[de]")).title).toBe("neu");
-    await gql(`mutation { updatePost(where: { id: "${p.id}" }, data: { author: { disconnect: true }, localizations: { delete: [de] } }) { id } }`);
+    await gql(
+      `mutation { updatePost(where: { id: "${p.id}" }, data: { author: { disconnect: true }, localizations: { delete: [de] } }) { id } }`,
+    );
     expect(await read(p.id, "DRAFT", "[de]")).toBeNull();
     expect((await read(p.id, "DRAFT")).author).toBeNull();
   });
@@ -59,7 +70,9 @@ describe("create and update", () => {
 
   it("Author.posts can be written from the author side", async () => {
     const p = await createPost();
-    const d = await gql(`mutation { createAuthor(data: { name: "N", slug: "${uniq("a")}", posts: { connect: [{ id: "${p.id}" }] } }) { id posts { id } } }`);
+    const d = await gql(
+      `mutation { createAuthor(data: { name: "N", slug: "${uniq("a")}", posts: { connect: [{ id: "${p.id}" }] } }) { id posts { id } } }`,
+    );
     expect(d.createAuthor.posts).toEqual([{ id: p.id }]);
     expect((await read(p.id, "DRAFT")).author).toEqual({ id: d.createAuthor.id });
   });
@@ -150,11 +163,15 @@ describe("*ManyConnection mutations", () => {
     for (let i = 0; i < 3; i++) ids.push((await createPost(`tags: ["${tag}"], readingMinutes: ${i}`)).id);
     const where = `{ tags_contains_some: ["${tag}"] }`;
 
-    const u = await gql(`mutation { updateManyPostsConnection(where: ${where}, data: { excerpt: "bulk" }) { edges { node { id excerpt stage } } aggregate { count } } }`);
+    const u = await gql(
+      `mutation { updateManyPostsConnection(where: ${where}, data: { excerpt: "bulk" }) { edges { node { id excerpt stage } } aggregate { count } } }`,
+    );
     expect(u.updateManyPostsConnection.aggregate.count).toBe(3);
     expect(u.updateManyPostsConnection.edges.map((e: any) => e.node)).toEqual(ids.map((id) => ({ id, excerpt: "bulk", stage: "DRAFT" })));
 
-    const p = await gql(`mutation { publishManyPostsConnection(where: { AND: [${where}, { readingMinutes_gte: 1 }] }) { edges { node { id stage } } } }`);
+    const p = await gql(
+      `mutation { publishManyPostsConnection(where: { AND: [${where}, { readingMinutes_gte: 1 }] }) { edges { node { id stage } } } }`,
+    );
     expect(p.publishManyPostsConnection.edges.map((e: any) => e.node)).toEqual(ids.slice(1).map((id) => ({ id, stage: "PUBLISHED" })));
     expect((await gql(`{ posts(where: ${where}) { id excerpt } }`)).posts).toEqual(ids.slice(1).map((id) => ({ id, excerpt: "bulk" })));
 

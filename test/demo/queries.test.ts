@@ -35,7 +35,9 @@ describe("stages", () => {
   });
 
   it("a DRAFT-only entry is null in PUBLISHED", async () => {
-    const d = await gql(`{ a: post(where: { id: "${POST(7)}" }) { id } b: post(where: { id: "${POST(7)}" }, stage: DRAFT) { id publishedAt } }`);
+    const d = await gql(
+      `{ a: post(where: { id: "${POST(7)}" }) { id } b: post(where: { id: "${POST(7)}" }, stage: DRAFT) { id publishedAt } }`,
+    );
     expect(d).toEqual({ a: null, b: { id: POST(7), publishedAt: null } });
   });
 });
@@ -80,9 +82,14 @@ describe("locales", () => {
   });
 
   it("localizations lists the other locales an entry has", async () => {
-    const d = await gql(`{ post(where: { id: "${POST(1)}" }) { locale localizations { locale title } all: localizations(includeCurrent: true) { locale } }
+    const d =
+      await gql(`{ post(where: { id: "${POST(1)}" }) { locale localizations { locale title } all: localizations(includeCurrent: true) { locale } }
                            en: post(where: { id: "${POST(5)}" }) { localizations { locale } } }`);
-    expect(d.post).toEqual({ locale: "en", localizations: [{ locale: "de", title: "Hallo Edge" }], all: [{ locale: "en" }, { locale: "de" }] });
+    expect(d.post).toEqual({
+      locale: "en",
+      localizations: [{ locale: "de", title: "Hallo Edge" }],
+      all: [{ locale: "en" }, { locale: "de" }],
+    });
     expect(d.en.localizations).toEqual([]);
   });
 });
@@ -143,11 +150,16 @@ describe("ordering and pagination", () => {
     const d = await gql(`{ postsConnection(where: { id_starts_with: "clpost00000" }, first: 2, skip: 2) {
       edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor pageSize } aggregate { count } } }`);
     expect(d.postsConnection).toEqual({
-      edges: [{ cursor: POST(3), node: { id: POST(3) } }, { cursor: POST(4), node: { id: POST(4) } }],
+      edges: [
+        { cursor: POST(3), node: { id: POST(3) } },
+        { cursor: POST(4), node: { id: POST(4) } },
+      ],
       pageInfo: { hasNextPage: true, hasPreviousPage: true, startCursor: POST(3), endCursor: POST(4), pageSize: 2 },
       aggregate: { count: 6 },
     });
-    const last = await gql(`{ authorsConnection(stage: DRAFT, where: { id_starts_with: "clauth00000" }, skip: 2) { pageInfo { hasNextPage pageSize } aggregate { count } } }`);
+    const last = await gql(
+      `{ authorsConnection(stage: DRAFT, where: { id_starts_with: "clauth00000" }, skip: 2) { pageInfo { hasNextPage pageSize } aggregate { count } } }`,
+    );
     expect(last.authorsConnection).toEqual({ pageInfo: { hasNextPage: false, pageSize: 1 }, aggregate: { count: 3 } });
   });
 
@@ -157,13 +169,22 @@ describe("ordering and pagination", () => {
       paged: posts(where: { id_starts_with: "clpost00000" }, first: 1, skip: 1) { id }
       de: posts(where: { id_starts_with: "clpost00000" }, locales: [de]) { title locale } } }`);
     expect(seededIds(d.author.all)).toEqual([1, 2, 5].map(POST));
-    expect(d.author.some).toEqual([{ id: POST(5), readingMinutes: 4 }, { id: POST(1), readingMinutes: 3 }]);
+    expect(d.author.some).toEqual([
+      { id: POST(5), readingMinutes: 4 },
+      { id: POST(1), readingMinutes: 3 },
+    ]);
     expect(d.author.paged).toEqual([{ id: POST(2) }]);
-    expect(d.author.de).toEqual([{ title: "Hallo Edge", locale: "de" }, { title: "GraphQL cachen", locale: "de" }]);
+    expect(d.author.de).toEqual([
+      { title: "Hallo Edge", locale: "de" },
+      { title: "GraphQL cachen", locale: "de" },
+    ]);
   });
 
   it("Author.posts paginates per author when many authors are listed (one batched query)", async () => {
-    const d = await gql(`query($seeded: PostWhereInput) { authors(stage: DRAFT, where: { id_starts_with: "clauth00000" }) { id first: posts(where: $seeded, first: 1) { id } rest: posts(where: $seeded, skip: 1, orderBy: id_DESC) { id } } }`, { seeded: SEEDED_POSTS });
+    const d = await gql(
+      `query($seeded: PostWhereInput) { authors(stage: DRAFT, where: { id_starts_with: "clauth00000" }) { id first: posts(where: $seeded, first: 1) { id } rest: posts(where: $seeded, skip: 1, orderBy: id_DESC) { id } } }`,
+      { seeded: SEEDED_POSTS },
+    );
     expect(d.authors).toEqual([
       { id: AUTHOR(1), first: [{ id: POST(1) }], rest: [{ id: POST(2) }, { id: POST(1) }] },
       { id: AUTHOR(2), first: [{ id: POST(3) }], rest: [{ id: POST(4) }, { id: POST(3) }] },
@@ -179,9 +200,13 @@ describe("ordering and pagination", () => {
 
 describe("documentInStages, node and nodes", () => {
   it("documentInStages returns the entry's other stages", async () => {
-    const d = await gql(`{ post(where: { id: "${POST(2)}" }) {
+    const d = await gql(
+      `{ post(where: { id: "${POST(2)}" }) {
       stage documentInStages { stage title } both: documentInStages(stages: [PUBLISHED, DRAFT], includeCurrent: true) { stage }
-      de: documentInStages(stages: [DRAFT], inheritLocale: true) { locale } } }`, undefined, { "gcms-locales": "de" });
+      de: documentInStages(stages: [DRAFT], inheritLocale: true) { locale } } }`,
+      undefined,
+      { "gcms-locales": "de" },
+    );
     expect(d.post).toEqual({
       stage: "PUBLISHED",
       documentInStages: [{ stage: "DRAFT", title: "Caching GraphQL (draft edit)" }],
@@ -216,8 +241,9 @@ describe("documentInStages, node and nodes", () => {
       { slug: "contact", title: "Kontakt", locale: "de" },
     ]);
     expect(d.pages.some((p: { slug: string }) => p.slug === "imprint")).toBe(false);
-    expect(d.authors.map((a: { name: string }) => a.name).filter((n: string) => ["Ada Lovelace", "Alan Turing", "Grace Hopper"].includes(n)))
-      .toEqual(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
+    expect(
+      d.authors.map((a: { name: string }) => a.name).filter((n: string) => ["Ada Lovelace", "Alan Turing", "Grace Hopper"].includes(n)),
+    ).toEqual(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
   });
 });
 
@@ -237,8 +263,16 @@ describe("GraphQL over HTTP", () => {
   });
 
   it.each([
-    ["syntax error", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ posts {" }) }, 400],
-    ["validation error", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ nope }" }) }, 400],
+    [
+      "syntax error",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ posts {" }) },
+      400,
+    ],
+    [
+      "validation error",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ nope }" }) },
+      400,
+    ],
     ["missing query", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }, 400],
     ["bad JSON", { method: "POST", headers: { "content-type": "application/json" }, body: "{" }, 400],
     ["PUT", { method: "PUT", body: "{}" }, 405],

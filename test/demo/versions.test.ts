@@ -17,17 +17,24 @@ const version = (id: string, revision: number, stage: Stage) => gql(VERSION, { i
 
 /** Revisions listed by `history` of a post read in `stage` (the entry must exist there). */
 async function revisions(id: string, stage: Stage, args = ""): Promise<number[]> {
-  const d = await gql(`query($id: ID!, $stage: Stage!) { post(where: { id: $id }, stage: $stage) { history${args} { id stage revision } } }`, { id, stage });
+  const d = await gql(
+    `query($id: ID!, $stage: Stage!) { post(where: { id: $id }, stage: $stage) { history${args} { id stage revision } } }`,
+    { id, stage },
+  );
   for (const v of d.post.history) expect(v.id).toBe(id);
   return d.post.history.map((v: { revision: number }) => v.revision);
 }
 
 async function createPost(extra = "") {
-  const d = await gql(`mutation($slug: String!) { createPost(data: { slug: $slug, title: "v1", ${extra} }) { id slug updatedAt } }`, { slug: uniq("ver") });
+  const d = await gql(`mutation($slug: String!) { createPost(data: { slug: $slug, title: "v1", ${extra} }) { id slug updatedAt } }`, {
+    slug: uniq("ver"),
+  });
   return d.createPost as { id: string; slug: string; updatedAt: string };
 }
-const update = (id: string, data: string) => gql(`mutation { updatePost(where: { id: "${id}" }, data: ${data}) { updatedAt } }`).then((d) => d.updatePost);
-const publish = (id: string, args = "") => gql(`mutation { publishPost(where: { id: "${id}" } ${args}) { publishedAt } }`).then((d) => d.publishPost);
+const update = (id: string, data: string) =>
+  gql(`mutation { updatePost(where: { id: "${id}" }, data: ${data}) { updatedAt } }`).then((d) => d.updatePost);
+const publish = (id: string, args = "") =>
+  gql(`mutation { publishPost(where: { id: "${id}" } ${args}) { publishedAt } }`).then((d) => d.publishPost);
 
 describe("schema", () => {
   it("has Hygraph's version types, history on every model and <model>Version on Query", async () => {
@@ -41,20 +48,31 @@ describe("schema", () => {
       author: __type(name: "Author") { fields { name } } page: __type(name: "Page") { fields { name } } }`);
     const nonNull = (name: string) => ({ kind: "NON_NULL", name: null, ofType: { name } });
     expect(d.version.fields).toEqual([
-      { name: "id", type: nonNull("ID") }, { name: "stage", type: nonNull("Stage") },
-      { name: "revision", type: nonNull("Int") }, { name: "createdAt", type: nonNull("DateTime") },
+      { name: "id", type: nonNull("ID") },
+      { name: "stage", type: nonNull("Stage") },
+      { name: "revision", type: nonNull("Int") },
+      { name: "createdAt", type: nonNull("DateTime") },
     ]);
     expect(d.documentVersion.fields).toEqual([
-      { name: "id", type: nonNull("ID") }, { name: "stage", type: nonNull("Stage") }, { name: "revision", type: nonNull("Int") },
-      { name: "data", type: { kind: "SCALAR", name: "Json", ofType: null } }, { name: "createdAt", type: nonNull("DateTime") },
+      { name: "id", type: nonNull("ID") },
+      { name: "stage", type: nonNull("Stage") },
+      { name: "revision", type: nonNull("Int") },
+      { name: "data", type: { kind: "SCALAR", name: "Json", ofType: null } },
+      { name: "createdAt", type: nonNull("DateTime") },
     ]);
     expect(d.where.inputFields.map((f: any) => [f.name, f.type.kind, f.type.ofType.name])).toEqual([
-      ["id", "NON_NULL", "ID"], ["revision", "NON_NULL", "Int"], ["stage", "NON_NULL", "Stage"],
+      ["id", "NON_NULL", "ID"],
+      ["revision", "NON_NULL", "Int"],
+      ["stage", "NON_NULL", "Stage"],
     ]);
     expect(d.json.kind).toBe("SCALAR");
     for (const name of ["postVersion", "authorVersion", "pageVersion"]) {
       const f = d.query.fields.find((x: any) => x.name === name);
-      expect(f).toEqual({ name, args: [{ name: "where", type: { kind: "NON_NULL", ofType: { name: "VersionWhereInput" } } }], type: { name: "DocumentVersion" } });
+      expect(f).toEqual({
+        name,
+        args: [{ name: "where", type: { kind: "NON_NULL", ofType: { name: "VersionWhereInput" } } }],
+        type: { name: "DocumentVersion" },
+      });
     }
     const historyField = d.post.fields.find((f: any) => f.name === "history");
     expect(historyField.args).toEqual([
@@ -69,21 +87,26 @@ describe("schema", () => {
 
 describe("seed", () => {
   // Seeded ids only: entries other tests create are not part of the seed.
-  it.each([...MODEL_MAP.values()].map((m) => [m.name, m] as const))("every seeded %s has revision 1 holding its content, in each stage it exists in", async (name, m) => {
-    const { results } = await db.prepare(`SELECT * FROM "${name}" ORDER BY id, stage`).all<Record<string, unknown>>();
-    const rows = results.filter((r) => /^cl(post|auth|page)0{15,}\d$/.test(String(r.id)));
-    expect(rows.length).toBeGreaterThanOrEqual(4);
-    const field = `${name[0]!.toLowerCase()}${name.slice(1)}Version`;
-    for (const row of rows) {
-      const q = `query($w: VersionWhereInput!) { v: ${field}(where: $w) { id stage revision createdAt data } }`;
-      const d = await gql(q, { w: { id: row.id, stage: row.stage, revision: 1 } });
-      expect(d.v).toEqual({
-        id: row.id, stage: row.stage, revision: 1,
-        createdAt: row.stage === "PUBLISHED" ? row.publishedAt : row.updatedAt,
-        data: snapshot(m, row),
-      });
-    }
-  });
+  it.each([...MODEL_MAP.values()].map((m) => [m.name, m] as const))(
+    "every seeded %s has revision 1 holding its content, in each stage it exists in",
+    async (name, m) => {
+      const { results } = await db.prepare(`SELECT * FROM "${name}" ORDER BY id, stage`).all<Record<string, unknown>>();
+      const rows = results.filter((r) => /^cl(post|auth|page)0{15,}\d$/.test(String(r.id)));
+      expect(rows.length).toBeGreaterThanOrEqual(4);
+      const field = `${name[0]!.toLowerCase()}${name.slice(1)}Version`;
+      for (const row of rows) {
+        const q = `query($w: VersionWhereInput!) { v: ${field}(where: $w) { id stage revision createdAt data } }`;
+        const d = await gql(q, { w: { id: row.id, stage: row.stage, revision: 1 } });
+        expect(d.v).toEqual({
+          id: row.id,
+          stage: row.stage,
+          revision: 1,
+          createdAt: row.stage === "PUBLISHED" ? row.publishedAt : row.updatedAt,
+          data: snapshot(m, row),
+        });
+      }
+    },
+  );
 
   it("lists the seeded versions of many entries at once, each in its own stage", async () => {
     const d = await gql(`{ posts(stage: DRAFT, where: { id_in: ["${POST(2)}", "${POST(7)}"] }) { id history { revision stage } }
@@ -104,10 +127,20 @@ describe("history and <model>Version after writes", () => {
     expect(await revisions(p.id, "DRAFT")).toEqual([1]);
     expect(await revisions(p.id, "DRAFT", "(stageOverride: PUBLISHED)")).toEqual([]);
     expect(await version(p.id, 1, "DRAFT")).toEqual({
-      id: p.id, stage: "DRAFT", revision: 1, createdAt: p.updatedAt,
+      id: p.id,
+      stage: "DRAFT",
+      revision: 1,
+      createdAt: p.updatedAt,
       data: {
-        id: p.id, stage: "DRAFT", createdAt: p.updatedAt, updatedAt: p.updatedAt, publishedAt: null,
-        slug: p.slug, tags: ["a"], readingMinutes: 3, author: { id: AUTHOR(1) },
+        id: p.id,
+        stage: "DRAFT",
+        createdAt: p.updatedAt,
+        updatedAt: p.updatedAt,
+        publishedAt: null,
+        slug: p.slug,
+        tags: ["a"],
+        readingMinutes: 3,
+        author: { id: AUTHOR(1) },
         localizations: [
           { locale: "en", title: "v1", excerpt: null, body: null },
           { locale: "de", title: "v1 de", excerpt: null, body: "Text" },
@@ -196,11 +229,17 @@ describe("stages", () => {
     const p = await createPost();
     await update(p.id, `{ title: "v2" }`);
     await publish(p.id);
-    const d = await gql(`query($id: ID!) { post(where: { id: $id }) { stage history { stage revision } draft: history(stageOverride: DRAFT) { stage revision } } }`, { id: p.id });
+    const d = await gql(
+      `query($id: ID!) { post(where: { id: $id }) { stage history { stage revision } draft: history(stageOverride: DRAFT) { stage revision } } }`,
+      { id: p.id },
+    );
     expect(d.post).toEqual({
       stage: "PUBLISHED",
       history: [{ stage: "PUBLISHED", revision: 1 }],
-      draft: [{ stage: "DRAFT", revision: 2 }, { stage: "DRAFT", revision: 1 }],
+      draft: [
+        { stage: "DRAFT", revision: 2 },
+        { stage: "DRAFT", revision: 1 },
+      ],
     });
   });
 

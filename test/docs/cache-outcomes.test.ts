@@ -8,11 +8,14 @@ import cachingPage from "../../docs/caching.md?raw";
  * docs/caching.md shows it between two markers, rendered exactly as below. When this test fails,
  * paste the expected text it prints into the page.
  */
-const START = "<!-- cache-outcomes: rendered from CACHE_OUTCOMES in src/cache/cache-status.ts; test/docs/cache-outcomes.test.ts checks it -->";
+const START =
+  "<!-- cache-outcomes: rendered from CACHE_OUTCOMES in src/cache/cache-status.ts; test/docs/cache-outcomes.test.ts checks it -->";
 const END = "<!-- /cache-outcomes -->";
 
 function rendered(): string {
-  const rows = CACHE_OUTCOMES.map(({ when, status, example }) => `| ${when} | ${status} | \`${xCache(example)}\` | \`${cacheStatus(example)}\` |`);
+  const rows = CACHE_OUTCOMES.map(
+    ({ when, status, example }) => `| ${when} | ${status} | \`${xCache(example)}\` | \`${cacheStatus(example)}\` |`,
+  );
   const reasons = Object.entries(NOT_STORABLE_REASONS).map(([reason, meaning]) => `- \`${reason}\`: ${meaning}`);
   return [
     "| what happened | status | `x-cache` | `Cache-Status` (example) |",
@@ -36,6 +39,13 @@ describe("docs/caching.md shows the cache outcomes as the code sends them", () =
 
   it("lists every x-cache value and every reason an answer is not stored", () => {
     expect(new Set(CACHE_OUTCOMES.map(({ example }) => xCache(example)))).toEqual(new Set(["HIT", "MISS", "STALE", "BYPASS"]));
-    expect(Object.keys(NOT_STORABLE_REASONS).sort()).toEqual(["graphql-errors", "no-store", "not-json", "persisted-query-not-found", "set-cookie", "status"]);
+    expect(Object.keys(NOT_STORABLE_REASONS).sort()).toEqual([
+      "graphql-errors",
+      "no-store",
+      "not-json",
+      "persisted-query-not-found",
+      "set-cookie",
+      "status",
+    ]);
   });
 });

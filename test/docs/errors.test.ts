@@ -8,7 +8,11 @@ import errorsPage from "../../docs/errors.md?raw";
  * src/errors.ts) and every `extensions.reason` the code attaches to an error, so that a client
  * author can branch on all of them. Read from the sources at build time (Vite `?raw`).
  */
-const SOURCES = import.meta.glob(["../../src/**/*.ts", "!../../src/**/generated/**"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const SOURCES = import.meta.glob(["../../src/**/*.ts", "!../../src/**/generated/**"], {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
 
 /** Names written in backticks on the page (`CODE`, `reason`, or inside `reason: some-reason`). */
 const documented = new Set([...errorsPage.matchAll(/`([^`\n]+)`/g)].flatMap((m) => m[1]!.split(/[^A-Za-z0-9_-]+/)).filter(Boolean));
@@ -59,8 +63,27 @@ describe("docs/errors.md lists every code and reason", () => {
   it("reads the codes and reasons out of the sources", () => {
     // The extraction itself must find what is known to be there, or the checks below prove nothing.
     expect(codes.length).toBeGreaterThanOrEqual(28);
-    expect(codes).toEqual(expect.arrayContaining(["INTERNAL_SERVER_ERROR", "BAD_REQUEST", "INVALID_STAGE", "INVALID_LOCALE", "INTERNAL_GUARD_REJECTED", "ORIGIN_NOT_ALLOWED", "IP_NOT_ALLOWED"]));
-    expect(reasons).toEqual(expect.arrayContaining(["UNCLASSIFIED_FIELD", "CONDITION_UNENFORCEABLE", "CROSS_SITE_REQUEST", "public-access-disabled", "no-client-address", "mismatch"]));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        "INTERNAL_SERVER_ERROR",
+        "BAD_REQUEST",
+        "INVALID_STAGE",
+        "INVALID_LOCALE",
+        "INTERNAL_GUARD_REJECTED",
+        "ORIGIN_NOT_ALLOWED",
+        "IP_NOT_ALLOWED",
+      ]),
+    );
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        "UNCLASSIFIED_FIELD",
+        "CONDITION_UNENFORCEABLE",
+        "CROSS_SITE_REQUEST",
+        "public-access-disabled",
+        "no-client-address",
+        "mismatch",
+      ]),
+    );
     expect(reasons).not.toContain("stale-if-error");
     expect(authReasons).toEqual(expect.arrayContaining(["revoked", "expired", "claim-invalid", "store-unavailable"]));
     expect(authReasons).not.toContain("AuthFailureReason");

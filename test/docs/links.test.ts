@@ -8,9 +8,15 @@ import { describe, expect, it } from "vitest";
  * The pages and the file list come in at build time through Vite's `import.meta.glob` (the tests
  * run inside workerd, which has no file system).
  */
-const PAGES = import.meta.glob(["../../README.md", "../../docs/*.md", "../../bench/README.md"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const PAGES = import.meta.glob(["../../README.md", "../../docs/*.md", "../../bench/README.md"], {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
 const FILES = new Set(
-  Object.keys(import.meta.glob(["../../*", "../../{.ci,bench,console,demo,docs,explorer,scripts,src,test}/**/*", "!**/node_modules/**"])).map((key) => key.replace(/^\.\.\/\.\.\//, "")),
+  Object.keys(
+    import.meta.glob(["../../*", "../../{.ci,bench,console,demo,docs,explorer,scripts,src,test}/**/*", "!**/node_modules/**"]),
+  ).map((key) => key.replace(/^\.\.\/\.\.\//, "")),
 );
 for (const page of Object.keys(PAGES)) FILES.add(page.replace(/^\.\.\/\.\.\//, ""));
 
@@ -28,7 +34,8 @@ function withoutCode(markdown: string): string {
 /** Every link and image target of a page, as written. */
 function linkTargets(markdown: string): string[] {
   const targets: string[] = [];
-  for (const match of withoutCode(markdown).matchAll(/!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push(match[1]!);
+  for (const match of withoutCode(markdown).matchAll(/!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+    targets.push(match[1]!);
   return targets;
 }
 
@@ -67,7 +74,12 @@ function normalize(path: string): string | undefined {
 }
 
 /** The targets of `page` (a repository path) that do not resolve. */
-function brokenLinks(page: string, markdown: string, files: ReadonlySet<string> = FILES, pages: Record<string, string> = pagesByPath()): string[] {
+function brokenLinks(
+  page: string,
+  markdown: string,
+  files: ReadonlySet<string> = FILES,
+  pages: Record<string, string> = pagesByPath(),
+): string[] {
   const dir = page.includes("/") ? page.slice(0, page.lastIndexOf("/") + 1) : "";
   const broken: string[] = [];
   for (const target of linkTargets(markdown)) {
@@ -116,7 +128,9 @@ describe("links in the README and docs/", () => {
   });
 
   it("the README links nowhere outside the repository but the web", () => {
-    const outside = linkTargets(pagesByPath()["README.md"]!).filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && normalize(target.split("#")[0]!) === undefined);
+    const outside = linkTargets(pagesByPath()["README.md"]!).filter(
+      (target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && normalize(target.split("#")[0]!) === undefined,
+    );
     expect(outside).toEqual([]);
   });
 });
@@ -130,14 +144,24 @@ describe("the link checker itself", () => {
     ["a missing image", "![x](docs/nope.png)", ["docs/nope.png"]],
     ["a missing heading", "[x](docs/a.md#nowhere)", ["docs/a.md#nowhere"]],
     ["a path out of the repository", "[x](../shared/SPEC.md)", ["../shared/SPEC.md"]],
-    ["a path out of the repository that lands on a repository file's name", "[x](../README.md) [y](docs/../../src/x.ts)", ["../README.md", "docs/../../src/x.ts"]],
-    ["existing files, a directory, headings, GitHub's anchors for repeats", "[a](docs/a.md) ![p](docs/pic.png) [d](src/) [h](docs/a.md#some-code--and-more) [r](docs/a.md#some-code-and-more) [s](#title) [again](docs/a.md#a-page-1)", []],
+    [
+      "a path out of the repository that lands on a repository file's name",
+      "[x](../README.md) [y](docs/../../src/x.ts)",
+      ["../README.md", "docs/../../src/x.ts"],
+    ],
+    [
+      "existing files, a directory, headings, GitHub's anchors for repeats",
+      "[a](docs/a.md) ![p](docs/pic.png) [d](src/) [h](docs/a.md#some-code--and-more) [r](docs/a.md#some-code-and-more) [s](#title) [again](docs/a.md#a-page-1)",
+      [],
+    ],
     ["web links and links inside code", "[w](https://example.com/x) `[c](nope.md)`\n```\n[d](nope.md)\n```", []],
   ])("%s", (_name, markdown, expected) => {
     expect(brokenLinks("README.md", markdown, files, pages)).toEqual(expected);
   });
 
   it("resolves links relative to the page", () => {
-    expect(brokenLinks("docs/a.md", "[up](../README.md) [same](a.md) [pic](pic.png) [bad](README.md)", files, pages)).toEqual(["README.md"]);
+    expect(brokenLinks("docs/a.md", "[up](../README.md) [same](a.md) [pic](pic.png) [bad](README.md)", files, pages)).toEqual([
+      "README.md",
+    ]);
   });
 });

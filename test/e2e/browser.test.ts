@@ -46,7 +46,10 @@ async function admin(path: string, init: { method: string; body?: unknown }): Pr
 }
 
 async function issueToken(name: string, permissions: unknown[], defaultStage?: string): Promise<string> {
-  const response = await admin("demo/master/tokens", { method: "POST", body: { name, permissions, ...(defaultStage ? { defaultStage } : {}) } });
+  const response = await admin("demo/master/tokens", {
+    method: "POST",
+    body: { name, permissions, ...(defaultStage ? { defaultStage } : {}) },
+  });
   return ((await response.json()) as { token: string }).token;
 }
 
@@ -72,7 +75,12 @@ async function newPage() {
   const responses: { method: string; url: string; status: number; fromCache: boolean }[] = [];
   page.on("response", (response) => {
     if (response.url().startsWith(gateway.base)) {
-      responses.push({ method: response.request().method(), url: response.url(), status: response.status(), fromCache: response.fromCache() });
+      responses.push({
+        method: response.request().method(),
+        url: response.url(),
+        status: response.status(),
+        fromCache: response.fromCache(),
+      });
     }
   });
   // DevTools may report an answer before the request it belongs to: join them when read.
@@ -187,7 +195,12 @@ describe("a page on another origin", () => {
     const sent = wire().filter((r) => r.method !== "OPTIONS");
     expect(sent.map((r) => [r.method, r.status])).toEqual([["GET", 403]]);
     expect(sent[0]!.headers["access-control-allow-origin"]).toBeUndefined();
-    expect(corsErrors.sort()).toEqual(["MissingAllowOriginHeader", "PreflightMissingAllowOriginHeader", "PreflightMissingAllowOriginHeader", "PreflightMissingAllowOriginHeader"]);
+    expect(corsErrors.sort()).toEqual([
+      "MissingAllowOriginHeader",
+      "PreflightMissingAllowOriginHeader",
+      "PreflightMissingAllowOriginHeader",
+      "PreflightMissingAllowOriginHeader",
+    ]);
     await page.close();
   });
 
@@ -197,7 +210,16 @@ describe("a page on another origin", () => {
     expect(results.map((r) => r.ok)).toEqual([false, false, false, false]);
     await until(() => wire().length >= 4);
     // Every request the browser sent, preflights included, was answered 403, and nothing else went out.
-    expect(wire().map((r) => [r.method, r.status]).sort()).toEqual([["GET", 403], ["OPTIONS", 403], ["OPTIONS", 403], ["OPTIONS", 403]]);
+    expect(
+      wire()
+        .map((r) => [r.method, r.status])
+        .sort(),
+    ).toEqual([
+      ["GET", 403],
+      ["OPTIONS", 403],
+      ["OPTIONS", 403],
+      ["OPTIONS", 403],
+    ]);
     await page.close();
     // What the browser could not read, a client outside the browser can: the code says why.
     const direct = await fetch(`${gateway.base}/content/blocked/master?query=${encodeURIComponent("{ __typename }")}`);
@@ -208,7 +230,9 @@ describe("a page on another origin", () => {
 
 describe("browser caching", () => {
   it("after a publish through /v2 the next page load shows the new content; an unchanged entry is revalidated with 304", async () => {
-    const writer = await issueToken("writer", [{ action: ["read", "create", "update", "publish"], model: "Post", stages: "*", locales: "*" }]);
+    const writer = await issueToken("writer", [
+      { action: ["read", "create", "update", "publish"], model: "Post", stages: "*", locales: "*" },
+    ]);
     const v2 = async (query: string, variables: Record<string, unknown>) => {
       const response = await fetch(`${gateway.base}/v2/demo/master`, {
         method: "POST",
@@ -313,7 +337,9 @@ describe("the explorer", () => {
 
     const result = await run("{ posts(first: 2) { title stage author { name", '"stage": "PUBLISHED"');
     await page.click('button[aria-label="Prettify query (Shift-Ctrl-P)"]');
-    await page.waitForFunction(() => (document.querySelector(".graphiql-query-editor .CodeMirror")?.textContent ?? "").includes("posts(first: 2) {"));
+    await page.waitForFunction(() =>
+      (document.querySelector(".graphiql-query-editor .CodeMirror")?.textContent ?? "").includes("posts(first: 2) {"),
+    );
     expect(result).toContain('"title": "Hello Edge"');
     await screenshot(page, "explorer.png");
 

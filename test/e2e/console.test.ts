@@ -27,7 +27,14 @@ async function content(query: string, headers: Record<string, string> = {}) {
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, xCache: response.headers.get("x-cache"), body: (await response.json()) as { data?: { posts?: Array<{ title: string; stage?: string }> }; errors?: Array<{ extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    xCache: response.headers.get("x-cache"),
+    body: (await response.json()) as {
+      data?: { posts?: Array<{ title: string; stage?: string }> };
+      errors?: Array<{ extensions?: Record<string, unknown> }>;
+    },
+  };
 }
 
 /**
@@ -61,7 +68,9 @@ const text = (selector: string) => page.$eval(selector, (element) => element.tex
 
 beforeAll(async () => {
   [gateway, chromium] = await Promise.all([startNpmStart(), launchChromium()]);
-  await chromium.browser.defaultBrowserContext().overridePermissions(gateway.base, ["clipboard-read", "clipboard-write", "clipboard-sanitized-write"]);
+  await chromium.browser
+    .defaultBrowserContext()
+    .overridePermissions(gateway.base, ["clipboard-read", "clipboard-write", "clipboard-sanitized-write"]);
   page = await chromium.browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
   // A refused admin call is logged by Chromium as a failed load, which is expected; a CSP
@@ -91,7 +100,12 @@ describe("the console in Chromium against npm start", () => {
     await page.click("#signin button[type=submit]");
     await page.waitForSelector("svg.traffic-chart");
     expect(await text("#project-label")).toBe("demo/master");
-    const stored = await page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length, cookie: document.cookie, url: location.href }));
+    const stored = await page.evaluate(() => ({
+      session: sessionStorage.length,
+      local: localStorage.length,
+      cookie: document.cookie,
+      url: location.href,
+    }));
     expect(stored.session).toBe(1);
     expect(stored.local).toBe(0);
     expect(stored.cookie).toBe("");
@@ -111,7 +125,10 @@ describe("the console in Chromium against npm start", () => {
     const after = await until(requestsShown, (n) => n >= before + 8);
     expect(after).toBeGreaterThanOrEqual(before + 8);
     expect(await page.$$eval("svg.traffic-chart path.hit-ratio", (paths) => paths.length)).toBe(1);
-    await until(() => text("#failed-actions"), (t) => t.includes("DRAFT"));
+    await until(
+      () => text("#failed-actions"),
+      (t) => t.includes("DRAFT"),
+    );
     expect(await text("#refusal-codes")).toContain("403 FORBIDDEN");
     expect(await text("#failed-actions")).toMatch(/read\s*Post\s*DRAFT\s*en/);
     expect(await text("#tile-hit-ratio")).toMatch(/\d+\.\d %/);
@@ -147,7 +164,10 @@ describe("the console in Chromium against npm start", () => {
     const shown = await text("#token-secret");
     expect(shown).toMatch(/^cep_[A-Za-z0-9_-]{43}$/);
     await page.click("#token-copy");
-    await until(() => text("#token-copied"), (t) => t === "Copied.");
+    await until(
+      () => text("#token-copied"),
+      (t) => t === "Copied.",
+    );
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toBe(shown);
 
@@ -156,13 +176,21 @@ describe("the console in Chromium against npm start", () => {
     expect(asPreview.status).toBe(200);
     expect(asPreview.body.data?.posts?.every((post) => post.stage === "DRAFT")).toBe(true);
 
-    const row = await until(() => page.$$eval("tr[data-token-id]", (rows) => rows.map((r) => r.textContent ?? "")), (rows) => rows.some((r) => r.includes("preview-e2e")));
+    const row = await until(
+      () => page.$$eval("tr[data-token-id]", (rows) => rows.map((r) => r.textContent ?? "")),
+      (rows) => rows.some((r) => r.includes("preview-e2e")),
+    );
     expect(row.join("\n")).not.toContain(shown); // the list never shows a secret
-    const id = await page.$$eval("tr[data-token-id]", (rows) => rows.find((r) => r.textContent?.includes("preview-e2e"))?.getAttribute("data-token-id"));
+    const id = await page.$$eval("tr[data-token-id]", (rows) =>
+      rows.find((r) => r.textContent?.includes("preview-e2e"))?.getAttribute("data-token-id"),
+    );
     await page.click(`tr[data-token-id="${id}"] button.revoke`);
-    expect(await text(`tr[data-token-id="${id}"] button.revoke`)).toContain("Revoke \"preview-e2e\"?");
+    expect(await text(`tr[data-token-id="${id}"] button.revoke`)).toContain('Revoke "preview-e2e"?');
     await page.click(`tr[data-token-id="${id}"] button.revoke`);
-    await until(() => page.$(`tr[data-token-id="${id}"]`), (found) => found === null);
+    await until(
+      () => page.$(`tr[data-token-id="${id}"]`),
+      (found) => found === null,
+    );
     expect(await page.$(`tr[data-token-id="${id}"]`)).toBeNull();
 
     const revoked = await content(QUERY, { authorization: `Bearer ${copied}` });
@@ -176,7 +204,10 @@ describe("the console in Chromium against npm start", () => {
     await page.select("#explain-stage", "DRAFT");
     await page.click("#explain-submit");
     await page.waitForSelector("[data-decision]");
-    expect(await page.$eval("[data-decision]", (el) => [el.getAttribute("data-decision"), el.getAttribute("data-code")])).toEqual(["refused", "FORBIDDEN"]);
+    expect(await page.$eval("[data-decision]", (el) => [el.getAttribute("data-decision"), el.getAttribute("data-code")])).toEqual([
+      "refused",
+      "FORBIDDEN",
+    ]);
     expect(await text("#explain-failed")).toMatch(/read\s*Post\s*DRAFT\s*en/);
     expect(await text("#explain-scope")).toContain("Stage DRAFT");
     await screenshot("console-explain.png");

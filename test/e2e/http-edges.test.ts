@@ -19,7 +19,8 @@ afterAll(() => server?.stop());
 
 const QUERY = JSON.stringify({ query: "{ posts { title } }" });
 const JSON_TYPE = { "content-type": "application/json" };
-const big = (bytes: number) => JSON.stringify({ query: "{ posts { title } }", variables: { pad: "x".repeat(bytes - 60) } }).padEnd(bytes, " ");
+const big = (bytes: number) =>
+  JSON.stringify({ query: "{ posts { title } }", variables: { pad: "x".repeat(bytes - 60) } }).padEnd(bytes, " ");
 
 /** A request that is known to work: public read of published posts. */
 const goodQuery = (agent?: http.Agent): Send => ({ method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: QUERY, agent });
@@ -32,12 +33,47 @@ function expectServed(answer: Answer, status = 200): void {
 describe("an answer that leaves the request body unread does not break the next request", () => {
   const admin = () => ({ authorization: `Bearer ${server.adminToken}`, ...JSON_TYPE });
   it.each<[string, () => Send, number, string]>([
-    ["POST /content, 100 KB with Content-Length", () => ({ method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: big(100_000) }), 413, "PAYLOAD_TOO_LARGE"],
-    ["POST /content, 100 KB chunked", () => ({ method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: big(100_000), chunked: true }), 413, "PAYLOAD_TOO_LARGE"],
-    ["POST /webhooks, 1.1 MiB", () => ({ method: "POST", path: "/webhooks/demo/master", headers: JSON_TYPE, body: big(1_150_000) }), 413, "PAYLOAD_TOO_LARGE"],
-    ["PUT /admin/projects, 100 KB", () => ({ method: "PUT", path: "/admin/projects/e2e-big/master", headers: admin(), body: big(100_000) }), 413, "PAYLOAD_TOO_LARGE"],
-    ["POST /content, 100 KB of text/plain (refused unread)", () => ({ method: "POST", path: "/content/demo/master", headers: { "content-type": "text/plain" }, body: big(300_000) }), 415, "UNSUPPORTED_MEDIA_TYPE"],
-    ["PUT /admin/projects with a wrong token, 100 KB (refused unread)", () => ({ method: "PUT", path: "/admin/projects/e2e-big/master", headers: { ...JSON_TYPE, authorization: "Bearer wrong" }, body: big(300_000) }), 401, "UNAUTHENTICATED"],
+    [
+      "POST /content, 100 KB with Content-Length",
+      () => ({ method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: big(100_000) }),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ],
+    [
+      "POST /content, 100 KB chunked",
+      () => ({ method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: big(100_000), chunked: true }),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ],
+    [
+      "POST /webhooks, 1.1 MiB",
+      () => ({ method: "POST", path: "/webhooks/demo/master", headers: JSON_TYPE, body: big(1_150_000) }),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ],
+    [
+      "PUT /admin/projects, 100 KB",
+      () => ({ method: "PUT", path: "/admin/projects/e2e-big/master", headers: admin(), body: big(100_000) }),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ],
+    [
+      "POST /content, 100 KB of text/plain (refused unread)",
+      () => ({ method: "POST", path: "/content/demo/master", headers: { "content-type": "text/plain" }, body: big(300_000) }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    ],
+    [
+      "PUT /admin/projects with a wrong token, 100 KB (refused unread)",
+      () => ({
+        method: "PUT",
+        path: "/admin/projects/e2e-big/master",
+        headers: { ...JSON_TYPE, authorization: "Bearer wrong" },
+        body: big(300_000),
+      }),
+      401,
+      "UNAUTHENTICATED",
+    ],
     ["POST to no route, 100 KB", () => ({ method: "POST", path: "/nowhere", headers: JSON_TYPE, body: big(300_000) }), 404, "NOT_FOUND"],
   ])("%s: answered, then the same keep-alive connection and another client are served", async (_name, request, status, code) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -66,7 +102,14 @@ describe("an answer that leaves the request body unread does not break the next 
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       for (let i = 0; i < 10; i++) {
-        const refused = await send(server.base, { method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: big(70_000 + i * 10_000), chunked: i % 2 === 1, agent });
+        const refused = await send(server.base, {
+          method: "POST",
+          path: "/content/demo/master",
+          headers: JSON_TYPE,
+          body: big(70_000 + i * 10_000),
+          chunked: i % 2 === 1,
+          agent,
+        });
         expectServed(refused, 413);
         expectServed(await send(server.base, goodQuery(agent)));
       }
@@ -84,7 +127,13 @@ describe("oversized POSTs on fresh connections", () => {
     const outcomes: Record<string, number> = {};
     for (const size of [65_537, 100_000, 300_000]) {
       for (let i = 0; i < 10; i++) {
-        const answer = await send(server.base, { method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: big(size), chunked });
+        const answer = await send(server.base, {
+          method: "POST",
+          path: "/content/demo/master",
+          headers: JSON_TYPE,
+          body: big(size),
+          chunked,
+        });
         const outcome = answer.error ?? `${answer.status} ${String(errorCodeOf(answer))}`;
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       }
@@ -107,7 +156,10 @@ describe("an absolute-form request target (RFC 9112 §3.2.2)", () => {
     for (let i = 0; i < 50 && !logged.test(server.output()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(server.output()).toMatch(logged);
     // The same request in origin-form is served.
-    const originForm = await send(server.base, { path: new URL(target).pathname + new URL(target).search, headers: { accept: "application/json" } });
+    const originForm = await send(server.base, {
+      path: new URL(target).pathname + new URL(target).search,
+      headers: { accept: "application/json" },
+    });
     expectServed(originForm);
   });
 });

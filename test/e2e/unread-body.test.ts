@@ -32,12 +32,47 @@ const QUERY = JSON.stringify({ query: "{ posts { title } }" });
 
 describe.each(["direct", "entry"] as const)("through Miniflare's %s socket", (socket) => {
   const cases: [string, (size: number) => Send, number, string][] = [
-    ["POST /content as text/plain (415)", (size) => ({ method: "POST", path: "/content/demo/master", headers: { "content-type": "text/plain" }, body: "x".repeat(size) }), 415, "UNSUPPORTED_MEDIA_TYPE"],
-    ["PUT /content (405)", (size) => ({ method: "PUT", path: "/content/demo/master", headers: JSON_TYPE, body: "x".repeat(size) }), 405, "METHOD_NOT_ALLOWED"],
-    ["PUT /admin/projects with a wrong token (401)", (size) => ({ method: "PUT", path: "/admin/projects/x/master", headers: { ...JSON_TYPE, authorization: "Bearer wrong" }, body: "x".repeat(size) }), 401, "UNAUTHENTICATED"],
-    ["POST /webhooks for an unknown project (404)", (size) => ({ method: "POST", path: "/webhooks/nope/master", headers: JSON_TYPE, body: "x".repeat(size) }), 404, "NOT_FOUND"],
-    ["POST to no route (404)", (size) => ({ method: "POST", path: "/nowhere", headers: JSON_TYPE, body: "x".repeat(size) }), 404, "NOT_FOUND"],
-    ["POST /content over the limit (413)", (size) => ({ method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: "x".repeat(size + 65_536) }), 413, "PAYLOAD_TOO_LARGE"],
+    [
+      "POST /content as text/plain (415)",
+      (size) => ({ method: "POST", path: "/content/demo/master", headers: { "content-type": "text/plain" }, body: "x".repeat(size) }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    ],
+    [
+      "PUT /content (405)",
+      (size) => ({ method: "PUT", path: "/content/demo/master", headers: JSON_TYPE, body: "x".repeat(size) }),
+      405,
+      "METHOD_NOT_ALLOWED",
+    ],
+    [
+      "PUT /admin/projects with a wrong token (401)",
+      (size) => ({
+        method: "PUT",
+        path: "/admin/projects/x/master",
+        headers: { ...JSON_TYPE, authorization: "Bearer wrong" },
+        body: "x".repeat(size),
+      }),
+      401,
+      "UNAUTHENTICATED",
+    ],
+    [
+      "POST /webhooks for an unknown project (404)",
+      (size) => ({ method: "POST", path: "/webhooks/nope/master", headers: JSON_TYPE, body: "x".repeat(size) }),
+      404,
+      "NOT_FOUND",
+    ],
+    [
+      "POST to no route (404)",
+      (size) => ({ method: "POST", path: "/nowhere", headers: JSON_TYPE, body: "x".repeat(size) }),
+      404,
+      "NOT_FOUND",
+    ],
+    [
+      "POST /content over the limit (413)",
+      (size) => ({ method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: "x".repeat(size + 65_536) }),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ],
   ];
   const sizes = [1_000, 300_000];
 
@@ -52,7 +87,14 @@ describe.each(["direct", "entry"] as const)("through Miniflare's %s socket", (so
           expect(refused.error).toBeUndefined();
           expect(refused.status).toBe(status);
           expect(errorCodeOf(refused)).toBe(code);
-          const next = await send(base, { method: "POST", path: "/content/demo/master", headers: JSON_TYPE, body: QUERY, agent, timeoutMs: 5_000 });
+          const next = await send(base, {
+            method: "POST",
+            path: "/content/demo/master",
+            headers: JSON_TYPE,
+            body: QUERY,
+            agent,
+            timeoutMs: 5_000,
+          });
           expect(next.error, `the next request failed with ${next.error}`).toBeUndefined();
           expect(next.status).toBe(200);
           expect(next.reusedSocket).toBe(true);

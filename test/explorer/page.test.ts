@@ -25,27 +25,30 @@ describe("who gets the explorer", () => {
 });
 
 describe("the explorer page", () => {
-  it.each(["content", "v2"] as const)("serves GraphiQL on /%s with the endpoint filled in and only the Worker's own assets", async (endpoint) => {
-    const project = await demoProject();
-    const response = await open(project[endpoint]);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
-    expect(response.headers.get("content-security-policy")).toBe(EXPLORER_CSP);
-    expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(response.headers.get("vary")).toContain("accept");
-    const html = await response.text();
-    expect(html).toContain(`data-endpoint="${project[endpoint]}"`);
-    expect(html).toContain(`data-kind="${endpoint}"`);
-    // Everything the page loads is the Worker's own (the icon is an empty data: URL).
-    const loads = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
-    expect(loads.filter((url) => url !== "data:,")).toEqual([
-      expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.css$/),
-      expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.js$/),
-    ]);
-    // No inline script: the CSP allows none.
-    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    expect(await originRequests(project.tag)).toHaveLength(0);
-  });
+  it.each(["content", "v2"] as const)(
+    "serves GraphiQL on /%s with the endpoint filled in and only the Worker's own assets",
+    async (endpoint) => {
+      const project = await demoProject();
+      const response = await open(project[endpoint]);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(response.headers.get("content-security-policy")).toBe(EXPLORER_CSP);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("vary")).toContain("accept");
+      const html = await response.text();
+      expect(html).toContain(`data-endpoint="${project[endpoint]}"`);
+      expect(html).toContain(`data-kind="${endpoint}"`);
+      // Everything the page loads is the Worker's own (the icon is an empty data: URL).
+      const loads = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      expect(loads.filter((url) => url !== "data:,")).toEqual([
+        expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.css$/),
+        expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.js$/),
+      ]);
+      // No inline script: the CSP allows none.
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(await originRequests(project.tag)).toHaveLength(0);
+    },
+  );
 
   it("serves its script and stylesheet from the Worker, immutable, with ETag revalidation", async () => {
     const { content } = await demoProject();

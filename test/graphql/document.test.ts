@@ -74,7 +74,7 @@ describe("parseDocument", () => {
     const error = caught(() => parseDocument(query, resolveLimits({ maxTokens: 1_000_000 })));
     expect(error).toBeInstanceOf(LimitExceededError);
     expect(error.extensions).toEqual({ limit: "depth", max: DEFAULT_LIMITS.maxDepth, found: depth });
-    expect(braceNesting("{ a(s: \"{{{\") { b } } # {{{")).toBe(2);
+    expect(braceNesting('{ a(s: "{{{") { b } } # {{{')).toBe(2);
   });
 });
 
@@ -152,7 +152,13 @@ describe("checkDocumentLimits", () => {
   });
 
   it("lets graphql-js's own introspection query through the default limits", () => {
-    const query = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true });
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      inputValueDeprecation: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+    });
     const document = parseDocument(query, DEFAULT_LIMITS);
     const stats = checkDocumentLimits(document, selectOperation(document, null).operation, DEFAULT_LIMITS);
     expect(stats.depth).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDepth);
@@ -163,7 +169,8 @@ describe("checkDocumentLimits", () => {
     const document = parse("{a".repeat(1) + "}", { noLocation: true });
     // Build an AST deeper than the stack allows without going through the (recursive) parser.
     let selectionSet: any = { kind: "SelectionSet", selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }] };
-    for (let i = 0; i < depth; i++) selectionSet = { kind: "SelectionSet", selections: [{ kind: "Field", name: { kind: "Name", value: "a" }, selectionSet }] };
+    for (let i = 0; i < depth; i++)
+      selectionSet = { kind: "SelectionSet", selections: [{ kind: "Field", name: { kind: "Name", value: "a" }, selectionSet }] };
     const operation = { ...(document.definitions[0] as any), selectionSet };
     const error = caught(() => checkDocumentLimits(document, operation, DEFAULT_LIMITS));
     expect(error.extensions).toEqual({ limit: "depth", max: DEFAULT_LIMITS.maxDepth, found: depth + 1 });

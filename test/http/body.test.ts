@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError, GatewayError, PayloadTooLargeError, UriTooLongError } from "../../src/errors";
-import { assertUrlWithinLimit, declaredContentLength, drainUnreadBody, readBodyText, utf8ByteLength, type DrainBounds } from "../../src/http/body";
+import {
+  assertUrlWithinLimit,
+  declaredContentLength,
+  drainUnreadBody,
+  readBodyText,
+  utf8ByteLength,
+  type DrainBounds,
+} from "../../src/http/body";
 
 const MAX = 1024;
 
@@ -64,7 +71,9 @@ describe("readBodyText", () => {
 
   it("cancels at once a declared Content-Length beyond the drain bound", async () => {
     const { stream, state } = streamed(MAX + 2_001, 64);
-    const error = await caught(readBodyText(post(stream, { "content-length": String(MAX + 2_001) }), MAX, { maxBytes: 2_000, maxMs: 5_000 }));
+    const error = await caught(
+      readBodyText(post(stream, { "content-length": String(MAX + 2_001) }), MAX, { maxBytes: 2_000, maxMs: 5_000 }),
+    );
     expect(error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(state.pulled).toBeLessThanOrEqual(64); // at most the stream's initial pull
     expect(state.cancelled).toBe(true);

@@ -33,12 +33,32 @@ describe("GET parameters (GraphQL-over-HTTP §GET)", () => {
       { query: "query Q($n: Int) { posts(first: $n) { id } }", variables: '{"n":2}', operationName: "Q", extensions: '{"x":1}' },
       { query: "query Q($n: Int) { posts(first: $n) { id } }", variables: { n: 2 }, operationName: "Q", extensions: { x: 1 } },
     ],
-    ["03 null variables and extensions", { query: "{a}", variables: "null", extensions: "null" }, { query: "{a}", variables: null, operationName: null, extensions: null }],
-    ["04 empty variables / operationName / extensions count as absent", { query: "{a}", variables: "", operationName: "", extensions: "" }, { query: "{a}", variables: null, operationName: null, extensions: null }],
+    [
+      "03 null variables and extensions",
+      { query: "{a}", variables: "null", extensions: "null" },
+      { query: "{a}", variables: null, operationName: null, extensions: null },
+    ],
+    [
+      "04 empty variables / operationName / extensions count as absent",
+      { query: "{a}", variables: "", operationName: "", extensions: "" },
+      { query: "{a}", variables: null, operationName: null, extensions: null },
+    ],
     ["05 APQ hash only", { extensions: JSON.stringify(APQ) }, { variables: null, operationName: null, extensions: APQ }],
-    ["06 APQ with query", { query: "{a}", extensions: JSON.stringify(APQ) }, { query: "{a}", variables: null, operationName: null, extensions: APQ }],
-    ["07 unicode query", { query: '{ post(slug: "Run🏃Swim🏊") { id } }' }, { query: '{ post(slug: "Run🏃Swim🏊") { id } }', variables: null, operationName: null, extensions: null }],
-    ["08 unknown parameters ignored", { query: "{a}", foo: "bar" }, { query: "{a}", variables: null, operationName: null, extensions: null }],
+    [
+      "06 APQ with query",
+      { query: "{a}", extensions: JSON.stringify(APQ) },
+      { query: "{a}", variables: null, operationName: null, extensions: APQ },
+    ],
+    [
+      "07 unicode query",
+      { query: '{ post(slug: "Run🏃Swim🏊") { id } }' },
+      { query: '{ post(slug: "Run🏃Swim🏊") { id } }', variables: null, operationName: null, extensions: null },
+    ],
+    [
+      "08 unknown parameters ignored",
+      { query: "{a}", foo: "bar" },
+      { query: "{a}", variables: null, operationName: null, extensions: null },
+    ],
   ])("%s", async (_name, params, expected) => {
     expect(await parseGraphQLParams(get(params), DEFAULT_LIMITS)).toEqual(expected);
   });
@@ -77,10 +97,18 @@ describe("POST parameters (GraphQL-over-HTTP §POST)", () => {
       { query: "query Q { a }", variables: { n: 1 }, operationName: "Q", extensions: { x: 1 } },
       { query: "query Q { a }", variables: { n: 1 }, operationName: "Q", extensions: { x: 1 } },
     ],
-    ["03 explicit nulls", { query: "{a}", variables: null, operationName: null, extensions: null }, { query: "{a}", variables: null, operationName: null, extensions: null }],
+    [
+      "03 explicit nulls",
+      { query: "{a}", variables: null, operationName: null, extensions: null },
+      { query: "{a}", variables: null, operationName: null, extensions: null },
+    ],
     ["04 APQ hash only", { extensions: APQ }, { variables: null, operationName: null, extensions: APQ }],
     ["05 APQ with null query", { query: null, extensions: APQ }, { variables: null, operationName: null, extensions: APQ }],
-    ["06 empty query string kept (fails later as a parse error)", { query: "" }, { query: "", variables: null, operationName: null, extensions: null }],
+    [
+      "06 empty query string kept (fails later as a parse error)",
+      { query: "" },
+      { query: "", variables: null, operationName: null, extensions: null },
+    ],
     ["07 unknown members ignored", { query: "{a}", foo: 1 }, { query: "{a}", variables: null, operationName: null, extensions: null }],
   ])("%s", async (_name, body, expected) => {
     expect(await parseGraphQLParams(post(JSON.stringify(body)), DEFAULT_LIMITS)).toEqual(expected);
@@ -207,6 +235,11 @@ describe("methods and URL length", () => {
 
 describe("validateParams", () => {
   it("is usable on already-decoded objects", () => {
-    expect(validateParams({ query: "{a}", operationName: "A" })).toEqual({ query: "{a}", variables: null, operationName: "A", extensions: null });
+    expect(validateParams({ query: "{a}", operationName: "A" })).toEqual({
+      query: "{a}",
+      variables: null,
+      operationName: "A",
+      extensions: null,
+    });
   });
 });

@@ -21,13 +21,21 @@ const JSON_: GraphQLMediaType = "application/json";
 describe("graphQLErrorBody", () => {
   it("puts the code and the error's extensions under extensions, with no data entry", () => {
     const body = graphQLErrorBody(new LimitExceededError("depth", 15, 16));
-    expect(body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: "LIMIT_EXCEEDED", limit: "depth", max: 15, found: 16 } }] });
+    expect(body).toEqual({
+      errors: [{ message: expect.any(String), extensions: { code: "LIMIT_EXCEEDED", limit: "depth", max: 15, found: 16 } }],
+    });
     expect(body).not.toHaveProperty("data");
   });
 
   it("hoists syntax-error locations to the standard top-level member", () => {
-    const body = graphQLErrorBody(new GraphQLParseError("Syntax Error: Expected Name, found <EOF>.", { locations: [{ line: 1, column: 9 }] }));
-    expect(body.errors[0]).toEqual({ message: expect.any(String), locations: [{ line: 1, column: 9 }], extensions: { code: "GRAPHQL_PARSE_FAILED" } });
+    const body = graphQLErrorBody(
+      new GraphQLParseError("Syntax Error: Expected Name, found <EOF>.", { locations: [{ line: 1, column: 9 }] }),
+    );
+    expect(body.errors[0]).toEqual({
+      message: expect.any(String),
+      locations: [{ line: 1, column: 9 }],
+      extensions: { code: "GRAPHQL_PARSE_FAILED" },
+    });
   });
 
   it("never lets extensions override the class's code", () => {
@@ -59,7 +67,14 @@ describe("errorResponse", () => {
     ["05 read-only", new ReadOnlyEndpointError("x"), GQL, 400, "READ_ONLY_ENDPOINT", {}],
     ["06 mutation over GET", new MethodNotAllowedError("x", "POST"), GQL, 405, "METHOD_NOT_ALLOWED", { allow: "POST" }],
     ["07 wrong method", new MethodNotAllowedError("x", "GET, POST"), JSON_, 405, "METHOD_NOT_ALLOWED", { allow: "GET, POST" }],
-    ["08 unauthenticated", new UnauthenticatedError("x"), GQL, 401, "UNAUTHENTICATED", { "www-authenticate": 'Bearer realm="content-edge", error="invalid_token"' }],
+    [
+      "08 unauthenticated",
+      new UnauthenticatedError("x"),
+      GQL,
+      401,
+      "UNAUTHENTICATED",
+      { "www-authenticate": 'Bearer realm="content-edge", error="invalid_token"' },
+    ],
     ["09 too large", new PayloadTooLargeError(65_536), JSON_, 413, "PAYLOAD_TOO_LARGE", {}],
     ["10 URL too long", new UriTooLongError(16_384, 16_385), GQL, 414, "URI_TOO_LONG", {}],
     ["11 not acceptable", new NotAcceptableError("x"), JSON_, 406, "NOT_ACCEPTABLE", {}],

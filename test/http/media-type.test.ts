@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, NotAcceptableError, UnsupportedMediaTypeError } from "../../src/errors";
-import {
-  assertJsonContentType,
-  contentTypeHeader,
-  negotiateMediaType,
-  parseAccept,
-  parseContentType,
-} from "../../src/http/media-type";
+import { assertJsonContentType, contentTypeHeader, negotiateMediaType, parseAccept, parseContentType } from "../../src/http/media-type";
 
 const GQL = "application/graphql-response+json";
 const JSON_ = "application/json";
@@ -35,7 +29,11 @@ describe("negotiateMediaType (GraphQL-over-HTTP §Accept)", () => {
     ["20 non-UTF-8 gql, json available", `${GQL};charset=latin1, ${JSON_}`, JSON_],
     ["21 browser default", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", JSON_],
     ["22 Apollo Client 3.8+", "application/graphql-response+json,application/json;q=0.9", GQL],
-    ["23 graphql-request / urql", "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed", GQL],
+    [
+      "23 graphql-request / urql",
+      "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed",
+      GQL,
+    ],
     ["24 case-insensitive type", "Application/GraphQL-Response+JSON", GQL],
     ["25 malformed element skipped", `garbage, ${JSON_}`, JSON_],
     ["26 invalid q skips the element", `${GQL};q=2, ${JSON_}`, JSON_],
@@ -103,7 +101,10 @@ describe("parseContentType", () => {
     ["application/json", { mediaType: JSON_, charset: null, params: {} }],
     ["Application/JSON; Charset=UTF-8", { mediaType: JSON_, charset: "utf-8", params: { charset: "UTF-8" } }],
     ['application/json; charset="utf-8"', { mediaType: JSON_, charset: "utf-8", params: { charset: "utf-8" } }],
-    ["text/plain;charset=us-ascii;format=flowed", { mediaType: "text/plain", charset: "us-ascii", params: { charset: "us-ascii", format: "flowed" } }],
+    [
+      "text/plain;charset=us-ascii;format=flowed",
+      { mediaType: "text/plain", charset: "us-ascii", params: { charset: "us-ascii", format: "flowed" } },
+    ],
   ])("%j", (header, expected) => {
     expect(parseContentType(header)).toEqual(expected);
   });

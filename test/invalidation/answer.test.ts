@@ -15,9 +15,27 @@ const answer = (data: unknown) => JSON.stringify({ data });
 
 describe("learnFromAnswer: entries found, and what a miss depends on", () => {
   it.each<[string, string, unknown, string[], unknown]>([
-    ["a lookup by slug that found an entry", '{ post(where: { slug: "a" }) { title } }', { post: { title: "A", _ce_id: "p1" } }, ["E|PUBLISHED|Post|p1"], { post: { title: "A" } }],
-    ["a lookup by slug that found nothing: any entry may come to match", '{ post(where: { slug: "a" }) { title } }', { post: null }, ["L|PUBLISHED|Post"], { post: null }],
-    ["a lookup by id that found nothing: that id", '{ post(where: { id: "p9" }) { title } }', { post: null }, ["E|PUBLISHED|Post|p9"], { post: null }],
+    [
+      "a lookup by slug that found an entry",
+      '{ post(where: { slug: "a" }) { title } }',
+      { post: { title: "A", _ce_id: "p1" } },
+      ["E|PUBLISHED|Post|p1"],
+      { post: { title: "A" } },
+    ],
+    [
+      "a lookup by slug that found nothing: any entry may come to match",
+      '{ post(where: { slug: "a" }) { title } }',
+      { post: null },
+      ["L|PUBLISHED|Post"],
+      { post: null },
+    ],
+    [
+      "a lookup by id that found nothing: that id",
+      '{ post(where: { id: "p9" }) { title } }',
+      { post: null },
+      ["E|PUBLISHED|Post|p9"],
+      { post: null },
+    ],
     [
       "a single reference: the entry and references into its model",
       '{ post(where: { slug: "a" }) { title author { name } } }',
@@ -88,17 +106,34 @@ describe("mutationChanges: what a /v2 mutation invalidates", () => {
       { publishPost: { id: "p1", _ce_id: "p1" } },
       [{ kind: "entries", stages: ["DRAFT", "PUBLISHED"], model: "Post", ids: ["p1"], relations: true }],
     ],
-    ["a delete", 'mutation { deletePost(where: { id: "p1" }) { id } }', { deletePost: { id: "p1", _ce_id: "p1" } }, [{ kind: "entries", stages: "*", model: "Post", ids: ["p1"], relations: true }]],
-    ["an entry the answer does not name: its model", 'mutation { updatePost(where: { slug: "a" }, data: { title: "x" }) { title } }', { updatePost: null }, [{ kind: "model", stages: ["DRAFT"], models: ["Post"] }]],
-    ["a many-mutation: its model", "mutation { publishManyPostsConnection { aggregate { count } } }", { publishManyPostsConnection: { aggregate: { count: 3 } } }, [{ kind: "model", stages: "*", models: ["Post"] }]],
+    [
+      "a delete",
+      'mutation { deletePost(where: { id: "p1" }) { id } }',
+      { deletePost: { id: "p1", _ce_id: "p1" } },
+      [{ kind: "entries", stages: "*", model: "Post", ids: ["p1"], relations: true }],
+    ],
+    [
+      "an entry the answer does not name: its model",
+      'mutation { updatePost(where: { slug: "a" }, data: { title: "x" }) { title } }',
+      { updatePost: null },
+      [{ kind: "model", stages: ["DRAFT"], models: ["Post"] }],
+    ],
+    [
+      "a many-mutation: its model",
+      "mutation { publishManyPostsConnection { aggregate { count } } }",
+      { publishManyPostsConnection: { aggregate: { count: 3 } } },
+      [{ kind: "model", stages: "*", models: ["Post"] }],
+    ],
   ])("%s", (_name, query, data, changes) => {
     expect(run(query, data)).toEqual(changes);
   });
 
   it("a refused mutation changed nothing; the fallback names every model", () => {
     expect(run('mutation { deletePost(where: { id: "p1" }) { id } }', null, "refused")).toEqual([]);
-    expect(mutationFallback(planOf('mutation { deletePost(where: { id: "p1" }) { id } updateAuthor(where: { id: "a" }, data: { name: "n" }) { id } }'))).toEqual([
-      { kind: "model", stages: "*", models: ["Author", "Post"] },
-    ]);
+    expect(
+      mutationFallback(
+        planOf('mutation { deletePost(where: { id: "p1" }) { id } updateAuthor(where: { id: "a" }, data: { name: "n" }) { id } }'),
+      ),
+    ).toEqual([{ kind: "model", stages: "*", models: ["Author", "Post"] }]);
   });
 });

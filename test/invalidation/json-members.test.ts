@@ -8,18 +8,38 @@ import { removeMembers } from "../../src/invalidation/json-members";
  */
 describe("removeMembers", () => {
   it.each<[string, string, string[][], string]>([
-    ["last member (compact)", '{"data":{"post":{"title":"a","_ce_id":"p1"}}}', [["data", "post", "_ce_id"]], '{"data":{"post":{"title":"a"}}}'],
+    [
+      "last member (compact)",
+      '{"data":{"post":{"title":"a","_ce_id":"p1"}}}',
+      [["data", "post", "_ce_id"]],
+      '{"data":{"post":{"title":"a"}}}',
+    ],
     ["first member", '{"data":{"post":{"_ce_id":"p1","title":"a"}}}', [["data", "post", "_ce_id"]], '{"data":{"post":{"title":"a"}}}'],
     ["a middle member", '{"a":1,"_x":2,"b":3}', [["_x"]], '{"a":1,"b":3}'],
     ["two adjacent members at the end", '{"a":1,"_t":"Post","_x":"p"}', [["_t"], ["_x"]], '{"a":1}'],
     ["two adjacent members at the start", '{"_t":"Post","_x":"p","a":1}', [["_t"], ["_x"]], '{"a":1}'],
     ["the only member", '{"data":{"post":{"_ce_id":"p1"}}}', [["data", "post", "_ce_id"]], '{"data":{"post":{}}}'],
-    ["pretty-printed", '{\n  "data": {\n    "post": {\n      "title": "a",\n      "_ce_id": "p1"\n    }\n  }\n}', [["data", "post", "_ce_id"]], '{\n  "data": {\n    "post": {\n      "title": "a"\n    }\n  }\n}'],
+    [
+      "pretty-printed",
+      '{\n  "data": {\n    "post": {\n      "title": "a",\n      "_ce_id": "p1"\n    }\n  }\n}',
+      [["data", "post", "_ce_id"]],
+      '{\n  "data": {\n    "post": {\n      "title": "a"\n    }\n  }\n}',
+    ],
     ["pretty-printed, only member", '{\n  "p": {\n    "_x": 1\n  }\n}', [["p", "_x"]], '{\n  "p": {}\n}'],
-    ["escaped strings and nested values are skipped intact", '{"a":"x\\"}{,","b":[{"_x":1}],"c":{"_x":2},"_x":3}', [["_x"], ["c", "_x"]], '{"a":"x\\"}{,","b":[{"_x":1}],"c":{}}'],
+    [
+      "escaped strings and nested values are skipped intact",
+      '{"a":"x\\"}{,","b":[{"_x":1}],"c":{"_x":2},"_x":3}',
+      [["_x"], ["c", "_x"]],
+      '{"a":"x\\"}{,","b":[{"_x":1}],"c":{}}',
+    ],
     ["a path through null", '{"data":{"post":null}}', [["data", "post", "_ce_id"]], '{"data":{"post":null}}'],
     ["a path that does not exist", '{"data":{}}', [["data", "post", "_ce_id"]], '{"data":{}}'],
-    ["a member of the same name in a JSON scalar below is kept", '{"data":{"post":{"json":{"_ce_id":"keep"},"_ce_id":"p"}}}', [["data", "post", "_ce_id"]], '{"data":{"post":{"json":{"_ce_id":"keep"}}}}'],
+    [
+      "a member of the same name in a JSON scalar below is kept",
+      '{"data":{"post":{"json":{"_ce_id":"keep"},"_ce_id":"p"}}}',
+      [["data", "post", "_ce_id"]],
+      '{"data":{"post":{"json":{"_ce_id":"keep"}}}}',
+    ],
     ["non-ASCII and escapes elsewhere", '{"t":"\\u00e9t\\u00e9 ☀","_x":"1"}', [["_x"]], '{"t":"\\u00e9t\\u00e9 ☀"}'],
   ])("%s", (_name, text, paths, expected) => {
     expect(removeMembers(text, paths)).toBe(expected);
@@ -39,7 +59,8 @@ describe("removeMembers", () => {
         const objects: Array<{ path: string[]; object: Record<string, unknown> }> = [];
         const walk = (o: Record<string, unknown>, path: string[]) => {
           objects.push({ path, object: o });
-          for (const [k, v] of Object.entries(o)) if (v && typeof v === "object" && !Array.isArray(v)) walk(v as Record<string, unknown>, [...path, k]);
+          for (const [k, v] of Object.entries(o))
+            if (v && typeof v === "object" && !Array.isArray(v)) walk(v as Record<string, unknown>, [...path, k]);
         };
         walk(value as Record<string, unknown>, []);
         const original = JSON.stringify(value, null, indent);

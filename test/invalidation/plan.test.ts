@@ -27,7 +27,12 @@ describe("planCache: entry positions and model-level dependencies", () => {
     ["a lookup by id", '{ post(where: { id: "p1" }) { title } }', ["post:lookup[Post]@PUBLISHED#p1"], []],
     ["a lookup by a unique field", '{ post(where: { slug: "a" }) { title } }', ["post:lookup[Post]@PUBLISHED"], []],
     ["a lookup in DRAFT", '{ post(where: { slug: "a" }, stage: DRAFT) { title } }', ["post:lookup[Post]@DRAFT"], []],
-    ["a single reference", '{ post(where: { slug: "a" }) { title author { name } } }', ["post:lookup[Post]@PUBLISHED{author:relation[Author]@PUBLISHED}"], []],
+    [
+      "a single reference",
+      '{ post(where: { slug: "a" }) { title author { name } } }',
+      ["post:lookup[Post]@PUBLISHED{author:relation[Author]@PUBLISHED}"],
+      [],
+    ],
     [
       "a reference inside a component",
       '{ post(where: { slug: "a" }) { seo { metaTitle reviewer { name } } } }',
@@ -44,8 +49,18 @@ describe("planCache: entry positions and model-level dependencies", () => {
     ["a list", "{ posts { title } }", [], ["L|PUBLISHED|Post"]],
     ["a connection", "{ postsConnection { edges { node { title author { name } } } } }", [], ["L|PUBLISHED|Author", "L|PUBLISHED|Post"]],
     ["a reference below a list stays model-level", "{ posts { author { name } } }", [], ["L|PUBLISHED|Author", "L|PUBLISHED|Post"]],
-    ["a list below a lookup is model-level, the lookup is not", '{ author(where: { slug: "a" }) { name posts { title } } }', ["author:lookup[Author]@PUBLISHED"], ["L|PUBLISHED|Post"]],
-    ["a relation filter reaches its model", '{ posts(where: { author: { name: "Ann" } }) { title } }', [], ["L|PUBLISHED|Author", "L|PUBLISHED|Post"]],
+    [
+      "a list below a lookup is model-level, the lookup is not",
+      '{ author(where: { slug: "a" }) { name posts { title } } }',
+      ["author:lookup[Author]@PUBLISHED"],
+      ["L|PUBLISHED|Post"],
+    ],
+    [
+      "a relation filter reaches its model",
+      '{ posts(where: { author: { name: "Ann" } }) { title } }',
+      [],
+      ["L|PUBLISHED|Author", "L|PUBLISHED|Post"],
+    ],
     [
       "a relation filter through a variable",
       "query($w: PostWhereInput) { posts(where: $w) { title } }",
@@ -59,8 +74,18 @@ describe("planCache: entry positions and model-level dependencies", () => {
       ["post:lookup[Post]@PUBLISHED"],
       ["L|PUBLISHED|Author"],
     ],
-    ["documentInStages is a list", '{ post(where: { slug: "a" }) { documentInStages { title } } }', ["post:lookup[Post]@PUBLISHED"], ["L|DRAFT|Post", "L|PUBLISHED|Post"]],
-    ["history reads versions: model-level", '{ post(where: { slug: "a" }) { history { id } } }', ["post:lookup[Post]@PUBLISHED"], ["L|PUBLISHED|Post"]],
+    [
+      "documentInStages is a list",
+      '{ post(where: { slug: "a" }) { documentInStages { title } } }',
+      ["post:lookup[Post]@PUBLISHED"],
+      ["L|DRAFT|Post", "L|PUBLISHED|Post"],
+    ],
+    [
+      "history reads versions: model-level",
+      '{ post(where: { slug: "a" }) { history { id } } }',
+      ["post:lookup[Post]@PUBLISHED"],
+      ["L|PUBLISHED|Post"],
+    ],
     ["no entries at all", "{ __typename }", [], []],
   ])("%s", (_name, query, positions, staticDeps) => {
     const p = plan(query, { w: { author: { name: "Ann" } } });
@@ -75,18 +100,32 @@ describe("planCache: entry positions and model-level dependencies", () => {
   });
 
   it("a lookup by a variable id still knows the id", () => {
-    expect(shape(plan("query($id: ID!) { post(where: { id: $id }) { title } }", { id: "p7" }).positions)).toEqual(["post:lookup[Post]@PUBLISHED#p7"]);
+    expect(shape(plan("query($id: ID!) { post(where: { id: $id }) { title } }", { id: "p7" }).positions)).toEqual([
+      "post:lookup[Post]@PUBLISHED#p7",
+    ]);
   });
 });
 
 describe("augmentDocument: identity fields on the forwarded document", () => {
   it.each<[string, string, string]>([
     ["a lookup", '{ post(where: { slug: "a" }) { title } }', '{ post(where: { slug: "a" }) { title _ce_id: id } }'],
-    ["a reference", '{ post(where: { slug: "a" }) { author { name } } }', '{ post(where: { slug: "a" }) { author { name _ce_id: id } _ce_id: id } }'],
+    [
+      "a reference",
+      '{ post(where: { slug: "a" }) { author { name } } }',
+      '{ post(where: { slug: "a" }) { author { name _ce_id: id } _ce_id: id } }',
+    ],
     ["an abstract lookup gets __typename", '{ node(id: "n") { id } }', '{ node(id: "n") { id _ce_type: __typename _ce_id: id } }'],
     ["lists are left alone", "{ posts { title author { name } } }", "{ posts { title author { name } } }"],
-    ["a component carries no identity; its reference does", '{ post(where: { slug: "a" }) { seo { reviewer { name } } } }', '{ post(where: { slug: "a" }) { seo { reviewer { name _ce_id: id } } _ce_id: id } }'],
-    ["an alias the client already uses is avoided", '{ post(where: { slug: "a" }) { _ce_id: title } }', '{ post(where: { slug: "a" }) { _ce_id: title _ce_id1: id } }'],
+    [
+      "a component carries no identity; its reference does",
+      '{ post(where: { slug: "a" }) { seo { reviewer { name } } } }',
+      '{ post(where: { slug: "a" }) { seo { reviewer { name _ce_id: id } } _ce_id: id } }',
+    ],
+    [
+      "an alias the client already uses is avoided",
+      '{ post(where: { slug: "a" }) { _ce_id: title } }',
+      '{ post(where: { slug: "a" }) { _ce_id: title _ce_id1: id } }',
+    ],
     [
       "a single-entry mutation gets its id; a many-mutation does not",
       'mutation { updatePost(where: { slug: "a" }, data: { title: "x" }) { title } publishManyPostsConnection { aggregate { count } } }',
@@ -107,10 +146,26 @@ describe("augmentDocument: identity fields on the forwarded document", () => {
 
 describe("planCache: what mutations change", () => {
   it.each<[string, string, Array<Record<string, unknown>>]>([
-    ["update by id", 'mutation { updatePost(where: { id: "p1" }, data: { title: "x" }) { id } }', [{ key: "updatePost", model: "Post", action: "update", stages: ["DRAFT"], whereId: "p1", relationTargets: [] }]],
-    ["update by slug: the id comes from the answer", 'mutation { updatePost(where: { slug: "a" }, data: { title: "x" }) { title } }', [{ key: "updatePost", model: "Post", stages: ["DRAFT"], identified: true }]],
-    ["publish writes DRAFT and the target", 'mutation { publishPost(where: { id: "p1" }, to: [PUBLISHED]) { id } }', [{ action: "publish", stages: ["DRAFT", "PUBLISHED"] }]],
-    ["unpublish writes the source", 'mutation { unpublishPost(where: { id: "p1" }) { id } }', [{ action: "unpublish", stages: ["PUBLISHED"] }]],
+    [
+      "update by id",
+      'mutation { updatePost(where: { id: "p1" }, data: { title: "x" }) { id } }',
+      [{ key: "updatePost", model: "Post", action: "update", stages: ["DRAFT"], whereId: "p1", relationTargets: [] }],
+    ],
+    [
+      "update by slug: the id comes from the answer",
+      'mutation { updatePost(where: { slug: "a" }, data: { title: "x" }) { title } }',
+      [{ key: "updatePost", model: "Post", stages: ["DRAFT"], identified: true }],
+    ],
+    [
+      "publish writes DRAFT and the target",
+      'mutation { publishPost(where: { id: "p1" }, to: [PUBLISHED]) { id } }',
+      [{ action: "publish", stages: ["DRAFT", "PUBLISHED"] }],
+    ],
+    [
+      "unpublish writes the source",
+      'mutation { unpublishPost(where: { id: "p1" }) { id } }',
+      [{ action: "unpublish", stages: ["PUBLISHED"] }],
+    ],
     ["delete writes every stage", 'mutation { deletePost(where: { id: "p1" }) { id } }', [{ action: "delete", stages: "*" }]],
     ["a many-mutation", "mutation { deleteManyPostsConnection { aggregate { count } } }", [{ many: true, identified: false, stages: "*" }]],
   ])("%s", (_name, query, mutations) => {

@@ -29,14 +29,23 @@ afterAll(async () => {
   await world?.dispose();
 });
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
 
 async function project(config: Record<string, unknown> = {}) {
   const projectId = `loc-${crypto.randomUUID().slice(0, 8)}`;
   const response = await world.fetch("a", `/admin/projects/${projectId}/master`, {
     method: "PUT",
     headers: ADMIN,
-    body: JSON.stringify({ origin: "https://demo-origin.internal/graphql", publicPermissions: READ_WRITE, webhookSecret: WEBHOOK_SECRET, ...config }),
+    body: JSON.stringify({
+      origin: "https://demo-origin.internal/graphql",
+      publicPermissions: READ_WRITE,
+      webhookSecret: WEBHOOK_SECRET,
+      ...config,
+    }),
   });
   expect(response.status, await response.clone().text()).toBe(200);
   return { projectId, content: `/content/${projectId}/master`, v2: `/v2/${projectId}/master` };
@@ -59,7 +68,9 @@ function hygraphSignature(body: string): string {
 
 /** Creates and publishes a post straight at the origin; returns its id. */
 async function publishedPost(slug: string, title: string): Promise<string> {
-  const created = (await world.origin(`mutation { createPost(data: { title: "${title}", slug: "${slug}" }) { id } }`)) as { data: { createPost: { id: string } } };
+  const created = (await world.origin(`mutation { createPost(data: { title: "${title}", slug: "${slug}" }) { id } }`)) as {
+    data: { createPost: { id: string } };
+  };
   const id = created.data.createPost.id;
   await world.origin(`mutation { publishPost(where: { id: "${id}" }) { id } }`);
   return id;
@@ -123,7 +134,11 @@ describe("a change at one location is served everywhere within 2 s (KV delayed b
     const ms = await convergence(
       "purge",
       async () => {
-        const response = await world.fetch("a", `/admin/projects/${projectId}/master/purge`, { method: "POST", headers: ADMIN, body: JSON.stringify({ models: ["Post"] }) });
+        const response = await world.fetch("a", `/admin/projects/${projectId}/master/purge`, {
+          method: "POST",
+          headers: ADMIN,
+          body: JSON.stringify({ models: ["Post"] }),
+        });
         expect(response.status).toBe(200);
       },
       async (location) => (await query(location, content, q)).body.includes("New"),
@@ -144,7 +159,11 @@ describe("a change at one location is served everywhere within 2 s (KV delayed b
       async () => {
         const body = JSON.stringify({ operation: "publish", data: { __typename: "Post", id, stage: "PUBLISHED" } });
         const signature = hygraphSignature(body);
-        const response = await world.fetch("a", `/webhooks/${projectId}/master`, { method: "POST", headers: { "content-type": "application/json", "gcms-signature": signature }, body });
+        const response = await world.fetch("a", `/webhooks/${projectId}/master`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "gcms-signature": signature },
+          body,
+        });
         expect(response.status, await response.clone().text()).toBe(202);
       },
       async (location) => (await query(location, content, q)).body.includes("New"),
@@ -208,7 +227,10 @@ describe("a change at one location is served everywhere within 2 s (KV delayed b
         const response = await world.fetch("a", `/admin/projects/${projectId}/master`, {
           method: "PUT",
           headers: ADMIN,
-          body: JSON.stringify({ origin: "https://demo-origin.internal/graphql", publicPermissions: [{ action: "read", model: ["Author"], stages: ["PUBLISHED"] }] }),
+          body: JSON.stringify({
+            origin: "https://demo-origin.internal/graphql",
+            publicPermissions: [{ action: "read", model: ["Author"], stages: ["PUBLISHED"] }],
+          }),
         });
         expect(response.status).toBe(200);
       },

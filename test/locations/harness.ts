@@ -128,7 +128,9 @@ export async function startLocations(options: LocationOptions = {}): Promise<Loc
       return ((await response.json()) as { value: unknown }).value;
     },
     async reachable(name, value) {
-      const response = await workers.get(name)!.fetch(`http://gateway.test/__harness/authority?reachable=${value ? 1 : 0}`, { method: "POST" });
+      const response = await workers
+        .get(name)!
+        .fetch(`http://gateway.test/__harness/authority?reachable=${value ? 1 : 0}`, { method: "POST" });
       await response.text();
     },
     dispose: () => mf.dispose(),

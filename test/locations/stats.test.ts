@@ -24,7 +24,11 @@ afterAll(async () => {
 
 /** Sends a query; returns its status and what the cache step answered (`x-cache`). */
 async function query(location: string, path: string, q: string, headers: Record<string, string> = {}) {
-  const response = await world.fetch(location, path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query: q }) });
+  const response = await world.fetch(location, path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query: q }),
+  });
   await response.text();
   return { status: response.status, cache: response.headers.get("x-cache") };
 }
@@ -47,7 +51,10 @@ describe("stats flushed to the project's authority", () => {
     const put = await world.fetch("a", `/admin/projects/${projectId}/master`, {
       method: "PUT",
       headers: ADMIN,
-      body: JSON.stringify({ origin: "https://demo-origin.internal/graphql", publicPermissions: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }] }),
+      body: JSON.stringify({
+        origin: "https://demo-origin.internal/graphql",
+        publicPermissions: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }],
+      }),
     });
     expect(put.status).toBe(200);
     const content = `/content/${projectId}/master`;
@@ -57,7 +64,10 @@ describe("stats flushed to the project's authority", () => {
       expected[COUNTED[answer.cache as keyof typeof COUNTED]]++;
     };
 
-    for (const [location, times] of [["a", 4], ["b", 3]] as const) {
+    for (const [location, times] of [
+      ["a", 4],
+      ["b", 3],
+    ] as const) {
       for (let i = 0; i < times; i++) count(await query(location, content, "{ posts(first: 1) { title } }"));
     }
     // A public read of DRAFT at b: refused (403), counted apart from the cache step's requests.
@@ -74,7 +84,11 @@ describe("stats flushed to the project's authority", () => {
     const cacheable = expected.hits + expected.misses + expected.stale;
     expect(stats).toEqual({ ...expected, originErrors: 0, requests, hitRatio: expected.hits / cacheable });
 
-    const traffic = await until<{ day: Record<string, unknown>; refusalCodes: unknown; topFailedActions: unknown }>("c", `/admin/projects/${projectId}/master/traffic`, (t) => t.day["refusals"] === 1);
+    const traffic = await until<{ day: Record<string, unknown>; refusalCodes: unknown; topFailedActions: unknown }>(
+      "c",
+      `/admin/projects/${projectId}/master/traffic`,
+      (t) => t.day["refusals"] === 1,
+    );
     expect(traffic.day).toMatchObject({ ...expected, requests, refusals: 1, forbidden: 1, unauthenticated: 0 });
     expect(traffic.refusalCodes).toEqual([{ code: "403 FORBIDDEN", count: 1 }]);
     expect(traffic.topFailedActions).toEqual([{ action: "read", model: "Post", stage: "DRAFT", locale: "en", count: 1 }]);
@@ -85,7 +99,10 @@ describe("stats flushed to the project's authority", () => {
     const put = await world.fetch("a", `/admin/projects/${projectId}/master`, {
       method: "PUT",
       headers: ADMIN,
-      body: JSON.stringify({ origin: "https://demo-origin.internal/graphql", publicPermissions: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }] }),
+      body: JSON.stringify({
+        origin: "https://demo-origin.internal/graphql",
+        publicPermissions: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }],
+      }),
     });
     expect(put.status).toBe(200);
     const content = `/content/${projectId}/master`;

@@ -3,7 +3,8 @@ import { ADMIN, configureProject, demoOrigin, demoProject, gateway, originReques
 
 /** The per-project IP firewall (`ipRules`, SPEC §3b) on CF-Connecting-IP, through the whole gateway. */
 const QUERY = "{ posts(first: 1) { title } }";
-const from = (ip: string | undefined, headers: Record<string, string> = {}) => (ip === undefined ? headers : { "cf-connecting-ip": ip, ...headers });
+const from = (ip: string | undefined, headers: Record<string, string> = {}) =>
+  ip === undefined ? headers : { "cf-connecting-ip": ip, ...headers };
 
 async function refusal(response: Response) {
   const body = (await response.json()) as { errors: { extensions: { code: string; reason: string } }[] };
@@ -14,11 +15,21 @@ describe("ipRules", () => {
   it.each<[string, Record<string, unknown>, string | undefined, { status: number; code?: string; reason?: string }]>([
     ["a denied IPv4 address", { deny: ["203.0.113.0/24"] }, "203.0.113.50", { status: 403, code: "IP_NOT_ALLOWED", reason: "denied" }],
     ["a denied IPv6 address", { deny: ["2001:db8::/32"] }, "2001:db8:0:1::9", { status: 403, code: "IP_NOT_ALLOWED", reason: "denied" }],
-    ["an address outside the allow list", { allow: ["198.51.100.0/24"] }, "192.0.2.1", { status: 403, code: "IP_NOT_ALLOWED", reason: "not-allowed" }],
+    [
+      "an address outside the allow list",
+      { allow: ["198.51.100.0/24"] },
+      "192.0.2.1",
+      { status: 403, code: "IP_NOT_ALLOWED", reason: "not-allowed" },
+    ],
     ["an allowed IPv4 address", { allow: ["198.51.100.0/24"] }, "198.51.100.20", { status: 200 }],
     ["an allowed IPv6 address", { allow: ["2001:db8:abcd::/48"] }, "2001:db8:abcd:12::1", { status: 200 }],
     ["an address next to a denied one", { deny: ["203.0.113.0/25"] }, "203.0.113.200", { status: 200 }],
-    ["no CF-Connecting-IP while rules exist", { deny: ["203.0.113.0/24"] }, undefined, { status: 403, code: "IP_NOT_ALLOWED", reason: "no-client-address" }],
+    [
+      "no CF-Connecting-IP while rules exist",
+      { deny: ["203.0.113.0/24"] },
+      undefined,
+      { status: 403, code: "IP_NOT_ALLOWED", reason: "no-client-address" },
+    ],
   ])("%s", async (_name, ipRules, ip, expected) => {
     const { content, tag } = await demoProject({ ipRules });
     const response = await postQuery(content, { query: QUERY }, from(ip));

@@ -7,7 +7,11 @@ import { errorExtensions } from "../support/cache";
  * it somehow held the token. Non-browser clients (no Fetch Metadata, no Origin) are unaffected.
  */
 const purge = (projectId: string, headers: Record<string, string>) =>
-  gateway(`/admin/projects/${projectId}/master/purge`, { method: "POST", headers: { ...ADMIN, "content-type": "application/json", ...headers }, body: '{"models":["Post"]}' });
+  gateway(`/admin/projects/${projectId}/master/purge`, {
+    method: "POST",
+    headers: { ...ADMIN, "content-type": "application/json", ...headers },
+    body: '{"models":["Post"]}',
+  });
 
 describe("same-origin writes on /admin", () => {
   it.each<[string, Record<string, string>]>([

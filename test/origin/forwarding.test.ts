@@ -22,15 +22,19 @@ async function projectWithFailingOrigin(fault: string) {
 describe("what reaches the origin", () => {
   it("sends the project's originToken and the effective stage and locales, never the client's credentials or hop-by-hop headers", async () => {
     const { tag, content } = await demoProject({ originToken: "origin-secret-token" });
-    const response = await postQuery(content, { query: "{ __typename }" }, {
-      "gcms-stage": "PUBLISHED",
-      "gcms-locales": "de, en",
-      cookie: "session=abc",
-      connection: "keep-alive, x-private",
-      "x-private": "1",
-      "proxy-authorization": "Basic Zm9vOmJhcg==",
-      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-    });
+    const response = await postQuery(
+      content,
+      { query: "{ __typename }" },
+      {
+        "gcms-stage": "PUBLISHED",
+        "gcms-locales": "de, en",
+        cookie: "session=abc",
+        connection: "keep-alive, x-private",
+        "x-private": "1",
+        "proxy-authorization": "Basic Zm9vOmJhcg==",
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      },
+    );
     expect(response.status).toBe(200);
     const [reached] = await originRequests(tag);
     expect(reached?.headers).toMatchObject({

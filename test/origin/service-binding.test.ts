@@ -19,7 +19,9 @@ const call = (fetcher: Fetcher) =>
 
 describe("an origin reached through a service binding", () => {
   it("whose Worker is not running: 502 ORIGIN_ERROR that says how to start it", async () => {
-    const error = await call(binding(503, 'Worker "content-edge-demo-origin" not found. Make sure it is running locally.')).catch((e: unknown) => e);
+    const error = await call(binding(503, 'Worker "content-edge-demo-origin" not found. Make sure it is running locally.')).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OriginError);
     expect(error).toMatchObject({ status: 502, extensions: { reason: "service-binding-not-running", host: "demo-origin.internal" } });
     expect((error as Error).message).toContain("npm start");

@@ -15,10 +15,25 @@ describe("decide", () => {
     ["exact rule", [{ action: "read", model: "Post", stages: "PUBLISHED", locales: "en" }], [touch("read", "Post")], []],
     ["wildcards", [{ action: "*", model: "*" }], [touch("delete", "Page", "DRAFT", "de")], []],
     ["other model", [{ action: "read", model: "Post" }], [touch("read", "Author")], [touch("read", "Author")]],
-    ["other stage", [{ action: "read", model: "*", stages: ["PUBLISHED"] }], [touch("read", "Post", "DRAFT")], [touch("read", "Post", "DRAFT")]],
-    ["other locale", [{ action: "read", model: "*", locales: ["en"] }], [touch("read", "Post", "PUBLISHED", "de")], [touch("read", "Post", "PUBLISHED", "de")]],
+    [
+      "other stage",
+      [{ action: "read", model: "*", stages: ["PUBLISHED"] }],
+      [touch("read", "Post", "DRAFT")],
+      [touch("read", "Post", "DRAFT")],
+    ],
+    [
+      "other locale",
+      [{ action: "read", model: "*", locales: ["en"] }],
+      [touch("read", "Post", "PUBLISHED", "de")],
+      [touch("read", "Post", "PUBLISHED", "de")],
+    ],
     ["other action", [{ action: "read", model: "*" }], [touch("readVersion", "Post")], [touch("readVersion", "Post")]],
-    ["read does not grant create", [{ action: "read", model: "*" }], [touch("create", "Post", "DRAFT"), touch("read", "Post", "DRAFT")], [touch("create", "Post", "DRAFT")]],
+    [
+      "read does not grant create",
+      [{ action: "read", model: "*" }],
+      [touch("create", "Post", "DRAFT"), touch("read", "Post", "DRAFT")],
+      [touch("create", "Post", "DRAFT")],
+    ],
     [
       "every refused touch is listed",
       [{ action: "read", model: "Post" }],
@@ -27,11 +42,19 @@ describe("decide", () => {
     ],
     [
       "touches covered by different rules",
-      [{ action: "read", model: "Post" }, { action: "read", model: ["Author"], stages: "PUBLISHED" }],
+      [
+        { action: "read", model: "Post" },
+        { action: "read", model: ["Author"], stages: "PUBLISHED" },
+      ],
       [touch("read", "Post", "DRAFT"), touch("read", "Author")],
       [],
     ],
-    ["list of actions", [{ action: ["read", "publish"], model: "Post" }], [touch("publish", "Post", "DRAFT"), touch("read", "Post", "DRAFT")], []],
+    [
+      "list of actions",
+      [{ action: ["read", "publish"], model: "Post" }],
+      [touch("publish", "Post", "DRAFT"), touch("read", "Post", "DRAFT")],
+      [],
+    ],
   ])("%#: %s", (_name, raw, touches, failed) => {
     const d = decide(rules(raw), touches);
     if (failed.length === 0) expect(d).toEqual({ allowed: true, conditions: [] });
@@ -52,11 +75,20 @@ describe("decide", () => {
       ]),
       [touch("read", "Post")],
     );
-    expect(d).toEqual({ allowed: true, conditions: [{ touch: touch("read", "Post"), where: { OR: [{ id: "1" }, { slug: "b", id: "2" }] } }] });
+    expect(d).toEqual({
+      allowed: true,
+      conditions: [{ touch: touch("read", "Post"), where: { OR: [{ id: "1" }, { slug: "b", id: "2" }] } }],
+    });
   });
 
   it("drops the condition when any granting rule has none", () => {
-    const d = decide(rules([{ action: "read", model: "Post", condition: { id: "1" } }, { action: "read", model: "Post" }]), [touch("read", "Post")]);
+    const d = decide(
+      rules([
+        { action: "read", model: "Post", condition: { id: "1" } },
+        { action: "read", model: "Post" },
+      ]),
+      [touch("read", "Post")],
+    );
     expect(d).toEqual({ allowed: true, conditions: [] });
   });
 

@@ -35,13 +35,60 @@ describe("entry checks: the answer walk", () => {
   });
 
   it.each<[string, string, unknown, string[], unknown]>([
-    ["a failing nullable single entry becomes null", `{ post { editor { name ${identity("Author")} } } }`, { post: { editor: { name: "E", ...hidden("a1") } } }, ["a1"], { post: { editor: null } }],
-    ["a failing non-null entry nulls its nearest nullable parent", `{ post { title author { name ${identity("Author")} } } }`, { post: { title: "T", author: { name: "A", ...hidden("a1") } } }, ["a1"], { post: null }],
-    ["…up to data when every parent is non-null", `{ required { author { name ${identity("Author")} } } }`, { required: { author: { name: "A", ...hidden("a1") } } }, ["a1"], null],
-    ["a failing list element is left out", `{ posts { id ${identity("Post")} } }`, { posts: [{ id: "p1", ...hidden("p1") }, { id: "p2", ...hidden("p2") }] }, ["p1"], { posts: [{ id: "p2" }] }],
-    ["a list element whose non-null child fails nulls the non-null list, and so data", `{ posts { author { name ${identity("Author")} } } }`, { posts: [{ author: { name: "A", ...hidden("a1") } }] }, ["a1"], null],
-    ["an abstract position is typed by the hidden __typename", `{ node(id: "p1") { id ${identity("Post")} _cev_t: __typename } }`, { node: { id: "p1", ...hidden("p1", "Post") } }, ["p1"], { node: null }],
-    ["an abstract object the walk cannot type is not let through", `{ node(id: "p1") { id ${identity("Post")} _cev_t: __typename } }`, { node: { id: "p1" } }, [], { node: null }],
+    [
+      "a failing nullable single entry becomes null",
+      `{ post { editor { name ${identity("Author")} } } }`,
+      { post: { editor: { name: "E", ...hidden("a1") } } },
+      ["a1"],
+      { post: { editor: null } },
+    ],
+    [
+      "a failing non-null entry nulls its nearest nullable parent",
+      `{ post { title author { name ${identity("Author")} } } }`,
+      { post: { title: "T", author: { name: "A", ...hidden("a1") } } },
+      ["a1"],
+      { post: null },
+    ],
+    [
+      "…up to data when every parent is non-null",
+      `{ required { author { name ${identity("Author")} } } }`,
+      { required: { author: { name: "A", ...hidden("a1") } } },
+      ["a1"],
+      null,
+    ],
+    [
+      "a failing list element is left out",
+      `{ posts { id ${identity("Post")} } }`,
+      {
+        posts: [
+          { id: "p1", ...hidden("p1") },
+          { id: "p2", ...hidden("p2") },
+        ],
+      },
+      ["p1"],
+      { posts: [{ id: "p2" }] },
+    ],
+    [
+      "a list element whose non-null child fails nulls the non-null list, and so data",
+      `{ posts { author { name ${identity("Author")} } } }`,
+      { posts: [{ author: { name: "A", ...hidden("a1") } }] },
+      ["a1"],
+      null,
+    ],
+    [
+      "an abstract position is typed by the hidden __typename",
+      `{ node(id: "p1") { id ${identity("Post")} _cev_t: __typename } }`,
+      { node: { id: "p1", ...hidden("p1", "Post") } },
+      ["p1"],
+      { node: null },
+    ],
+    [
+      "an abstract object the walk cannot type is not let through",
+      `{ node(id: "p1") { id ${identity("Post")} _cev_t: __typename } }`,
+      { node: { id: "p1" } },
+      [],
+      { node: null },
+    ],
   ])("%#: %s", (_name, query, data, failing, expected) => {
     expect(walk(query, data, failing).data).toEqual(expected);
   });
@@ -69,8 +116,16 @@ describe("entry checks: which entries stay", () => {
     ["an entry in an unconditioned locale", { model: "Post", id: "p2", stage: "PUBLISHED", locale: "de" }, true],
     ["an entry in a stage that was not authorised", { model: "Post", id: "p1", stage: "DRAFT", locale: "en" }, false],
     ["an unidentified entry of a conditioned model", { model: "Post", id: undefined, stage: undefined, locale: undefined }, false],
-    ["an entry of a model without locales, unconditioned in one authorised locale", { model: "Post", id: "p2", stage: "PUBLISHED", locale: undefined }, true],
-    ["an entry of a model without locales in a stage that was not authorised", { model: "Post", id: "p1", stage: "DRAFT", locale: undefined }, false],
+    [
+      "an entry of a model without locales, unconditioned in one authorised locale",
+      { model: "Post", id: "p2", stage: "PUBLISHED", locale: undefined },
+      true,
+    ],
+    [
+      "an entry of a model without locales in a stage that was not authorised",
+      { model: "Post", id: "p1", stage: "DRAFT", locale: undefined },
+      false,
+    ],
     ["an unidentified entry of an unconditioned model", { model: "Author", id: undefined, stage: undefined, locale: undefined }, true],
   ])("%#: %s → %s", (_name, entry, expected) => {
     expect(keep(entry)).toBe(expected);

@@ -11,10 +11,31 @@ describe("permissionFingerprint", () => {
   });
 
   it.each<[string, unknown[], unknown[]]>([
-    ["rule order", [{ action: "read", model: "Post" }, { action: "read", model: "Page" }], [{ action: "read", model: "Page" }, { action: "read", model: "Post" }]],
+    [
+      "rule order",
+      [
+        { action: "read", model: "Post" },
+        { action: "read", model: "Page" },
+      ],
+      [
+        { action: "read", model: "Page" },
+        { action: "read", model: "Post" },
+      ],
+    ],
     ["name order", [{ action: ["read", "publish"], model: ["Post", "Page"] }], [{ action: ["publish", "read"], model: ["Page", "Post"] }]],
-    ["duplicate rules", [{ action: "read", model: "Post" }, { action: "read", model: "Post" }], [{ action: "read", model: "Post" }]],
-    ["condition key order", [{ action: "read", model: "Post", condition: { id: "1", slug: "a" } }], [{ action: "read", model: "Post", condition: { slug: "a", id: "1" } }]],
+    [
+      "duplicate rules",
+      [
+        { action: "read", model: "Post" },
+        { action: "read", model: "Post" },
+      ],
+      [{ action: "read", model: "Post" }],
+    ],
+    [
+      "condition key order",
+      [{ action: "read", model: "Post", condition: { id: "1", slug: "a" } }],
+      [{ action: "read", model: "Post", condition: { slug: "a", id: "1" } }],
+    ],
     ["omitted versus * stages", [{ action: "read", model: "Post" }], [{ action: "read", model: "Post", stages: "*", locales: ["*"] }]],
   ])("%#: ignores %s", async (_name, a, b) => {
     expect(await permissionFingerprint(n(a))).toBe(await permissionFingerprint(n(b)));
@@ -26,7 +47,13 @@ describe("permissionFingerprint", () => {
     ["all stages", [{ action: "read", model: "*" }]],
     ["a condition", [{ action: "read", model: "*", stages: "PUBLISHED", condition: { id: "1" } }]],
     ["another action", [{ action: ["read", "readVersion"], model: "*", stages: "PUBLISHED" }]],
-    ["an extra rule", [{ action: "read", model: "*", stages: "PUBLISHED" }, { action: "read", model: "Post", stages: "DRAFT" }]],
+    [
+      "an extra rule",
+      [
+        { action: "read", model: "*", stages: "PUBLISHED" },
+        { action: "read", model: "Post", stages: "DRAFT" },
+      ],
+    ],
   ])("%#: differs from public with %s", async (_name, raw) => {
     expect(await permissionFingerprint(n(raw))).not.toBe(await permissionFingerprint(publicRules));
   });

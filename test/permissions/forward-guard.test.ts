@@ -13,7 +13,11 @@ const project = TEST_PROJECT;
 const publicPosts = { kind: "public" as const, rules: normalizeRules([{ action: "read", model: "Post", stages: ["PUBLISHED"] }], "rules") };
 
 /** Decides `query` for public Post readers with `rewrite`, then guards exactly what the pipeline would send. */
-function forward(query: string, rewrite: (input: EnforceInput) => Enforced = enforceConditions, tamper: (allowed: Authorised) => { stage: string; locales: string[]; query: string } = (a) => a) {
+function forward(
+  query: string,
+  rewrite: (input: EnforceInput) => Enforced = enforceConditions,
+  tamper: (allowed: Authorised) => { stage: string; locales: string[]; query: string } = (a) => a,
+) {
   const allowed = authorise(
     { known, document: parse(query), operationName: null, variables: null, principal: publicPosts, project, headers: new Headers() },
     { rewrite },
@@ -25,15 +29,17 @@ function forward(query: string, rewrite: (input: EnforceInput) => Enforced = enf
 }
 
 /** A rewriter with a bug: besides enforcing conditions, it adds a root field nobody authorised. */
-const addsRootField = (field: string) => (input: EnforceInput): Enforced => ({
-  checks: null,
-  document: visit(enforceConditions(input).document, {
-    OperationDefinition(node) {
-      const extra = (parse(`{ leak: ${field} }`).definitions[0] as OperationDefinitionNode).selectionSet.selections[0]!;
-      return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, extra] } };
-    },
-  }),
-});
+const addsRootField =
+  (field: string) =>
+  (input: EnforceInput): Enforced => ({
+    checks: null,
+    document: visit(enforceConditions(input).document, {
+      OperationDefinition(node) {
+        const extra = (parse(`{ leak: ${field} }`).definitions[0] as OperationDefinitionNode).selectionSet.selections[0]!;
+        return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, extra] } };
+      },
+    }),
+  });
 
 describe("forward guard: what leaves is what was authorised", () => {
   it("passes what authorise produced", () => {
@@ -54,7 +60,10 @@ describe("forward guard: what leaves is what was authorised", () => {
   });
 
   it.each([
-    ["a stage header the decision did not use", (a: Authorised) => ({ ...a, stage: "DRAFT", query: a.query.replace("PUBLISHED", "DRAFT") })],
+    [
+      "a stage header the decision did not use",
+      (a: Authorised) => ({ ...a, stage: "DRAFT", query: a.query.replace("PUBLISHED", "DRAFT") }),
+    ],
     ["GraphQL text in a header", (a: Authorised) => ({ ...a, locales: ["en]) { id } x: authors(locales: [en"] })],
     ["a document that does not parse", (a: Authorised) => ({ ...a, query: `${a.query} }` })],
     ["a document the schema does not validate", (a: Authorised) => ({ ...a, query: "{ posts { nope } }" })],

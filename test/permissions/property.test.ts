@@ -54,11 +54,14 @@ function randomDocument(g: Gen): { query: string; variables: Record<string, unkn
   };
   const args = (...parts: string[]) => (parts.some(Boolean) ? `(${parts.filter(Boolean).join(", ")})` : "");
   const where = (model: string) => {
-    const w = g(() => fc.constantFrom("", `where: { id_in: ["${model}1", "${model}2"] }`, `where: { slug_not: "${model.toLowerCase()}1" }`, "variable"));
+    const w = g(() =>
+      fc.constantFrom("", `where: { id_in: ["${model}1", "${model}2"] }`, `where: { slug_not: "${model.toLowerCase()}1" }`, "variable"),
+    );
     if (w !== "variable") return w;
     const v = `v${n++}`;
     varDefs.push(`$${v}: ${model}WhereInput`);
-    if (g(() => fc.boolean())) variables[v] = { OR: [{ id: `${model}2` }, { [model === "Author" ? "name_contains" : "title_contains"]: "de" }] };
+    if (g(() => fc.boolean()))
+      variables[v] = { OR: [{ id: `${model}2` }, { [model === "Author" ? "name_contains" : "title_contains"]: "de" }] };
     return `where: $${v}`;
   };
 
@@ -100,16 +103,28 @@ function randomDocument(g: Gen): { query: string; variables: Record<string, unkn
           parts.push(`${alias()}: author${args(arg("locales", "[Locale!]", someOf(LOCALES)))} { ${selection("Author", depth - 1)} }`);
           break;
         case "posts":
-          parts.push(`${alias()}: posts${args(where("Post"), arg("locales", "[Locale!]", someOf(LOCALES)))} { ${selection("Post", depth - 1)} }`);
+          parts.push(
+            `${alias()}: posts${args(where("Post"), arg("locales", "[Locale!]", someOf(LOCALES)))} { ${selection("Post", depth - 1)} }`,
+          );
           break;
         case "history":
           parts.push(`${alias()}: history { revision }`);
           break;
         case "documentInStages":
-          parts.push(`${alias()}: documentInStages${args(arg("stages", "[Stage!]", someOf(STAGES)), g(() => fc.constantFrom("", "includeCurrent: true", "inheritLocale: true")))} { ${selection(model, depth - 1)} }`);
+          parts.push(
+            `${alias()}: documentInStages${args(
+              arg("stages", "[Stage!]", someOf(STAGES)),
+              g(() => fc.constantFrom("", "includeCurrent: true", "inheritLocale: true")),
+            )} { ${selection(model, depth - 1)} }`,
+          );
           break;
         case "localizations":
-          parts.push(`${alias()}: localizations${args(arg("locales", "[Locale!]", someOf(LOCALES)), g(() => fc.constantFrom("", "includeCurrent: true")))} { ${selection(model, depth - 1)} }`);
+          parts.push(
+            `${alias()}: localizations${args(
+              arg("locales", "[Locale!]", someOf(LOCALES)),
+              g(() => fc.constantFrom("", "includeCurrent: true")),
+            )} { ${selection(model, depth - 1)} }`,
+          );
           break;
       }
     }
@@ -127,7 +142,10 @@ function randomDocument(g: Gen): { query: string; variables: Record<string, unkn
     const depth = g(() => fc.integer({ min: 0, max: 3 }));
     const a = alias();
     if (kind === "list") roots.push(`${a}: ${lower}s${args(where(model), ...stageLocale)} { ${selection(model, depth)} }`);
-    if (kind === "connection") roots.push(`${a}: ${lower}sConnection${args(where(model), ...stageLocale)} { edges { node { ${selection(model, depth)} } } aggregate { count } }`);
+    if (kind === "connection")
+      roots.push(
+        `${a}: ${lower}sConnection${args(where(model), ...stageLocale)} { edges { node { ${selection(model, depth)} } } aggregate { count } }`,
+      );
     if (kind === "unique") {
       const id = g(() => fc.constantFrom(`${model}1`, `${model}2`));
       roots.push(`${a}: ${lower}${args(`where: { id: "${id}" }`, ...stageLocale)} { ${selection(model, depth)} }`);
@@ -144,7 +162,12 @@ function randomDocument(g: Gen): { query: string; variables: Record<string, unkn
 const nameSet = (values: string[]) => fc.oneof(fc.constant("*"), fc.subarray(values, { minLength: 1 }));
 const conditionFor = (models: "*" | string[]) =>
   models !== "*" && models.length === 1
-    ? fc.constantFrom({ id: `${models[0]}1` }, { id_in: [`${models[0]}1`, `${models[0]}2`] }, { slug: `${models[0]!.toLowerCase()}2` }, { [models[0] === "Author" ? "name_contains" : "title_contains"]: "en" })
+    ? fc.constantFrom(
+        { id: `${models[0]}1` },
+        { id_in: [`${models[0]}1`, `${models[0]}2`] },
+        { slug: `${models[0]!.toLowerCase()}2` },
+        { [models[0] === "Author" ? "name_contains" : "title_contains"]: "en" },
+      )
     : fc.constantFrom({ id_in: ["Post1", "Author1", "Page1"] }, { id_not: "Post2" });
 const ruleArb = fc
   .record({
@@ -159,7 +182,10 @@ const ruleArb = fc
 
 /** Whether the rules let `entry` be read: a covering rule without condition, or one whose condition it meets. */
 function covered(rules: PermissionRule[], e: Entry): boolean {
-  return rules.some((r) => ruleCovers(r, { action: "read", model: e.__model, stage: e.stage, locale: e.locale }) && (!r.condition || matches(e, r.condition)));
+  return rules.some(
+    (r) =>
+      ruleCovers(r, { action: "read", model: e.__model, stage: e.stage, locale: e.locale }) && (!r.condition || matches(e, r.condition)),
+  );
 }
 
 /** Every entry in an answer (objects naming a model by `__typename`), as the memory origin tags them. */
@@ -206,7 +232,13 @@ describe("property: no entry outside the caller's rules leaves the gateway", () 
           const sent: string[] = [];
           const send = async (text: string, withVariables: boolean): Promise<OriginAnswer> => {
             const body = JSON.stringify({ query: text, variables: withVariables ? variables : undefined });
-            guardForwarded({ known, project, authorised: allowed, body, headers: originHeaders({ client: new Headers(), stage: allowed.stage, locales: allowed.locales }) });
+            guardForwarded({
+              known,
+              project,
+              authorised: allowed,
+              body,
+              headers: originHeaders({ client: new Headers(), stage: allowed.stage, locales: allowed.locales }),
+            });
             sent.push(text);
             const forwarded = parse(text);
             expect(validate(schema, forwarded)).toEqual([]);

@@ -30,7 +30,12 @@ describe("requestScope: stage and locale headers and defaults", () => {
     ["gcms-stage with surrounding spaces", { "gcms-stage": " DRAFT " }, undefined, { stage: "DRAFT", locales: ["en"] }],
     ["token default stage", {}, "DRAFT", { stage: "DRAFT", locales: ["en"] }],
     ["the header wins over the token default", { "gcms-stage": "PUBLISHED" }, "DRAFT", { stage: "PUBLISHED", locales: ["en"] }],
-    ["gcms-locales, de-duplicated, blanks between commas ignored", { "gcms-locales": "de, en,,de," }, undefined, { stage: "PUBLISHED", locales: ["de", "en"] }],
+    [
+      "gcms-locales, de-duplicated, blanks between commas ignored",
+      { "gcms-locales": "de, en,,de," },
+      undefined,
+      { stage: "PUBLISHED", locales: ["de", "en"] },
+    ],
   ])("%#: %s", (_name, headers, tokenStage, expected) => {
     expect(requestScope(new Headers(headers), project, names, tokenStage)).toEqual(expected);
   });
@@ -38,7 +43,13 @@ describe("requestScope: stage and locale headers and defaults", () => {
   it.each([
     ["a lower-case stage (names are case-sensitive)", { "gcms-stage": "draft" }, undefined, "INVALID_STAGE", { header: "gcms-stage" }],
     ["an unknown stage", { "gcms-stage": "ARCHIVED" }, undefined, "INVALID_STAGE", { header: "gcms-stage" }],
-    ["GraphQL text in gcms-stage", { "gcms-stage": "DRAFT) { id } x: posts(stage: DRAFT" }, undefined, "INVALID_STAGE", { header: "gcms-stage" }],
+    [
+      "GraphQL text in gcms-stage",
+      { "gcms-stage": "DRAFT) { id } x: posts(stage: DRAFT" },
+      undefined,
+      "INVALID_STAGE",
+      { header: "gcms-stage" },
+    ],
     ["the injection of issue 8 in gcms-locales", { "gcms-locales": INJECTION }, undefined, "INVALID_LOCALE", { header: "gcms-locales" }],
     ["one bad locale among good ones", { "gcms-locales": "en,DE" }, undefined, "INVALID_LOCALE", { header: "gcms-locales" }],
     ["a quote", { "gcms-locales": 'en"' }, undefined, "INVALID_LOCALE", { header: "gcms-locales" }],
@@ -65,14 +76,26 @@ describe("checkScopeValues: stage and locale values in the document", () => {
   const check = (query: string, variables: Record<string, unknown> | null = null) => {
     const document = parse(query);
     return refusal(() =>
-      checkScopeValues({ schema, stageEnum: "Stage", localeEnum: "Locale", names, document, operation: selectOperation(document, null).operation, variables }),
+      checkScopeValues({
+        schema,
+        stageEnum: "Stage",
+        localeEnum: "Locale",
+        names,
+        document,
+        operation: selectOperation(document, null).operation,
+        variables,
+      }),
     );
   };
 
   it.each([
     ["literal arguments", "{ posts(stage: DRAFT, locales: [de, en]) { documentInStages(stages: [PUBLISHED]) { id } } }", null],
     ["variables", "query($s: Stage!, $l: [Locale!]!) { posts(stage: $s, locales: $l) { id } }", { s: "DRAFT", l: ["de"] }],
-    ["an input object variable", "query($w: VersionWhereInput!) { postVersion(where: $w) { data } }", { w: { id: "p", revision: 1, stage: "DRAFT" } }],
+    [
+      "an input object variable",
+      "query($w: VersionWhereInput!) { postVersion(where: $w) { data } }",
+      { w: { id: "p", revision: 1, stage: "DRAFT" } },
+    ],
     ["a single value for a list", "query($l: [Locale!]!) { posts(locales: $l) { id } }", { l: "de" }],
   ])("%#: accepts enum members in %s", (_name, query, variables) => {
     expect(check(query, variables)).toBeNull();
@@ -80,12 +103,48 @@ describe("checkScopeValues: stage and locale values in the document", () => {
 
   it.each([
     ["a literal stage argument", "{ posts(stage: ARCHIVED) { id } }", null, "INVALID_STAGE", { argument: "Query.posts(stage:)" }],
-    ["a literal in a nested list", "{ posts { documentInStages(stages: [PUBLISHED, draft]) { id } } }", null, "INVALID_STAGE", { argument: "Post.documentInStages(stages:)" }],
-    ["a literal inside an input object", '{ postVersion(where: { id: "p", revision: 1, stage: Draft }) { data } }', null, "INVALID_STAGE", { argument: "Query.postVersion(where:)" }],
-    ["a variable", "query($s: Stage!) { posts(stage: $s) { id } }", { s: "DRAFT) { id } x: posts(stage: DRAFT" }, "INVALID_STAGE", { variable: "$s" }],
-    ["an item of a list variable", "query($l: [Locale!]!) { posts(locales: $l) { id } }", { l: ["en", "fr"] }, "INVALID_LOCALE", { variable: "$l[1]" }],
-    ["a field of an input object variable", "query($w: VersionWhereInput!) { postVersion(where: $w) { data } }", { w: { id: "p", revision: 1, stage: "draft" } }, "INVALID_STAGE", { variable: "$w.stage" }],
-    ["a variable default", "query($l: [Locale!] = [fr]) { posts(locales: $l) { id } }", null, "INVALID_LOCALE", { variable: "$l (default)" }],
+    [
+      "a literal in a nested list",
+      "{ posts { documentInStages(stages: [PUBLISHED, draft]) { id } } }",
+      null,
+      "INVALID_STAGE",
+      { argument: "Post.documentInStages(stages:)" },
+    ],
+    [
+      "a literal inside an input object",
+      '{ postVersion(where: { id: "p", revision: 1, stage: Draft }) { data } }',
+      null,
+      "INVALID_STAGE",
+      { argument: "Query.postVersion(where:)" },
+    ],
+    [
+      "a variable",
+      "query($s: Stage!) { posts(stage: $s) { id } }",
+      { s: "DRAFT) { id } x: posts(stage: DRAFT" },
+      "INVALID_STAGE",
+      { variable: "$s" },
+    ],
+    [
+      "an item of a list variable",
+      "query($l: [Locale!]!) { posts(locales: $l) { id } }",
+      { l: ["en", "fr"] },
+      "INVALID_LOCALE",
+      { variable: "$l[1]" },
+    ],
+    [
+      "a field of an input object variable",
+      "query($w: VersionWhereInput!) { postVersion(where: $w) { data } }",
+      { w: { id: "p", revision: 1, stage: "draft" } },
+      "INVALID_STAGE",
+      { variable: "$w.stage" },
+    ],
+    [
+      "a variable default",
+      "query($l: [Locale!] = [fr]) { posts(locales: $l) { id } }",
+      null,
+      "INVALID_LOCALE",
+      { variable: "$l (default)" },
+    ],
   ])("%#: refuses %s, naming it", (_name, query, variables, code, source) => {
     const refused = check(query, variables);
     expect(refused?.code).toBe(code);

@@ -76,7 +76,11 @@ describe("mutationTouches: each action's required touches", () => {
     [
       "delete: delete everywhere, unpublish in every stage but DRAFT, read everywhere — whatever the request's locales",
       scope(post("delete")),
-      [...each("delete", "Post", STAGES, LOCALES), ...each("unpublish", "Post", ["PUBLISHED", "QA"], LOCALES), ...each("read", "Post", STAGES, LOCALES)],
+      [
+        ...each("delete", "Post", STAGES, LOCALES),
+        ...each("unpublish", "Post", ["PUBLISHED", "QA"], LOCALES),
+        ...each("read", "Post", STAGES, LOCALES),
+      ],
       { stages: STAGES, locales: LOCALES },
     ],
     [
@@ -94,7 +98,12 @@ describe("mutationTouches: each action's required touches", () => {
     [
       "publishMany from QA: also reads the source stage",
       scope(post("publish", true), { to: ["PUBLISHED"], from: ["QA"] }),
-      [t("publish", "Post", "DRAFT", "de"), t("publish", "Post", "PUBLISHED", "de"), t("read", "Post", "DRAFT", "de"), t("read", "Post", "QA", "de")],
+      [
+        t("publish", "Post", "DRAFT", "de"),
+        t("publish", "Post", "PUBLISHED", "de"),
+        t("read", "Post", "DRAFT", "de"),
+        t("read", "Post", "QA", "de"),
+      ],
       { stages: ["DRAFT", "PUBLISHED", "QA"], locales: ["de"] },
     ],
     [
@@ -137,7 +146,10 @@ describe("mutationTouches: each action's required touches", () => {
   it("an origin without a Stage enum has one stage, DRAFT, and without a Locale enum the request's locales", () => {
     const bare: SchemaKnowledge = { ...knowledge, stages: [], locales: [] };
     expect(run(bare, scope(post("delete"))).touches).toEqual([t("delete", "Post", "DRAFT", "de"), t("read", "Post", "DRAFT", "de")]);
-    expect(run(bare, scope(post("unpublish"), { from: ["DRAFT"] })).touches).toEqual([t("read", "Post", "DRAFT", "de"), t("unpublish", "Post", "DRAFT", "de")]);
+    expect(run(bare, scope(post("unpublish"), { from: ["DRAFT"] })).touches).toEqual([
+      t("read", "Post", "DRAFT", "de"),
+      t("unpublish", "Post", "DRAFT", "de"),
+    ]);
   });
 
   it("uses the schema's draft stage, whatever it is called", () => {
@@ -151,7 +163,10 @@ describe("mutationTouches: each action's required touches", () => {
     const set = new TouchSet();
     set.add("read", ["Post"], ["DRAFT"], ["de"]);
     mutationTouches(knowledge, set, scope(post("update")));
-    expect(set.list().map((x) => t(x.action, x.model, x.stage, x.locale))).toEqual([t("read", "Post", "DRAFT", "de"), t("update", "Post", "DRAFT", "de")]);
+    expect(set.list().map((x) => t(x.action, x.model, x.stage, x.locale))).toEqual([
+      t("read", "Post", "DRAFT", "de"),
+      t("update", "Post", "DRAFT", "de"),
+    ]);
   });
 });
 
@@ -198,7 +213,11 @@ describe("what the touches protect, through /v2 and the demo origin", () => {
   it("the origin writes a create's top-level fields to its default locale, even under gcms-locales: de", async () => {
     const everything = [{ action: "*", model: "*" }];
     const { v2, tag } = await demoProject({ publicPermissions: everything });
-    const created = await postQuery(v2, { query: `mutation { createPost(data: { title: "Nur Deutsch", slug: "de-${tag}" }) { id } }` }, { "gcms-locales": "de" });
+    const created = await postQuery(
+      v2,
+      { query: `mutation { createPost(data: { title: "Nur Deutsch", slug: "de-${tag}" }) { id } }` },
+      { "gcms-locales": "de" },
+    );
     expect(created.status).toBe(200);
     const { data } = (await created.json()) as { data: { createPost: { id: string } } };
     const read = await postQuery(v2, { query: `{ post(where: { id: "${data.createPost.id}" }, stage: DRAFT, locales: [en]) { title } }` });
@@ -209,7 +228,11 @@ describe("what the touches protect, through /v2 and the demo origin", () => {
   // be able to write the `en` localization (Hygraph's table requires the default locale for Create).
   it("refuses a create by an editor allowed only in de, since it writes the default locale (en)", async () => {
     const { v2, tag } = await demoProject({ publicPermissions: DE_ONLY_EDITOR });
-    const response = await postQuery(v2, { query: `mutation { createPost(data: { title: "Nur Deutsch", slug: "de-${tag}" }) { id } }` }, { "gcms-locales": "de" });
+    const response = await postQuery(
+      v2,
+      { query: `mutation { createPost(data: { title: "Nur Deutsch", slug: "de-${tag}" }) { id } }` },
+      { "gcms-locales": "de" },
+    );
     expect(response.status).toBe(403);
     const body = (await response.json()) as { errors: { extensions: { failedActions: unknown[] } }[] };
     expect(body.errors[0]!.extensions.failedActions).toContainEqual({ action: "create", model: "Post", stage: "DRAFT", locale: "en" });
@@ -223,7 +246,11 @@ describe("what the touches protect, through /v2 and the demo origin", () => {
     const { data } = (await created.json()) as { data: { createPost: { id: string } } };
     const editor = `p-${uniqueTag()}`;
     await configureProject(editor, "master", { origin: demoOrigin(tag), publicPermissions: DE_ONLY_EDITOR });
-    const response = await postQuery(`/v2/${editor}/master`, { query: `mutation { updatePost(where: { id: "${data.createPost.id}" }, data: { title: "Überschrieben" }) { id } }` }, { "gcms-locales": "de" });
+    const response = await postQuery(
+      `/v2/${editor}/master`,
+      { query: `mutation { updatePost(where: { id: "${data.createPost.id}" }, data: { title: "Überschrieben" }) { id } }` },
+      { "gcms-locales": "de" },
+    );
     expect(response.status).toBe(403);
     const read = await postQuery(v2, { query: `{ post(where: { id: "${data.createPost.id}" }, stage: DRAFT, locales: [en]) { title } }` });
     expect(await read.json()).toEqual({ data: { post: { title: "English" } } });

@@ -19,8 +19,22 @@ const EVERY_STAGE_TOKEN = principal([{ action: "read", model: "*", stages: "*" }
 const EVERYTHING = principal([{ action: "*", model: "*", stages: "*", locales: "*" }], "pat");
 const INJECTION = "en]) { id } leak: secrets(stage: DRAFT) { code } x: posts(locales: [en";
 
-function run(query: string, who: Principal, headers: Record<string, string> = {}, variables: Record<string, unknown> | null = null, operationName: string | null = null) {
-  const input: AuthoriseInput = { known, document: parse(query), operationName, variables, principal: who, project, headers: new Headers(headers) };
+function run(
+  query: string,
+  who: Principal,
+  headers: Record<string, string> = {},
+  variables: Record<string, unknown> | null = null,
+  operationName: string | null = null,
+) {
+  const input: AuthoriseInput = {
+    known,
+    document: parse(query),
+    operationName,
+    variables,
+    principal: who,
+    project,
+    headers: new Headers(headers),
+  };
   return authorise(input);
 }
 
@@ -45,7 +59,9 @@ describe("authorise: the values that reach the forwarded document", () => {
   });
 
   it('refuses gcms-stage text for a token whose rules say stages "*" ("*" means any valid stage)', () => {
-    expect(refusal(() => run("{ posts { title } }", EVERY_STAGE_TOKEN, { "gcms-stage": "DRAFT) { id } leak: posts(stage: DRAFT" }))).toMatchObject({
+    expect(
+      refusal(() => run("{ posts { title } }", EVERY_STAGE_TOKEN, { "gcms-stage": "DRAFT) { id } leak: posts(stage: DRAFT" })),
+    ).toMatchObject({
       status: 400,
       code: "INVALID_STAGE",
       extensions: { header: "gcms-stage" },
@@ -53,18 +69,33 @@ describe("authorise: the values that reach the forwarded document", () => {
   });
 
   it("pins the validated stage and locales as enum values and forwards only the chosen operation", () => {
-    const allowed = run("query A { posts { title } } query B { authors { name } ...F } fragment F on Query { pages { id } }", EVERY_STAGE_TOKEN, { "gcms-stage": "DRAFT", "gcms-locales": "de,en" }, null, "A");
+    const allowed = run(
+      "query A { posts { title } } query B { authors { name } ...F } fragment F on Query { pages { id } }",
+      EVERY_STAGE_TOKEN,
+      { "gcms-stage": "DRAFT", "gcms-locales": "de,en" },
+      null,
+      "A",
+    );
     expect(allowed.query).toBe("query A {\n  posts(stage: DRAFT, locales: [de, en]) {\n    title\n  }\n}");
     expect(allowed).toMatchObject({ stage: "DRAFT", locales: ["de", "en"], readModels: ["Post"] });
   });
 
   it("keeps the fragments the chosen operation uses", () => {
-    const allowed = run("query A { ...F } query B { authors { name } } fragment F on Query { posts { id } }", EVERY_STAGE_TOKEN, {}, null, "A");
+    const allowed = run(
+      "query A { ...F } query B { authors { name } } fragment F on Query { posts { id } }",
+      EVERY_STAGE_TOKEN,
+      {},
+      null,
+      "A",
+    );
     expect(parse(allowed.query).definitions.map((d) => ("name" in d ? d.name?.value : undefined))).toEqual(["A", "F"]);
   });
 
   it("validates the whole document against the origin's schema", () => {
-    expect(refusal(() => run("{ posts { title { nope } } }", EVERY_STAGE_TOKEN))).toMatchObject({ status: 400, code: "GRAPHQL_VALIDATION_FAILED" });
+    expect(refusal(() => run("{ posts { title { nope } } }", EVERY_STAGE_TOKEN))).toMatchObject({
+      status: 400,
+      code: "GRAPHQL_VALIDATION_FAILED",
+    });
     expect(refusal(() => run("{ posts { nope } }", EVERY_STAGE_TOKEN))).toMatchObject({ extensions: { reason: "field" } });
   });
 });
@@ -91,7 +122,10 @@ describe("authorise: version reads and default deny", () => {
     ["entities", '{ entities(where: [{ id: "x", typename: Seo }]) { id } }', "Query.entities"],
     ["a root scalar", "{ serverTime }", "Query.serverTime"],
   ])("%#: refuses the unclassified field %s with 403 naming it, even to a principal that may read everything", (_name, query, field) => {
-    const readEverything = principal([{ action: "read", model: "*" }, { action: "readVersion", model: "*" }]);
+    const readEverything = principal([
+      { action: "read", model: "*" },
+      { action: "readVersion", model: "*" },
+    ]);
     expect(refusal(() => run(query, readEverything))).toMatchObject({
       status: 403,
       code: "FORBIDDEN",

@@ -28,7 +28,8 @@ describe("header values are enum members or the request is refused before the or
   ])("%s with %s %j → 400 %s naming the header, origin untouched, nothing cached", async (method, header, value, code) => {
     const { tag, content } = await demoProject({ publicPermissions: PUBLIC_POSTS });
     const query = "{ posts { title } }";
-    const response = method === "GET" ? await getQuery(content, { query }, { [header]: value }) : await postQuery(content, { query }, { [header]: value });
+    const response =
+      method === "GET" ? await getQuery(content, { query }, { [header]: value }) : await postQuery(content, { query }, { [header]: value });
     expect(response.status).toBe(400);
     const body = (await response.json()) as ErrorBody;
     expect(body.errors[0]?.extensions).toMatchObject({ code, header });
@@ -39,9 +40,16 @@ describe("header values are enum members or the request is refused before the or
 
   it('refuses gcms-stage text for a token whose rules say stages "*", on /content and /v2', async () => {
     const { tag, content, v2, projectId } = await demoProject({ publicPermissions: PUBLIC_POSTS });
-    const { token } = await issueToken({ projectId, environment: "master" }, { name: "all stages", permissions: [{ action: "read", model: "*", stages: "*" }] });
+    const { token } = await issueToken(
+      { projectId, environment: "master" },
+      { name: "all stages", permissions: [{ action: "read", model: "*", stages: "*" }] },
+    );
     for (const path of [content, v2]) {
-      const response = await postQuery(path, { query: "{ posts { title } }" }, { authorization: `Bearer ${token}`, "gcms-stage": "DRAFT) { id } leak: authors(stage: DRAFT" });
+      const response = await postQuery(
+        path,
+        { query: "{ posts { title } }" },
+        { authorization: `Bearer ${token}`, "gcms-stage": "DRAFT) { id } leak: authors(stage: DRAFT" },
+      );
       expect(response.status).toBe(400);
       expect(await errorCode(response)).toBe("INVALID_STAGE");
     }
@@ -61,13 +69,34 @@ describe("header values are enum members or the request is refused before the or
 describe("version reads need readVersion, through the real endpoints", () => {
   const POST = "clpost0000000000000000002";
   const AUTHOR = "clauth0000000000000000001";
-  const version = (field: string, id: string, stage: string) => `{ ${field}(where: { id: "${id}", revision: 1, stage: ${stage} }) { data } }`;
+  const version = (field: string, id: string, stage: string) =>
+    `{ ${field}(where: { id: "${id}", revision: 1, stage: ${stage} }) { data } }`;
 
   it.each([
-    ["a DRAFT document version, public read of every model", "read * PUBLISHED", version("postVersion", POST, "DRAFT"), { action: "readVersion", model: "Post", stage: "DRAFT", locale: "en" }],
-    ["a PUBLISHED document version", "read * PUBLISHED", version("postVersion", POST, "PUBLISHED"), { action: "readVersion", model: "Post", stage: "PUBLISHED", locale: "de" }],
-    ["the version of a model with no public rule", "read Post PUBLISHED", version("authorVersion", AUTHOR, "PUBLISHED"), { action: "readVersion", model: "Author", stage: "PUBLISHED", locale: "en" }],
-    ["history", "read * PUBLISHED", "{ posts { history { revision } } }", { action: "readVersion", model: "Post", stage: "PUBLISHED", locale: "en" }],
+    [
+      "a DRAFT document version, public read of every model",
+      "read * PUBLISHED",
+      version("postVersion", POST, "DRAFT"),
+      { action: "readVersion", model: "Post", stage: "DRAFT", locale: "en" },
+    ],
+    [
+      "a PUBLISHED document version",
+      "read * PUBLISHED",
+      version("postVersion", POST, "PUBLISHED"),
+      { action: "readVersion", model: "Post", stage: "PUBLISHED", locale: "de" },
+    ],
+    [
+      "the version of a model with no public rule",
+      "read Post PUBLISHED",
+      version("authorVersion", AUTHOR, "PUBLISHED"),
+      { action: "readVersion", model: "Author", stage: "PUBLISHED", locale: "en" },
+    ],
+    [
+      "history",
+      "read * PUBLISHED",
+      "{ posts { history { revision } } }",
+      { action: "readVersion", model: "Post", stage: "PUBLISHED", locale: "en" },
+    ],
   ])("refuses %s to an anonymous caller: 403 with failedActions, origin untouched", async (_name, rules, query, failed) => {
     const publicPermissions = rules === "read Post PUBLISHED" ? PUBLIC_POSTS : undefined;
     const { tag, content } = await demoProject(publicPermissions ? { publicPermissions } : {});
@@ -81,10 +110,16 @@ describe("version reads need readVersion, through the real endpoints", () => {
 
   it("answers a version read to a token granted readVersion in that stage, over a variable too", async () => {
     const { content, projectId } = await demoProject();
-    const { token } = await issueToken({ projectId, environment: "master" }, { name: "versions", permissions: [{ action: "readVersion", model: "Post", stages: ["DRAFT"] }] });
+    const { token } = await issueToken(
+      { projectId, environment: "master" },
+      { name: "versions", permissions: [{ action: "readVersion", model: "Post", stages: ["DRAFT"] }] },
+    );
     const response = await postQuery(
       content,
-      { query: "query V($w: VersionWhereInput!) { postVersion(where: $w) { revision data } }", variables: { w: { id: POST, revision: 1, stage: "DRAFT" } } },
+      {
+        query: "query V($w: VersionWhereInput!) { postVersion(where: $w) { revision data } }",
+        variables: { w: { id: POST, revision: 1, stage: "DRAFT" } },
+      },
       { authorization: `Bearer ${token}` },
     );
     expect(response.status).toBe(200);
@@ -102,7 +137,10 @@ function leakyRewrite(input: EnforceInput): Enforced {
   return {
     ...enforced,
     document: visit(enforced.document, {
-      OperationDefinition: (node) => ({ ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, leak] } }),
+      OperationDefinition: (node) => ({
+        ...node,
+        selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, leak] },
+      }),
     }),
   };
 }
@@ -116,7 +154,11 @@ broken.onError(onGatewayError);
 async function callBroken(path: string, query: string): Promise<Response> {
   const ctx = createExecutionContext();
   const response = await broken.fetch(
-    new Request(`http://gateway.test${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) }),
+    new Request(`http://gateway.test${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    }),
     env,
     ctx,
   );
@@ -125,19 +167,22 @@ async function callBroken(path: string, query: string): Promise<Response> {
 }
 
 describe("the forward guard catches a broken rewriter", () => {
-  it.each(["content", "v2"] as const)("on /%s: 500 INTERNAL_GUARD_REJECTED, logged, the origin never called, nothing cached", async (endpoint) => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const project = await demoProject({ publicPermissions: PUBLIC_POSTS });
-    const response = await callBroken(project[endpoint], "{ posts { title } }");
-    expect(response.status).toBe(500);
-    expect(await errorCode(response)).toBe("INTERNAL_GUARD_REJECTED");
-    expect(log.mock.calls.map(String).join("\n")).toContain("read Author DRAFT en");
-    log.mockRestore();
-    expect(await originRequests(project.tag)).toHaveLength(0);
-    if (endpoint === "content") {
-      const honest = await postQuery(project.content, { query: "{ posts { title } }" });
-      expect(honest.status).toBe(200);
-      expect(honest.headers.get("x-cache")).toBe("MISS");
-    }
-  });
+  it.each(["content", "v2"] as const)(
+    "on /%s: 500 INTERNAL_GUARD_REJECTED, logged, the origin never called, nothing cached",
+    async (endpoint) => {
+      const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const project = await demoProject({ publicPermissions: PUBLIC_POSTS });
+      const response = await callBroken(project[endpoint], "{ posts { title } }");
+      expect(response.status).toBe(500);
+      expect(await errorCode(response)).toBe("INTERNAL_GUARD_REJECTED");
+      expect(log.mock.calls.map(String).join("\n")).toContain("read Author DRAFT en");
+      log.mockRestore();
+      expect(await originRequests(project.tag)).toHaveLength(0);
+      if (endpoint === "content") {
+        const honest = await postQuery(project.content, { query: "{ posts { title } }" });
+        expect(honest.status).toBe(200);
+        expect(honest.headers.get("x-cache")).toBe("MISS");
+      }
+    },
+  );
 });

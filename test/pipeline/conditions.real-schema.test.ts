@@ -24,7 +24,15 @@ const [A1] = origin.ids["Asset"]!;
 /** What the gateway answers `query` for `rules`: decision, guarded origin calls, entry checks. */
 async function answer(rules: unknown[], query: string, variables?: Record<string, unknown>): Promise<string> {
   const principal: Principal = { kind: "pat", rules: normalizeRules(rules, "rules") };
-  const allowed = authorise({ known, document: parse(query), operationName: null, variables: variables ?? null, principal, project: TEST_PROJECT, headers: new Headers() });
+  const allowed = authorise({
+    known,
+    document: parse(query),
+    operationName: null,
+    variables: variables ?? null,
+    principal,
+    project: TEST_PROJECT,
+    headers: new Headers(),
+  });
   const headers = originHeaders({ client: new Headers(), stage: allowed.stage, locales: allowed.locales });
   const send = async (text: string, withVariables: boolean) => {
     const body = JSON.stringify({ query: text, variables: withVariables ? variables : undefined });
@@ -52,6 +60,8 @@ describe("conditions on a real Hygraph schema", () => {
   });
 
   it("answers null for a product outside the condition, and leaves it out of lists without where", async () => {
-    expect(JSON.parse(await answer(productOnly(P1!), `{ a: product(where: { id: "${P2}" }) { id } b: node(id: "${P2}") { id } }`))).toEqual({ data: { a: null, b: null } });
+    expect(JSON.parse(await answer(productOnly(P1!), `{ a: product(where: { id: "${P2}" }) { id } b: node(id: "${P2}") { id } }`))).toEqual(
+      { data: { a: null, b: null } },
+    );
   });
 });

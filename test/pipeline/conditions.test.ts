@@ -13,8 +13,14 @@ const P3 = "clpost0000000000000000003"; // by author A2
 const A1 = "clauth0000000000000000001";
 
 const READ_ALL = { action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" };
-const POST_P1 = [{ action: "read", model: "Post", stages: ["PUBLISHED"], condition: { id: P1 } }, { action: "read", model: ["Author", "Page"], stages: ["PUBLISHED"] }];
-const AUTHOR_A1 = [{ action: "read", model: "Author", stages: ["PUBLISHED"], condition: { id: A1 } }, { action: "read", model: ["Post", "Page"], stages: ["PUBLISHED"] }];
+const POST_P1 = [
+  { action: "read", model: "Post", stages: ["PUBLISHED"], condition: { id: P1 } },
+  { action: "read", model: ["Author", "Page"], stages: ["PUBLISHED"] },
+];
+const AUTHOR_A1 = [
+  { action: "read", model: "Author", stages: ["PUBLISHED"], condition: { id: A1 } },
+  { action: "read", model: ["Post", "Page"], stages: ["PUBLISHED"] },
+];
 
 type Answer = { data: Record<string, unknown>; errors?: unknown[] };
 
@@ -36,7 +42,11 @@ describe("conditions, field kind by field kind, with and without a satisfying en
     ["unique lookup by another unique field", POST_P1, { query: '{ post(where: { slug: "hello-edge" }) { id slug } }' }],
     ["single relation", AUTHOR_A1, { query: `{ post(where: { id: "${P1}" }) { title author { name } } }` }],
     ["node", POST_P1, { query: `{ node(id: "${P1}") { id ... on Post { title } } }` }],
-    ["aliases and a fragment", POST_P1, { query: `{ a: post(where: { id: "${P1}" }) { ...F } } fragment F on Post { __typename t: title }` }],
+    [
+      "aliases and a fragment",
+      POST_P1,
+      { query: `{ a: post(where: { id: "${P1}" }) { ...F } } fragment F on Post { __typename t: title }` },
+    ],
     ["list relation", POST_P1, { query: `{ author(where: { id: "${A1}" }) { name posts(where: { id: "${P1}" }) { id } } }` }],
   ])("%s: a satisfying entry is answered exactly as without the condition", async (_name, rules, body) => {
     const { conditioned, unconditioned } = await both(rules, body);
@@ -46,11 +56,26 @@ describe("conditions, field kind by field kind, with and without a satisfying en
 
   it.each<[string, unknown[], Record<string, unknown>, unknown]>([
     ["unique lookup", POST_P1, { query: `{ post(where: { id: "${P2}" }) { id title } }` }, { post: null }],
-    ["unique lookup by a variable", POST_P1, { query: "query($id: ID) { post(where: { id: $id }) { id } }", variables: { id: P2 } }, { post: null }],
-    ["single relation", AUTHOR_A1, { query: `{ post(where: { id: "${P3}" }) { id author { name } } }` }, { post: { id: P3, author: null } }],
+    [
+      "unique lookup by a variable",
+      POST_P1,
+      { query: "query($id: ID) { post(where: { id: $id }) { id } }", variables: { id: P2 } },
+      { post: null },
+    ],
+    [
+      "single relation",
+      AUTHOR_A1,
+      { query: `{ post(where: { id: "${P3}" }) { id author { name } } }` },
+      { post: { id: P3, author: null } },
+    ],
     ["node", POST_P1, { query: `{ node(id: "${P2}") { id } }` }, { node: null }],
     ["nodes", POST_P1, { query: `{ nodes(ids: ["${P2}", "${P1}"]) { id } }` }, { nodes: [{ id: P1 }] }],
-    ["aliases", POST_P1, { query: `{ a: post(where: { id: "${P1}" }) { id } b: post(where: { id: "${P2}" }) { id } }` }, { a: { id: P1 }, b: null }],
+    [
+      "aliases",
+      POST_P1,
+      { query: `{ a: post(where: { id: "${P1}" }) { id } b: post(where: { id: "${P2}" }) { id } }` },
+      { a: { id: P1 }, b: null },
+    ],
     ["list relation", POST_P1, { query: `{ author(where: { id: "${A1}" }) { posts { id } } }` }, { author: { posts: [{ id: P1 }] } }],
   ])("%s: an entry outside the condition is null or left out, with no error", async (_name, rules, body, data) => {
     const { content } = await demoProject({ publicPermissions: rules });
@@ -82,14 +107,22 @@ describe("conditions, field kind by field kind, with and without a satisfying en
 
 describe("several rules", () => {
   it("ORs conditioned rules of the same model, action and stage", async () => {
-    const rules = [{ action: "read", model: "Post", condition: { id: P1 } }, { action: "read", model: "Post", condition: { id: P3 } }];
+    const rules = [
+      { action: "read", model: "Post", condition: { id: P1 } },
+      { action: "read", model: "Post", condition: { id: P3 } },
+    ];
     const { content } = await demoProject({ publicPermissions: rules });
     const query = `{ a: post(where: { id: "${P1}" }) { id } b: post(where: { id: "${P2}" }) { id } c: post(where: { id: "${P3}" }) { id } posts(orderBy: id_ASC) { id } }`;
-    expect(await (await postQuery(content, { query })).json()).toEqual({ data: { a: { id: P1 }, b: null, c: { id: P3 }, posts: [{ id: P1 }, { id: P3 }] } });
+    expect(await (await postQuery(content, { query })).json()).toEqual({
+      data: { a: { id: P1 }, b: null, c: { id: P3 }, posts: [{ id: P1 }, { id: P3 }] },
+    });
   });
 
   it("a rule without a condition makes the model unconditioned", async () => {
-    const rules = [{ action: "read", model: "Post", condition: { id: P1 } }, { action: "read", model: "Post", stages: ["PUBLISHED"] }];
+    const rules = [
+      { action: "read", model: "Post", condition: { id: P1 } },
+      { action: "read", model: "Post", stages: ["PUBLISHED"] },
+    ];
     const { content } = await demoProject({ publicPermissions: rules });
     const answer = (await (await postQuery(content, { query: `{ post(where: { id: "${P2}" }) { id } }` })).json()) as Answer;
     expect(answer).toEqual({ data: { post: { id: P2 } } });

@@ -48,7 +48,10 @@ describe("/content cache, end to end", () => {
 
   it("a token's answer is private, no-store and never reaches a public caller", async () => {
     const { content, projectId, tag } = await demoProject();
-    const { token } = await issueToken({ projectId, environment: "master" }, { name: "preview", permissions: [{ action: "read", model: "*", stages: "*", locales: "*" }] });
+    const { token } = await issueToken(
+      { projectId, environment: "master" },
+      { name: "preview", permissions: [{ action: "read", model: "*", stages: "*", locales: "*" }] },
+    );
     const forToken = await postQuery(content, { query: QUERY }, { authorization: `Bearer ${token}` });
     expect(forToken.headers.get("cache-control")).toBe("private, no-store");
     expect(forToken.headers.get("x-cache")).toBe("MISS");

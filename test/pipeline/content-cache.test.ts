@@ -106,14 +106,32 @@ describe("serveContent: key equivalences and separations", () => {
   const base = (): ContentCacheRequest => contentRequest({ query: Q, operationName: "Q", variables: { first: 2 } });
 
   it.each<[string, Change]>([
-    ["whitespace", (r) => ({ ...r, query: `\n  query Q( $first : Int , $skip : Int = 0 )\n{ posts( first: $first, skip: $skip ) { id   title } }  ` })],
-    ["comments", (r) => ({ ...r, query: `# list\nquery Q($first: Int, $skip: Int = 0) { posts(first: $first, skip: $skip) { id title } } # end` })],
-    ["variable definition and argument order", (r) => ({ ...r, query: "query Q($skip: Int = 0, $first: Int) { posts(skip: $skip, first: $first) { id title } }" })],
+    [
+      "whitespace",
+      (r) => ({ ...r, query: `\n  query Q( $first : Int , $skip : Int = 0 )\n{ posts( first: $first, skip: $skip ) { id   title } }  ` }),
+    ],
+    [
+      "comments",
+      (r) => ({ ...r, query: `# list\nquery Q($first: Int, $skip: Int = 0) { posts(first: $first, skip: $skip) { id title } } # end` }),
+    ],
+    [
+      "variable definition and argument order",
+      (r) => ({ ...r, query: "query Q($skip: Int = 0, $first: Int) { posts(skip: $skip, first: $first) { id title } }" }),
+    ],
     ["variable order in the JSON", (r) => ({ ...r, variables: { skip: 0, first: 2 } })],
     ["a variable equal to its default", (r) => ({ ...r, variables: { first: 2, skip: 0 } })],
     ["undeclared variables", (r) => ({ ...r, variables: { first: 2, utm_source: "newsletter" } })],
     ["the only operation's name omitted", (r) => ({ ...r, operationName: null })],
-    ["the client's unrelated headers", (r) => ({ ...r, request: new Request(r.request.url, { method: "POST", headers: { "x-forwarded-host": "evil.test", "x-http-method-override": "GET" } }) })],
+    [
+      "the client's unrelated headers",
+      (r) => ({
+        ...r,
+        request: new Request(r.request.url, {
+          method: "POST",
+          headers: { "x-forwarded-host": "evil.test", "x-http-method-override": "GET" },
+        }),
+      }),
+    ],
   ])("shares an entry across %s", async (_label, change) => {
     const h = cacheHarness();
     const origin = countingOrigin({ body: POSTS });
@@ -127,7 +145,7 @@ describe("serveContent: key equivalences and separations", () => {
   it.each<[string, Change]>([
     ["stage", (r) => ({ ...r, stage: "DRAFT", dependencies: ["L|DRAFT|Post"] })],
     ["locales", (r) => ({ ...r, locales: ["de"] })],
-    ["locale order (fallback order)", (r) => ({ ...r, locales: ["en", "de"] }), ],
+    ["locale order (fallback order)", (r) => ({ ...r, locales: ["en", "de"] })],
     ["variables", (r) => ({ ...r, variables: { first: 3 } })],
     ["an explicit null variable", (r) => ({ ...r, variables: { first: 2, skip: null } })],
     ["operation name", (r) => ({ ...r, query: `${Q} query R { posts { id } }`, operationName: "R" })],
@@ -159,7 +177,12 @@ describe("serveContent: invalidation by model and stage (answers that depend on 
   it.each<[string, string[] | "*", string[] | "*", View[]]>([
     ["a DRAFT change to Post", ["DRAFT"], ["Post"], ["draftPost"]],
     ["a PUBLISHED change to Post (publish)", ["PUBLISHED"], ["Post"], ["publishedPost", "publishedPostWithAuthor"]],
-    ["a change to Author reaches answers that include Author through a relation", ["PUBLISHED"], ["Author"], ["publishedAuthor", "publishedPostWithAuthor"]],
+    [
+      "a change to Author reaches answers that include Author through a relation",
+      ["PUBLISHED"],
+      ["Author"],
+      ["publishedAuthor", "publishedPostWithAuthor"],
+    ],
     ["Post in every stage (delete)", "*", ["Post"], ["publishedPost", "draftPost", "publishedPostWithAuthor"]],
     ["every model of DRAFT", ["DRAFT"], "*", ["draftPost"]],
     ["everything", "*", "*", ["publishedPost", "publishedAuthor", "draftPost", "publishedPostWithAuthor"]],
@@ -246,7 +269,10 @@ describe("serveContent: stale-while-revalidate", () => {
     const req = contentRequest();
     await h.serveSettled(req, origin);
     h.clock.advance(61);
-    const response = await h.serveSettled({ ...req, request: new Request(req.request.url, { method: "POST", headers: { "hyg-stale-while-revalidate": "0" } }) }, origin);
+    const response = await h.serveSettled(
+      { ...req, request: new Request(req.request.url, { method: "POST", headers: { "hyg-stale-while-revalidate": "0" } }) },
+      origin,
+    );
     // Inside the project's stale-if-error window: the origin is asked, and its good answer wins.
     expect(response.headers.get("x-cache")).toBe("MISS");
     expect(await response.json()).toEqual(POSTS_V2);
@@ -312,7 +338,10 @@ describe("serveContent: stale-if-error", () => {
     const req = contentRequest({ settings: { ...SETTINGS, staleIfError: 0 } });
     await h.serveSettled(req, origin);
     h.clock.advance(60 + 300 + 5);
-    const response = await h.serveSettled({ ...req, request: new Request(req.request.url, { method: "POST", headers: { "hyg-stale-if-error": "600" } }) }, origin);
+    const response = await h.serveSettled(
+      { ...req, request: new Request(req.request.url, { method: "POST", headers: { "hyg-stale-if-error": "600" } }) },
+      origin,
+    );
     expect(response.headers.get("x-cache")).toBe("STALE");
   });
 });
@@ -321,7 +350,12 @@ describe("serveContent: what is never stored", () => {
   it.each<[string, Parameters<typeof countingOrigin>[0], number, string]>([
     ["GraphQL errors", { body: { errors: [{ message: "Field not found" }] } }, 200, "graphql-errors"],
     ["partial data with errors", { body: { data: { posts: null }, errors: [{ message: "x" }] } }, 200, "graphql-errors"],
-    ["PersistedQueryNotFound", { body: { errors: [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } }, 200, "persisted-query-not-found"],
+    [
+      "PersistedQueryNotFound",
+      { body: { errors: [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } },
+      200,
+      "persisted-query-not-found",
+    ],
     ["a 400 validation answer", { status: 400, body: { errors: [{ message: "Cannot query field" }] } }, 400, "status"],
     ["Set-Cookie", { body: POSTS, headers: { "set-cookie": "session=abc" } }, 200, "set-cookie"],
     ["origin Cache-Control: private", { body: POSTS, headers: { "cache-control": "private" } }, 200, "no-store"],
@@ -448,7 +482,10 @@ describe("serveContent: ETag and 304", () => {
     const origin = countingOrigin({ body: POSTS });
     const req = contentRequest({ method });
     await h.serveSettled(req, origin);
-    const response = await h.serveSettled({ ...req, request: new Request(req.request.url, { method, headers: { "if-none-match": ifNoneMatch } }) }, origin);
+    const response = await h.serveSettled(
+      { ...req, request: new Request(req.request.url, { method, headers: { "if-none-match": ifNoneMatch } }) },
+      origin,
+    );
     expect(response.status).toBe(status);
     expect(response.headers.has("etag")).toBe(method === "GET");
   });

@@ -61,7 +61,14 @@ describe("/content is read-only", () => {
   it.each([
     ["a mutation over POST", "POST", mutation, undefined, 400, "READ_ONLY_ENDPOINT"],
     ["a subscription over POST", "POST", "subscription { posts { id } }", undefined, 400, "READ_ONLY_ENDPOINT"],
-    ["the mutation chosen by operationName", "POST", `query Q { __typename } ${mutation.replace("mutation", "mutation M")}`, "M", 400, "READ_ONLY_ENDPOINT"],
+    [
+      "the mutation chosen by operationName",
+      "POST",
+      `query Q { __typename } ${mutation.replace("mutation", "mutation M")}`,
+      "M",
+      400,
+      "READ_ONLY_ENDPOINT",
+    ],
     ["a mutation over GET", "GET", mutation, undefined, 405, "METHOD_NOT_ALLOWED"],
   ])("refuses %s before the origin is contacted", async (_name, method, query, operationName, status, code) => {
     const { tag, content, projectId } = await demoProject();
@@ -79,7 +86,10 @@ describe("/content is read-only", () => {
 
   it("lets the query of a document that also holds a mutation through when operationName picks it", async () => {
     const { content } = await demoProject();
-    const response = await postQuery(content, { query: `query Q { __typename } mutation M { deletePost(where: { id: "x" }) { id } }`, operationName: "Q" });
+    const response = await postQuery(content, {
+      query: `query Q { __typename } mutation M { deletePost(where: { id: "x" }) { id } }`,
+      operationName: "Q",
+    });
     expect(response.status).toBe(200);
   });
 });

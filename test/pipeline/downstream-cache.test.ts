@@ -23,7 +23,9 @@ describe("Cache-Control sent downstream", () => {
   });
 
   it("sends the project's browserMaxAge and sharedMaxAge, on misses and hits alike, and never the gateway's own windows", async () => {
-    const { content } = await demoProject({ cache: { maxAge: 3600, staleWhileRevalidate: 600, staleIfError: 86400, browserMaxAge: 5, sharedMaxAge: 30 } });
+    const { content } = await demoProject({
+      cache: { maxAge: 3600, staleWhileRevalidate: 600, staleIfError: 86400, browserMaxAge: 5, sharedMaxAge: 30 },
+    });
     const miss = await getQuery(content, { query: "{ posts(first: 1) { title } }" });
     const hit = await getQuery(content, { query: "{ posts(first: 1) { title } }" });
     expect([miss.headers.get("x-cache"), hit.headers.get("x-cache")]).toEqual(["MISS", "HIT"]);
@@ -61,7 +63,7 @@ describe("revalidation after a publish through /v2", () => {
     const [changingTag, steadyTag] = [first.headers.get("etag")!, steady.headers.get("etag")!];
     expect((await get(content, `changing-${tag}`, { "if-none-match": changingTag })).status).toBe(304);
 
-    await mutate("mutation($id: ID!) { updatePost(where: { id: $id }, data: { title: \"After\" }) { id } }", { id: changing });
+    await mutate('mutation($id: ID!) { updatePost(where: { id: $id }, data: { title: "After" }) { id } }', { id: changing });
     await mutate("mutation($id: ID!) { publishPost(where: { id: $id }) { id } }", { id: changing });
 
     const changed = await get(content, `changing-${tag}`, { "if-none-match": changingTag });

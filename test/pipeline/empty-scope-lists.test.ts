@@ -14,7 +14,9 @@ type Body = { data?: unknown; errors?: { extensions?: { code?: string } }[] };
 
 describe("an empty locales list is no way around the rules", () => {
   it("root: a reader of German Posts is not answered in English through posts(locales: [])", async () => {
-    const { tag, content } = await demoProject({ publicPermissions: [{ action: "read", model: "Post", stages: ["PUBLISHED"], locales: ["de"] }] });
+    const { tag, content } = await demoProject({
+      publicPermissions: [{ action: "read", model: "Post", stages: ["PUBLISHED"], locales: ["de"] }],
+    });
     const response = await postQuery(content, { query: "{ posts(locales: []) { locale title } }" });
     const body = (await response.json()) as Body;
     // Today: 200 with every English Post.
@@ -23,7 +25,9 @@ describe("an empty locales list is no way around the rules", () => {
   });
 
   it("relation: a reader of Posts only does not get Authors read through author(locales: [])", async () => {
-    const { tag, content } = await demoProject({ publicPermissions: [{ action: "read", model: "Post", stages: ["PUBLISHED"], locales: "*" }] });
+    const { tag, content } = await demoProject({
+      publicPermissions: [{ action: "read", model: "Post", stages: ["PUBLISHED"], locales: "*" }],
+    });
     const response = await postQuery(content, { query: "{ posts(first: 1) { title author(locales: []) { name } } }" });
     const body = (await response.json()) as Body;
     // Today: forwarded with no Author touch at all (the demo origin then fails on its own SQL for

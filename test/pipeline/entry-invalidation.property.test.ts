@@ -60,11 +60,17 @@ async function universe(mode: "entry" | "model", suffix: string): Promise<Univer
   const put = await call(`/admin/projects/${projectId}/master`, {
     method: "PUT",
     headers: { ...ADMIN, "content-type": "application/json" },
-    body: JSON.stringify({ origin: ORIGIN, publicPermissions: RULES, webhookSecret: SECRET, cache: { maxAge: 600, staleWhileRevalidate: 0, staleIfError: 0, invalidation: mode } }),
+    body: JSON.stringify({
+      origin: ORIGIN,
+      publicPermissions: RULES,
+      webhookSecret: SECRET,
+      cache: { maxAge: 600, staleWhileRevalidate: 0, staleIfError: 0, invalidation: mode },
+    }),
   });
   expect(put.status).toBe(200);
   const slug = (name: string) => `${name}-${suffix}-${mode}`;
-  const data = async (query: string) => ((await (await call(`/v2/${projectId}/master`, json({ query }))).json()) as { data: Record<string, { id: string }> }).data;
+  const data = async (query: string) =>
+    ((await (await call(`/v2/${projectId}/master`, json({ query }))).json()) as { data: Record<string, { id: string }> }).data;
   const authors: string[] = [];
   for (const a of ["a0", "a1"]) {
     const id = (await data(`mutation { createAuthor(data: { name: "${a}", slug: "${slug(a)}" }) { id } }`)).createAuthor!.id;
@@ -114,7 +120,12 @@ type Edit =
   | { kind: "webhook"; post: number };
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant("title" as const), post: fc.nat(3), by: fc.constantFrom("id" as const, "slug" as const), publish: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("title" as const),
+    post: fc.nat(3),
+    by: fc.constantFrom("id" as const, "slug" as const),
+    publish: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant("unpublish" as const), post: fc.nat(3) }),
   fc.record({ kind: fc.constant("authorName" as const), author: fc.nat(1), publish: fc.boolean() }),
   fc.record({ kind: fc.constant("unpublishAuthor" as const), author: fc.nat(1) }),
@@ -139,18 +150,24 @@ async function apply(u: Universe, edit: Edit, step: number): Promise<void> {
       await v2(`mutation { unpublishPost(where: ${post(edit.post)}) { id } }`);
       return;
     case "authorName":
-      await v2(`mutation { updateAuthor(where: { slug: "${u.slug(`a${edit.author}`)}" }, data: { name: "a${edit.author}-${step}" }) { name } }`);
+      await v2(
+        `mutation { updateAuthor(where: { slug: "${u.slug(`a${edit.author}`)}" }, data: { name: "a${edit.author}-${step}" }) { name } }`,
+      );
       if (edit.publish) await v2(`mutation { publishAuthor(where: { id: "${u.authors[edit.author]}" }) { name } }`);
       return;
     case "unpublishAuthor":
       await v2(`mutation { unpublishAuthor(where: { id: "${u.authors[edit.author]}" }) { id } }`);
       return;
     case "connectFromPost":
-      await v2(`mutation { updatePost(where: ${post(edit.post)}, data: { author: { connect: { id: "${u.authors[edit.author]}" } } }) { id } }`);
+      await v2(
+        `mutation { updatePost(where: ${post(edit.post)}, data: { author: { connect: { id: "${u.authors[edit.author]}" } } }) { id } }`,
+      );
       if (edit.publish) await v2(`mutation { publishPost(where: ${post(edit.post)}) { id } }`);
       return;
     case "connectFromAuthor":
-      await v2(`mutation { updateAuthor(where: { id: "${u.authors[edit.author]}" }, data: { posts: { connect: [{ id: "${u.posts[edit.post]}" }] } }) { id } }`);
+      await v2(
+        `mutation { updateAuthor(where: { id: "${u.authors[edit.author]}" }, data: { posts: { connect: [{ id: "${u.posts[edit.post]}" }] } }) { id } }`,
+      );
       return;
     case "ghost": {
       const created = await v2(`mutation { createPost(data: { title: "ghost-${step}", slug: "${u.slug("ghost")}" }) { id } }`);
@@ -166,10 +183,17 @@ async function apply(u: Universe, edit: Edit, step: number): Promise<void> {
       const id = u.posts[edit.post]!;
       await origin(`mutation { updatePost(where: { id: "${id}" }, data: { title: "hook-${step}" }) { id } }`);
       await origin(`mutation { publishPost(where: { id: "${id}" }) { id } }`);
-      for (const [operation, stage] of [["update", "DRAFT"], ["publish", "PUBLISHED"]] as const) {
+      for (const [operation, stage] of [
+        ["update", "DRAFT"],
+        ["publish", "PUBLISHED"],
+      ] as const) {
         const body = JSON.stringify({ operation, data: { __typename: "Post", id, stage } });
         const signature = await signWebhook({ secret: SECRET, rawBody: body, environment: "master", timestamp: Date.now() });
-        const response = await call(`/webhooks/${u.projectId}/master`, { method: "POST", headers: { "content-type": "application/json", "gcms-signature": signature }, body });
+        const response = await call(`/webhooks/${u.projectId}/master`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "gcms-signature": signature },
+          body,
+        });
         expect(response.status).toBe(202);
       }
     }

@@ -46,7 +46,11 @@ const xCache = async (content: string, query: string, variables?: Record<string,
 async function webhook(projectId: string, data: Record<string, unknown>, operation = "publish") {
   const body = JSON.stringify({ operation, data });
   const signature = await signWebhook({ secret: SECRET, rawBody: body, environment: "master", timestamp: Date.now() });
-  return gateway(`/webhooks/${projectId}/master`, { method: "POST", headers: { "content-type": "application/json", "gcms-signature": signature }, body });
+  return gateway(`/webhooks/${projectId}/master`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "gcms-signature": signature },
+    body,
+  });
 }
 
 describe("entry-level invalidation through /content", () => {
@@ -97,14 +101,18 @@ describe("entry-level invalidation through /content", () => {
     await xCache(entry.content, query);
     expect((await xCache(entry.content, query)).cache).toBe("HIT");
     // Another author's draft changes: the answer stays warm.
-    await postQuery(entry.v2, { query: 'mutation { updateAuthor(where: { slug: "grace-hopper" }, data: { bio: "Still Grace." }) { id } }' });
+    await postQuery(entry.v2, {
+      query: 'mutation { updateAuthor(where: { slug: "grace-hopper" }, data: { bio: "Still Grace." }) { id } }',
+    });
     expect((await xCache(entry.content, query)).cache).toBe("HIT");
     // The referenced author's draft changes: stale.
     await postQuery(entry.v2, { query: `mutation { updateAuthor(where: { slug: "${ada}" }, data: { bio: "Still Ada." }) { id } }` });
     expect((await xCache(entry.content, query)).cache).toBe("MISS");
     // A relation moved from the other side (connect this post to another author): stale.
     expect((await xCache(entry.content, query)).cache).toBe("HIT");
-    await postQuery(entry.v2, { query: `mutation { updateAuthor(where: { slug: "grace-hopper" }, data: { posts: { connect: [{ slug: "ref-${tag}" }] } }) { id } }` });
+    await postQuery(entry.v2, {
+      query: `mutation { updateAuthor(where: { slug: "grace-hopper" }, data: { posts: { connect: [{ slug: "ref-${tag}" }] } }) { id } }`,
+    });
     expect(await xCache(entry.content, query)).toMatchObject({ cache: "MISS", body: expect.stringContaining("Grace Hopper") });
   });
 
@@ -118,16 +126,20 @@ describe("entry-level invalidation through /content", () => {
     expect(await answer.text()).toBe('{"data":{"updatePost":{"title":"S2"}}}');
     expect((await xCache(entry.content, query)).cache).toBe("MISS");
     // The same mutation through a model-level project answers the same bytes.
-    expect(await (await postQuery(model.v2, { query: `mutation { updatePost(where: { slug: "s-${tag}" }, data: { title: "S2" }) { title } }` })).text()).toBe(
-      '{"data":{"updatePost":{"title":"S2"}}}',
-    );
+    expect(
+      await (
+        await postQuery(model.v2, { query: `mutation { updatePost(where: { slug: "s-${tag}" }, data: { title: "S2" }) { title } }` })
+      ).text(),
+    ).toBe('{"data":{"updatePost":{"title":"S2"}}}');
   });
 
   it("what reaches the origin: the client's selection plus id under an alias no client field uses", async () => {
     const { entry, tag } = await projects();
     await xCache(entry.content, `{ post(where: { slug: "x-${tag}" }) { title author { name } } }`);
     const [reached] = await originRequests(entry.tag);
-    expect(JSON.parse(reached!.body).query).toMatch(/post\(where: \{slug: "x-[^"]+"\}, stage: PUBLISHED, locales: \[en\]\) \{\s*title\s*author \{\s*name\s*_ce_id: id\s*\}\s*_ce_id: id\s*\}/);
+    expect(JSON.parse(reached!.body).query).toMatch(
+      /post\(where: \{slug: "x-[^"]+"\}, stage: PUBLISHED, locales: \[en\]\) \{\s*title\s*author \{\s*name\s*_ce_id: id\s*\}\s*_ce_id: id\s*\}/,
+    );
   });
 });
 
@@ -135,7 +147,10 @@ describe("the client's answer is byte-identical to a model-level project's", () 
   it.each<[string, (tag: string) => string]>([
     ["a lookup by slug", (t) => `{ post(where: { slug: "id-${t}" }) { title slug } }`],
     ["a lookup by id (seeded entry)", () => '{ post(where: { id: "clpost0000000000000000001" }) { title author { name slug } } }'],
-    ["a reference and a missing reference", (t) => `{ a: post(where: { slug: "id-${t}" }) { author { name } } b: post(where: { slug: "benchmarks" }) { title author { name } } }`],
+    [
+      "a reference and a missing reference",
+      (t) => `{ a: post(where: { slug: "id-${t}" }) { author { name } } b: post(where: { slug: "benchmarks" }) { title author { name } } }`,
+    ],
     ["node by id", () => '{ node(id: "clpost0000000000000000002") { id ... on Post { title } } }'],
     ["a lookup that finds nothing", (t) => `{ post(where: { slug: "none-${t}" }) { title } }`],
     ["a list with a reference", () => "{ posts(first: 3, orderBy: createdAt_ASC) { title author { name } } }"],

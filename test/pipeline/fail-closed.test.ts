@@ -42,7 +42,10 @@ describe("KV outages fail closed", () => {
     const { tag, content, projectId } = await demoProject();
     const headers: Record<string, string> = {};
     if (withToken) {
-      const { token } = await issueToken({ projectId, environment: "master" }, { name: "t", permissions: [{ action: "read", model: "*" }] });
+      const { token } = await issueToken(
+        { projectId, environment: "master" },
+        { name: "t", permissions: [{ action: "read", model: "*" }] },
+      );
       headers.authorization = `Bearer ${token}`;
     }
     const response = await call(content, post("{ posts(stage: DRAFT) { title } }", headers), withFailingKv("reads"));
@@ -55,7 +58,11 @@ describe("KV outages fail closed", () => {
     const { projectId } = await demoProject();
     const response = await call(
       `/admin/projects/${projectId}/master`,
-      { method: "PUT", headers: { ...ADMIN, "content-type": "application/json" }, body: JSON.stringify({ origin: "https://elsewhere.example/graphql" }) },
+      {
+        method: "PUT",
+        headers: { ...ADMIN, "content-type": "application/json" },
+        body: JSON.stringify({ origin: "https://elsewhere.example/graphql" }),
+      },
       withFailingKv("writes"),
     );
     expect(response.status).toBe(200);

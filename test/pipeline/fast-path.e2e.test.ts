@@ -35,7 +35,10 @@ describe("the fast path never serves what the full path would refuse", () => {
   it("a rule narrowed between two identical requests: 403", async () => {
     const { content, projectId, tag } = await demoProject();
     await warm(content);
-    await configureProject(projectId, "master", { origin: `https://demo-origin.internal/t/${tag}/graphql`, publicPermissions: [{ action: "read", model: "Author" }] });
+    await configureProject(projectId, "master", {
+      origin: `https://demo-origin.internal/t/${tag}/graphql`,
+      publicPermissions: [{ action: "read", model: "Author" }],
+    });
     const after = await send(content);
     expect(after.status).toBe(403);
     expect(await errorCode(after)).toBe("FORBIDDEN");
@@ -89,7 +92,11 @@ describe("the fast path never serves what the full path would refuse", () => {
   it("a purge between two identical requests: the next answer is a MISS", async () => {
     const { content, projectId } = await demoProject();
     await warm(content);
-    const purge = await gateway(`/admin/projects/${projectId}/master/purge`, { method: "POST", headers: { ...ADMIN, "content-type": "application/json" }, body: "{}" });
+    const purge = await gateway(`/admin/projects/${projectId}/master/purge`, {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "application/json" },
+      body: "{}",
+    });
     expect(purge.status).toBe(200);
     expect((await send(content)).headers.get("x-cache")).toBe("MISS");
   });
@@ -101,7 +108,8 @@ describe("a fast answer is the full path's answer", () => {
     const [, full, fast] = await warm(content, { origin: "https://site.example" });
     expect(fast!.status).toBe(full!.status);
     expect(await fast!.text()).toBe(await full!.text());
-    const headers = (r: Response) => Object.fromEntries([...r.headers].filter(([name]) => !["age", "cache-status", "server-timing"].includes(name)));
+    const headers = (r: Response) =>
+      Object.fromEntries([...r.headers].filter(([name]) => !["age", "cache-status", "server-timing"].includes(name)));
     expect(headers(fast!)).toEqual(headers(full!));
     expect(fast!.headers.get("cache-status")).toMatch(/^content-edge; hit; ttl=\d+$/);
     expect(fast!.headers.get("age")).toMatch(/^\d+$/);

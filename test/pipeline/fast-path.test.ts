@@ -42,7 +42,11 @@ function setUp(options: { principal?: Principal; expiresAt?: number; firewall?: 
     forgetView: () => void (viewKnown = false),
     changeSchema: () => void (schema = "h2"),
     async prime(request: Request, body: string, status = 200) {
-      const entry = await createEntry({ body: new TextEncoder().encode('{"data":{}}'), headers: { "content-type": "application/json" }, storedAt: T0 });
+      const entry = await createEntry({
+        body: new TextEncoder().encode('{"data":{}}'),
+        headers: { "content-type": "application/json" },
+        storedAt: T0,
+      });
       notePriming(request, {
         hit: { entry, policy: { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 0 }, seq: 7 },
         ref,
@@ -53,7 +57,14 @@ function setUp(options: { principal?: Principal; expiresAt?: number; firewall?: 
       });
       const response = new Response(status === 304 ? null : '{"data":{}}', {
         status,
-        headers: { "x-cache": "HIT", "cache-status": "content-edge; hit; ttl=60", age: "0", "server-timing": 'cache;desc="HIT";dur=1.0', vary: "accept", "access-control-allow-origin": "*" },
+        headers: {
+          "x-cache": "HIT",
+          "cache-status": "content-edge; hit; ttl=60",
+          age: "0",
+          "server-timing": 'cache;desc="HIT";dur=1.0',
+          vary: "accept",
+          "access-control-allow-origin": "*",
+        },
       });
       fast.prime(fastKey(request.method, request.url, request.headers, body), request, response);
       return entry;
@@ -61,7 +72,8 @@ function setUp(options: { principal?: Principal; expiresAt?: number; firewall?: 
   };
 }
 
-const post = (headers: Record<string, string> = {}) => new Request("http://gateway.test/content/p/master", { method: "POST", headers: { "content-type": "application/json", ...headers } });
+const post = (headers: Record<string, string> = {}) =>
+  new Request("http://gateway.test/content/p/master", { method: "POST", headers: { "content-type": "application/json", ...headers } });
 const ctx = { waitUntil: () => undefined };
 const keyOf = (request: Request, body = "{}") => fastKey(request.method, request.url, request.headers, body);
 
@@ -152,7 +164,18 @@ describe("FastPath: answers a primed repeat only while nothing the full path che
   it("remembers only fresh hits", async () => {
     const s = setUp();
     const request = post();
-    notePriming(request, { hit: { entry: await createEntry({ body: new Uint8Array(1), headers: {}, storedAt: T0 }), policy: { maxAge: 60, staleWhileRevalidate: 0, staleIfError: 0 }, seq: 7 }, ref, origin: "o", principal: { kind: "public", rules: [] }, schemaHash: "h1", firewall: undefined });
+    notePriming(request, {
+      hit: {
+        entry: await createEntry({ body: new Uint8Array(1), headers: {}, storedAt: T0 }),
+        policy: { maxAge: 60, staleWhileRevalidate: 0, staleIfError: 0 },
+        seq: 7,
+      },
+      ref,
+      origin: "o",
+      principal: { kind: "public", rules: [] },
+      schemaHash: "h1",
+      firewall: undefined,
+    });
     s.fast.prime(keyOf(request), request, new Response("{}", { headers: { "x-cache": "STALE" } }));
     expect(s.fast.answer(keyOf(request), request, ctx)).toBeUndefined();
   });

@@ -28,7 +28,10 @@ async function writableProject() {
 
 const titleOf = async (content: string, slug: string, stage = "PUBLISHED") => {
   const response = await postQuery(content, { query: `{ post(where: { slug: "${slug}" }, stage: ${stage}) { title } }` });
-  return { cache: response.headers.get("x-cache"), title: ((await response.json()) as { data: { post: { title: string } | null } }).data.post?.title };
+  return {
+    cache: response.headers.get("x-cache"),
+    title: ((await response.json()) as { data: { post: { title: string } | null } }).data.post?.title,
+  };
 };
 
 describe("invalidation through /content, end to end", () => {
@@ -48,7 +51,10 @@ describe("invalidation through /content, end to end", () => {
     const { content, v2, tag } = await writableProject();
     const list = async () => {
       const response = await postQuery(content, { query: "{ posts(first: 100) { slug } }" });
-      return { cache: response.headers.get("x-cache"), slugs: ((await response.json()) as { data: { posts: { slug: string }[] } }).data.posts.map((p) => p.slug) };
+      return {
+        cache: response.headers.get("x-cache"),
+        slugs: ((await response.json()) as { data: { posts: { slug: string }[] } }).data.posts.map((p) => p.slug),
+      };
     };
     const before = await list();
     expect((await list()).cache).toBe("HIT");
@@ -82,7 +88,8 @@ describe("invalidation through /content, end to end", () => {
     const send = async (entryId: string, signedWith: string | null) => {
       const body = JSON.stringify({ operation: "publish", data: { __typename: "Post", id: entryId, stage: "PUBLISHED" } });
       const headers: Record<string, string> = { "content-type": "application/json" };
-      if (signedWith) headers["gcms-signature"] = await signWebhook({ secret: signedWith, rawBody: body, environment: "master", timestamp: Date.now() });
+      if (signedWith)
+        headers["gcms-signature"] = await signWebhook({ secret: signedWith, rawBody: body, environment: "master", timestamp: Date.now() });
       return gateway(`/webhooks/${projectId}/master`, { method: "POST", headers, body });
     };
     expect((await send(id, null)).status).toBe(401);

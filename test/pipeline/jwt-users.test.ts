@@ -38,7 +38,11 @@ async function jwtProject() {
 describe("JWT users through the pipeline", () => {
   it("lets an editor read DRAFT content on /content, without telling the origin who they are", async () => {
     const { tag, content } = await jwtProject();
-    const response = await postQuery(content, { query: "{ posts(stage: DRAFT) { stage } }" }, { authorization: `Bearer ${await sign({})}` });
+    const response = await postQuery(
+      content,
+      { query: "{ posts(stage: DRAFT) { stage } }" },
+      { authorization: `Bearer ${await sign({})}` },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toMatch(/private|no-store/);
     const [reached] = await originRequests(tag);
@@ -64,7 +68,11 @@ describe("JWT users through the pipeline", () => {
     ["another audience", { aud: "someone-else" }, 401, "UNAUTHENTICATED"],
   ])("refuses %s before the origin", async (_name, claims, status, code) => {
     const { tag, content } = await jwtProject();
-    const response = await postQuery(content, { query: "{ posts(stage: DRAFT) { stage } }" }, { authorization: `Bearer ${await sign(claims)}` });
+    const response = await postQuery(
+      content,
+      { query: "{ posts(stage: DRAFT) { stage } }" },
+      { authorization: `Bearer ${await sign(claims)}` },
+    );
     expect(response.status).toBe(status);
     expect(await errorCode(response)).toBe(code);
     expect(await originRequests(tag)).toHaveLength(0);

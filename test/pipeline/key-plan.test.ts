@@ -70,7 +70,10 @@ describe("serveContent: a request shape's remembered key", () => {
   });
 
   it.each([
-    ["another project", (r: ReturnType<typeof contentRequest>) => ({ ref: { projectId: `${r.ref.projectId}-b`, environment: r.ref.environment } })],
+    [
+      "another project",
+      (r: ReturnType<typeof contentRequest>) => ({ ref: { projectId: `${r.ref.projectId}-b`, environment: r.ref.environment } }),
+    ],
     ["another environment", (r: ReturnType<typeof contentRequest>) => ({ ref: { projectId: r.ref.projectId, environment: "staging" } })],
     ["a token's fingerprint", () => ({ fingerprint: "token:bbbb", shared: false })],
     ["another stage", () => ({ stage: "DRAFT", dependencies: ["L|DRAFT|Post"] })],

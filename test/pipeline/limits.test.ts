@@ -74,7 +74,11 @@ describe("request limits (defaults), each at n and n+1", () => {
       gateway(content, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" }),
       postQuery(content, { query: "{ posts { " }),
       postQuery(content, { query: nested(100) }),
-      gateway(content, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(DEFAULT_LIMITS.maxBodyBytes * 2) }),
+      gateway(content, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "x".repeat(DEFAULT_LIMITS.maxBodyBytes * 2),
+      }),
       postQuery(content, { query: "{ __typename }", variables: "nope" }),
     ];
     const statuses = (await Promise.all(bad)).map((response) => response.status);

@@ -14,7 +14,19 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { configureProject, demoOrigin, getQuery, originRequests, postQuery, uniqueTag } from "../support/gateway";
 import { issueToken } from "../support/tokens";
-import { covered, entriesOf, grantedOutright, randomDocument, requestShapeArb, rulesArb, STAGES, type Entry, type GeneratedDocument, type RequestShape, type Rule } from "../support/arbitraries";
+import {
+  covered,
+  entriesOf,
+  grantedOutright,
+  randomDocument,
+  requestShapeArb,
+  rulesArb,
+  STAGES,
+  type Entry,
+  type GeneratedDocument,
+  type RequestShape,
+  type Rule,
+} from "../support/arbitraries";
 
 /** Vite passes `VITE_`-prefixed environment variables into workerd through `import.meta.env`. */
 const viteEnv = (import.meta as unknown as { env?: Record<string, string | undefined> }).env ?? {};
@@ -30,18 +42,28 @@ const SEED = Number(viteEnv["VITE_FC_SEED"] ?? 8);
 /** Documents sent per rule set (each with its own route and headers). */
 const DOCUMENTS_PER_RUN = 3;
 
-type Body = { data?: unknown; errors?: { message: string; extensions?: { code?: string; failedActions?: Record<string, string>[]; reason?: string } }[] };
+type Body = {
+  data?: unknown;
+  errors?: { message: string; extensions?: { code?: string; failedActions?: Record<string, string>[]; reason?: string } }[];
+};
 
 /** Client operations that reached the origin under `tag` (the gateway's schema reads left out). */
 const originReads = async (tag: string) => (await originRequests(tag)).filter((r) => !r.body?.includes("__schema")).length;
 /** Forgets what reached the origin under `tag`, so that {@link originReads} stays cheap on a shared project. */
 async function forgetOriginReads(tag: string): Promise<void> {
-  const response = await workerEnv.DEMO_ORIGIN.fetch(`https://demo-origin.internal/__origin/requests?prefix=/t/${tag}/`, { method: "DELETE" });
+  const response = await workerEnv.DEMO_ORIGIN.fetch(`https://demo-origin.internal/__origin/requests?prefix=/t/${tag}/`, {
+    method: "DELETE",
+  });
   expect(response.status).toBe(200);
   await response.body?.cancel();
 }
 
-function send(base: { content: string; v2: string }, doc: GeneratedDocument, shape: RequestShape, auth: Record<string, string>): Promise<Response> {
+function send(
+  base: { content: string; v2: string },
+  doc: GeneratedDocument,
+  shape: RequestShape,
+  auth: Record<string, string>,
+): Promise<Response> {
   const headers = { ...shape.headers, ...auth };
   const path = shape.route.startsWith("content") ? base.content : base.v2;
   if (shape.route.endsWith("post")) return postQuery(path, { query: doc.query, variables: doc.variables }, headers);
@@ -70,12 +92,17 @@ async function uniqueLookupsKept(c: Case, data: Record<string, unknown>, where: 
   if (c.document.uniques.length === 0) return 0;
   if (!reference) {
     const tag = uniqueTag("ref");
-    await configureProject(`p-${tag}`, "master", { origin: demoOrigin(tag), publicPermissions: [{ action: "read", model: "*", stages: "*", locales: "*" }] });
+    await configureProject(`p-${tag}`, "master", {
+      origin: demoOrigin(tag),
+      publicPermissions: [{ action: "read", model: "*", stages: "*", locales: "*" }],
+    });
     reference = { content: `/content/p-${tag}/master` };
   }
   const headers = { ...c.shape.headers };
   if (c.defaultStage && !headers["gcms-stage"]) headers["gcms-stage"] = c.defaultStage;
-  const answer = (await (await postQuery(reference.content, { query: c.document.query, variables: c.document.variables }, headers)).json()) as Body;
+  const answer = (await (
+    await postQuery(reference.content, { query: c.document.query, variables: c.document.variables }, headers)
+  ).json()) as Body;
   let kept = 0;
   for (const alias of c.document.uniques) {
     const [entry] = entriesOf((answer.data as Record<string, unknown> | undefined)?.[alias] ?? null);
@@ -86,7 +113,12 @@ async function uniqueLookupsKept(c: Case, data: Record<string, unknown>, where: 
   return kept;
 }
 
-async function check(c: Case, base: { content: string; v2: string }, tag: string, auth: Record<string, string>): Promise<{ outcome: "allowed" | "refused"; entries: Entry[]; status: number; kept?: number }> {
+async function check(
+  c: Case,
+  base: { content: string; v2: string },
+  tag: string,
+  auth: Record<string, string>,
+): Promise<{ outcome: "allowed" | "refused"; entries: Entry[]; status: number; kept?: number }> {
   await forgetOriginReads(tag);
   const response = await send(base, c.document, c.shape, auth);
   const text = await response.text();
@@ -121,7 +153,9 @@ async function check(c: Case, base: { content: string; v2: string }, tag: string
     for (const touch of failed!) {
       expect(Object.keys(touch).sort(), where()).toEqual(["action", "locale", "model", "stage"]);
       // A touch a rule grants without condition is never refused.
-      expect(grantedOutright(c.rules, touch as never), `refused a touch the rules grant outright: ${JSON.stringify(touch)}${where()}`).toBe(false);
+      expect(grantedOutright(c.rules, touch as never), `refused a touch the rules grant outright: ${JSON.stringify(touch)}${where()}`).toBe(
+        false,
+      );
     }
   }
   expect(await originReads(tag), `a refusal reached the origin${where()}`).toBe(0);
@@ -136,7 +170,18 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
     await configureProject(patRef.projectId, "master", { origin: demoOrigin(patTag) });
     const patBase = { content: `/content/${patRef.projectId}/master`, v2: `/v2/${patRef.projectId}/master` };
 
-    const stats = { runs: 0, requests: 0, allowed: 0, refused: 0, unauthenticated: 0, entries: 0, allowedWithConditions: 0, entriesThroughConditions: 0, uniqueLookupsKept: 0, byPrincipal: { public: 0, pat: 0 } };
+    const stats = {
+      runs: 0,
+      requests: 0,
+      allowed: 0,
+      refused: 0,
+      unauthenticated: 0,
+      entries: 0,
+      allowedWithConditions: 0,
+      entriesThroughConditions: 0,
+      uniqueLookupsKept: 0,
+      byPrincipal: { public: 0, pat: 0 },
+    };
     const started = Date.now();
     try {
       await fc.assert(
@@ -157,7 +202,11 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
               await configureProject(`p-${tag}`, "master", { origin: demoOrigin(tag), publicPermissions: rules });
               base = { content: `/content/p-${tag}/master`, v2: `/v2/p-${tag}/master` };
             } else {
-              const issued = await issueToken(patRef, { name: `run ${stats.runs}`, permissions: rules, ...(defaultStage ? { defaultStage } : {}) });
+              const issued = await issueToken(patRef, {
+                name: `run ${stats.runs}`,
+                permissions: rules,
+                ...(defaultStage ? { defaultStage } : {}),
+              });
               auth = { authorization: `Bearer ${issued.token}` };
             }
             for (const shape of shapes) {
@@ -168,7 +217,9 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
               if (result.outcome === "allowed") {
                 stats.allowed++;
                 stats.entries += result.entries.length;
-                const throughConditions = result.entries.filter((e) => !grantedOutright(rules, { action: "read", model: e.__typename, stage: e.stage, locale: e.locale })).length;
+                const throughConditions = result.entries.filter(
+                  (e) => !grantedOutright(rules, { action: "read", model: e.__typename, stage: e.stage, locale: e.locale }),
+                ).length;
                 if (throughConditions) stats.allowedWithConditions++;
                 stats.entriesThroughConditions += throughConditions;
                 stats.uniqueLookupsKept += result.kept ?? 0;
@@ -183,7 +234,10 @@ describe("property, end to end: no entry outside the caller's rules leaves the g
       );
     } catch (error) {
       const cause = (error as Error).cause as Error | undefined;
-      throw new Error(`property failed (seed ${SEED}; VITE_FC_SEED=${SEED} reproduces it): ${(error as Error).message}${cause ? `\n${cause.message}` : ""}`, { cause: error });
+      throw new Error(
+        `property failed (seed ${SEED}; VITE_FC_SEED=${SEED} reproduces it): ${(error as Error).message}${cause ? `\n${cause.message}` : ""}`,
+        { cause: error },
+      );
     }
     console.log(`permissions property (seed ${SEED}): ${JSON.stringify(stats)} in ${Date.now() - started} ms`);
     // Not vacuous: both outcomes occur, answers carry entries, and conditions were exercised.
@@ -208,7 +262,11 @@ describe("counterexamples the property found", () => {
 
   it.each([
     ["the locales argument", `{ posts(locales: [de]) { ${ENTRY} documentInStages(stages: [DRAFT]) { ${ENTRY} } } }`, {}],
-    ["the locales argument and inheritLocale: false", `{ posts(locales: [de]) { ${ENTRY} documentInStages(stages: [DRAFT], inheritLocale: false) { ${ENTRY} } } }`, {}],
+    [
+      "the locales argument and inheritLocale: false",
+      `{ posts(locales: [de]) { ${ENTRY} documentInStages(stages: [DRAFT], inheritLocale: false) { ${ENTRY} } } }`,
+      {},
+    ],
     ["the gcms-locales header", `{ posts { ${ENTRY} documentInStages(stages: [DRAFT]) { ${ENTRY} } } }`, { "gcms-locales": "de" }],
   ])("documentInStages under a de-only rule, locale by %s: refused, or only de entries", async (_name, query, headers) => {
     const tag = uniqueTag("dis");
@@ -222,6 +280,9 @@ describe("counterexamples the property found", () => {
     }
     const entries = entriesOf((JSON.parse(text) as Body).data);
     expect(entries.length).toBeGreaterThan(0);
-    expect(entries.filter((e) => !covered(DE_ONLY, e)), text).toEqual([]);
+    expect(
+      entries.filter((e) => !covered(DE_ONLY, e)),
+      text,
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { configureProject, demoOrigin, demoProject, errorCode, originRequests, postQuery, PUBLIC_READ, uniqueTag } from "../support/gateway";
+import {
+  configureProject,
+  demoOrigin,
+  demoProject,
+  errorCode,
+  originRequests,
+  postQuery,
+  PUBLIC_READ,
+  uniqueTag,
+} from "../support/gateway";
 import { issueToken, revokeToken } from "../support/tokens";
 
 type ErrorBody = { errors: { message: string; extensions: { code: string; failedActions?: unknown[]; reason?: string } }[] };
@@ -23,7 +32,7 @@ describe("who may read what through /content", () => {
     ["a variable", { query: "query($s: Stage!) { posts(stage: $s) { title } }", variables: { s: "DRAFT" } }, {}],
     ["a variable's default", { query: "query($s: Stage! = DRAFT) { posts(stage: $s) { title } }" }, {}],
     ["a nested documentInStages", { query: "{ posts { title documentInStages(stages: [DRAFT]) { title } } }" }, {}],
-    ["a fragment on the Node interface", { query: "{ node(id: \"x\", stage: DRAFT) { ... on Post { title } } }" }, {}],
+    ["a fragment on the Node interface", { query: '{ node(id: "x", stage: DRAFT) { ... on Post { title } } }' }, {}],
   ])("refuses a public read of DRAFT through %s with 403 and failedActions, before the origin", async (_name, body, headers) => {
     const { tag, content } = await demoProject();
     const response = await postQuery(content, body, headers);
@@ -36,7 +45,10 @@ describe("who may read what through /content", () => {
 
   it("lets a preview PAT read DRAFT by its default stage, and tells the origin", async () => {
     const { tag, content, projectId } = await demoProject();
-    const { token } = await issueToken({ projectId, environment: "master" }, { name: "preview", permissions: DRAFT_READ, defaultStage: "DRAFT" });
+    const { token } = await issueToken(
+      { projectId, environment: "master" },
+      { name: "preview", permissions: DRAFT_READ, defaultStage: "DRAFT" },
+    );
     const response = await postQuery(content, { query: "{ posts { title stage } }" }, { authorization: `Bearer ${token}` });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: { posts: { stage: string }[] } };
@@ -121,16 +133,29 @@ describe("conditions", () => {
 
   // Unique lookups, node and localizations are answered under conditions (test/pipeline/conditions.test.ts).
   it.each([
-    ["versions under a conditioned readVersion rule", "{ posts { id history { revision } } }", [...onlyPost1, { action: "readVersion", model: "Post", condition: { id: "clpost0000000000000000001" } }], "content"],
-    ["the entry a mutation returns", 'mutation { updatePost(where: { id: "clpost0000000000000000002" }, data: { readingMinutes: 3 }) { id } }', [...onlyPost1, { action: ["read", "update"], model: "Post", stages: ["DRAFT"], condition: { id: "clpost0000000000000000001" } }], "v2"],
-  ] as const)("refuses what no rewrite can guarantee (%s) with 403 CONDITION_UNENFORCEABLE, before the origin", async (_name, query, rules, endpoint) => {
-    const project = await demoProject({ publicPermissions: rules });
-    const response = await postQuery(project[endpoint], { query });
-    expect(response.status).toBe(403);
-    const error = (await response.json()) as ErrorBody;
-    expect(error.errors[0]?.extensions).toMatchObject({ code: "FORBIDDEN", reason: "CONDITION_UNENFORCEABLE" });
-    expect(await originRequests(project.tag)).toHaveLength(0);
-  });
+    [
+      "versions under a conditioned readVersion rule",
+      "{ posts { id history { revision } } }",
+      [...onlyPost1, { action: "readVersion", model: "Post", condition: { id: "clpost0000000000000000001" } }],
+      "content",
+    ],
+    [
+      "the entry a mutation returns",
+      'mutation { updatePost(where: { id: "clpost0000000000000000002" }, data: { readingMinutes: 3 }) { id } }',
+      [...onlyPost1, { action: ["read", "update"], model: "Post", stages: ["DRAFT"], condition: { id: "clpost0000000000000000001" } }],
+      "v2",
+    ],
+  ] as const)(
+    "refuses what no rewrite can guarantee (%s) with 403 CONDITION_UNENFORCEABLE, before the origin",
+    async (_name, query, rules, endpoint) => {
+      const project = await demoProject({ publicPermissions: rules });
+      const response = await postQuery(project[endpoint], { query });
+      expect(response.status).toBe(403);
+      const error = (await response.json()) as ErrorBody;
+      expect(error.errors[0]?.extensions).toMatchObject({ code: "FORBIDDEN", reason: "CONDITION_UNENFORCEABLE" });
+      expect(await originRequests(project.tag)).toHaveLength(0);
+    },
+  );
 });
 
 describe("/v2 checks mutations against their actions", () => {
@@ -139,7 +164,9 @@ describe("/v2 checks mutations against their actions", () => {
     const response = await postQuery(v2, { query: 'mutation { createPost(data: { title: "x", slug: "x" }) { id } }' });
     expect(response.status).toBe(403);
     const error = (await response.json()) as ErrorBody;
-    expect(error.errors[0]?.extensions.failedActions).toContainEqual(expect.objectContaining({ action: "create", model: "Post", stage: "DRAFT" }));
+    expect(error.errors[0]?.extensions.failedActions).toContainEqual(
+      expect.objectContaining({ action: "create", model: "Post", stage: "DRAFT" }),
+    );
     expect(await originRequests(tag)).toHaveLength(0);
   });
 

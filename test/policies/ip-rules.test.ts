@@ -13,7 +13,12 @@ describe("ipFirewall", () => {
     ["allow-listed", { allow: ["198.51.100.0/24"] }, "198.51.100.77", { allowed: true }],
     ["outside the allow list", { allow: ["198.51.100.0/24"] }, "198.51.101.1", { allowed: false, reason: "not-allowed" }],
     ["IPv6 client, IPv4-only allow list", { allow: ["198.51.100.0/24"] }, "2001:db8::1", { allowed: false, reason: "not-allowed" }],
-    ["deny wins over allow", { allow: ["198.51.100.0/24"], deny: ["198.51.100.64/26"] }, "198.51.100.65", { allowed: false, reason: "denied" }],
+    [
+      "deny wins over allow",
+      { allow: ["198.51.100.0/24"], deny: ["198.51.100.64/26"] },
+      "198.51.100.65",
+      { allowed: false, reason: "denied" },
+    ],
     ["allowed around a denied hole", { allow: ["198.51.100.0/24"], deny: ["198.51.100.64/26"] }, "198.51.100.1", { allowed: true }],
     ["rules but no address: closed", { deny: ["203.0.113.0/24"] }, null, { allowed: false, reason: "no-client-address" }],
     ["rules and an unreadable address: closed", { allow: ["0.0.0.0/0"] }, "not-an-ip", { allowed: false, reason: "no-client-address" }],

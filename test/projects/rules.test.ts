@@ -6,11 +6,23 @@ const known = { models: knowledge.models, stages: knowledge.stages, locales: kno
 
 describe("normalizeRules", () => {
   it.each([
-    ["names become sorted lists", { action: ["read", "publish"], model: "Post", stages: "PUBLISHED", locales: ["en", "de"] }, { action: ["publish", "read"], model: ["Post"], stages: ["PUBLISHED"], locales: ["de", "en"] }],
-    ["duplicates are removed", { action: ["read", "read"], model: ["Post", "Post"] }, { action: ["read"], model: ["Post"], stages: "*", locales: "*" }],
+    [
+      "names become sorted lists",
+      { action: ["read", "publish"], model: "Post", stages: "PUBLISHED", locales: ["en", "de"] },
+      { action: ["publish", "read"], model: ["Post"], stages: ["PUBLISHED"], locales: ["de", "en"] },
+    ],
+    [
+      "duplicates are removed",
+      { action: ["read", "read"], model: ["Post", "Post"] },
+      { action: ["read"], model: ["Post"], stages: "*", locales: "*" },
+    ],
     ["stages and locales default to all", { action: "read", model: "*" }, { action: ["read"], model: "*", stages: "*", locales: "*" }],
     ["a list containing * is *", { action: ["read", "*"], model: ["Post", "*"] }, { action: "*", model: "*", stages: "*", locales: "*" }],
-    ["condition kept", { action: "read", model: "Post", condition: { id: "1", OR: [{ slug: "a" }] } }, { action: ["read"], model: ["Post"], stages: "*", locales: "*", condition: { id: "1", OR: [{ slug: "a" }] } }],
+    [
+      "condition kept",
+      { action: "read", model: "Post", condition: { id: "1", OR: [{ slug: "a" }] } },
+      { action: ["read"], model: ["Post"], stages: "*", locales: "*", condition: { id: "1", OR: [{ slug: "a" }] } },
+    ],
   ])("%#: %s", (_name, raw, expected) => {
     expect(normalizeRules([raw], "publicPermissions", known)).toEqual([expected]);
   });
@@ -20,11 +32,26 @@ describe("normalizeRules", () => {
     ["not a list", { action: "read" }, "publicPermissions"],
     ["rule not an object", ["read"], "publicPermissions[0]"],
     ["rule is null", [null], "publicPermissions[0]"],
-    ["unknown action", [{ action: "read", model: "Post" }, { action: "write", model: "Post" }], "publicPermissions[1].action"],
+    [
+      "unknown action",
+      [
+        { action: "read", model: "Post" },
+        { action: "write", model: "Post" },
+      ],
+      "publicPermissions[1].action",
+    ],
     ["unknown action in a list", [{ action: ["read", "destroy"], model: "Post" }], "publicPermissions[0].action[1]"],
     ["missing action", [{ model: "Post" }], "publicPermissions[0].action"],
     ["missing model", [{ action: "read" }], "publicPermissions[0].model"],
-    ["unknown model", [{ action: "read", model: "Post" }, { action: "read", model: "*" }, { action: "read", model: "Secret" }], "publicPermissions[2].model"],
+    [
+      "unknown model",
+      [
+        { action: "read", model: "Post" },
+        { action: "read", model: "*" },
+        { action: "read", model: "Secret" },
+      ],
+      "publicPermissions[2].model",
+    ],
     ["unknown stage", [{ action: "read", model: "*", stages: ["PUBLISHED", "QA"] }], "publicPermissions[0].stages[1]"],
     ["unknown locale", [{ action: "read", model: "*", locales: "fr" }], "publicPermissions[0].locales"],
     ["empty list", [{ action: "read", model: [] }], "publicPermissions[0].model"],

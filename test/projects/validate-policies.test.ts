@@ -30,9 +30,17 @@ describe("validateAllowedOrigins", () => {
     ["upper case and the default port are canonicalized", ["HTTPS://WWW.Example.COM:443"], ["https://www.example.com"]],
     ["a subdomain wildcard", ["https://*.preview.example.com"], ["https://*.preview.example.com"]],
     ["a wildcard with a port", ["http://*.example.test:8080"], ["http://*.example.test:8080"]],
-    ["duplicates after canonicalization are kept once, in order", ["https://b.example", "https://a.example", "https://B.example:443"], ["https://b.example", "https://a.example"]],
+    [
+      "duplicates after canonicalization are kept once, in order",
+      ["https://b.example", "https://a.example", "https://B.example:443"],
+      ["https://b.example", "https://a.example"],
+    ],
     ["a list repeating * is *", ["*", "*"], ["*"]],
-    [`${MAX_POLICY_ENTRIES} entries`, Array.from({ length: MAX_POLICY_ENTRIES }, (_, i) => `https://s${i}.example`), Array.from({ length: MAX_POLICY_ENTRIES }, (_, i) => `https://s${i}.example`)],
+    [
+      `${MAX_POLICY_ENTRIES} entries`,
+      Array.from({ length: MAX_POLICY_ENTRIES }, (_, i) => `https://s${i}.example`),
+      Array.from({ length: MAX_POLICY_ENTRIES }, (_, i) => `https://s${i}.example`),
+    ],
   ])("accepts %s", (_name, raw, expected) => {
     expect(validateAllowedOrigins(raw)).toEqual(expected);
   });
@@ -41,7 +49,11 @@ describe("validateAllowedOrigins", () => {
     ["a string instead of a list", "https://www.example.com", "allowedOrigins"],
     ["an object", { origin: "https://www.example.com" }, "allowedOrigins"],
     ["an empty list (use * or list origins)", [], "allowedOrigins"],
-    [`more than ${MAX_POLICY_ENTRIES} entries`, Array.from({ length: MAX_POLICY_ENTRIES + 1 }, (_, i) => `https://s${i}.example`), "allowedOrigins"],
+    [
+      `more than ${MAX_POLICY_ENTRIES} entries`,
+      Array.from({ length: MAX_POLICY_ENTRIES + 1 }, (_, i) => `https://s${i}.example`),
+      "allowedOrigins",
+    ],
     ["* beside an origin", ["https://www.example.com", "*"], "allowedOrigins"],
     ["an entry that is not a string", ["https://a.example", 42], "allowedOrigins[1]"],
     ["a host without a scheme", ["www.example.com"], "allowedOrigins[0]"],
@@ -69,12 +81,20 @@ describe("validateIpRules", () => {
     ["an empty object: no rules", {}, {}],
     ["allow only", { allow: ["203.0.113.0/24"] }, { allow: ["203.0.113.0/24"] }],
     ["deny only", { deny: ["2001:db8::/32"] }, { deny: ["2001:db8::/32"] }],
-    ["both, kept as written", { allow: ["10.0.0.0/8", "2001:db8:abcd::/48"], deny: ["10.1.0.0/16"] }, { allow: ["10.0.0.0/8", "2001:db8:abcd::/48"], deny: ["10.1.0.0/16"] }],
+    [
+      "both, kept as written",
+      { allow: ["10.0.0.0/8", "2001:db8:abcd::/48"], deny: ["10.1.0.0/16"] },
+      { allow: ["10.0.0.0/8", "2001:db8:abcd::/48"], deny: ["10.1.0.0/16"] },
+    ],
     ["single addresses", { allow: ["203.0.113.9", "::1"] }, { allow: ["203.0.113.9", "::1"] }],
     ["/0 blocks", { deny: ["0.0.0.0/0", "::/0"] }, { deny: ["0.0.0.0/0", "::/0"] }],
     ["null lists are left out", { allow: null, deny: ["192.0.2.0/24"] }, { deny: ["192.0.2.0/24"] }],
     ["empty lists are kept", { allow: [], deny: [] }, { allow: [], deny: [] }],
-    [`${MAX_POLICY_ENTRIES} entries`, { deny: Array.from({ length: MAX_POLICY_ENTRIES }, (_, i) => `10.0.${i >> 8}.${i & 255}`) }, { deny: Array.from({ length: MAX_POLICY_ENTRIES }, (_, i) => `10.0.${i >> 8}.${i & 255}`) }],
+    [
+      `${MAX_POLICY_ENTRIES} entries`,
+      { deny: Array.from({ length: MAX_POLICY_ENTRIES }, (_, i) => `10.0.${i >> 8}.${i & 255}`) },
+      { deny: Array.from({ length: MAX_POLICY_ENTRIES }, (_, i) => `10.0.${i >> 8}.${i & 255}`) },
+    ],
   ])("accepts %s", (_name, raw, expected) => {
     expect(validateIpRules(raw)).toEqual(expected);
   });

@@ -36,7 +36,19 @@ describe("validateProjectConfig: defaults", () => {
   });
 
   it("treats null like an absent optional field", () => {
-    const nulls = { originToken: null, defaultStage: null, defaultLocale: null, introspection: null, publicPermissions: null, jwt: null, roles: null, cache: null, webhookSecret: null, allowedOrigins: null, ipRules: null };
+    const nulls = {
+      originToken: null,
+      defaultStage: null,
+      defaultLocale: null,
+      introspection: null,
+      publicPermissions: null,
+      jwt: null,
+      roles: null,
+      cache: null,
+      webhookSecret: null,
+      allowedOrigins: null,
+      ipRules: null,
+    };
     expect(validateProjectConfig({ origin: ORIGIN, ...nulls })).toEqual(validateProjectConfig({ origin: ORIGIN }));
   });
 
@@ -52,28 +64,110 @@ describe("validateProjectConfig: accepted values", () => {
   // [field, given, what the configuration holds]
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     ["origin: http", { origin: "http://127.0.0.1:8788/graphql" }, { origin: "http://127.0.0.1:8788/graphql" }],
-    ["origin: canonicalized by the URL parser", { origin: "HTTPS://API.Example.com:443/v2/p/master" }, { origin: "https://api.example.com/v2/p/master" }],
-    ["originToken: a JWT with URL-safe and padding characters", { originToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_~+/=" }, { originToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_~+/=" }],
+    [
+      "origin: canonicalized by the URL parser",
+      { origin: "HTTPS://API.Example.com:443/v2/p/master" },
+      { origin: "https://api.example.com/v2/p/master" },
+    ],
+    [
+      "originToken: a JWT with URL-safe and padding characters",
+      { originToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_~+/=" },
+      { originToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_~+/=" },
+    ],
     ["defaultStage: an enum value name", { defaultStage: "DRAFT" }, { defaultStage: "DRAFT" }],
     ["defaultStage: with underscores and digits", { defaultStage: "_QA_2" }, { defaultStage: "_QA_2" }],
     ["defaultLocale: an enum value name", { defaultLocale: "de_AT" }, { defaultLocale: "de_AT" }],
     ["introspection: false", { introspection: false }, { introspection: false }],
-    ["publicPermissions: normalized", { publicPermissions: [{ action: "read", model: "Post", stages: "PUBLISHED" }] }, { publicPermissions: [{ action: ["read"], model: ["Post"], stages: ["PUBLISHED"], locales: "*" }] }],
-    ["roles: each role's rules normalized", { roles: { editor: [{ action: ["update", "read"], model: "*" }], viewer: [] } }, { roles: { editor: [{ action: ["read", "update"], model: "*", stages: "*", locales: "*" }], viewer: [] } }],
-    ["cache: some windows, the rest default", { cache: { maxAge: 5 } }, { cache: { maxAge: 5, staleWhileRevalidate: 300, staleIfError: 86_400, browserMaxAge: 0, sharedMaxAge: 0 } }],
-    ["cache: zero everywhere (caching off)", { cache: { maxAge: 0, staleWhileRevalidate: 0, staleIfError: 0 } }, { cache: { maxAge: 0, staleWhileRevalidate: 0, staleIfError: 0, browserMaxAge: 0, sharedMaxAge: 0 } }],
-    ["cache: one year is the longest window", { cache: { staleIfError: 31_536_000 } }, { cache: { ...DEFAULT_CACHE, staleIfError: 31_536_000 } }],
-    ["cache: downstream lifetimes", { cache: { browserMaxAge: 30, sharedMaxAge: 120 } }, { cache: { ...DEFAULT_CACHE, browserMaxAge: 30, sharedMaxAge: 120 } }],
+    [
+      "publicPermissions: normalized",
+      { publicPermissions: [{ action: "read", model: "Post", stages: "PUBLISHED" }] },
+      { publicPermissions: [{ action: ["read"], model: ["Post"], stages: ["PUBLISHED"], locales: "*" }] },
+    ],
+    [
+      "roles: each role's rules normalized",
+      { roles: { editor: [{ action: ["update", "read"], model: "*" }], viewer: [] } },
+      { roles: { editor: [{ action: ["read", "update"], model: "*", stages: "*", locales: "*" }], viewer: [] } },
+    ],
+    [
+      "cache: some windows, the rest default",
+      { cache: { maxAge: 5 } },
+      { cache: { maxAge: 5, staleWhileRevalidate: 300, staleIfError: 86_400, browserMaxAge: 0, sharedMaxAge: 0 } },
+    ],
+    [
+      "cache: zero everywhere (caching off)",
+      { cache: { maxAge: 0, staleWhileRevalidate: 0, staleIfError: 0 } },
+      { cache: { maxAge: 0, staleWhileRevalidate: 0, staleIfError: 0, browserMaxAge: 0, sharedMaxAge: 0 } },
+    ],
+    [
+      "cache: one year is the longest window",
+      { cache: { staleIfError: 31_536_000 } },
+      { cache: { ...DEFAULT_CACHE, staleIfError: 31_536_000 } },
+    ],
+    [
+      "cache: downstream lifetimes",
+      { cache: { browserMaxAge: 30, sharedMaxAge: 120 } },
+      { cache: { ...DEFAULT_CACHE, browserMaxAge: 30, sharedMaxAge: 120 } },
+    ],
     ["cache.invalidation: entry", { cache: { invalidation: "entry" } }, { cache: { ...DEFAULT_CACHE, invalidation: "entry" } }],
     ["cache.invalidation: model", { cache: { invalidation: "model" } }, { cache: { ...DEFAULT_CACHE, invalidation: "model" } }],
     ["webhookSecret: 16 characters", { webhookSecret: "0123456789abcdef" }, { webhookSecret: "0123456789abcdef" }],
-    ["jwt: a JWKS URL, default claim and algorithms", { jwt: JWT }, { jwt: { ...JWT, rolesClaim: "roles", algorithms: ["RS256", "ES256"] } }],
-    ["jwt: a PEM public key", { jwt: { publicKey: "-----BEGIN PUBLIC KEY-----\n…", issuer: "i", audience: "a" } }, { jwt: { publicKey: "-----BEGIN PUBLIC KEY-----\n…", issuer: "i", audience: "a", rolesClaim: "roles", algorithms: ["RS256", "ES256"] } }],
-    ["jwt: a JWK public key", { jwt: { publicKey: { kty: "OKP", crv: "Ed25519", x: "abc" }, issuer: "i", audience: "a", algorithms: ["EdDSA"] } }, { jwt: { publicKey: { kty: "OKP", crv: "Ed25519", x: "abc" }, issuer: "i", audience: "a", rolesClaim: "roles", algorithms: ["EdDSA"] } }],
-    ["jwt: every asymmetric algorithm", { jwt: { ...JWT, algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"] } }, { jwt: { ...JWT, rolesClaim: "roles", algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"] } }],
-    ["jwt: another roles claim", { jwt: { ...JWT, rolesClaim: "https://example.com/roles" } }, { jwt: { ...JWT, rolesClaim: "https://example.com/roles", algorithms: ["RS256", "ES256"] } }],
-    ["allowedOrigins: canonical and de-duplicated", { allowedOrigins: ["https://Site.example:443", "https://site.example"] }, { allowedOrigins: ["https://site.example"] }],
-    ["ipRules: as given", { ipRules: { allow: ["203.0.113.0/24"], deny: ["2001:db8::/32"] } }, { ipRules: { allow: ["203.0.113.0/24"], deny: ["2001:db8::/32"] } }],
+    [
+      "jwt: a JWKS URL, default claim and algorithms",
+      { jwt: JWT },
+      { jwt: { ...JWT, rolesClaim: "roles", algorithms: ["RS256", "ES256"] } },
+    ],
+    [
+      "jwt: a PEM public key",
+      { jwt: { publicKey: "-----BEGIN PUBLIC KEY-----\n…", issuer: "i", audience: "a" } },
+      {
+        jwt: {
+          publicKey: "-----BEGIN PUBLIC KEY-----\n…",
+          issuer: "i",
+          audience: "a",
+          rolesClaim: "roles",
+          algorithms: ["RS256", "ES256"],
+        },
+      },
+    ],
+    [
+      "jwt: a JWK public key",
+      { jwt: { publicKey: { kty: "OKP", crv: "Ed25519", x: "abc" }, issuer: "i", audience: "a", algorithms: ["EdDSA"] } },
+      {
+        jwt: {
+          publicKey: { kty: "OKP", crv: "Ed25519", x: "abc" },
+          issuer: "i",
+          audience: "a",
+          rolesClaim: "roles",
+          algorithms: ["EdDSA"],
+        },
+      },
+    ],
+    [
+      "jwt: every asymmetric algorithm",
+      { jwt: { ...JWT, algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"] } },
+      {
+        jwt: {
+          ...JWT,
+          rolesClaim: "roles",
+          algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"],
+        },
+      },
+    ],
+    [
+      "jwt: another roles claim",
+      { jwt: { ...JWT, rolesClaim: "https://example.com/roles" } },
+      { jwt: { ...JWT, rolesClaim: "https://example.com/roles", algorithms: ["RS256", "ES256"] } },
+    ],
+    [
+      "allowedOrigins: canonical and de-duplicated",
+      { allowedOrigins: ["https://Site.example:443", "https://site.example"] },
+      { allowedOrigins: ["https://site.example"] },
+    ],
+    [
+      "ipRules: as given",
+      { ipRules: { allow: ["203.0.113.0/24"], deny: ["2001:db8::/32"] } },
+      { ipRules: { allow: ["203.0.113.0/24"], deny: ["2001:db8::/32"] } },
+    ],
   ])("%s", (_name, fields, expected) => {
     expect(validateProjectConfig({ origin: ORIGIN, ...fields })).toMatchObject(expected);
   });
@@ -133,15 +227,39 @@ describe("validateProjectConfig: refused values name their field", () => {
     ["introspection a number", { origin: ORIGIN, introspection: 0 }, "introspection"],
 
     ["publicPermissions an object", { origin: ORIGIN, publicPermissions: { action: "read", model: "*" } }, "publicPermissions"],
-    ["publicPermissions: a bad rule, by index", { origin: ORIGIN, publicPermissions: [{ action: "read", model: "*" }, { action: "read" }] }, "publicPermissions[1].model"],
-    ["publicPermissions: an unknown rule field", { origin: ORIGIN, publicPermissions: [{ action: "read", model: "*", stage: "DRAFT" }] }, "publicPermissions[0].stage"],
-    ["publicPermissions: an empty condition", { origin: ORIGIN, publicPermissions: [{ action: "read", model: "Post", condition: {} }] }, "publicPermissions[0].condition"],
+    [
+      "publicPermissions: a bad rule, by index",
+      { origin: ORIGIN, publicPermissions: [{ action: "read", model: "*" }, { action: "read" }] },
+      "publicPermissions[1].model",
+    ],
+    [
+      "publicPermissions: an unknown rule field",
+      { origin: ORIGIN, publicPermissions: [{ action: "read", model: "*", stage: "DRAFT" }] },
+      "publicPermissions[0].stage",
+    ],
+    [
+      "publicPermissions: an empty condition",
+      { origin: ORIGIN, publicPermissions: [{ action: "read", model: "Post", condition: {} }] },
+      "publicPermissions[0].condition",
+    ],
 
     ["roles a list", { origin: ORIGIN, roles: [] }, "roles"],
     ["roles a string", { origin: ORIGIN, roles: "editor" }, "roles"],
     ["a role with an empty name", { origin: ORIGIN, roles: { "": [] } }, "roles"],
     ["a role whose rules are not a list", { origin: ORIGIN, roles: { editor: { action: "read", model: "*" } } }, "roles.editor"],
-    ["a role with a bad rule, by index", { origin: ORIGIN, roles: { editor: [{ action: "read", model: "*" }, { action: "write", model: "*" }] } }, "roles.editor[1].action"],
+    [
+      "a role with a bad rule, by index",
+      {
+        origin: ORIGIN,
+        roles: {
+          editor: [
+            { action: "read", model: "*" },
+            { action: "write", model: "*" },
+          ],
+        },
+      },
+      "roles.editor[1].action",
+    ],
 
     ["cache a number", { origin: ORIGIN, cache: 60 }, "cache"],
     ["cache an unknown field", { origin: ORIGIN, cache: { ttl: 60 } }, "cache.ttl"],
@@ -174,14 +292,22 @@ describe("validateProjectConfig: refused values name their field", () => {
     ["jwt.audience empty", { origin: ORIGIN, jwt: { ...JWT, audience: "" } }, "jwt.audience"],
     ["jwt.audience a list", { origin: ORIGIN, jwt: { ...JWT, audience: ["a", "b"] } }, "jwt.audience"],
     ["jwt.rolesClaim empty", { origin: ORIGIN, jwt: { ...JWT, rolesClaim: "" } }, "jwt.rolesClaim"],
-    ["jwt.algorithms HS256 (a public key must never be an HMAC secret)", { origin: ORIGIN, jwt: { ...JWT, algorithms: ["HS256"] } }, "jwt.algorithms"],
+    [
+      "jwt.algorithms HS256 (a public key must never be an HMAC secret)",
+      { origin: ORIGIN, jwt: { ...JWT, algorithms: ["HS256"] } },
+      "jwt.algorithms",
+    ],
     ["jwt.algorithms none", { origin: ORIGIN, jwt: { ...JWT, algorithms: ["none"] } }, "jwt.algorithms"],
     ["jwt.algorithms empty", { origin: ORIGIN, jwt: { ...JWT, algorithms: [] } }, "jwt.algorithms"],
     ["jwt.algorithms a string", { origin: ORIGIN, jwt: { ...JWT, algorithms: "RS256" } }, "jwt.algorithms"],
     ["jwt.algorithms lower-case", { origin: ORIGIN, jwt: { ...JWT, algorithms: ["rs256"] } }, "jwt.algorithms"],
 
     ["allowedOrigins a string", { origin: ORIGIN, allowedOrigins: "https://site.example" }, "allowedOrigins"],
-    ["allowedOrigins, an entry with a path", { origin: ORIGIN, allowedOrigins: ["https://site.example", "https://site.example/app"] }, "allowedOrigins[1]"],
+    [
+      "allowedOrigins, an entry with a path",
+      { origin: ORIGIN, allowedOrigins: ["https://site.example", "https://site.example/app"] },
+      "allowedOrigins[1]",
+    ],
     ["ipRules, a CIDR with host bits", { origin: ORIGIN, ipRules: { deny: ["203.0.113.5/24"] } }, "ipRules.deny[0]"],
   ])("refuses %s", (_name, body, field) => {
     expect(refusal(body)).toEqual({ status: 400, code: "INVALID_CONFIG", field });
@@ -223,6 +349,8 @@ describe("wireString", () => {
     ["credential", ""],
     ["url", 7],
   ] as const)("refuses a %s %j, naming the field", (kind, value) => {
-    expect(() => wireString(value, "jwt.jwksUrl", kind)).toThrow(expect.objectContaining({ code: "INVALID_CONFIG", extensions: { field: "jwt.jwksUrl" } }));
+    expect(() => wireString(value, "jwt.jwksUrl", kind)).toThrow(
+      expect.objectContaining({ code: "INVALID_CONFIG", extensions: { field: "jwt.jwksUrl" } }),
+    );
   });
 });

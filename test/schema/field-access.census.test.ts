@@ -17,15 +17,22 @@ describe.each(REAL_SCHEMAS)("field census of $name", ({ knowledge, sdlSchema }) 
   );
 
   it("classifies every field of every object and interface type, and prints the table", () => {
-    const outputTypes = Object.values(sdlSchema.getTypeMap()).filter((t) => !t.name.startsWith("__") && (isObjectType(t) || isInterfaceType(t)));
+    const outputTypes = Object.values(sdlSchema.getTypeMap()).filter(
+      (t) => !t.name.startsWith("__") && (isObjectType(t) || isInterfaceType(t)),
+    );
     const expected = outputTypes.flatMap((t) => Object.keys((t as GraphQLObjectType).getFields()).map((f) => `${t.name}.${f}`));
     expect(rows.map((r) => `${r.type}.${r.field}`).sort()).toEqual(expected.sort());
     for (const row of rows) expect(KINDS, `${row.type}.${row.field}`).toContain(row.access.kind);
     const counts = Object.fromEntries(KINDS.map((kind) => [kind, rows.filter((r) => r.access.kind === kind).length]));
     const lines = rows
       .filter((r) => r.access.kind !== "non-content" || !isLeafType(getNamedType(sdlSchema.getType(r.returns)!)))
-      .map((r) => `${`${r.type}.${r.field}`.padEnd(44)} ${r.access.kind.padEnd(12)} ${r.access.kind === "version-read" ? r.access.models.join(",") : r.models.join(",")}`);
-    console.log(`census of ${knowledge.models.length} models, ${rows.length} fields: ${JSON.stringify(counts)} (scalar and enum fields omitted below)\n${lines.join("\n")}`);
+      .map(
+        (r) =>
+          `${`${r.type}.${r.field}`.padEnd(44)} ${r.access.kind.padEnd(12)} ${r.access.kind === "version-read" ? r.access.models.join(",") : r.models.join(",")}`,
+      );
+    console.log(
+      `census of ${knowledge.models.length} models, ${rows.length} fields: ${JSON.stringify(counts)} (scalar and enum fields omitted below)\n${lines.join("\n")}`,
+    );
   });
 
   it("leaves no root query field unclassified or refused", () => {

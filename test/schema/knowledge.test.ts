@@ -47,11 +47,21 @@ describe("buildSchemaKnowledge", () => {
     ["Mutation", "updateManyPostsConnection", ["Post"], "connection", "PostManyWhereInput", "write"],
     ["Mutation", "resetCache", [], "none", null, "write"],
   ])("%#: %s.%s returns %j as %s", (type, field, models, shape, where, access) => {
-    expect(knowledge.types[type]?.[field]).toEqual({ type: expect.any(String), models, shape, where, access: expect.objectContaining({ kind: access }) });
+    expect(knowledge.types[type]?.[field]).toEqual({
+      type: expect.any(String),
+      models,
+      shape,
+      where,
+      access: expect.objectContaining({ kind: access }),
+    });
   });
 
   it("maps version reads to the model they read", () => {
-    expect(knowledge.types["Query"]?.["postVersion"]?.access).toEqual({ kind: "version-read", family: "document-version", models: ["Post"] });
+    expect(knowledge.types["Query"]?.["postVersion"]?.access).toEqual({
+      kind: "version-read",
+      family: "document-version",
+      models: ["Post"],
+    });
     expect(knowledge.types["Post"]?.["history"]?.access).toEqual({ kind: "version-read", family: "history", models: ["Post"] });
   });
 
@@ -119,7 +129,9 @@ describe("buildSchemaKnowledge", () => {
     const same = buildSchemaKnowledge(introspectionFromSchema(buildSchema(reordered)));
     expect(same.schemaHash).toBe(knowledge.schemaHash);
     expect(knowledge.schemaHash).toMatch(/^[0-9a-f]{64}$/);
-    const changed = buildSchemaKnowledge(introspectionFromSchema(buildSchema(sdl.replace("excerpt: String", "excerpt: String\n  summary: String"))));
+    const changed = buildSchemaKnowledge(
+      introspectionFromSchema(buildSchema(sdl.replace("excerpt: String", "excerpt: String\n  summary: String"))),
+    );
     expect(changed.schemaHash).not.toBe(knowledge.schemaHash);
     expect(buildSchemaKnowledge(introspection).schemaHash).toBe(knowledge.schemaHash);
   });

@@ -35,10 +35,18 @@ interface StoredSchema {
 function setup(options: { faults?: string; originToken?: string } = {}) {
   const tag = uniqueTag("sch");
   const ref: ProjectRef = { projectId: `p-${tag}`, environment: "master" };
-  const project: ProjectConfig = validateProjectConfig({ origin: demoOrigin(tag, options.faults ?? ""), ...(options.originToken ? { originToken: options.originToken } : {}) });
+  const project: ProjectConfig = validateProjectConfig({
+    origin: demoOrigin(tag, options.faults ?? ""),
+    ...(options.originToken ? { originToken: options.originToken } : {}),
+  });
   const clock = { now: T0 };
   const spy = spyKv();
-  const deps: SchemaStoreDeps = { kv: spy.kv, serviceOrigins: new Map([[DEMO_HOST, env.DEMO_ORIGIN]]), originTimeoutMs: 10_000, now: () => clock.now };
+  const deps: SchemaStoreDeps = {
+    kv: spy.kv,
+    serviceOrigins: new Map([[DEMO_HOST, env.DEMO_ORIGIN]]),
+    originTimeoutMs: 10_000,
+    now: () => clock.now,
+  };
   const pending: Promise<unknown>[] = [];
   const waitUntil = (promise: Promise<unknown>) => void pending.push(promise);
   return {
@@ -50,7 +58,8 @@ function setup(options: { faults?: string; originToken?: string } = {}) {
     kvReads: spy.reads,
     waitUntil,
     settled: () => Promise.all(pending.splice(0)),
-    introspections: async (t = tag) => (await originRequests(t, { introspection: true })).filter((r) => r.body.includes("IntrospectionQuery")).length,
+    introspections: async (t = tag) =>
+      (await originRequests(t, { introspection: true })).filter((r) => r.body.includes("IntrospectionQuery")).length,
     stored: () => env.CONFIG.get<StoredSchema>(schemaKey(ref), "json"),
   };
 }
@@ -61,7 +70,12 @@ describe("knownSchema: where the schema comes from", () => {
     const known = await knownSchema(s.ref, s.project, s.deps, s.waitUntil);
     expect(await s.introspections()).toBe(1);
     expect(known.fetchedAt).toBe(T0);
-    expect(known.knowledge).toMatchObject({ version: KNOWLEDGE_VERSION, models: ["Author", "Page", "Post"], stages: ["DRAFT", "PUBLISHED"], locales: ["en", "de"] });
+    expect(known.knowledge).toMatchObject({
+      version: KNOWLEDGE_VERSION,
+      models: ["Author", "Page", "Post"],
+      stages: ["DRAFT", "PUBLISHED"],
+      locales: ["en", "de"],
+    });
     expect(known.schema.getQueryType()?.getFields()).toHaveProperty("posts");
     const stored = await s.stored();
     expect(stored).toMatchObject({ origin: s.project.origin, fetchedAt: T0 });
@@ -101,7 +115,11 @@ describe("knownSchema: where the schema comes from", () => {
     // Another project on the same origin whose KV copy was written by "another isolate".
     const s = setup();
     const project = { ...s.project, origin: learner.project.origin };
-    const marked: StoredSchema = { origin: project.origin, fetchedAt: T0 - 1_000, knowledge: { ...learned.knowledge, schemaHash: "written-by-another-isolate" } };
+    const marked: StoredSchema = {
+      origin: project.origin,
+      fetchedAt: T0 - 1_000,
+      knowledge: { ...learned.knowledge, schemaHash: "written-by-another-isolate" },
+    };
     await env.CONFIG.put(schemaKey(s.ref), JSON.stringify(marked));
     const known = await knownSchema(s.ref, project, s.deps, s.waitUntil);
     expect(known.knowledge.schemaHash).toBe("written-by-another-isolate");
@@ -161,7 +179,11 @@ describe("knownSchema: when it is re-learned", () => {
   it("re-learns a KV copy stored with another knowledge version", async () => {
     const s = setup();
     const learned = await knownSchema(s.ref, s.project, s.deps, s.waitUntil);
-    const old = { origin: s.project.origin, fetchedAt: T0, knowledge: { ...learned.knowledge, version: KNOWLEDGE_VERSION - 1, schemaHash: "older-shape" } };
+    const old = {
+      origin: s.project.origin,
+      fetchedAt: T0,
+      knowledge: { ...learned.knowledge, version: KNOWLEDGE_VERSION - 1, schemaHash: "older-shape" },
+    };
     await env.CONFIG.put(schemaKey(s.ref), JSON.stringify(old));
     s.clock.now = T0 + SCHEMA_ISOLATE_TTL_MS; // past the isolate copy
     const known = await knownSchema(s.ref, s.project, s.deps, s.waitUntil);
@@ -255,7 +277,10 @@ describe("peekSchema (the admin explain: never asks the origin)", () => {
 
   it.each([
     ["another origin", (stored: StoredSchema) => ({ ...stored, origin: "https://elsewhere.example/graphql" })],
-    ["another knowledge version", (stored: StoredSchema) => ({ ...stored, knowledge: { ...stored.knowledge, version: KNOWLEDGE_VERSION + 1 } })],
+    [
+      "another knowledge version",
+      (stored: StoredSchema) => ({ ...stored, knowledge: { ...stored.knowledge, version: KNOWLEDGE_VERSION + 1 } }),
+    ],
   ])("answers null for a KV copy learned from %s", async (_name, change) => {
     const learner = setup();
     const learned = await knownSchema(learner.ref, learner.project, learner.deps, learner.waitUntil);
@@ -288,7 +313,10 @@ describe("currentSchemaHash (the fast path's check: this isolate's copy only, no
     const s = setup();
     await knownSchema(s.ref, s.project, s.deps, s.waitUntil);
     const stored = (await s.stored())!;
-    await env.CONFIG.put(schemaKey(s.ref), JSON.stringify({ ...stored, knowledge: { ...stored.knowledge, schemaHash: "changed-at-the-origin" } }));
+    await env.CONFIG.put(
+      schemaKey(s.ref),
+      JSON.stringify({ ...stored, knowledge: { ...stored.knowledge, schemaHash: "changed-at-the-origin" } }),
+    );
     s.clock.now = T0 + SCHEMA_ISOLATE_TTL_MS;
     await knownSchema(s.ref, s.project, s.deps, s.waitUntil);
     expect(currentSchemaHash(s.ref, s.project.origin, s.clock.now)).toBe("changed-at-the-origin");

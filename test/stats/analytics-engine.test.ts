@@ -29,7 +29,9 @@ describe("Analytics Engine sink", () => {
   });
 
   it("never fails a flush when the binding throws", () => {
-    expect(() => analyticsEngineSink(recordingDataset({ throws: true })).write({ projectId: "p", environment: "e" }, [{ minute: 0, counts: [1] }])).not.toThrow();
+    expect(() =>
+      analyticsEngineSink(recordingDataset({ throws: true })).write({ projectId: "p", environment: "e" }, [{ minute: 0, counts: [1] }]),
+    ).not.toThrow();
   });
 
   it("recognizes a dataset binding", () => {
@@ -40,11 +42,15 @@ describe("Analytics Engine sink", () => {
 
   it("is configured once from ANALYTICS and STATS_FLUSH_MS, and a bad binding or interval fails loudly", async () => {
     const dataset = recordingDataset();
-    expect((await gatewayConfig({ CONFIG: env.CONFIG, AUTHORITY: env.AUTHORITY, ANALYTICS: dataset as never })).stats.analytics).toBe(dataset);
+    expect((await gatewayConfig({ CONFIG: env.CONFIG, AUTHORITY: env.AUTHORITY, ANALYTICS: dataset as never })).stats.analytics).toBe(
+      dataset,
+    );
     const config = await gatewayConfig({ CONFIG: env.CONFIG, AUTHORITY: env.AUTHORITY });
     // Flushed to the project authorities (the same client the rest of the gateway uses), never KV.
     expect(config.stats).toEqual({ analytics: null, flushIntervalMs: 5_000, authority: config.authority });
-    expect((await gatewayConfig({ CONFIG: env.CONFIG, AUTHORITY: env.AUTHORITY, STATS_FLUSH_MS: "60000" })).stats.flushIntervalMs).toBe(60_000);
+    expect((await gatewayConfig({ CONFIG: env.CONFIG, AUTHORITY: env.AUTHORITY, STATS_FLUSH_MS: "60000" })).stats.flushIntervalMs).toBe(
+      60_000,
+    );
     await expect(gatewayConfig({ CONFIG: env.CONFIG, AUTHORITY: env.AUTHORITY, STATS_FLUSH_MS: "10" })).rejects.toThrow("STATS_FLUSH_MS");
     await expect(gatewayConfig({ CONFIG: env.CONFIG, AUTHORITY: env.AUTHORITY, ANALYTICS: "oops" as never })).rejects.toThrow("ANALYTICS");
   });

@@ -43,7 +43,11 @@ function cuttableNamespace() {
 /** A waitUntil that keeps what it is given, to show what a request's background work does. */
 function background() {
   const handed: Promise<unknown>[] = [];
-  return { waitUntil: (p: Promise<unknown>) => void handed.push(p), settled: () => Promise.allSettled(handed), all: () => Promise.all(handed) };
+  return {
+    waitUntil: (p: Promise<unknown>) => void handed.push(p),
+    settled: () => Promise.allSettled(handed),
+    all: () => Promise.all(handed),
+  };
 }
 
 describe("statsStoreFor: the authority when the binding is configured, else KV", () => {
@@ -66,12 +70,24 @@ describe("AuthorityStatsStore", () => {
     a.record(p, "master", "hits", undefined, 5);
     a.record(p, "master", "misses", undefined, 1);
     b.record(p, "master", "hits", undefined, 2);
-    b.refuse(p, "master", { status: 403, code: "FORBIDDEN", failedActions: [{ action: "read", model: "Post", stage: "DRAFT", locale: "en" }] });
+    b.refuse(p, "master", {
+      status: 403,
+      code: "FORBIDDEN",
+      failedActions: [{ action: "read", model: "Post", stage: "DRAFT", locale: "en" }],
+    });
     await Promise.all([a.flush(), b.flush(), a.flush()]);
     await a.flush();
 
     const reader = new StatsRecorder(store, { isolateId: "reader", now: () => t0 });
-    expect(await reader.read(p, "master")).toEqual({ hits: 7, misses: 1, stale: 0, bypasses: 0, originErrors: 0, requests: 8, hitRatio: 7 / 8 });
+    expect(await reader.read(p, "master")).toEqual({
+      hits: 7,
+      misses: 1,
+      stale: 0,
+      bypasses: 0,
+      originErrors: 0,
+      requests: 8,
+      hitRatio: 7 / 8,
+    });
     const [hour] = await reader.buckets(p, "master");
     expect(hour?.refusals).toEqual({ "403 FORBIDDEN": 1 });
     expect(hour?.failedActions).toEqual({ "read Post DRAFT en": 1 });
@@ -87,7 +103,11 @@ describe("AuthorityStatsStore", () => {
     recorder.record(p, "staging", "hits", undefined, 4);
     await recorder.flush();
     const reader = new StatsRecorder(store, { isolateId: "reader" });
-    expect([(await reader.read(p, "master")).hits, (await reader.read(p, "staging")).hits, (await reader.read(`${p}x`, "master")).hits]).toEqual([3, 4, 0]);
+    expect([
+      (await reader.read(p, "master")).hits,
+      (await reader.read(p, "staging")).hits,
+      (await reader.read(`${p}x`, "master")).hits,
+    ]).toEqual([3, 4, 0]);
   });
 
   it("ignores what the object stored that is not a bucket of the hours asked for", async () => {
@@ -103,25 +123,32 @@ describe("AuthorityStatsStore", () => {
   it.each<[string, "down" | "hang"]>([
     ["unreachable", "down"],
     ["hanging (bounded by the call timeout)", "hang"],
-  ])("while the object is %s: requests count on, the flush from waitUntil fails quietly, and the next flush writes the totals", async (_label, fault) => {
-    const p = project();
-    const { link, authority } = cuttableNamespace();
-    let now = Date.now();
-    const recorder = new StatsRecorder(statsStoreFor(kv, authority), { isolateId: "iso", now: () => now });
-    link[fault] = true;
-    const work = background();
-    recorder.record(p, "master", "hits", work.waitUntil, 4);
-    now += 5_000;
-    recorder.record(p, "master", "misses", work.waitUntil); // the interval passed: a flush is handed to waitUntil
-    await expect(work.all()).resolves.toEqual([undefined]); // quiet: nothing rejects in the background
-    expect(link.calls).toBe(1);
-    await expect(recorder.read(p, "master")).rejects.toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE", extensions: { reason: "authority-unavailable" } });
+  ])(
+    "while the object is %s: requests count on, the flush from waitUntil fails quietly, and the next flush writes the totals",
+    async (_label, fault) => {
+      const p = project();
+      const { link, authority } = cuttableNamespace();
+      let now = Date.now();
+      const recorder = new StatsRecorder(statsStoreFor(kv, authority), { isolateId: "iso", now: () => now });
+      link[fault] = true;
+      const work = background();
+      recorder.record(p, "master", "hits", work.waitUntil, 4);
+      now += 5_000;
+      recorder.record(p, "master", "misses", work.waitUntil); // the interval passed: a flush is handed to waitUntil
+      await expect(work.all()).resolves.toEqual([undefined]); // quiet: nothing rejects in the background
+      expect(link.calls).toBe(1);
+      await expect(recorder.read(p, "master")).rejects.toMatchObject({
+        status: 503,
+        code: "SERVICE_UNAVAILABLE",
+        extensions: { reason: "authority-unavailable" },
+      });
 
-    link[fault] = false;
-    now += 5_000;
-    recorder.record(p, "master", "hits", work.waitUntil);
-    await work.settled();
-    const reader = new StatsRecorder(statsStoreFor(kv, authority), { isolateId: "reader" });
-    expect(await reader.read(p, "master")).toMatchObject({ hits: 5, misses: 1, requests: 6 });
-  });
+      link[fault] = false;
+      now += 5_000;
+      recorder.record(p, "master", "hits", work.waitUntil);
+      await work.settled();
+      const reader = new StatsRecorder(statsStoreFor(kv, authority), { isolateId: "reader" });
+      expect(await reader.read(p, "master")).toMatchObject({ hits: 5, misses: 1, requests: 6 });
+    },
+  );
 });

@@ -26,7 +26,12 @@ describe("hour buckets", () => {
     const c = { ...emptyBucket(H + 3_600_000), minutes: { "0": [5, 0, 0, 0, 0, 0, 0] } };
     const merged = mergeBuckets([c, a, b]);
     expect(merged.map((m) => m.hour)).toEqual([H, H + 3_600_000]);
-    expect(merged[0]).toEqual({ hour: H, minutes: { "1": [4, 2, 0, 0, 1, 0, 0], "2": [0, 0, 0, 1, 0, 0, 0] }, refusals: { "403 FORBIDDEN": 3 }, failedActions: {} });
+    expect(merged[0]).toEqual({
+      hour: H,
+      minutes: { "1": [4, 2, 0, 0, 1, 0, 0], "2": [0, 0, 0, 1, 0, 0, 0] },
+      refusals: { "403 FORBIDDEN": 3 },
+      failedActions: {},
+    });
     expect(sumCounts(merged)).toMatchObject({ hits: 9, misses: 2, bypasses: 1, originErrors: 1 });
     expect(sumCounts(merged, H + 3_600_000).hits).toBe(5);
   });

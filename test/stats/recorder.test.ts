@@ -72,7 +72,15 @@ describe("StatsRecorder", () => {
     const other = new StatsRecorder(store, { isolateId: "iso-b", now: () => now });
     other.record(p, "master", "hits", undefined, 10);
     await other.flush();
-    expect(await stats.read(p, "master")).toEqual({ hits: 86, misses: 25, stale: 1, bypasses: 1, originErrors: 1, requests: 113, hitRatio: 86 / 112 });
+    expect(await stats.read(p, "master")).toEqual({
+      hits: 86,
+      misses: 25,
+      stale: 1,
+      bypasses: 1,
+      originErrors: 1,
+      requests: 113,
+      hitRatio: 86 / 112,
+    });
     expect((await stats.read(`${p}-x`, "master")).requests).toBe(0); // another project is separate
   });
 
@@ -114,7 +122,15 @@ describe("StatsRecorder", () => {
     expect(second?.hour).toBe(T0 + HOUR_MS);
     expect(second?.minutes["6"]).toEqual([0, 0, 1, 0, 0, 0, 0]);
     // /stats counts the cache-step outcomes only; refusals are not requests the cache answered.
-    expect(await stats.read(p, "master")).toEqual({ hits: 2, misses: 1, stale: 1, bypasses: 0, originErrors: 0, requests: 4, hitRatio: 2 / 4 });
+    expect(await stats.read(p, "master")).toEqual({
+      hits: 2,
+      misses: 1,
+      stale: 1,
+      bypasses: 0,
+      originErrors: 0,
+      requests: 4,
+      hitRatio: 2 / 4,
+    });
   });
 
   it("lets a stored past hour go from memory and still reads it; a day later it is out of the window", async () => {
@@ -150,7 +166,11 @@ describe("StatsRecorder", () => {
     let now = T0;
     const written: Array<{ ref: ProjectRef; deltas: MinuteDelta[] }> = [];
     const p = project();
-    const stats = new StatsRecorder(new KvStatsStore(kv), { isolateId: "iso", now: () => now, sink: { write: (ref, deltas) => written.push({ ref, deltas: [...deltas] }) } });
+    const stats = new StatsRecorder(new KvStatsStore(kv), {
+      isolateId: "iso",
+      now: () => now,
+      sink: { write: (ref, deltas) => written.push({ ref, deltas: [...deltas] }) },
+    });
     stats.record(p, "master", "hits", undefined, 3);
     await stats.flush();
     stats.record(p, "master", "hits");

@@ -47,7 +47,14 @@ describe("trafficView", () => {
       NOW,
     );
     expect(view.hours).toHaveLength(24);
-    expect(view.hours[0]).toMatchObject({ start: "2025-12-31T11:00:00.000Z", hits: 2, misses: 1, stale: 1, originErrors: 1, hitRatio: 0.5 });
+    expect(view.hours[0]).toMatchObject({
+      start: "2025-12-31T11:00:00.000Z",
+      hits: 2,
+      misses: 1,
+      stale: 1,
+      originErrors: 1,
+      hitRatio: 0.5,
+    });
     expect(view.hours.at(-1)).toMatchObject({ start: "2026-01-01T10:00:00.000Z", hits: 2, unauthenticated: 3, refusals: 3 });
     expect(view.day).toMatchObject({ hits: 4, misses: 1, stale: 1, requests: 6, refusals: 3, hitRatio: 4 / 6 });
     expect(view.day).not.toHaveProperty("start");

@@ -23,7 +23,16 @@ const SEEDED_IDS: Record<ModelName, string[]> = {
 };
 /** Seeded slugs per model. */
 const SEEDED_SLUGS: Record<ModelName, string[]> = {
-  Post: ["hello-edge", "caching-graphql", "stale-while-revalidate", "permissions-at-the-edge", "webhooks-in-practice", "upcoming-localization", "unfinished-thoughts", "benchmarks"],
+  Post: [
+    "hello-edge",
+    "caching-graphql",
+    "stale-while-revalidate",
+    "permissions-at-the-edge",
+    "webhooks-in-practice",
+    "upcoming-localization",
+    "unfinished-thoughts",
+    "benchmarks",
+  ],
   Author: ["ada-lovelace", "grace-hopper", "alan-turing"],
   Page: ["about", "contact", "imprint"],
 };
@@ -43,7 +52,8 @@ export interface Rule {
   condition?: Condition;
 }
 
-const nameSet = (values: readonly string[]) => fc.oneof({ weight: 1, arbitrary: fc.constant("*" as const) }, { weight: 3, arbitrary: fc.subarray([...values], { minLength: 1 }) });
+const nameSet = (values: readonly string[]) =>
+  fc.oneof({ weight: 1, arbitrary: fc.constant("*" as const) }, { weight: 3, arbitrary: fc.subarray([...values], { minLength: 1 }) });
 
 /** A where-filter valid for every demo model (they all have `id` and `slug`). */
 const conditionArb: fc.Arbitrary<Condition> = fc.oneof(
@@ -120,7 +130,12 @@ const conditionedRulesArb: fc.Arbitrary<Rule[]> = fc
  * ({@link conditionedRulesArb}). An empty set disables public access.
  */
 export const rulesArb: fc.Arbitrary<Rule[]> = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.option(broadRuleArb, { nil: undefined, freq: 2 }), fc.array(ruleArb, { maxLength: 4 })).map(([broad, rules]) => (broad ? [broad, ...rules] : rules)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.option(broadRuleArb, { nil: undefined, freq: 2 }), fc.array(ruleArb, { maxLength: 4 }))
+      .map(([broad, rules]) => (broad ? [broad, ...rules] : rules)),
+  },
   { weight: 2, arbitrary: conditionedRulesArb },
 );
 
@@ -139,26 +154,40 @@ export interface Entry {
 function satisfies(entry: Entry, condition: Condition): boolean {
   return Object.entries(condition).every(([key, value]) => {
     switch (key) {
-      case "id": return entry.id === value;
-      case "id_in": return (value as string[]).includes(entry.id);
-      case "id_not": return entry.id !== value;
-      case "slug": return entry.slug === value;
-      case "slug_not": return entry.slug !== value;
-      default: throw new Error(`the oracle does not know the condition operator ${key}`);
+      case "id":
+        return entry.id === value;
+      case "id_in":
+        return (value as string[]).includes(entry.id);
+      case "id_not":
+        return entry.id !== value;
+      case "slug":
+        return entry.slug === value;
+      case "slug_not":
+        return entry.slug !== value;
+      default:
+        throw new Error(`the oracle does not know the condition operator ${key}`);
     }
   });
 }
 
 /** Whether a rule allows reading `entry`: read action, its model, stage and locale, and its condition if any. */
 function ruleAllows(rule: Rule, entry: Entry): boolean {
-  return inSet(rule.action, "read") && inSet(rule.model, entry.__typename) && inSet(rule.stages, entry.stage) && inSet(rule.locales, entry.locale) && (!rule.condition || satisfies(entry, rule.condition));
+  return (
+    inSet(rule.action, "read") &&
+    inSet(rule.model, entry.__typename) &&
+    inSet(rule.stages, entry.stage) &&
+    inSet(rule.locales, entry.locale) &&
+    (!rule.condition || satisfies(entry, rule.condition))
+  );
 }
 
 export const covered = (rules: readonly Rule[], entry: Entry) => rules.some((rule) => ruleAllows(rule, entry));
 
 /** Whether a touch is granted by a rule without a condition (such a touch is never refused). */
 export const grantedOutright = (rules: readonly Rule[], t: { action: string; model: string; stage: string; locale: string }) =>
-  rules.some((r) => !r.condition && inSet(r.action, t.action) && inSet(r.model, t.model) && inSet(r.stages, t.stage) && inSet(r.locales, t.locale));
+  rules.some(
+    (r) => !r.condition && inSet(r.action, t.action) && inSet(r.model, t.model) && inSet(r.stages, t.stage) && inSet(r.locales, t.locale),
+  );
 
 /**
  * Every entry object in a GraphQL answer: any object whose `__typename` is a demo model. Throws
@@ -174,7 +203,13 @@ export function entriesOf(data: unknown): Entry[] {
       for (const key of ["id", "stage", "locale", "slug"]) {
         if (typeof object[key] !== "string") throw new Error(`entry at ${path} has no ${key}: ${JSON.stringify(object).slice(0, 300)}`);
       }
-      out.push({ __typename: object["__typename"] as string, id: object["id"] as string, stage: object["stage"] as string, locale: object["locale"] as string, slug: object["slug"] as string });
+      out.push({
+        __typename: object["__typename"] as string,
+        id: object["id"] as string,
+        stage: object["stage"] as string,
+        locale: object["locale"] as string,
+        slug: object["slug"] as string,
+      });
     }
     for (const [key, v] of Object.entries(object)) walk(v, `${path}.${key}`);
   };
@@ -267,7 +302,9 @@ export function randomDocument(g: Gen): GeneratedDocument {
           parts.push(`${alias()}: author${args(arg("locales", "[Locale!]", someOf(LOCALES)))} { ${selection("Author", depth - 1)} }`);
           break;
         case "posts":
-          parts.push(`${alias()}: posts${args(where("Post"), arg("locales", "[Locale!]", someOf(LOCALES)))} { ${selection("Post", depth - 1)} }`);
+          parts.push(
+            `${alias()}: posts${args(where("Post"), arg("locales", "[Locale!]", someOf(LOCALES)))} { ${selection("Post", depth - 1)} }`,
+          );
           break;
         case "documentInStages":
           parts.push(
@@ -275,7 +312,9 @@ export function randomDocument(g: Gen): GeneratedDocument {
           );
           break;
         case "localizations":
-          parts.push(`${alias()}: localizations${args(arg("locales", "[Locale!]", someOf(LOCALES)), pick("", "", "includeCurrent: true"))} { ${selection(model, depth - 1)} }`);
+          parts.push(
+            `${alias()}: localizations${args(arg("locales", "[Locale!]", someOf(LOCALES)), pick("", "", "includeCurrent: true"))} { ${selection(model, depth - 1)} }`,
+          );
           break;
       }
     }
@@ -299,7 +338,9 @@ export function randomDocument(g: Gen): GeneratedDocument {
         roots.push(`${a}: ${name}s${args(where(model), ...scope())} { ${selection(model, depth)} }`);
         break;
       case "connection":
-        roots.push(`${a}: ${name}sConnection${args(where(model), ...scope())} { edges { node { ${selection(model, depth)} } } aggregate { count } }`);
+        roots.push(
+          `${a}: ${name}sConnection${args(where(model), ...scope())} { edges { node { ${selection(model, depth)} } } aggregate { count } }`,
+        );
         break;
       case "unique":
         uniques.push(a);
@@ -313,7 +354,9 @@ export function randomDocument(g: Gen): GeneratedDocument {
         roots.push(`${a}: node${args(`id: "${pick(...ALL_IDS)}"`, ...scope())} { ${nodeSelection(depth)} }`);
         break;
       case "nodes":
-        roots.push(`${a}: nodes${args(`ids: ${JSON.stringify(g(() => fc.subarray(ALL_IDS, { minLength: 1, maxLength: 3 })))}`, ...scope())} { ${nodeSelection(depth)} }`);
+        roots.push(
+          `${a}: nodes${args(`ids: ${JSON.stringify(g(() => fc.subarray(ALL_IDS, { minLength: 1, maxLength: 3 })))}`, ...scope())} { ${nodeSelection(depth)} }`,
+        );
         break;
     }
   }

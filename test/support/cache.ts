@@ -68,7 +68,9 @@ export function backgroundWork() {
 export const SETTINGS = { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 3600 };
 
 /** A `/content` cache request for a unique project (override anything). */
-export function contentRequest(overrides: Partial<ContentCacheRequest> & { method?: string; headers?: Record<string, string> } = {}): ContentCacheRequest {
+export function contentRequest(
+  overrides: Partial<ContentCacheRequest> & { method?: string; headers?: Record<string, string> } = {},
+): ContentCacheRequest {
   const { method = "POST", headers = {}, ...rest } = overrides;
   return {
     ref: { projectId: `cc-${crypto.randomUUID().slice(0, 8)}`, environment: "master" },
@@ -134,7 +136,9 @@ export function deferred<T = void>() {
 /** The project's authority (its Durable Object), as a location calls it. */
 function authorityOf(projectId: string, environment = "master"): AuthorityRpc {
   const namespace = env.AUTHORITY;
-  return namespace.get(namespace.idFromName(`${encodeURIComponent(projectId)}/${encodeURIComponent(environment)}`)) as unknown as AuthorityRpc;
+  return namespace.get(
+    namespace.idFromName(`${encodeURIComponent(projectId)}/${encodeURIComponent(environment)}`),
+  ) as unknown as AuthorityRpc;
 }
 
 /** The members the project's authority holds now, with their numbers. */
@@ -152,7 +156,10 @@ export async function trackMembers(projectId: string, environment = "master") {
   return {
     async bumped(): Promise<string[]> {
       const after = await authorityMembers(projectId, environment);
-      return [...after].filter(([m, seq]) => before.get(m) !== seq).map(([m]) => m).sort();
+      return [...after]
+        .filter(([m, seq]) => before.get(m) !== seq)
+        .map(([m]) => m)
+        .sort();
     },
   };
 }

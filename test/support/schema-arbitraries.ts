@@ -104,7 +104,15 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
   /** Fragments that can be spread again elsewhere; `vars`: it uses operation variables. */
   const pool: { name: string; on: string; vars: boolean }[] = [];
   const building: { vars: boolean }[] = [];
-  const out: RandomRequest = { query: "", variables: null, operationName: null, invalidVariables: [], emptyScopeList: false, families: [], singles: [] };
+  const out: RandomRequest = {
+    query: "",
+    variables: null,
+    operationName: null,
+    invalidVariables: [],
+    emptyScopeList: false,
+    families: [],
+    singles: [],
+  };
 
   // Per operation: variable definitions and values; the decoy operation takes none.
   let varDefs: VariableDefinitionNode[] = [];
@@ -113,14 +121,19 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
 
   const modelsOf = (type: GraphQLNamedType): string[] => {
     if (modelSet.has(type.name)) return [type.name];
-    if (isAbstractType(type)) return schema.getPossibleTypes(type).map((t) => t.name).filter((m) => modelSet.has(m));
+    if (isAbstractType(type))
+      return schema
+        .getPossibleTypes(type)
+        .map((t) => t.name)
+        .filter((m) => modelSet.has(m));
     if (!isObjectType(type)) return [];
     const edges = type.getFields()["edges"];
     const edge = edges ? getNamedType(edges.type) : type;
     const node = isObjectType(edge) ? edge.getFields()["node"] : undefined;
     return node ? modelsOf(getNamedType(node.type)) : [];
   };
-  const isConnectionOrEdge = (type: GraphQLNamedType) => isObjectType(type) && Boolean(type.getFields()["node"] || type.getFields()["edges"]) && modelsOf(type).length > 0;
+  const isConnectionOrEdge = (type: GraphQLNamedType) =>
+    isObjectType(type) && Boolean(type.getFields()["node"] || type.getFields()["edges"]) && modelsOf(type).length > 0;
   const someIds = (models: readonly string[], count: number): string[] => {
     const all = models.flatMap((m) => space.ids[m] ?? []);
     const picked = g(() => fc.subarray(all.length ? all : ["missing"], { minLength: 1, maxLength: count }));
@@ -150,8 +163,17 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
    */
   function argValue(arg: GraphQLArgument, draw: () => unknown, kind: "stage" | "locale" | null): ValueNode | null {
     const required = isNonNullType(arg.type) && arg.defaultValue === undefined;
-    const modes = ["literal", "literal", "variable", ...(required ? [] : ["none", "none"]), ...(!isNonNullType(arg.type) || arg.defaultValue !== undefined ? ["unset"] : []), ...(!isNonNullType(arg.type) ? ["null"] : [])];
-    const mode = allowVars ? g(() => fc.constantFrom(...modes)) : g(() => fc.constantFrom(...modes.filter((m) => m === "literal" || m === "none")));
+    const modes = [
+      "literal",
+      "literal",
+      "variable",
+      ...(required ? [] : ["none", "none"]),
+      ...(!isNonNullType(arg.type) || arg.defaultValue !== undefined ? ["unset"] : []),
+      ...(!isNonNullType(arg.type) ? ["null"] : []),
+    ];
+    const mode = allowVars
+      ? g(() => fc.constantFrom(...modes))
+      : g(() => fc.constantFrom(...modes.filter((m) => m === "literal" || m === "none")));
     if (mode === "none") return null;
     if (mode === "null") return { kind: Kind.NULL };
     if (mode === "unset") return variable(nullable(arg.type), undefined);
@@ -200,9 +222,15 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
       const named = getNamedType(arg.type);
       let value: ValueNode | null = null;
       if (named.name === "Stage") {
-        value = isListType(nullable(arg.type)) ? argValue(arg, () => scopeList(space.stages), "stage") : argValue(arg, () => g(() => fc.constantFrom(...space.stages)), "stage");
+        value = isListType(nullable(arg.type))
+          ? argValue(arg, () => scopeList(space.stages), "stage")
+          : argValue(arg, () => g(() => fc.constantFrom(...space.stages)), "stage");
       } else if (named.name === "Locale") {
-        value = argValue(arg, () => (isListType(nullable(arg.type)) ? scopeList(space.locales) : g(() => fc.constantFrom(...space.locales))), "locale");
+        value = argValue(
+          arg,
+          () => (isListType(nullable(arg.type)) ? scopeList(space.locales) : g(() => fc.constantFrom(...space.locales))),
+          "locale",
+        );
       } else if (arg.name === "where" && isInputObjectType(named)) {
         value = whereValue(arg, named, family, def.name, targets);
       } else if (arg.name === "id" && family === "node") {
@@ -210,7 +238,11 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
       } else if (arg.name === "ids") {
         value = literalOrVariable(arg, someIds(space.models, 3));
       } else if ((arg.name === "first" || arg.name === "skip") && named.name === "Int") {
-        if (g(() => fc.integer({ min: 0, max: 3 })) === 0) value = literal(g(() => fc.integer({ min: arg.name === "first" ? 1 : 0, max: 3 })), arg.type);
+        if (g(() => fc.integer({ min: 0, max: 3 })) === 0)
+          value = literal(
+            g(() => fc.integer({ min: arg.name === "first" ? 1 : 0, max: 3 })),
+            arg.type,
+          );
       } else if ((arg.name === "includeCurrent" || arg.name === "inheritLocale") && named.name === "Boolean") {
         const choice = g(() => fc.constantFrom("none", "true", "false"));
         if (choice !== "none") value = literal(choice === "true", arg.type);
@@ -227,7 +259,13 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
   }
 
   /** `where` of a list, a single (unique input) or a `<model>Version` (id, revision, stage). */
-  function whereValue(arg: GraphQLArgument, type: GraphQLInputObjectType, family: Family | null, field: string, targets: string[]): ValueNode | null {
+  function whereValue(
+    arg: GraphQLArgument,
+    type: GraphQLInputObjectType,
+    family: Family | null,
+    field: string,
+    targets: string[],
+  ): ValueNode | null {
     const keys = type.getFields();
     if (family === "version" && keys["revision"] && keys["stage"]) {
       const model = field.charAt(0).toUpperCase() + field.slice(1, -"Version".length);
@@ -258,7 +296,11 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
     if (isListType(t)) return [inputValue(t.ofType)];
     if (isEnumType(t)) return t.getValues()[0]!.value;
     if (isInputObjectType(t))
-      return Object.fromEntries(Object.values(t.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => [f.name, inputValue(f.type)]));
+      return Object.fromEntries(
+        Object.values(t.getFields())
+          .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
+          .map((f) => [f.name, inputValue(f.type)]),
+      );
     if (isScalarType(t)) return t.name === "Int" || t.name === "Float" ? 1 : t.name === "Boolean" ? true : "x";
     return null;
   }
@@ -318,12 +360,19 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
     if (wrap === 2) return [...base, fragment(type, build)];
     const selections = build();
     if (wrap === 0) return [...base, inline(type.name, selections)];
-    if (wrap === 1 && type.getInterfaces().some((i) => i.name === "Node")) return [...selections, inline("Node", [{ kind: Kind.FIELD, name: nameNode("stage") }])];
+    if (wrap === 1 && type.getInterfaces().some((i) => i.name === "Node"))
+      return [...selections, inline("Node", [{ kind: Kind.FIELD, name: nameNode("stage") }])];
     return selections;
   }
 
   /** `min`–`max` random fields of an object or interface type (relations only while `hops` > 0). */
-  function objectFields(type: GraphQLObjectType | GraphQLInterfaceType, hops: number, nesting: number, min: number, max: number): SelectionNode[] {
+  function objectFields(
+    type: GraphQLObjectType | GraphQLInterfaceType,
+    hops: number,
+    nesting: number,
+    min: number,
+    max: number,
+  ): SelectionNode[] {
     const candidates = Object.values(type.getFields()).filter((f) => {
       const named = getNamedType(f.type);
       if (isLeafType(named)) return true;
@@ -344,12 +393,18 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
   }
 
   function inline(on: string, selections: SelectionNode[]): SelectionNode {
-    return { kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: nameNode(on) }, selectionSet: { kind: Kind.SELECTION_SET, selections } };
+    return {
+      kind: Kind.INLINE_FRAGMENT,
+      typeCondition: { kind: Kind.NAMED_TYPE, name: nameNode(on) },
+      selectionSet: { kind: Kind.SELECTION_SET, selections },
+    };
   }
 
   /** `... on Member { … }`, or a named fragment on it (new, or one already used elsewhere). */
   function onType(member: GraphQLObjectType, hops: number, nesting: number): SelectionNode {
-    return g(() => fc.boolean()) ? inline(member.name, selectionOf(member, hops, nesting)) : fragment(member, () => selectionOf(member, hops, nesting));
+    return g(() => fc.boolean())
+      ? inline(member.name, selectionOf(member, hops, nesting))
+      : fragment(member, () => selectionOf(member, hops, nesting));
   }
 
   function fragment(type: GraphQLObjectType, body: () => SelectionNode[]): SelectionNode {
@@ -384,7 +439,8 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
     const whereType = where ? getNamedType(where.type) : undefined;
     let family: Family = "other";
     if (def.name === "node") family = "node";
-    else if (/Version$/.test(def.name) && whereType && isInputObjectType(whereType) && whereType.getFields()["revision"]) family = "version";
+    else if (/Version$/.test(def.name) && whereType && isInputObjectType(whereType) && whereType.getFields()["revision"])
+      family = "version";
     else if (targets.length && isConnectionOrEdge(named)) family = "connection";
     else if (targets.length && isListType(nullable(def.type))) family = "list";
     else if (targets.length && whereType) family = "single";

@@ -21,7 +21,8 @@ export interface ScopeSpace {
 // Header values
 
 /** Look-alikes: Cyrillic е/а/о/р/с, dotless ı, fullwidth letters. */
-const lookalike = (m: string) => m.replace(/e/g, "\u0435").replace(/a/g, "\u0430").replace(/o/g, "\u043e").replace(/E/g, "\u0415").replace(/P/g, "\u0420");
+const lookalike = (m: string) =>
+  m.replace(/e/g, "\u0435").replace(/a/g, "\u0430").replace(/o/g, "\u043e").replace(/E/g, "\u0415").replace(/P/g, "\u0420");
 const fullwidth = (m: string) => [...m].map((c) => (c >= "!" && c <= "~" ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join("");
 /** UTF-8 bytes read as Latin-1: what a server sees of non-ASCII header bytes. */
 const mojibake = (text: string) => String.fromCharCode(...new TextEncoder().encode(text));
@@ -40,9 +41,54 @@ const injections = (m: string) => [
   `DRAFT PUBLISHED`,
   `${m}, ${m}]) { id } leak: assets(stage: DRAFT, locales: [${m}]`,
 ];
-const syntax = (m: string) => [`[${m}]`, `${m}]`, `[${m}`, `{${m}}`, `(${m})`, `${m})`, `"${m}"`, `'${m}'`, `\`${m}\``, `${m};`, `${m}:`, `${m}\\`, `${m}|${m}`, `${m} ${m}`, `${m}\t${m}`, `${m}\n`, `${m}\r\n${m}`, `${m}\u0000`, `${m}\u0007`, `=${m}`, `${m}=`];
-const unicode = (m: string) => [`${m}é`, `${m}\u00e9`, fullwidth(m), lookalike(m), `${m}\u200b`, `\u200b${m}`, `\ufeff${m}`, `${m}\u0301`, `${m}💥`, `日本${m}`, mojibake(`${m}é`), mojibake(`${m}💥`), `\u00a0${m}`, `${m}\u00a0`, `\u000b${m}`, `${m}\u000c`, `${m}\u0085`];
-const cases = (m: string) => [m.toLowerCase(), m.toUpperCase(), m.charAt(0).toUpperCase() + m.slice(1).toLowerCase(), m.charAt(0).toLowerCase() + m.slice(1)];
+const syntax = (m: string) => [
+  `[${m}]`,
+  `${m}]`,
+  `[${m}`,
+  `{${m}}`,
+  `(${m})`,
+  `${m})`,
+  `"${m}"`,
+  `'${m}'`,
+  `\`${m}\``,
+  `${m};`,
+  `${m}:`,
+  `${m}\\`,
+  `${m}|${m}`,
+  `${m} ${m}`,
+  `${m}\t${m}`,
+  `${m}\n`,
+  `${m}\r\n${m}`,
+  `${m}\u0000`,
+  `${m}\u0007`,
+  `=${m}`,
+  `${m}=`,
+];
+const unicode = (m: string) => [
+  `${m}é`,
+  `${m}\u00e9`,
+  fullwidth(m),
+  lookalike(m),
+  `${m}\u200b`,
+  `\u200b${m}`,
+  `\ufeff${m}`,
+  `${m}\u0301`,
+  `${m}💥`,
+  `日本${m}`,
+  mojibake(`${m}é`),
+  mojibake(`${m}💥`),
+  `\u00a0${m}`,
+  `${m}\u00a0`,
+  `\u000b${m}`,
+  `${m}\u000c`,
+  `${m}\u0085`,
+];
+const cases = (m: string) => [
+  m.toLowerCase(),
+  m.toUpperCase(),
+  m.charAt(0).toUpperCase() + m.slice(1).toLowerCase(),
+  m.charAt(0).toLowerCase() + m.slice(1),
+];
 const padded = (m: string) => [` ${m} `, `\t${m}`, `${m}\t `, `  ${m}`];
 const long = (m: string) => [m.repeat(1200), `${m},`.repeat(1500), "A".repeat(4096), `${m} ${"x".repeat(5000)}`, `${m}${"]".repeat(3000)}`];
 
@@ -75,7 +121,15 @@ export function headerValueArb(members: readonly string[], list: boolean): fc.Ar
     { weight: 1, arbitrary: fc.string({ maxLength: 24 }) },
     { weight: 1, arbitrary: fc.string({ unit: "binary-ascii", maxLength: 24 }) },
     // A valid list with one bad item: every item is checked, not just the first.
-    { weight: list ? 2 : 0, arbitrary: fc.tuple(member, from((m) => [...cases(m), ...injections(m), ...syntax(m)])).map(([a, b]) => `${a},${b}`) },
+    {
+      weight: list ? 2 : 0,
+      arbitrary: fc
+        .tuple(
+          member,
+          from((m) => [...cases(m), ...injections(m), ...syntax(m)]),
+        )
+        .map(([a, b]) => `${a},${b}`),
+    },
   );
 }
 
@@ -83,7 +137,10 @@ export function headerValueArb(members: readonly string[], list: boolean): fc.Ar
 export function headerCategory(value: string | undefined, members: readonly string[]): string {
   if (value === undefined) return "absent";
   if (value.length > 1000) return "long";
-  const items = value.split(",").map((v) => v.trim()).filter(Boolean);
+  const items = value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (items.every((i) => members.includes(i))) return items.length === 0 ? "empty" : "valid";
   if (/[^\x20-\x7e]/.test(value)) return "unicode/control";
   if (/[[\]{}()"'`#@$]/.test(value)) return "syntax/injection";
@@ -155,7 +212,8 @@ function conditionedRulesArb(space: ScopeSpace): fc.Arbitrary<RawRule[]> {
     .chain((model) => {
       const ids = [...(space.ids[model] ?? [])];
       // Mostly every stage and locale, so that the condition, not the scope, decides.
-      const wide = (values: readonly string[]) => fc.oneof({ weight: 2, arbitrary: fc.constant<NameSet>("*") }, { weight: 1, arbitrary: nameSet(values) });
+      const wide = (values: readonly string[]) =>
+        fc.oneof({ weight: 2, arbitrary: fc.constant<NameSet>("*") }, { weight: 1, arbitrary: nameSet(values) });
       return fc.record({
         model: fc.constant(model),
         stages: wide(space.stages),

@@ -60,7 +60,13 @@ const ignore = (promise: Promise<unknown>) => void promise.catch(() => undefined
 
 /** Dependencies of `authenticate()` as the gateway builds them (this isolate's authority handle), with overrides. */
 export function authDeps(overrides: Partial<AuthenticateDeps> = {}): AuthenticateDeps {
-  return { kv: env.CONFIG, authority: authorityFor(env.AUTHORITY), waitUntil: ignore, serviceOrigins: new Map([[DEMO_HOST, env.DEMO_ORIGIN]]), ...overrides };
+  return {
+    kv: env.CONFIG,
+    authority: authorityFor(env.AUTHORITY),
+    waitUntil: ignore,
+    serviceOrigins: new Map([[DEMO_HOST, env.DEMO_ORIGIN]]),
+    ...overrides,
+  };
 }
 
 /** The token store as the admin API builds it (this isolate's authority handle). */
@@ -93,13 +99,29 @@ export function spyKv(inner: KVNamespace = env.CONFIG, options: { fail?: boolean
 }
 
 /** The GatewayError a promise rejects with, flattened for assertions. */
-export async function rejection(promise: Promise<unknown>): Promise<{ status: number; code: string; reason: unknown; extensions: Record<string, unknown>; headers: Record<string, string>; message: string }> {
+export async function rejection(promise: Promise<unknown>): Promise<{
+  status: number;
+  code: string;
+  reason: unknown;
+  extensions: Record<string, unknown>;
+  headers: Record<string, string>;
+  message: string;
+}> {
   const error = await promise.then(
-    () => { throw new Error("expected a rejection"); },
+    () => {
+      throw new Error("expected a rejection");
+    },
     (e: unknown) => e,
   );
   if (!(error instanceof GatewayError)) throw error;
-  return { status: error.status, code: error.code, reason: error.extensions["reason"], extensions: error.extensions, headers: error.headers, message: error.message };
+  return {
+    status: error.status,
+    code: error.code,
+    reason: error.extensions["reason"],
+    extensions: error.extensions,
+    headers: error.headers,
+    message: error.message,
+  };
 }
 
 /** The test JWKS server on the demo origin (demo/src/jwks.ts). */

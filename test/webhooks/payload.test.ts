@@ -3,31 +3,92 @@ import { parseWebhookPayload, type WebhookInvalidation } from "../../src/webhook
 
 describe("Hygraph webhook payloads", () => {
   it.each<[string, unknown, Omit<WebhookInvalidation, "operation" | "changes">]>([
-    ["create → DRAFT", { operation: "create", data: { __typename: "Post", id: "p1", stage: "DRAFT", title: "x" } }, { models: ["Post"], stages: ["DRAFT"], ids: ["p1"] }],
-    ["update → DRAFT", { operation: "update", data: { __typename: "Post", id: "p1", stage: "DRAFT", author: { __typename: "Author", id: "a1" } } }, { models: ["Post"], stages: ["DRAFT"], ids: ["p1"] }],
-    ["update without stage → DRAFT", { operation: "update", data: { __typename: "Post", id: "p1" } }, { models: ["Post"], stages: ["DRAFT"], ids: ["p1"] }],
-    ["publish → target stage", { operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } }, { models: ["Post"], stages: ["PUBLISHED"], ids: ["p1"] }],
-    ["publish to a custom stage", { operation: "publish", data: { __typename: "Page", id: "g1", stage: "QA" } }, { models: ["Page"], stages: ["QA"], ids: ["g1"] }],
-    ["unpublish → source stage", { operation: "unpublish", data: { __typename: "Author", id: "a1", stage: "PUBLISHED" } }, { models: ["Author"], stages: ["PUBLISHED"], ids: ["a1"] }],
-    ["delete → every stage", { operation: "delete", data: { __typename: "Post", id: "p1", stage: "DRAFT" } }, { models: ["Post"], stages: "*", ids: ["p1"] }],
-    ["unknown operation → every stage", { operation: "transitionStep", data: { __typename: "Post", id: "p1", stage: "DRAFT" } }, { models: ["Post"], stages: "*", ids: ["p1"] }],
-    ["list of entries", { operation: "publish", data: [{ __typename: "Post", id: "p1", stage: "PUBLISHED" }, { __typename: "Post", id: "p2", stage: "PUBLISHED" }] }, { models: ["Post"], stages: ["PUBLISHED"], ids: ["p1", "p2"] }],
-    ["Asset model", { operation: "update", data: { __typename: "Asset", id: "as1", stage: "DRAFT", localizations: [{ locale: "en" }] } }, { models: ["Asset"], stages: ["DRAFT"], ids: ["as1"] }],
+    [
+      "create → DRAFT",
+      { operation: "create", data: { __typename: "Post", id: "p1", stage: "DRAFT", title: "x" } },
+      { models: ["Post"], stages: ["DRAFT"], ids: ["p1"] },
+    ],
+    [
+      "update → DRAFT",
+      { operation: "update", data: { __typename: "Post", id: "p1", stage: "DRAFT", author: { __typename: "Author", id: "a1" } } },
+      { models: ["Post"], stages: ["DRAFT"], ids: ["p1"] },
+    ],
+    [
+      "update without stage → DRAFT",
+      { operation: "update", data: { __typename: "Post", id: "p1" } },
+      { models: ["Post"], stages: ["DRAFT"], ids: ["p1"] },
+    ],
+    [
+      "publish → target stage",
+      { operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } },
+      { models: ["Post"], stages: ["PUBLISHED"], ids: ["p1"] },
+    ],
+    [
+      "publish to a custom stage",
+      { operation: "publish", data: { __typename: "Page", id: "g1", stage: "QA" } },
+      { models: ["Page"], stages: ["QA"], ids: ["g1"] },
+    ],
+    [
+      "unpublish → source stage",
+      { operation: "unpublish", data: { __typename: "Author", id: "a1", stage: "PUBLISHED" } },
+      { models: ["Author"], stages: ["PUBLISHED"], ids: ["a1"] },
+    ],
+    [
+      "delete → every stage",
+      { operation: "delete", data: { __typename: "Post", id: "p1", stage: "DRAFT" } },
+      { models: ["Post"], stages: "*", ids: ["p1"] },
+    ],
+    [
+      "unknown operation → every stage",
+      { operation: "transitionStep", data: { __typename: "Post", id: "p1", stage: "DRAFT" } },
+      { models: ["Post"], stages: "*", ids: ["p1"] },
+    ],
+    [
+      "list of entries",
+      {
+        operation: "publish",
+        data: [
+          { __typename: "Post", id: "p1", stage: "PUBLISHED" },
+          { __typename: "Post", id: "p2", stage: "PUBLISHED" },
+        ],
+      },
+      { models: ["Post"], stages: ["PUBLISHED"], ids: ["p1", "p2"] },
+    ],
+    [
+      "Asset model",
+      { operation: "update", data: { __typename: "Asset", id: "as1", stage: "DRAFT", localizations: [{ locale: "en" }] } },
+      { models: ["Asset"], stages: ["DRAFT"], ids: ["as1"] },
+    ],
   ])("%s", (_name, body, expected) => {
     expect(parseWebhookPayload(body)).toMatchObject(expected);
   });
 
   it.each<[string, unknown, WebhookInvalidation["changes"]]>([
-    ["one entry: that entry, references possibly moved", { operation: "update", data: { __typename: "Post", id: "p1" } }, [{ kind: "entries", stages: ["DRAFT"], model: "Post", ids: ["p1"], relations: true }]],
+    [
+      "one entry: that entry, references possibly moved",
+      { operation: "update", data: { __typename: "Post", id: "p1" } },
+      [{ kind: "entries", stages: ["DRAFT"], model: "Post", ids: ["p1"], relations: true }],
+    ],
     [
       "entries of two models",
-      { operation: "publish", data: [{ __typename: "Post", id: "p1", stage: "PUBLISHED" }, { __typename: "Author", id: "a1", stage: "PUBLISHED" }, { __typename: "Post", id: "p2", stage: "PUBLISHED" }] },
+      {
+        operation: "publish",
+        data: [
+          { __typename: "Post", id: "p1", stage: "PUBLISHED" },
+          { __typename: "Author", id: "a1", stage: "PUBLISHED" },
+          { __typename: "Post", id: "p2", stage: "PUBLISHED" },
+        ],
+      },
       [
         { kind: "entries", stages: ["PUBLISHED"], model: "Post", ids: ["p1", "p2"], relations: true },
         { kind: "entries", stages: ["PUBLISHED"], model: "Author", ids: ["a1"], relations: true },
       ],
     ],
-    ["an entry without id: its whole model", { operation: "delete", data: [{ __typename: "Post", id: "p1" }, { __typename: "Post" }] }, [{ kind: "model", stages: "*", models: ["Post"] }]],
+    [
+      "an entry without id: its whole model",
+      { operation: "delete", data: [{ __typename: "Post", id: "p1" }, { __typename: "Post" }] },
+      [{ kind: "model", stages: "*", models: ["Post"] }],
+    ],
   ])("changes for %s", (_name, body, changes) => {
     expect(parseWebhookPayload(body).changes).toEqual(changes);
   });
@@ -55,6 +116,9 @@ describe("Hygraph webhook payloads", () => {
   });
 
   it("accepts a stage the origin has", () => {
-    expect(parseWebhookPayload({ operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } }, ["DRAFT", "PUBLISHED"]).stages).toEqual(["PUBLISHED"]);
+    expect(
+      parseWebhookPayload({ operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } }, ["DRAFT", "PUBLISHED"])
+        .stages,
+    ).toEqual(["PUBLISHED"]);
   });
 });

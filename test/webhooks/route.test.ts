@@ -6,7 +6,11 @@ import { kv, trackMembers, errorExtensions } from "../support/cache";
 const SECRET = "webhook-secret-0123456789";
 
 function hook(projectId: string, rawBody: string, headers: Record<string, string> = {}, environment = "master") {
-  return gateway(`/webhooks/${projectId}/${environment}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: rawBody });
+  return gateway(`/webhooks/${projectId}/${environment}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: rawBody,
+  });
 }
 
 const update = JSON.stringify({ operation: "update", data: { __typename: "Post", id: "p1", stage: "DRAFT", title: "A & B <draft>" } });
@@ -50,15 +54,18 @@ describe("POST /webhooks/{p}/{e}", () => {
     expect(await members.bumped()).toEqual([]);
   });
 
-  it.each(["ARCHIVED", "published", "DRAFT} x"])("a signed webhook naming stage %j the origin lacks: 400 INVALID_STAGE, nothing purged", async (stage) => {
-    const { projectId } = await demoProject({ webhookSecret: SECRET });
-    const members = await trackMembers(projectId);
-    const body = JSON.stringify({ operation: "publish", data: { __typename: "Post", id: "p1", stage } });
-    const response = await hook(projectId, body, await signed(body));
-    expect(response.status).toBe(400);
-    expect(await errorExtensions(response)).toMatchObject({ code: "INVALID_STAGE", field: "data.stage" });
-    expect(await members.bumped()).toEqual([]);
-  });
+  it.each(["ARCHIVED", "published", "DRAFT} x"])(
+    "a signed webhook naming stage %j the origin lacks: 400 INVALID_STAGE, nothing purged",
+    async (stage) => {
+      const { projectId } = await demoProject({ webhookSecret: SECRET });
+      const members = await trackMembers(projectId);
+      const body = JSON.stringify({ operation: "publish", data: { __typename: "Post", id: "p1", stage } });
+      const response = await hook(projectId, body, await signed(body));
+      expect(response.status).toBe(400);
+      expect(await errorExtensions(response)).toMatchObject({ code: "INVALID_STAGE", field: "data.stage" });
+      expect(await members.bumped()).toEqual([]);
+    },
+  );
 
   it("a project without a webhookSecret accepts no webhook", async () => {
     const { projectId } = await demoProject();
@@ -76,11 +83,36 @@ describe("POST /webhooks/{p}/{e}", () => {
   });
 
   it.each<[string, unknown, { models: string[]; stages: string[] | "*" }, string[]]>([
-    ["create (DRAFT)", { operation: "create", data: { __typename: "Post", id: "n1", stage: "DRAFT" } }, { models: ["Post"], stages: ["DRAFT"] }, ["E|DRAFT|Post|n1", "L|DRAFT|Post", "R|DRAFT|Post"]],
-    ["publish (to PUBLISHED)", { operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } }, { models: ["Post"], stages: ["PUBLISHED"] }, ["E|PUBLISHED|Post|p1", "L|PUBLISHED|Post", "R|PUBLISHED|Post"]],
-    ["unpublish (from PUBLISHED)", { operation: "unpublish", data: { __typename: "Author", id: "a1", stage: "PUBLISHED" } }, { models: ["Author"], stages: ["PUBLISHED"] }, ["E|PUBLISHED|Author|a1", "L|PUBLISHED|Author", "R|PUBLISHED|Author"]],
-    ["delete (every stage)", { operation: "delete", data: { __typename: "Author", id: "a1", stage: "DRAFT" } }, { models: ["Author"], stages: "*" }, ["E|*|Author|a1", "L|*|Author", "R|*|Author"]],
-    ["an entry without id (its whole model)", { operation: "publish", data: { __typename: "Post", stage: "PUBLISHED" } }, { models: ["Post"], stages: ["PUBLISHED"] }, ["A|PUBLISHED|Post"]],
+    [
+      "create (DRAFT)",
+      { operation: "create", data: { __typename: "Post", id: "n1", stage: "DRAFT" } },
+      { models: ["Post"], stages: ["DRAFT"] },
+      ["E|DRAFT|Post|n1", "L|DRAFT|Post", "R|DRAFT|Post"],
+    ],
+    [
+      "publish (to PUBLISHED)",
+      { operation: "publish", data: { __typename: "Post", id: "p1", stage: "PUBLISHED" } },
+      { models: ["Post"], stages: ["PUBLISHED"] },
+      ["E|PUBLISHED|Post|p1", "L|PUBLISHED|Post", "R|PUBLISHED|Post"],
+    ],
+    [
+      "unpublish (from PUBLISHED)",
+      { operation: "unpublish", data: { __typename: "Author", id: "a1", stage: "PUBLISHED" } },
+      { models: ["Author"], stages: ["PUBLISHED"] },
+      ["E|PUBLISHED|Author|a1", "L|PUBLISHED|Author", "R|PUBLISHED|Author"],
+    ],
+    [
+      "delete (every stage)",
+      { operation: "delete", data: { __typename: "Author", id: "a1", stage: "DRAFT" } },
+      { models: ["Author"], stages: "*" },
+      ["E|*|Author|a1", "L|*|Author", "R|*|Author"],
+    ],
+    [
+      "an entry without id (its whole model)",
+      { operation: "publish", data: { __typename: "Post", stage: "PUBLISHED" } },
+      { models: ["Post"], stages: ["PUBLISHED"] },
+      ["A|PUBLISHED|Post"],
+    ],
   ])("%s bumps exactly that entry (and its model's lists and references) in those stages", async (_label, payload, invalidated, bumped) => {
     const { projectId } = await demoProject({ webhookSecret: SECRET });
     const members = await trackMembers(projectId);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MAX_WEBHOOK_AGE_MS, MAX_WEBHOOK_SKEW_MS, parseSignatureHeader, signWebhook, signedMessage, verifyWebhook } from "../../src/webhooks/signature";
+import {
+  MAX_WEBHOOK_AGE_MS,
+  MAX_WEBHOOK_SKEW_MS,
+  parseSignatureHeader,
+  signWebhook,
+  signedMessage,
+  verifyWebhook,
+} from "../../src/webhooks/signature";
 import { WebhookSignatureError } from "../../src/errors";
 
 const secret = "rCNwyiloY3oJYYkxgpBXaleIiUv5MYlx";
@@ -12,7 +19,10 @@ const VECTORS: Array<[string, string]> = [
   ['{"title":"Tom & Jerry <3"}', "sign=sjYeiP92etzE1oYK/lhcIHS2OXIaZKH+G7zwIVug2Gc=, env=master, t=1631270481036"],
 ];
 
-const verify = (header: string | null, overrides: Partial<{ rawBody: string; environment: string; now: number; secret: string | undefined }> = {}) =>
+const verify = (
+  header: string | null,
+  overrides: Partial<{ rawBody: string; environment: string; now: number; secret: string | undefined }> = {},
+) =>
   verifyWebhook({
     secret: "secret" in overrides ? overrides.secret : secret,
     rawBody: overrides.rawBody ?? body,
@@ -24,7 +34,11 @@ const verify = (header: string | null, overrides: Partial<{ rawBody: string; env
 describe("Hygraph webhook signatures", () => {
   it.each(VECTORS)("signWebhook reproduces @hygraph/utils for %s", async (rawBody, expected) => {
     expect(await signWebhook({ secret, rawBody, environment: "master", timestamp: T })).toBe(expected);
-    await expect(verify(expected, { rawBody })).resolves.toEqual({ sign: expected.slice(5, expected.indexOf(",")), env: "master", timestamp: T });
+    await expect(verify(expected, { rawBody })).resolves.toEqual({
+      sign: expected.slice(5, expected.indexOf(",")),
+      env: "master",
+      timestamp: T,
+    });
   });
 
   it("signs the JSON {Body, EnvironmentName, TimeStamp} with HTML-escaped characters", () => {
@@ -34,7 +48,11 @@ describe("Hygraph webhook signatures", () => {
   it.each<[string, () => Promise<unknown>, string]>([
     ["missing header", () => verify(null), "missing"],
     ["empty header", () => verify(""), "missing"],
-    ["no secret configured", async () => verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), { secret: undefined }), "no-secret"],
+    [
+      "no secret configured",
+      async () => verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), { secret: undefined }),
+      "no-secret",
+    ],
     ["garbage header", () => verify("hello"), "malformed"],
     ["missing t", () => verify("sign=abc=, env=master"), "malformed"],
     ["non-numeric t", () => verify("sign=abc=, env=master, t=soon"), "malformed"],
@@ -42,14 +60,56 @@ describe("Hygraph webhook signatures", () => {
     ["unknown member", () => verify(`sign=abc=, env=master, t=${T}, v=1`), "malformed"],
     ["non-base64 sign", () => verify(`sign=***, env=master, t=${T}`), "malformed"],
     ["wrong signature", () => verify(`sign=${btoa("x".repeat(32))}, env=master, t=${T}`), "mismatch"],
-    ["wrong secret", async () => verify(await signWebhook({ secret: "other", rawBody: body, environment: "master", timestamp: T })), "mismatch"],
-    ["tampered body", async () => verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), { rawBody: body.replace("publish", "delete") }), "mismatch"],
-    ["re-serialized body", async () => verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), { rawBody: JSON.stringify(JSON.parse(body), null, 1) }), "mismatch"],
-    ["tampered timestamp", async () => verify((await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T })).replace(`t=${T}`, `t=${T + 1}`)), "mismatch"],
-    ["stale (older than 5 minutes)", async () => verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), { now: T + MAX_WEBHOOK_AGE_MS + 1 }), "expired"],
-    ["future beyond the skew", async () => verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), { now: T - MAX_WEBHOOK_SKEW_MS - 1 }), "future"],
-    ["signed for another environment", async () => verify(await signWebhook({ secret, rawBody: body, environment: "staging", timestamp: T })), "environment"],
-    ["env rewritten to the URL's environment", async () => verify((await signWebhook({ secret, rawBody: body, environment: "staging", timestamp: T })).replace("env=staging", "env=master")), "mismatch"],
+    [
+      "wrong secret",
+      async () => verify(await signWebhook({ secret: "other", rawBody: body, environment: "master", timestamp: T })),
+      "mismatch",
+    ],
+    [
+      "tampered body",
+      async () =>
+        verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), {
+          rawBody: body.replace("publish", "delete"),
+        }),
+      "mismatch",
+    ],
+    [
+      "re-serialized body",
+      async () =>
+        verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), {
+          rawBody: JSON.stringify(JSON.parse(body), null, 1),
+        }),
+      "mismatch",
+    ],
+    [
+      "tampered timestamp",
+      async () =>
+        verify((await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T })).replace(`t=${T}`, `t=${T + 1}`)),
+      "mismatch",
+    ],
+    [
+      "stale (older than 5 minutes)",
+      async () =>
+        verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), { now: T + MAX_WEBHOOK_AGE_MS + 1 }),
+      "expired",
+    ],
+    [
+      "future beyond the skew",
+      async () =>
+        verify(await signWebhook({ secret, rawBody: body, environment: "master", timestamp: T }), { now: T - MAX_WEBHOOK_SKEW_MS - 1 }),
+      "future",
+    ],
+    [
+      "signed for another environment",
+      async () => verify(await signWebhook({ secret, rawBody: body, environment: "staging", timestamp: T })),
+      "environment",
+    ],
+    [
+      "env rewritten to the URL's environment",
+      async () =>
+        verify((await signWebhook({ secret, rawBody: body, environment: "staging", timestamp: T })).replace("env=staging", "env=master")),
+      "mismatch",
+    ],
   ])("rejects %s with 401 INVALID_WEBHOOK_SIGNATURE", async (_name, run, reason) => {
     const error = await run().then(
       () => undefined,

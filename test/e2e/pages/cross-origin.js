@@ -12,9 +12,28 @@ const json = (body) => JSON.stringify(body);
 const requests = [
   ["POST JSON", () => fetch(content, { method: "POST", headers: { "content-type": "application/json" }, body: json({ query }) })],
   ["GET ?query=", () => fetch(`${content}?query=${encodeURIComponent(query)}`)],
-  ["POST with a Bearer preview token", () => fetch(content, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: json({ query }) })],
-  ["GET with gcms-stage (and gcms-locales)", () => fetch(`${content}?query=${encodeURIComponent(query)}`, { headers: { "gcms-stage": "PUBLISHED", "gcms-locales": "de" } })],
-  ["POST JSON to /v2", () => fetch(v2, { method: "POST", headers: { "content-type": "application/json" }, body: json({ query: "{ authors(first: 1) { name } }" }) })],
+  [
+    "POST with a Bearer preview token",
+    () =>
+      fetch(content, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: json({ query }),
+      }),
+  ],
+  [
+    "GET with gcms-stage (and gcms-locales)",
+    () => fetch(`${content}?query=${encodeURIComponent(query)}`, { headers: { "gcms-stage": "PUBLISHED", "gcms-locales": "de" } }),
+  ],
+  [
+    "POST JSON to /v2",
+    () =>
+      fetch(v2, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: json({ query: "{ authors(first: 1) { name } }" }),
+      }),
+  ],
 ].filter(([name]) => token || !name.includes("token"));
 
 async function run([name, send]) {

@@ -8,7 +8,9 @@ import puppeteer, { type Browser } from "puppeteer-core";
  * browser named by CHROMIUM_PATH. A missing browser fails the tests that need it, loudly.
  */
 function chromiumPath(): string {
-  const candidates = [process.env["CHROMIUM_PATH"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string => Boolean(p));
+  const candidates = [process.env["CHROMIUM_PATH"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string =>
+    Boolean(p),
+  );
   const found = candidates.find((path) => existsSync(path));
   if (!found) throw new Error(`No Chromium found (looked at ${candidates.join(", ")}). Install it with: apt-get install -y chromium`);
   return found;

@@ -48,7 +48,12 @@ export function send(base: string, request: Send): Promise<Answer> {
         res.on("aborted", () => done({ error: "ABORTED", status: res.statusCode }));
         res.on("error", (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message, status: res.statusCode }));
         res.on("end", () =>
-          done({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString("utf8"), reusedSocket: req.reusedSocket }),
+          done({
+            status: res.statusCode,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+            reusedSocket: req.reusedSocket,
+          }),
         );
       },
     );

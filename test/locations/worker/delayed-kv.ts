@@ -51,7 +51,7 @@ export function delayedKv(inner: KVNamespace, location: string, delayMs: number,
     async get(key: string, type?: unknown): Promise<unknown> {
       const w = visible(await read(key));
       if (!w || w.value === null) return null;
-      const kind = typeof type === "string" ? type : (type as { type?: string } | undefined)?.type ?? "text";
+      const kind = typeof type === "string" ? type : ((type as { type?: string } | undefined)?.type ?? "text");
       if (kind === "json") return JSON.parse(w.value);
       if (kind === "arrayBuffer") return new TextEncoder().encode(w.value).buffer;
       return w.value;

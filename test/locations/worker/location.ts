@@ -35,13 +35,18 @@ function cuttable(namespace: DurableObjectNamespace): DurableObjectNamespace {
               const value = Reflect.get(inner, method) as unknown;
               if (typeof value !== "function") return value;
               // Reflect.apply, not value.apply: any property of an RPC method (even `apply`) is a remote call.
-              return (...args: unknown[]) => (reachable ? Reflect.apply(value as (...a: unknown[]) => unknown, inner, args) : Promise.reject(new Error("authority unreachable from this location")));
+              return (...args: unknown[]) =>
+                reachable
+                  ? Reflect.apply(value as (...a: unknown[]) => unknown, inner, args)
+                  : Promise.reject(new Error("authority unreachable from this location"));
             },
           });
         };
       }
       const value = Reflect.get(target, prop) as unknown;
-      return typeof value === "function" ? (...args: unknown[]) => Reflect.apply(value as (...a: unknown[]) => unknown, target, args) : value;
+      return typeof value === "function"
+        ? (...args: unknown[]) => Reflect.apply(value as (...a: unknown[]) => unknown, target, args)
+        : value;
     },
   });
 }
