@@ -1,9 +1,10 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Four projects: the gateway and the demo origin each run inside workerd (real KV, Cache API and
- * D1 through Miniflare); the end-to-end tests run in Node and drive the real `npm start` process;
- * the multi-location harness runs in Node and drives one Miniflare with several gateway locations.
+ * Five projects: the gateway and the demo origin each run inside workerd (real KV, Cache API and
+ * D1 through Miniflare); the end-to-end tests run in Node and drive the real `npm start` process
+ * (and workerd over real sockets); the multi-location harness runs in Node and drives one
+ * Miniflare with several gateway locations; the scripts' unit tests run in Node.
  */
 export default defineConfig({
   test: {
@@ -12,6 +13,7 @@ export default defineConfig({
       "test/vitest.demo.config.ts",
       "test/vitest.e2e.config.ts",
       "test/vitest.locations.config.ts",
+      "test/vitest.scripts.config.ts",
     ],
   },
 });

@@ -46,7 +46,7 @@ export default defineProject({
     // Two cores shared with workerd and the demo origin: give slow first requests room.
     testTimeout: 30_000,
     include: ["test/**/*.test.ts"],
-    exclude: ["test/demo/**", "test/e2e/**", "test/locations/**"],
+    exclude: ["test/demo/**", "test/e2e/**", "test/locations/**", "test/scripts/**"],
     // workerd has no process.env: replay knobs of the fuzz test reach it through inject().
     provide: { fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "" },
   },

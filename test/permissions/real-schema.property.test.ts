@@ -49,7 +49,7 @@ const RUNS = Number(env.FC_RUNS || 1200);
 const SEED = env.FC_SEED ? Number(env.FC_SEED) : undefined;
 /**
  * Documents may name explicitly empty `stages`/`locales` lists, as any client can. Today these
- * find a real hole, reproduced alone by test/pipeline/empty-scope-lists.test.ts; set this to
+ * find a real hole, reproduced alone by test/scenarios/empty-scope-lists.test.ts; set this to
  * false only to search for other failures until that is fixed.
  */
 const EMPTY_SCOPE_LISTS = true;

@@ -131,7 +131,7 @@ describe("conditions", () => {
     expect(new Set(ids)).toEqual(new Set(["clpost0000000000000000001"]));
   });
 
-  // Unique lookups, node and localizations are answered under conditions (test/pipeline/conditions.test.ts).
+  // Unique lookups, node and localizations are answered under conditions (test/scenarios/conditions.test.ts).
   it.each([
     [
       "versions under a conditioned readVersion rule",
