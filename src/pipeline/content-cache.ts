@@ -185,12 +185,7 @@ class Step {
             this.record("stale");
             this.record("originErrors");
             const fwdStatus = judged.fwdStatus ?? statusOf(judged.error);
-            const outcome: CacheOutcome = {
-              kind: "stale",
-              reason: "stale-if-error",
-              ttl: freshness.ttl,
-              ...(fwdStatus === undefined ? {} : { fwdStatus }),
-            };
+            const outcome: CacheOutcome = { kind: "stale", reason: "stale-if-error", ttl: freshness.ttl, fwdStatus };
             return this.fromEntry(entry, outcome, freshness.age, judged.originMs);
           }
           return this.answer(judged);
@@ -330,11 +325,7 @@ class Step {
   private failure(judged: Extract<Judged, { ok: false }>): Response {
     if (!(judged.error instanceof GatewayError)) throw judged.error;
     const response = errorResponse(judged.error, this.req.mediaType);
-    const outcome: CacheOutcome = {
-      kind: "miss",
-      stored: false,
-      ...(judged.fwdStatus === undefined ? {} : { fwdStatus: judged.fwdStatus }),
-    };
+    const outcome: CacheOutcome = { kind: "miss", stored: false, fwdStatus: judged.fwdStatus };
     return this.finish(response, cacheHeaders(outcome), "no-store", judged.originMs);
   }
 
