@@ -9,7 +9,6 @@
  * bound, 1.5 s); otherwise KV is read, and if KV is older still, the configuration is fetched from
  * the authority itself. A write goes to the authority first (new epoch), then to KV.
  */
-import type { Authority } from "../authority/client";
 import { StoreUnavailableError } from "../errors";
 import { Lru } from "../platform/lru";
 import type { WaitUntil } from "../platform/wait-until";
@@ -43,9 +42,22 @@ export function storedProject(value: unknown): StoredProject | null {
 /** The isolate's copies, by KV key (bounded; an epoch says whether a copy is current). */
 const isolateCopies = new WeakMap<object, Lru<StoredProject>>();
 
+/**
+ * What the store needs of the project's authority (`Authority` in src/authority/client.ts
+ * satisfies it): the configuration epoch of the location's view, and the configuration itself.
+ */
+export interface ConfigAuthority {
+  /** The view when this isolate confirmed it recently, without I/O. */
+  current(ref: ProjectRef): { configEpoch: number } | undefined;
+  view(ref: ProjectRef, waitUntil: WaitUntil): Promise<{ configEpoch: number }>;
+  getConfig(ref: ProjectRef): Promise<StoredProject>;
+  /** Writes the configuration; resolves to its new epoch. */
+  putConfig(ref: ProjectRef, config: ProjectConfig, waitUntil: WaitUntil): Promise<number>;
+}
+
 export interface ProjectStoreDeps {
   kv: KVNamespace;
-  authority: Authority;
+  authority: ConfigAuthority;
   waitUntil: WaitUntil;
 }
 
