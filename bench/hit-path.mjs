@@ -30,7 +30,7 @@ export async function hasWrk() {
 }
 
 /** One wrk run; `request` is `{ method, path, headers, body }`. Returns req/s and latency percentiles (ms). */
-async function wrkRun(baseUrl, request, { connections, duration }) {
+export async function wrkRun(baseUrl, request, { connections, duration }) {
   const script = `${TMP}wrk-${Math.random().toString(36).slice(2)}.lua`;
   const headers = Object.entries(request.headers ?? {})
     .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)

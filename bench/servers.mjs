@@ -133,7 +133,17 @@ export default {
 
 /** The floor: a bare worker on the same runtime answering every request with `body`, no logic. */
 export function startFloor(body) {
-  return start("floor", {
-    workers: [{ name: "floor", modules: true, script: FLOOR_SCRIPT, compatibilityDate: COMPATIBILITY_DATE, bindings: { BODY: body } }],
+  return startBareWorker("floor", FLOOR_SCRIPT, body);
+}
+
+/**
+ * A bare worker (a module `script` reading its answer from the `BODY` binding) in its own
+ * Miniflare instance, served like the floor: what `bench/floor-variants.mjs` adds one piece of
+ * the gateway's work to.
+ * @param {string} name @param {string} script @param {string} body
+ */
+export function startBareWorker(name, script, body) {
+  return start(name, {
+    workers: [{ name, modules: true, script, compatibilityDate: COMPATIBILITY_DATE, bindings: { BODY: body } }],
   });
 }
