@@ -1,5 +1,5 @@
 import type { Handler } from "hono";
-import { consoleAssetUrls } from "./assets";
+import { consoleAssets } from "./assets";
 
 /**
  * The console page's Content Security Policy: the Worker's own script and stylesheet, requests to
@@ -39,8 +39,8 @@ function page(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Content Edge console</title>
-<link rel="stylesheet" href="${consoleAssetUrls.style}">
-<script defer src="${consoleAssetUrls.script}"></script>
+<link rel="stylesheet" href="${consoleAssets.urls.style}">
+<script defer src="${consoleAssets.urls.script}"></script>
 </head>
 <body>
 <noscript>The Content Edge console needs JavaScript; the admin API works without it (docs/console.md).</noscript>

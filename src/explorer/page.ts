@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { parseAccept } from "../http/media-type";
 import type { Endpoint, GatewayEnv } from "../pipeline/graphql-endpoint";
 import type { ProjectConfig } from "../projects/types";
-import { explorerAssetUrls } from "./assets";
+import { explorerAssets } from "./assets";
 
 /**
  * The explorer page's Content Security Policy: nothing but the Worker's own script, stylesheet
@@ -112,8 +112,8 @@ explorer needs it to load the schema. The endpoint itself works: send queries wi
       `GraphiQL · ${label} (${kind})`,
       `<noscript>The explorer needs JavaScript. Send queries with <code>POST ${escape(path)}</code> instead.</noscript>
 <div id="content-edge-explorer" data-endpoint="${escape(path)}" data-label="${escape(`/${endpoint}/${label}`)}" data-kind="${endpoint}"></div>`,
-      `<link rel="stylesheet" href="${explorerAssetUrls.style}">
-<script defer src="${explorerAssetUrls.script}"></script>`,
+      `<link rel="stylesheet" href="${explorerAssets.urls.style}">
+<script defer src="${explorerAssets.urls.script}"></script>`,
     );
   };
 }
