@@ -91,24 +91,10 @@ export function filterModels(knowledge: SchemaKnowledge, schema: GraphQLSchema, 
   const m = maps(knowledge, schema);
   const out = new Set<string>();
   const root = getNamedType(type);
-  const walk = (t: GraphQLInputType, v: unknown) => {
-    if (v === null || v === undefined) return;
-    let inner = t;
-    while (isNonNullType(inner)) inner = inner.ofType;
-    if (isListType(inner)) {
-      if (Array.isArray(v)) for (const item of v) walk(inner.ofType, item);
-      return;
-    }
-    if (!isInputObjectType(inner) || typeof v !== "object") return;
-    const own = m.owner.get(inner.name);
-    if (own && inner !== root) out.add(own);
-    const fields = inner.getFields();
-    for (const [key, fieldValue] of Object.entries(v as Record<string, unknown>)) {
-      const field = fields[key];
-      if (field) walk(field.type, fieldValue);
-    }
-  };
-  walk(type, value);
+  eachInputObject(type, value, (object) => {
+    const own = m.owner.get(object.name);
+    if (own && object !== root) out.add(own);
+  });
   return [...out].sort();
 }
 
@@ -134,25 +120,40 @@ export function conditionModels(knowledge: SchemaKnowledge, schema: GraphQLSchem
 export function relationTargets(knowledge: SchemaKnowledge, schema: GraphQLSchema, type: GraphQLInputType, value: unknown): string[] {
   const m = maps(knowledge, schema);
   const out = new Set<string>();
-  const walk = (t: GraphQLInputType, v: unknown) => {
-    if (v === null || v === undefined) return;
-    let inner = t;
-    while (isNonNullType(inner)) inner = inner.ofType;
-    if (isListType(inner)) {
-      if (Array.isArray(v)) for (const item of v) walk(inner.ofType, item);
-      return;
-    }
-    if (!isInputObjectType(inner) || typeof v !== "object") return;
-    const fields = inner.getFields();
-    for (const [key, fieldValue] of Object.entries(v as Record<string, unknown>)) {
-      const field = fields[key];
+  eachInputObject(type, value, (object, fields) => {
+    const definitions = object.getFields();
+    for (const [key, fieldValue] of Object.entries(fields)) {
+      const field = definitions[key];
       if (!field || fieldValue === undefined) continue;
       const named = getNamedType(field.type);
-      if (!isInputObjectType(named)) continue;
-      for (const model of nearOwners(m, named)) out.add(model);
-      walk(field.type, fieldValue);
+      if (isInputObjectType(named)) for (const model of nearOwners(m, named)) out.add(model);
     }
-  };
-  walk(type, value);
+  });
   return [...out].sort();
+}
+
+/**
+ * Calls `visit` with every input object `value` holds at `type`, at any depth: through non-null and
+ * list types and the fields of each object (a field the type does not declare is not followed).
+ */
+function eachInputObject(
+  type: GraphQLInputType,
+  value: unknown,
+  visit: (type: GraphQLInputObjectType, value: Record<string, unknown>) => void,
+): void {
+  if (value === null || value === undefined) return;
+  let inner = type;
+  while (isNonNullType(inner)) inner = inner.ofType;
+  if (isListType(inner)) {
+    if (Array.isArray(value)) for (const item of value) eachInputObject(inner.ofType, item, visit);
+    return;
+  }
+  if (!isInputObjectType(inner) || typeof value !== "object") return;
+  const object = value as Record<string, unknown>;
+  visit(inner, object);
+  const fields = inner.getFields();
+  for (const [key, fieldValue] of Object.entries(object)) {
+    const field = fields[key];
+    if (field) eachInputObject(field.type, fieldValue, visit);
+  }
 }
