@@ -6,21 +6,14 @@ import { build } from "esbuild";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildConsole } from "../scripts/build-console.mjs";
+import { WORKER_BUNDLE_OPTIONS } from "../scripts/worker-bundle.mjs";
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 export const TMP = here("./.tmp/");
 
 /** @type {import("esbuild").BuildOptions} */
 const common = {
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  target: "es2022",
-  mainFields: ["module", "main"],
-  conditions: ["workerd", "worker", "browser"],
-  loader: { ".graphql": "text", ".sql": "text" },
-  // Runtime modules workerd provides (the gateway's Durable Object base class).
-  external: ["cloudflare:*"],
+  ...WORKER_BUNDLE_OPTIONS,
   logLevel: "silent",
   minify: false,
   // What `wrangler deploy` defines (wrangler also sets it for `global.` and `globalThis.`).

@@ -1,5 +1,6 @@
 import { buildSync } from "esbuild";
 import { fileURLToPath } from "node:url";
+import { WORKER_BUNDLE_OPTIONS } from "../scripts/worker-bundle.mjs";
 
 /**
  * Bundles the demo origin Worker into one ES module so Miniflare can run it as an auxiliary
@@ -8,17 +9,6 @@ import { fileURLToPath } from "node:url";
  */
 export function buildDemoOrigin(): string {
   const outfile = fileURLToPath(new URL("../.build/demo-origin.mjs", import.meta.url));
-  buildSync({
-    entryPoints: [fileURLToPath(new URL("../demo/src/index.ts", import.meta.url))],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    loader: { ".sql": "text" },
-    outfile,
-    logLevel: "warning",
-  });
+  buildSync({ ...WORKER_BUNDLE_OPTIONS, entryPoints: [fileURLToPath(new URL("../demo/src/index.ts", import.meta.url))], outfile });
   return outfile;
 }

@@ -9,6 +9,7 @@ import { buildSync } from "esbuild";
 import { Miniflare } from "miniflare";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { WORKER_BUNDLE_OPTIONS } from "../../scripts/worker-bundle.mjs";
 import { buildDemoOrigin } from "../build-demo-origin.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,18 +19,7 @@ export const WEBHOOK_SECRET = "a-multi-location-webhook-secret";
 
 function bundle(entry: string, name: string): string {
   const outfile = `${root}.build/${name}.mjs`;
-  buildSync({
-    entryPoints: [`${root}${entry}`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:workers"],
-    outfile,
-    logLevel: "warning",
-  });
+  buildSync({ ...WORKER_BUNDLE_OPTIONS, entryPoints: [`${root}${entry}`], outfile });
   return outfile;
 }
 

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDemoOrigin } from "../../build-demo-origin.ts";
 import { buildConsole } from "../../../scripts/build-console.mjs";
+import { WORKER_BUNDLE_OPTIONS } from "../../../scripts/worker-bundle.mjs";
 
 /** The gateway served by workerd through Miniflare's API: one URL straight to the Worker, one through Miniflare's entry worker. */
 export interface MiniflareGateway {
@@ -20,18 +21,7 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 function buildGateway(): string {
   buildConsole({ quiet: true });
   const outfile = `${root}.build/gateway.mjs`;
-  buildSync({
-    entryPoints: [`${root}src/index.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    outfile,
-    logLevel: "warning",
-  });
+  buildSync({ ...WORKER_BUNDLE_OPTIONS, entryPoints: [`${root}src/index.ts`], outfile });
   return outfile;
 }
 
