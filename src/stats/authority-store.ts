@@ -10,8 +10,7 @@
  * counts of isolates evicted during it. A read then fails with `503 SERVICE_UNAVAILABLE`
  * (`reason: authority-unavailable`), as every other admin call to the authority does.
  */
-import { parseBucketJson, type HourBucket } from "./buckets";
-import type { StatsStore, StoredBucket } from "./store";
+import { parseBucketJson, type HourBucket, type StatsStore, type StoredBucket } from "./buckets";
 import type { ProjectRef } from "../projects/types";
 
 /** What the store needs of the authority client (`Authority` in src/authority/client.ts satisfies it). */

@@ -4,6 +4,7 @@
  * records), so a bucket is what an isolate keeps in memory, what it writes to the stats store,
  * and what the admin reads merge. Pure functions only; no clock is read here.
  */
+import type { ProjectRef } from "../projects/types";
 
 /** Per-minute counters, in the order they are stored (an array per minute keeps buckets small). */
 export const COUNTERS = ["hits", "misses", "stale", "bypasses", "originErrors", "unauthenticated", "forbidden"] as const;
@@ -29,6 +30,20 @@ export interface HourBucket {
   refusals: Record<string, number>;
   /** Refused touches of the hour by `"<action> <model> <stage> <locale>"` (Hygraph's `failedActions`). */
   failedActions: Record<string, number>;
+}
+
+/** One isolate's bucket of one hour, as a store lists it. */
+export interface StoredBucket {
+  isolateId: string;
+  bucket: HourBucket;
+}
+
+/** Where isolates flush their buckets (stats/store.ts chooses one). */
+export interface StatsStore {
+  /** Replaces `isolateId`'s totals for `bucket.hour` of the project (idempotent). */
+  put(ref: ProjectRef, isolateId: string, bucket: HourBucket): Promise<void>;
+  /** Every isolate's buckets of the project for hours `>= sinceHour`. */
+  list(ref: ProjectRef, sinceHour: number): Promise<StoredBucket[]>;
 }
 
 /** The start of the hour `ms` falls in. @example hourOf(Date.UTC(2026, 0, 1, 10, 42)) === Date.UTC(2026, 0, 1, 10) */

@@ -23,7 +23,8 @@ import {
   type HourBucket,
 } from "./buckets";
 import type { MinuteDelta, StatsSink } from "./analytics-engine";
-import { STATS_RETENTION_MS, type StatsStore } from "./store";
+import type { StatsStore } from "./buckets";
+import { STATS_RETENTION_MS } from "./store";
 import { mergeStats, type StatName, type StatsCounts, type StatsSummary } from "./summary";
 import type { ProjectRef } from "../projects/types";
 

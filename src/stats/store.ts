@@ -1,5 +1,6 @@
 /**
- * Where isolates flush their traffic buckets, behind one small interface. Each isolate writes its
+ * Where isolates flush their traffic buckets, behind one small interface (`StatsStore`, declared
+ * beside the buckets in buckets.ts, so the authority-backed store needs nothing from this module). Each isolate writes its
  * own *totals* per (project, environment, hour) — never increments — so a repeated or concurrent
  * flush can neither race nor double count, and a reader adds the isolates up.
  *
@@ -8,21 +9,8 @@
  * the authority binding. {@link statsStoreFor} is the one place that chooses.
  */
 import { AuthorityStatsStore, type StatsAuthority } from "./authority-store";
-import { HOUR_MS, parseBucketJson, type HourBucket } from "./buckets";
+import { HOUR_MS, parseBucketJson, type HourBucket, type StatsStore, type StoredBucket } from "./buckets";
 import type { ProjectRef } from "../projects/types";
-
-/** One isolate's bucket of one hour, as a store lists it. */
-export interface StoredBucket {
-  isolateId: string;
-  bucket: HourBucket;
-}
-
-export interface StatsStore {
-  /** Replaces `isolateId`'s totals for `bucket.hour` of the project (idempotent). */
-  put(ref: ProjectRef, isolateId: string, bucket: HourBucket): Promise<void>;
-  /** Every isolate's buckets of the project for hours `>= sinceHour`. */
-  list(ref: ProjectRef, sinceHour: number): Promise<StoredBucket[]>;
-}
 
 /** How long a bucket is kept: the 24 hours the console shows, plus the hour in progress and one of slack. */
 export const STATS_RETENTION_MS = 26 * HOUR_MS;

@@ -6,7 +6,7 @@ import { createEntry } from "../../src/cache/entry";
 import { ipFirewall } from "../../src/policies/ip-rules";
 import { FastPath, fastKey, notePriming } from "../../src/pipeline/fast-path";
 import { StatsRecorder } from "../../src/stats/recorder";
-import type { StatsStore } from "../../src/stats/store";
+import type { StatsStore } from "../../src/stats/buckets";
 
 /**
  * The fast path's checks, one by one (issue 13): a primed repeat is answered with the full path's

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { HOUR_MS, MINUTE_MS, type HourBucket } from "../../src/stats/buckets";
 import type { MinuteDelta } from "../../src/stats/analytics-engine";
 import { StatsRecorder } from "../../src/stats/recorder";
-import { KvStatsStore, type StatsStore } from "../../src/stats/store";
+import type { StatsStore } from "../../src/stats/buckets";
+import { KvStatsStore } from "../../src/stats/store";
 import { mergeStats } from "../../src/stats/summary";
 import type { ProjectRef } from "../../src/projects/types";
 
