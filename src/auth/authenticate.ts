@@ -8,7 +8,8 @@ import { unauthenticated } from "./failure";
 import { looksLikeJwt, rulesForRoles, verifyJwt, type JwksOptions } from "./jwt";
 import type { Authority } from "../authority/client";
 import type { WaitUntil } from "../platform/wait-until";
-import { looksLikePat, patStore, type PatRecord } from "./pat-store";
+import type { PatRecord } from "./pat-record";
+import { looksLikePat, patStore } from "./pat-store";
 import type { Principal } from "./principal";
 
 export interface AuthenticateDeps {

@@ -13,6 +13,7 @@
 import type { Authority } from "../authority/client";
 import { StoreUnavailableError } from "../errors";
 import { TtlCache } from "../platform/ttl-cache";
+import type { PatRecord } from "./pat-record";
 import type { WaitUntil } from "../platform/wait-until";
 import type { PermissionRule, ProjectRef } from "../projects/types";
 
@@ -28,19 +29,6 @@ const TOMBSTONE_TTL_SECONDS = 30 * 86_400;
 const MAX_KV_EXPIRATION = 2_147_483_647;
 /** How long after `expiresAt` an expired token's records stay (listed as expired), then KV drops them. */
 const EXPIRED_RETENTION_SECONDS = 7 * 86_400;
-
-/** What the admin API shows of a token: everything but the secret and its digest. */
-export interface PatRecord {
-  id: string;
-  name: string;
-  /** Normalized rules. */
-  permissions: PermissionRule[];
-  defaultStage?: string;
-  /** ISO 8601; absent: never expires. */
-  expiresAt?: string;
-  /** ISO 8601. */
-  createdAt: string;
-}
 
 /** The value under `pat:…`: a live token, or the tombstone of a revoked one. */
 export type StoredPat =

@@ -19,7 +19,7 @@
  * - **Pending writes**: a `/v2` mutation announces itself before it reaches the origin; if its
  *   outcome is never reported, the announced models are invalidated at its deadline.
  */
-import type { PatRecord } from "../auth/pat-store";
+import type { PatRecord } from "../auth/pat-record";
 import type { ProjectConfig } from "../projects/types";
 import { bumpedMembers, isEntryMember, normalizeChange, type Change } from "./changes";
 

@@ -6,7 +6,7 @@
  * Cache API copy older than the isolate's, a delta arriving after a full sync) never undoes what
  * is already known.
  */
-import type { PatRecord } from "../auth/pat-store";
+import type { PatRecord } from "../auth/pat-record";
 import { isEntryMember } from "./changes";
 import type { SyncPayload, TokenState } from "./state";
 

@@ -10,9 +10,9 @@ import {
   patKey,
   patStore,
   type PatIndexEntry,
-  type PatRecord,
   type StoredPat,
 } from "../../src/auth/pat-store";
+import type { PatRecord } from "../../src/auth/pat-record";
 import { Authority, authorityFor, type AuthorityNamespace } from "../../src/authority/client";
 import { GatewayError } from "../../src/errors";
 import type { PermissionRule, ProjectRef } from "../../src/projects/types";
