@@ -45,19 +45,24 @@ async function until<T>(location: string, path: string, done: (body: T) => boole
   }
 }
 
+/** A new project, configured at a, whose published content anyone may read. */
+async function createPublicProject(): Promise<{ projectId: string; content: string }> {
+  const projectId = `stats-${crypto.randomUUID().slice(0, 8)}`;
+  const put = await world.fetch("a", `/admin/projects/${projectId}/master`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({
+      origin: "https://demo-origin.internal/graphql",
+      publicPermissions: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }],
+    }),
+  });
+  expect(put.status).toBe(200);
+  return { projectId, content: `/content/${projectId}/master` };
+}
+
 describe("stats flushed to the project's authority", () => {
   it("traffic at a and b is summed by the stats and traffic routes at c", async () => {
-    const projectId = `stats-${crypto.randomUUID().slice(0, 8)}`;
-    const put = await world.fetch("a", `/admin/projects/${projectId}/master`, {
-      method: "PUT",
-      headers: ADMIN,
-      body: JSON.stringify({
-        origin: "https://demo-origin.internal/graphql",
-        publicPermissions: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }],
-      }),
-    });
-    expect(put.status).toBe(200);
-    const content = `/content/${projectId}/master`;
+    const { projectId, content } = await createPublicProject();
     const expected = { hits: 0, misses: 0, stale: 0, bypasses: 0 };
     const count = (answer: { status: number; cache: string | null }) => {
       expect(answer.status).toBe(200);
@@ -95,17 +100,7 @@ describe("stats flushed to the project's authority", () => {
   });
 
   it("a location cut off from the authority keeps serving; its counts reach the object once it is back", async () => {
-    const projectId = `stats-${crypto.randomUUID().slice(0, 8)}`;
-    const put = await world.fetch("a", `/admin/projects/${projectId}/master`, {
-      method: "PUT",
-      headers: ADMIN,
-      body: JSON.stringify({
-        origin: "https://demo-origin.internal/graphql",
-        publicPermissions: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }],
-      }),
-    });
-    expect(put.status).toBe(200);
-    const content = `/content/${projectId}/master`;
+    const { projectId, content } = await createPublicProject();
     for (let i = 0; i < 3; i++) expect((await query("b", content, "{ posts(first: 1) { id } }")).status).toBe(200);
     await world.reachable("b", false);
     try {
