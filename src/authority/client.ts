@@ -48,6 +48,12 @@ const RETRY_AFTER_FAILURE_MS = 1_000;
 export interface AuthorityRpc {
   sync(since: number | null): Promise<SyncPayload>;
   invalidate(changes: Change[], since: number | null): Promise<SyncPayload>;
+  invalidateDelivery(
+    sign: string,
+    expiresAt: number,
+    changes: Change[],
+    since: number | null,
+  ): Promise<{ duplicate: boolean; payload: SyncPayload }>;
   begin(fallback: Change[], deadline: number): Promise<string>;
   commit(id: string, changes: Change[], since: number | null): Promise<SyncPayload>;
   putConfig(config: ProjectConfig, since: number | null): Promise<SyncPayload>;
@@ -177,6 +183,25 @@ export class Authority {
   async invalidate(ref: ProjectRef, changes: Change[], waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
     if (changes.length === 0) return;
     await this.write(ref, waitUntil, (rpc, since) => rpc.invalidate(changes, since));
+  }
+
+  /**
+   * Invalidates for a webhook delivery, once: `"duplicate"` (nothing invalidated) when a delivery
+   * with the same signature was accepted before, at any location, until `expiresAt`.
+   */
+  async invalidateDelivery(
+    ref: ProjectRef,
+    delivery: { sign: string; expiresAt: number },
+    changes: Change[],
+    waitUntil: (promise: Promise<unknown>) => void,
+  ): Promise<"accepted" | "duplicate"> {
+    let duplicate = false;
+    await this.write(ref, waitUntil, async (rpc, since) => {
+      const answer = await rpc.invalidateDelivery(delivery.sign, delivery.expiresAt, changes, since);
+      duplicate = answer.duplicate;
+      return answer.payload;
+    });
+    return duplicate ? "duplicate" : "accepted";
   }
 
   /** Announces a write; `fallback` is applied at `deadline` unless {@link commit} reports first. Returns its id. */

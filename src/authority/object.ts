@@ -5,7 +5,8 @@
  * reads from it at most about once a second (`client.ts`).
  *
  * It also keeps the project's traffic buckets for the operator console (`stats-table.ts`, its own
- * SQLite table beside the state): each isolate's totals per hour, for 26 hours.
+ * SQLite table beside the state): each isolate's totals per hour, for 26 hours; and the webhook
+ * deliveries it accepted, until their signatures expire (`deliveries-table.ts`).
  *
  * One object per project and environment, named `<projectId>/<environment>` (URI-encoded). A
  * Durable Object runs single-threaded: each method below sees and leaves a consistent state, and
@@ -14,6 +15,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ProjectConfig } from "../projects/types";
 import type { Change } from "./changes";
+import { DeliveriesTable } from "./deliveries-table";
 import { StatsTable, type StatsRow } from "./stats-table";
 import { AuthorityState, KEYS, type PendingWrite, type StorageDelta, type SyncPayload, type TokenEntry } from "./state";
 
@@ -23,6 +25,7 @@ const BATCH = 128;
 export class ProjectAuthority extends DurableObject {
   private readonly state = new AuthorityState(() => Date.now());
   private stats: StatsTable | undefined;
+  private deliveries: DeliveriesTable | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -55,6 +58,25 @@ export class ProjectAuthority extends DurableObject {
   async invalidate(changes: Change[], since: number | null): Promise<SyncPayload> {
     await this.persist(this.state.apply(changes));
     return this.state.sync(since);
+  }
+
+  /**
+   * Applies a webhook delivery's changes unless a delivery with the same signature was accepted
+   * within its window (`duplicate: true`: nothing applied). The delivery is remembered only once
+   * its changes are stored, so a delivery whose changes could not be stored is not a duplicate
+   * when the sender retries it. No other event runs in between (the input gate).
+   */
+  async invalidateDelivery(
+    sign: string,
+    expiresAt: number,
+    changes: Change[],
+    since: number | null,
+  ): Promise<{ duplicate: boolean; payload: SyncPayload }> {
+    this.deliveries ??= new DeliveriesTable(this.ctx.storage.sql, () => Date.now());
+    if (this.deliveries.seen(sign)) return { duplicate: true, payload: this.state.sync(since) };
+    if (changes.length > 0) await this.persist(this.state.apply(changes));
+    this.deliveries.remember(sign, expiresAt);
+    return { duplicate: false, payload: this.state.sync(since) };
   }
 
   /** Announces a `/v2` write before it reaches the origin; `fallback` applies at `deadline` unless committed. */
