@@ -6,7 +6,7 @@ import { parseJsonText } from "../http/json-body";
 import { requireProject } from "../projects/require-project";
 import { waitUntilOf } from "../platform/wait-until";
 import { parseWebhookPayload } from "./payload";
-import { replayGuardFor } from "./replay";
+import { deliveryOf } from "./replay";
 import { SIGNATURE_HEADER, verifyWebhook } from "./signature";
 import { knownSchema } from "../schema/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
@@ -46,8 +46,7 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
  *    authority → `202 { invalidated: { models, stages } }`, answered once the authority has the
  *    change (`503` when it cannot be reached: the sender retries) — unless this very delivery (its
  *    signature) was accepted before within its window: then `202 { invalidated: { models: [],
- *    stages: [] }, duplicate: true }` and nothing is purged again (`replay.ts` says why 202 and
- *    the bound).
+ *    stages: [] }, duplicate: true }` and nothing is purged again, at any location (`replay.ts` says why 202).
  *
  * Not behind the admin token: the signature is the authentication. `now` is injectable for tests.
  */
@@ -66,7 +65,7 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
       now,
     });
     const change = parseWebhookPayload(parseJsonText(rawBody), await knownStages(ref, project, c.env));
-    const outcome = await replayGuardFor(config.kv).once(ref, signature, () => config.authority.invalidate(ref, change.changes, waitUntil));
+    const outcome = await config.authority.invalidateDelivery(ref, deliveryOf(signature), change.changes, waitUntil);
     if (outcome === "duplicate") return c.json({ invalidated: { models: [], stages: [] }, duplicate: true }, 202);
     return c.json({ invalidated: { models: change.models, stages: change.stages } }, 202);
   });

@@ -285,3 +285,39 @@ describe("while the authority is unreachable from a location", () => {
     measured["reconnected"] = Math.round(performance.now() - started);
   });
 });
+
+describe("a webhook delivery replayed at other locations (SPEC §3)", () => {
+  it("purges once: copies sent to b and c, whose KV will not see a's writes for 60 s, are duplicates", async () => {
+    const { projectId, content } = await project();
+    const slug = `replay-${crypto.randomUUID().slice(0, 8)}`;
+    const id = await publishedPost(slug, "Old");
+    const q = `{ post(where: { slug: "${slug}" }) { title } }`;
+    await warm(content, q, "Old");
+    const body = JSON.stringify({ operation: "publish", data: { __typename: "Post", id, stage: "PUBLISHED" } });
+    const delivery = { method: "POST", headers: { "content-type": "application/json", "gcms-signature": hygraphSignature(body) }, body };
+    const answers = [];
+    for (const location of ["a", "b", "c", "a"]) {
+      const response = await world.fetch(location, `/webhooks/${projectId}/master`, delivery);
+      answers.push([location, response.status, ((await response.json()) as { duplicate?: boolean }).duplicate ?? false]);
+    }
+    expect(answers).toEqual([
+      ["a", 202, false],
+      ["b", 202, true],
+      ["c", 202, true],
+      ["a", 202, true],
+    ]);
+    // A new delivery whose copies reach a, b and c at the same moment: exactly one of them purges.
+    const update = JSON.stringify({ operation: "update", data: { __typename: "Post", id, stage: "DRAFT" } });
+    const copy = {
+      method: "POST",
+      headers: { "content-type": "application/json", "gcms-signature": hygraphSignature(update) },
+      body: update,
+    };
+    const copies = await Promise.all(["a", "b", "c"].map((location) => world.fetch(location, `/webhooks/${projectId}/master`, copy)));
+    const outcomes = await Promise.all(
+      copies.map(async (r) => [r.status, ((await r.json()) as { duplicate?: boolean }).duplicate ?? false]),
+    );
+    expect(outcomes.filter(([status]) => status === 202)).toHaveLength(3);
+    expect(outcomes.filter(([, duplicate]) => !duplicate)).toHaveLength(1);
+  });
+});

@@ -1,80 +1,78 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { kvReplayGuard, seenKey, type ReplayKV } from "../../src/webhooks/replay";
+import type { Change } from "../../src/authority/changes";
+import { Authority, type AuthorityNamespace } from "../../src/authority/client";
+import { deliveryOf } from "../../src/webhooks/replay";
 import { MAX_WEBHOOK_AGE_MS } from "../../src/webhooks/signature";
-import { frozenClock, kv } from "../support/cache";
+import { backgroundWork } from "../support/cache";
 
-const ref = () => ({ projectId: `rp-${crypto.randomUUID().slice(0, 8)}`, environment: "master" });
+/**
+ * Replay protection at the project's authority: the real Durable Object, reached by location
+ * clients that each have a Cache of their own (separate locations, as far as the client knows).
+ */
+const change: Change = { kind: "entries", stages: ["PUBLISHED"], model: "Post", ids: ["p1"], relations: true };
 
-/** Counts purges; `failures` makes the first n of them throw. */
-function purger(failures = 0) {
-  const state = { runs: 0, failures };
-  return {
-    state,
-    purge: async () => {
-      state.runs++;
-      if (state.failures-- > 0) throw new Error("KV refused the bump");
-    },
-  };
+async function location(): Promise<Authority> {
+  const cache = await caches.open(`replay-${crypto.randomUUID()}`);
+  return new Authority(env.AUTHORITY as unknown as AuthorityNamespace, { cache: () => cache });
 }
 
-describe("kvReplayGuard", () => {
-  it("runs the purge once per signature; later deliveries of it are duplicates", async () => {
-    const clock = frozenClock();
-    const guard = kvReplayGuard(kv, clock.now);
-    const project = ref();
-    const signature = { sign: "c2lnbmF0dXJl", env: "master", timestamp: clock.now() };
-    const { state, purge } = purger();
-    expect(await guard.once(project, signature, purge)).toBe("accepted");
-    expect(await guard.once(project, signature, purge)).toBe("duplicate");
-    expect(await guard.once(project, { ...signature, sign: "b3RoZXI=" }, purge)).toBe("accepted");
-    expect(state.runs).toBe(2);
+function project() {
+  return { projectId: `replay-${crypto.randomUUID().slice(0, 8)}`, environment: "master" };
+}
+
+const delivery = (sign: string) => ({ sign, expiresAt: Date.now() + MAX_WEBHOOK_AGE_MS });
+
+describe("deliveryOf", () => {
+  it("remembers a delivery until a copy of it would be refused as expired", () => {
+    expect(deliveryOf({ sign: "c2ln", env: "master", timestamp: 1_700_000_000_000 })).toEqual({
+      sign: "c2ln",
+      expiresAt: 1_700_000_000_000 + MAX_WEBHOOK_AGE_MS + 1_000,
+    });
+  });
+});
+
+describe("Authority.invalidateDelivery", () => {
+  it("applies a delivery once: a copy at another location is a duplicate and changes nothing", async () => {
+    const [a, b] = [await location(), await location()];
+    const ref = project();
+    const work = backgroundWork();
+    expect(await a.invalidateDelivery(ref, delivery("c2lnbmF0dXJl"), [change], work.waitUntil)).toBe("accepted");
+    const seq = (await b.view(ref, work.waitUntil)).seq;
+    expect(await b.invalidateDelivery(ref, delivery("c2lnbmF0dXJl"), [change], work.waitUntil)).toBe("duplicate");
+    expect(await a.invalidateDelivery(ref, delivery("c2lnbmF0dXJl"), [change], work.waitUntil)).toBe("duplicate");
+    expect((await b.view(ref, work.waitUntil)).seq).toBe(seq);
+    // Another delivery is applied.
+    expect(await b.invalidateDelivery(ref, delivery("b3RoZXI="), [change], work.waitUntil)).toBe("accepted");
+    expect((await b.view(ref, work.waitUntil)).seq).toBeGreaterThan(seq);
+    await work.settle();
   });
 
-  it("another isolate (a fresh guard on the same KV) also sees it as a duplicate", async () => {
-    const project = ref();
-    const signature = { sign: "c2lnbmF0dXJl", env: "master", timestamp: Date.now() };
-    const { state, purge } = purger();
-    expect(await kvReplayGuard(kv).once(project, signature, purge)).toBe("accepted");
-    expect(await kvReplayGuard(kv).once(project, signature, purge)).toBe("duplicate");
-    expect(state.runs).toBe(1);
+  it("copies arriving together at several locations: exactly one is accepted", async () => {
+    const locations = await Promise.all([location(), location(), location(), location()]);
+    const ref = project();
+    const work = backgroundWork();
+    const outcomes = await Promise.all(locations.map((l) => l.invalidateDelivery(ref, delivery("dG9nZXRoZXI="), [change], work.waitUntil)));
+    expect(outcomes.sort()).toEqual(["accepted", "duplicate", "duplicate", "duplicate"]);
+    await work.settle();
   });
 
-  it("remembers nothing when the purge fails, so the sender's retry purges", async () => {
-    const guard = kvReplayGuard(kv);
-    const project = ref();
-    const signature = { sign: "c2lnbmF0dXJl", env: "master", timestamp: Date.now() };
-    const { state, purge } = purger(1);
-    await expect(guard.once(project, signature, purge)).rejects.toThrow("KV refused the bump");
-    expect(await kv.get(seenKey(project, signature.sign))).toBeNull();
-    expect(await guard.once(project, signature, purge)).toBe("accepted");
-    expect(state.runs).toBe(2);
+  it("a delivery that changes nothing cached is remembered too", async () => {
+    const a = await location();
+    const ref = project();
+    const work = backgroundWork();
+    expect(await a.invalidateDelivery(ref, delivery("ZW1wdHk="), [], work.waitUntil)).toBe("accepted");
+    expect(await (await location()).invalidateDelivery(ref, delivery("ZW1wdHk="), [], work.waitUntil)).toBe("duplicate");
+    await work.settle();
   });
 
-  it("a delivery waiting on a concurrent identical one that fails runs the purge itself", async () => {
-    const guard = kvReplayGuard(kv);
-    const project = ref();
-    const signature = { sign: "c2lnbmF0dXJl", env: "master", timestamp: Date.now() };
-    const { state, purge } = purger(1);
-    const [first, second] = await Promise.allSettled([guard.once(project, signature, purge), guard.once(project, signature, purge)]);
-    expect(first.status).toBe("rejected");
-    expect(second).toEqual({ status: "fulfilled", value: "accepted" });
-    expect(state.runs).toBe(2);
-  });
-
-  it("keeps the KV record until the signature's window closes (at least KV's 60 s minimum)", async () => {
-    const puts: { key: string; ttl: number }[] = [];
-    const recording: ReplayKV = {
-      get: async () => null,
-      put: async (key, _value, options) => void puts.push({ key, ttl: options.expirationTtl }),
-    };
-    const clock = frozenClock();
-    const guard = kvReplayGuard(recording, clock.now);
-    const project = ref();
-    await guard.once(project, { sign: "ZnJlc2g=", env: "master", timestamp: clock.now() }, async () => {});
-    await guard.once(project, { sign: "b2xk", env: "master", timestamp: clock.now() - MAX_WEBHOOK_AGE_MS + 10_000 }, async () => {});
-    expect(puts).toEqual([
-      { key: seenKey(project, "ZnJlc2g="), ttl: MAX_WEBHOOK_AGE_MS / 1000 + 1 },
-      { key: seenKey(project, "b2xk"), ttl: 60 },
-    ]);
+  it("a delivery whose window has closed is not remembered", async () => {
+    const a = await location();
+    const ref = project();
+    const work = backgroundWork();
+    const closed = { sign: "Y2xvc2Vk", expiresAt: Date.now() - 1 };
+    expect(await a.invalidateDelivery(ref, closed, [change], work.waitUntil)).toBe("accepted");
+    expect(await a.invalidateDelivery(ref, closed, [change], work.waitUntil)).toBe("accepted");
+    await work.settle();
   });
 });
