@@ -1,59 +1,25 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import { GraphQLClient, ClientError } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNpmStart, type NpmStart } from "./support/npm-start";
 
 /**
  * Starts the real `npm start` (wrangler dev with the gateway and the demo origin) on a free port
  * and talks to it over HTTP with a real GraphQL client, as a newcomer would.
  */
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const adminToken = `e2e-${Math.random().toString(36).slice(2)}`;
-let server: ChildProcess;
+let server: NpmStart | undefined;
 let base = "";
-let output = "";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
+let adminToken = "";
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn("npm", ["start"], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), ADMIN_TOKEN: adminToken, WRANGLER_SEND_METRICS: "false" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  server.stdout?.on("data", (chunk) => (output += chunk));
-  server.stderr?.on("data", (chunk) => (output += chunk));
-  const deadline = Date.now() + 100_000;
-  while (!output.includes("Content Edge is running")) {
-    if (server.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not print its banner:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  server = await startNpmStart();
+  ({ base, adminToken } = server);
 });
 
-afterAll(async () => {
-  if (server?.pid) {
-    try {
-      process.kill(-server.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  }
-});
+afterAll(() => server?.stop());
 
 describe("npm start", () => {
   it("prints the URLs in its banner and never the admin token from the environment", () => {
+    const output = server!.output();
     expect(output).toContain(`${base}/content/demo/master`);
     expect(output).toContain(`${base}/v2/demo/master`);
     expect(output).not.toContain(adminToken);
