@@ -19,6 +19,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { buildAll, TMP } from "./build.mjs";
 import { configureGateway } from "./gateway-setup.mjs";
 import { hasWrk, wrkRun } from "./hit-path.mjs";
+import { median } from "./load.mjs";
 import { startBareWorker, startFloor, startGateway } from "./servers.mjs";
 import { CONTENT_PATH, HIT_BODY } from "./workload.mjs";
 
@@ -93,8 +94,6 @@ for (let round = 1; round <= rounds; round++) {
   );
 }
 
-/** @param {number[]} values */
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ratios = Object.fromEntries(targets.map((t) => [t.id, rps[t.id].map((value, i) => value / rps.floor[i])]));
 console.log(`\n${"wrk, 32 connections".padEnd(56)} req/s (median)   ÷ floor per round (min–median–max)`);
 for (const t of targets) {

@@ -13,8 +13,8 @@
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { promisify } from "node:util";
-import autocannon from "autocannon";
 import { TMP } from "./build.mjs";
+import { load, median } from "./load.mjs";
 
 const run = promisify(execFile);
 
@@ -69,42 +69,11 @@ export async function wrkRun(baseUrl, request, { connections, duration }) {
   return { rps: Math.round(rps), p50: ms("50"), p99: ms("99"), non2xx };
 }
 
-/**
- * One autocannon run, optionally at a fixed overall rate.
- *
- * @param {string} baseUrl
- * @param {any} request
- * @param {{ connections: number; duration: number; rate?: number }} options
- */
-async function autocannonRun(baseUrl, request, { connections, duration, rate }) {
-  const latencies = [];
-  const statuses = {};
-  const instance = autocannon({
-    url: baseUrl,
-    connections,
-    pipelining: 1,
-    duration,
-    timeout: 10,
-    ...(rate ? { overallRate: rate } : {}),
-    requests: [{ method: request.method ?? "POST", path: request.path, headers: request.headers ?? {}, body: request.body }],
-  });
-  instance.on("response", (_client, status, _bytes, time) => {
-    latencies.push(time);
-    statuses[status] = (statuses[status] ?? 0) + 1;
-  });
-  const result = await instance;
-  latencies.sort((a, b) => a - b);
-  const at = (p) =>
-    latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 1000) / 1000 : null;
-  return { rps: Math.round(latencies.length / result.duration), p50: at(50), p99: at(99), statuses };
+/** One autocannon run (bench/load.mjs), optionally at a fixed overall rate, as a round is recorded. */
+async function autocannonRun(baseUrl, request, { connections, duration, rate = 0 }) {
+  const { rps, p50, p99, statuses } = await load(baseUrl, request, { connections, duration, rate });
+  return { rps, p50, p99, statuses };
 }
-
-const median = (values) => {
-  const sorted = values.filter((v) => typeof v === "number" && Number.isFinite(v)).sort((a, b) => a - b);
-  if (!sorted.length) return null;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /**
  * Runs the comparison. `targets`: `[{ id, label, url, request }]` with the floor first.

@@ -29,10 +29,11 @@ const round3 = (v) => (v == null ? null : Math.round(v * 1000) / 1000);
 
 /**
  * Runs autocannon for `duration` seconds. `request` is `{ method, path, headers, body }` or has a
- * `body()` function producing a fresh body per request. Returns throughput, latency percentiles
- * (ms) and the status codes seen.
+ * `body()` function producing a fresh body per request; `rate`, when given, fixes the offered load
+ * (requests per second over all connections). Returns throughput, latency percentiles (ms) and the
+ * status codes seen.
  */
-export async function load(baseUrl, request, { connections, duration, record = true }) {
+export async function load(baseUrl, request, { connections, duration, record = true, rate = 0 }) {
   const bodyFn = typeof request.body === "function" ? request.body : null;
   const instance = autocannon({
     url: baseUrl,
@@ -40,6 +41,7 @@ export async function load(baseUrl, request, { connections, duration, record = t
     pipelining: 1,
     duration,
     timeout: 10,
+    ...(rate ? { overallRate: rate } : {}),
     requests: [
       {
         method: request.method ?? "POST",
@@ -71,8 +73,9 @@ export async function load(baseUrl, request, { connections, duration, record = t
   };
 }
 
-const median = (values) => {
-  const sorted = values.filter((v) => v != null).sort((a, b) => a - b);
+/** The median of the finite numbers among `values` (`null` when there are none). @param {Array<number | null | undefined>} values */
+export const median = (values) => {
+  const sorted = values.filter((v) => typeof v === "number" && Number.isFinite(v)).sort((a, b) => a - b);
   if (!sorted.length) return null;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
