@@ -2,6 +2,8 @@
  * The webhook deliveries a project's authority has accepted, remembered until their signatures
  * stop being acceptable, so that a replay — the sender retrying, or anyone resending a captured
  * delivery — purges nothing a second time, whichever isolate or location it reaches (SPEC §3).
+ * A delivery is remembered by its HMAC in canonical base64, not by the header's text, which a
+ * re-encoded copy would change (`webhooks/replay.ts`).
  *
  * Kept in the object's own SQLite database beside the stats: the object is the one strongly
  * consistent place of a project, so a delivery accepted at one location is a duplicate at every
@@ -39,7 +41,7 @@ export class DeliveriesTable {
     private readonly now: () => number,
   ) {}
 
-  /** Whether a delivery with this signature was accepted and is still within its window. */
+  /** Whether a delivery with this HMAC (canonical base64) was accepted and is still within its window. */
   seen(sign: string): boolean {
     const now = this.prepare();
     return this.sql.exec(`SELECT 1 FROM ${TABLE} WHERE sign = ? AND expires_at > ?`, sign, now).toArray().length > 0;

@@ -30,7 +30,12 @@ const encoder = new TextEncoder();
 
 /** A parsed `gcms-signature` header. */
 export interface ParsedSignature {
-  /** The raw base64 signature. */
+  /**
+   * The signature's bytes (the HMAC) in canonical base64: padded, unused low bits zero (RFC 4648
+   * §3.5), whatever encoding the header used. Decoders accept a signature without its `=` padding
+   * or with other low bits in its last character, so up to 8 texts carry one HMAC; the header's
+   * text is not kept, so that nothing (the replay check above all) can tell them apart.
+   */
   sign: string;
   /** The environment name the signature covers. */
   env: string;
@@ -40,10 +45,11 @@ export interface ParsedSignature {
 
 /**
  * Parses `sign=…, env=…, t=…` (members in any order, each exactly once; whitespace around
- * commas optional).
+ * commas optional). `sign` is base64, padded or not (a sender that strips the padding still
+ * signed the same bytes), and comes back canonical.
  *
  * @throws {WebhookSignatureError} `missing` for an absent/empty header, `malformed` otherwise.
- * @example parseSignatureHeader("sign=abc=, env=master, t=1631270481036"); // { sign: "abc=", env: "master", timestamp: 1631270481036 }
+ * @example parseSignatureHeader("sign=abd, env=master, t=1631270481036"); // { sign: "abc=", env: "master", timestamp: 1631270481036 }
  */
 export function parseSignatureHeader(header: string | null | undefined): ParsedSignature {
   if (!header || !header.trim()) throw new WebhookSignatureError("missing");
@@ -59,10 +65,9 @@ export function parseSignatureHeader(header: string | null | undefined): ParsedS
   const sign = fields.get("sign");
   const env = fields.get("env");
   const t = fields.get("t");
-  if (!sign || !env || !t || !/^\d{1,16}$/.test(t) || fromBase64(sign) === undefined) {
-    throw new WebhookSignatureError("malformed");
-  }
-  return { sign, env, timestamp: Number(t) };
+  const mac = sign ? fromBase64(sign) : undefined;
+  if (!mac || mac.length === 0 || !env || !t || !/^\d{1,16}$/.test(t)) throw new WebhookSignatureError("malformed");
+  return { sign: toBase64(mac), env, timestamp: Number(t) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Change } from "../../src/authority/changes";
 import { Authority, type AuthorityNamespace } from "../../src/authority/client";
 import { deliveryOf } from "../../src/webhooks/replay";
-import { MAX_WEBHOOK_AGE_MS } from "../../src/webhooks/signature";
+import { MAX_WEBHOOK_AGE_MS, parseSignatureHeader } from "../../src/webhooks/signature";
 import { backgroundWork } from "../support/cache";
 
 /**
@@ -29,6 +29,23 @@ describe("deliveryOf", () => {
       sign: "c2ln",
       expiresAt: 1_700_000_000_000 + MAX_WEBHOOK_AGE_MS + 1_000,
     });
+  });
+
+  // One HMAC-SHA256 as Hygraph sends it (…56M4=), and the 7 other texts a base64 decoder reads as the
+  // same 32 bytes: the last character's 2 unused low bits ('4' is 111000) set any way, padded or not.
+  const HMAC = "XCv/ejyshCIulDB1p8moJ7TrLep8ePj3L2IUDQl56M4=";
+  const T = 1_631_270_481_036;
+  const identity = (sign: string) => deliveryOf(parseSignatureHeader(`sign=${sign}, env=master, t=${T}`)).sign;
+
+  it.each(["4=", "5=", "6=", "7=", "4", "5", "6", "7"].map((end) => HMAC.slice(0, 42) + end))(
+    "%s is the same delivery as Hygraph's own encoding",
+    (sign) => {
+      expect(identity(sign)).toBe(HMAC);
+    },
+  );
+
+  it.each(["8=", "3=", "4AAAAA"])("…56M%s (other bytes) is another delivery", (end) => {
+    expect(identity(HMAC.slice(0, 42) + end)).not.toBe(HMAC);
   });
 });
 

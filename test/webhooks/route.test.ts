@@ -29,6 +29,21 @@ async function signed(rawBody: string, over: { secret?: string; environment?: st
   };
 }
 
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/**
+ * The 8 headers that carry one HMAC-SHA256 (32 bytes, 43 base64 characters of which the last has 2
+ * unused low bits, then `=`): those bits set any way, with or without the padding.
+ */
+function reencodings(header: string): string[] {
+  const sign = /sign=([^,]+)/.exec(header)![1]!;
+  const last = BASE64.indexOf(sign[42]!) & ~3;
+  return [0, 1, 2, 3].flatMap((low) => {
+    const text = sign.slice(0, 42) + BASE64[last | low];
+    return [`${text}=`, text].map((variant) => header.replace(sign, variant));
+  });
+}
+
 describe("POST /webhooks/{p}/{e}", () => {
   it("a validly signed webhook needs no admin token and answers 202 with what it invalidated", async () => {
     const { projectId } = await demoProject({ webhookSecret: SECRET });
@@ -172,6 +187,38 @@ describe("POST /webhooks/{p}/{e}", () => {
       const again = await hook(projectId, update, await signed(update));
       expect(await again.json()).toEqual({ invalidated: { models: ["Post"], stages: ["DRAFT"] } });
       expect(await members.bumped()).toEqual(["E|DRAFT|Post|p1", "L|DRAFT|Post", "R|DRAFT|Post"]);
+    });
+
+    it("a captured delivery re-encoded (padding dropped, unused bits of its last character set) is 202 duplicate and purges nothing", async () => {
+      const { projectId } = await demoProject({ webhookSecret: SECRET });
+      const headers = await signed(update);
+      expect(await (await hook(projectId, update, headers)).json()).toEqual({ invalidated: { models: ["Post"], stages: ["DRAFT"] } });
+      const members = await trackMembers(projectId);
+      const variants = reencodings(headers["gcms-signature"]);
+      expect(new Set(variants).size).toBe(8);
+      for (const variant of variants) {
+        const replay = await hook(projectId, update, { "gcms-signature": variant });
+        expect([variant, replay.status, await replay.json()]).toEqual([
+          variant,
+          202,
+          { invalidated: { models: [], stages: [] }, duplicate: true },
+        ]);
+      }
+      expect(await members.bumped()).toEqual([]);
+    });
+
+    it("a captured delivery whose body is re-escaped (& as \\u0026, which signs alike) is 202 duplicate", async () => {
+      const { projectId } = await demoProject({ webhookSecret: SECRET });
+      const headers = await signed(update);
+      expect((await hook(projectId, update, headers)).status).toBe(202);
+      const members = await trackMembers(projectId);
+      const reescaped = update.replace("&", "\\u0026").replace("<", "\\u003c");
+      expect(JSON.parse(reescaped)).toEqual(JSON.parse(update));
+      expect(await (await hook(projectId, reescaped, headers)).json()).toEqual({
+        invalidated: { models: [], stages: [] },
+        duplicate: true,
+      });
+      expect(await members.bumped()).toEqual([]);
     });
 
     it("a refused delivery is not remembered", async () => {
