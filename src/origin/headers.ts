@@ -2,9 +2,21 @@
  * Which headers reach the origin. An allowlist, not a blocklist: hop-by-hop headers (RFC 9110
  * §7.6.1: Connection, Keep-Alive, TE, Transfer-Encoding, Upgrade, Proxy-*), the client's
  * `Authorization` and cookies never pass, because the origin must trust the gateway's decision
- * and credential, not the caller's. Tracing headers pass so a request can be followed end to end.
+ * and credential, not the caller's.
+ *
+ * On `/content` an origin's answer is cached and served to every caller with the same key, so a
+ * client header that could change the answer must either be in the key or not reach the origin.
+ * Apart from the `gcms-*` scope (in the key through its effective values) only the tracing
+ * headers pass: they name the request, not the content (W3C Trace Context), so a request can be
+ * followed end to end. The client's `User-Agent` does not: an origin may vary by it (a mobile
+ * layout, bot rules), and one client's answer would then be served to another. The gateway is
+ * the origin's client and says so with its own {@link GATEWAY_USER_AGENT}, on `/v2` too: one
+ * rule for both endpoints, and an origin (or its firewall) sees who calls it.
  */
-const FORWARDED_CLIENT_HEADERS = ["traceparent", "tracestate", "x-request-id", "user-agent"] as const;
+const FORWARDED_CLIENT_HEADERS = ["traceparent", "tracestate", "x-request-id"] as const;
+
+/** The `User-Agent` of the operations the gateway sends to an origin (never the client's, see above). */
+export const GATEWAY_USER_AGENT = "content-edge";
 
 export interface OriginHeaderInput {
   /** The caller's request headers. */
@@ -23,7 +35,7 @@ export interface OriginHeaderInput {
  *
  * @example
  * originHeaders({ client: req.headers, stage: "PUBLISHED", locales: ["en"], originToken: "…" });
- * // content-type, accept, gcms-stage: PUBLISHED, gcms-locales: en, authorization: Bearer …
+ * // content-type, accept, gcms-stage: PUBLISHED, gcms-locales: en, user-agent: content-edge, authorization: Bearer …
  */
 export function originHeaders(input: OriginHeaderInput): Headers {
   const headers = new Headers({
@@ -31,6 +43,7 @@ export function originHeaders(input: OriginHeaderInput): Headers {
     accept: "application/json",
     "gcms-stage": input.stage,
     "gcms-locales": input.locales.join(","),
+    "user-agent": GATEWAY_USER_AGENT,
   });
   for (const name of FORWARDED_CLIENT_HEADERS) {
     const value = input.client.get(name);

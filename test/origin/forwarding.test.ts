@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { GATEWAY_USER_AGENT } from "../../src/origin/headers";
 import { schemaKey } from "../../src/schema/store";
 import { configureProject, demoOrigin, demoProject, errorCode, originRequests, postQuery, PUBLIC_READ } from "../support/gateway";
 
@@ -45,6 +46,54 @@ describe("what reaches the origin", () => {
       traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
     });
     for (const name of ["cookie", "x-private", "proxy-authorization", "keep-alive"]) expect(reached?.headers).not.toHaveProperty(name);
+  });
+
+  it("on /content, only the scope the key holds and the tracing headers of the client reach the origin: exactly these", async () => {
+    const { tag, content } = await demoProject({ originToken: "origin-secret-token" });
+    const response = await postQuery(
+      content,
+      { query: "{ __typename }" },
+      {
+        "user-agent": "Mozilla/5.0 (iPhone)",
+        "accept-language": "de",
+        "x-forwarded-for": "203.0.113.9",
+        "x-custom": "1",
+        origin: "https://www.example.com",
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        tracestate: "vendor=1",
+        "x-request-id": "req-1",
+      },
+    );
+    expect(response.status).toBe(200);
+    const [reached] = await originRequests(tag);
+    // cache-control and pragma say no-store: the fetch's `cache: "no-store"` (caching is the gateway's job).
+    expect(Object.keys(reached!.headers).sort()).toEqual([
+      "accept",
+      "authorization",
+      "cache-control",
+      "content-length",
+      "content-type",
+      "gcms-locales",
+      "gcms-stage",
+      "pragma",
+      "traceparent",
+      "tracestate",
+      "user-agent",
+      "x-request-id",
+    ]);
+    expect(reached!.headers["user-agent"]).toBe(GATEWAY_USER_AGENT);
+  });
+
+  it.each(["content", "v2"] as const)("on /%s, the origin sees the gateway's user agent, never a client's", async (endpoint) => {
+    const project = await demoProject();
+    for (const [userAgent, query] of [
+      ["Mozilla/5.0 (iPhone)", "{ posts { id } }"],
+      ["curl/8.5.0", "{ posts { title } }"],
+    ]) {
+      expect((await postQuery(project[endpoint], { query }, { "user-agent": userAgent! })).status).toBe(200);
+    }
+    const reached = await originRequests(project.tag);
+    expect(reached.map((record) => record.headers["user-agent"])).toEqual([GATEWAY_USER_AGENT, GATEWAY_USER_AGENT]);
   });
 
   it("falls back to the project's default stage and locale when the client names none", async () => {
