@@ -162,6 +162,27 @@ export class ForwardGuardError extends GatewayError {
   override readonly status = 500;
 }
 
+/**
+ * A `/v2` mutation reached the origin and was answered, so its write was applied (in part, if the
+ * answer had errors), but a step after it failed: an entry check of its answer was refused by the
+ * forward guard, could not be fetched, or failed otherwise. The answer is withheld, since it could
+ * not be checked against the caller's permissions; the caches the mutation may have changed are
+ * invalidated anyway. Unlike `INTERNAL_GUARD_REJECTED` or `ORIGIN_TIMEOUT`, this says the write
+ * happened: a client must not simply retry it, or it writes twice. `extensions.cause` is the code
+ * of the step that failed.
+ */
+export class WriteAppliedAnswerUncheckedError extends GatewayError {
+  override readonly code = "WRITE_APPLIED_ANSWER_UNCHECKED";
+  override readonly status = 500;
+  constructor(cause: string) {
+    super(
+      "The origin applied this mutation, but the gateway could not check its answer, so the answer is withheld. " +
+        "Do not retry it blindly: it would write again. Read the entries it changed to see their state.",
+      { cause },
+    );
+  }
+}
+
 /** The origin answered with a failure or an unreadable body. */
 export class OriginError extends GatewayError {
   override readonly code = "ORIGIN_ERROR";

@@ -2,24 +2,24 @@ import type { Context } from "hono";
 import type { AuthorityView } from "../authority/view";
 import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { ForwardGuardError, GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
+import { GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
 import { parseGraphQLParams } from "../http/graphql-params";
 import { negotiateMediaType, type GraphQLMediaType } from "../http/media-type";
 import { authenticate } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import { learnFromAnswer } from "../invalidation/answer";
-import { mutationChanges, mutationFallback, type MutationOutcome } from "../invalidation/mutations";
 import type { CachePlan } from "../invalidation/plan";
 import { callOrigin, fetcherFor, type OriginAnswer } from "../origin/client";
 import { originHeaders } from "../origin/headers";
 import { canonicalJson } from "../platform/canonical-json";
+import { logUnhandledError } from "../platform/error-log";
 import { waitUntilOf, type WaitUntil } from "../platform/wait-until";
 import { projectStore } from "../projects/store";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import { knownSchema, refreshSchema, type KnownSchema, type SchemaStoreDeps } from "../schema/store";
 import { authorise, type AuthoriseDeps, type Authorised } from "./authorise";
 import { decisionKey, memoizedDecision } from "./decision-memo";
-import { serveContent, type LearnedOriginAnswer } from "./content-cache";
+import { serveContent } from "./content-cache";
 import { parseOperation, type ParsedOperation } from "./parse-operation";
 import { checkedOriginResponse } from "./origin-response";
 import { knownPermissionsOf, permissionsOf } from "./permissions-of";
@@ -28,6 +28,7 @@ import { withEntryChecks } from "./checked-origin";
 import { contentCacheRuntime } from "./cache-runtime";
 import { refusalOf } from "../stats/refusal";
 import { notePriming } from "./fast-path";
+import { runMutation, type LearnedMutationAnswer } from "./mutation-run";
 import { ipFirewall, type IpFirewall } from "../policies/ip-rules";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
@@ -36,8 +37,8 @@ export type Endpoint = "content" | "v2";
 /** `project` is set by the API-policy middleware, which loads it first (`src/middleware/api-policies.ts`). */
 export type GatewayEnv = { Bindings: Bindings; Variables: { mediaType: GraphQLMediaType; project?: ProjectConfig | null } };
 
-/** What an endpoint can be built with besides its kind; tests replace the document rewrite. */
-export type EndpointDeps = AuthoriseDeps;
+/** What an endpoint can be built with besides its kind; tests replace the document rewrite or the forward guard. */
+export type EndpointDeps = AuthoriseDeps & { guard?: typeof guardForwarded };
 
 /** What every step of one request shares. */
 interface RequestContext {
@@ -206,12 +207,16 @@ async function execute(
   const { principal } = caller;
   const extra: Record<string, string> = {};
   if (ctx.endpoint === "v2" && principal.userId) extra["gcms-user-id"] = principal.userId;
-  /** Sends one document to the origin; what leaves is what was authorised (SPEC §3a). */
-  const send = async (query: string, withVariables: boolean): Promise<OriginAnswer> => {
+  const guard = ctx.deps.guard ?? guardForwarded;
+  /**
+   * Sends one document to the origin; what leaves is what was authorised (SPEC §3a). A follow-up
+   * (an entry check) is the gateway's own read of authorised entries: a query, even after a mutation.
+   */
+  const send = async (query: string, followUp: boolean): Promise<OriginAnswer> => {
     const body = JSON.stringify({
       query,
-      variables: withVariables ? (op.params.variables ?? undefined) : undefined,
-      operationName: withVariables ? (op.params.operationName ?? undefined) : undefined,
+      variables: followUp ? undefined : (op.params.variables ?? undefined),
+      operationName: followUp ? undefined : (op.params.operationName ?? undefined),
     });
     const headers = originHeaders({
       client: ctx.c.req.raw.headers,
@@ -221,7 +226,8 @@ async function execute(
       extra,
     });
     // The exact body and headers, analysed again before they leave.
-    guardForwarded({ known: decision.known, project, authorised: allowed, body, headers });
+    const authorised = followUp ? { ...allowed, kind: "query" as const } : allowed;
+    guard({ known: decision.known, project, authorised, body, headers });
     return callOrigin({
       url: project.origin,
       body,
@@ -230,13 +236,13 @@ async function execute(
       fetch: fetcherFor(project.origin, ctx.config.serviceOrigins),
     });
   };
-  const fetchOrigin = async (): Promise<LearnedOriginAnswer & { mutationIds?: Map<string, string | null> }> => {
-    const answer = await send(allowed.query, true);
+  const finish = async (answer: OriginAnswer): Promise<LearnedMutationAnswer> => {
     // Conditions at single-entry positions are checked entry by entry before anything is answered or cached.
-    const checked = await withEntryChecks(answer, allowed, decision.known, op.params.operationName ?? null, (query) => send(query, false));
+    const checked = await withEntryChecks(answer, allowed, decision.known, op.params.operationName ?? null, (query) => send(query, true));
     // The client sees the answer without the identity fields; the cache learns from them.
     return learnFrom(checked, allowed.cache);
   };
+  const fetchOrigin = async (): Promise<LearnedMutationAnswer> => finish(await send(allowed.query, false));
 
   if (ctx.endpoint === "content") {
     op.registerPersistedQuery?.(ctx.waitUntil);
@@ -284,51 +290,25 @@ async function execute(
     response.headers.set("cache-control", "no-store");
     return response;
   }
-  return mutate(ctx, allowed.cache, fetchOrigin);
-}
-
-/**
- * A `/v2` mutation, announced to the project's authority before it reaches the origin (no
- * announcement, no write: a 503 when the authority is out of reach) and reported after: its
- * changes are invalidated before the client is answered, so the very next request anywhere sees
- * them within the authority's bound. If the report never arrives, the announcement's fallback
- * (every model it names) is applied at its deadline.
- */
-async function mutate(
-  ctx: RequestContext,
-  plan: CachePlan,
-  fetchOrigin: () => Promise<LearnedOriginAnswer & { mutationIds?: Map<string, string | null> }>,
-): Promise<Response> {
-  const { authority, originTimeoutMs } = ctx.config;
-  const fallback = mutationFallback(plan);
-  const writeId = fallback.length ? await authority.begin(ctx.ref, fallback, Date.now() + originTimeoutMs + 15_000) : null;
-  const report = async (changes: Parameters<typeof authority.commit>[2]) => {
-    if (writeId === null) return;
-    // A failed report leaves the fallback to the authority's deadline; the write itself happened.
-    await authority.commit(ctx.ref, writeId, changes, ctx.waitUntil).catch(() => undefined);
-  };
-  let answer: Awaited<ReturnType<typeof fetchOrigin>>;
-  let checked: ReturnType<typeof checkedOriginResponse>;
-  try {
-    answer = await fetchOrigin();
-    checked = checkedOriginResponse(answer, ctx.mediaType);
-  } catch (error) {
-    // Refused by the forward guard: nothing was sent. Otherwise (the origin failed or timed out)
-    // the write may or may not have happened.
-    await report(error instanceof ForwardGuardError ? [] : fallback);
-    throw error;
-  }
-  const outcome: MutationOutcome = answer.status !== 200 ? "refused" : checked.result.errors?.length ? "partial" : "ok";
-  await report(mutationChanges(plan, answer.mutationIds ?? null, outcome));
-  checked.response.headers.set("cache-control", "no-store");
-  return checked.response;
+  return runMutation({
+    ref: ctx.ref,
+    authority: ctx.config.authority,
+    plan: allowed.cache,
+    mediaType: ctx.mediaType,
+    waitUntil: ctx.waitUntil,
+    // The origin's deadline, and room to report after it.
+    deadlineMs: ctx.config.originTimeoutMs + 15_000,
+    send: () => send(allowed.query, false),
+    finish,
+    logUnexpected: (error) => logUnhandledError(error, ctx.c.req.raw, [ctx.c.env.ADMIN_TOKEN]),
+  });
 }
 
 /**
  * The answer as the client must see it — identity fields stripped — with what it teaches: the
  * entries it contains (dependencies) and the ids of the entries mutations returned.
  */
-function learnFrom(answer: OriginAnswer, plan: CachePlan): LearnedOriginAnswer & { mutationIds?: Map<string, string | null> } {
+function learnFrom(answer: OriginAnswer, plan: CachePlan): LearnedMutationAnswer {
   if (plan.positions.length === 0 && !plan.mutations.some((m) => m.identified)) return answer;
   let parsed: unknown;
   try {
