@@ -7,8 +7,12 @@
  */
 import {
   GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   getArgumentValues,
+  getDirectiveValues,
   getNamedType,
+  isInputObjectType,
   getVariableValues,
   isObjectType,
   isInterfaceType,
@@ -16,6 +20,8 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type FragmentSpreadNode,
+  type InlineFragmentNode,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
@@ -26,6 +32,8 @@ import { GraphQLValidationError } from "../errors";
 import { selectOperation } from "../graphql/operation";
 import type { FieldKnowledge, SchemaKnowledge } from "../schema/knowledge";
 import { schemaFromKnowledge } from "../schema/knowledge";
+import { inputAccess } from "../schema/input-access";
+import { walkArgument, type ArgumentRead, type FilterScope } from "./argument-reads";
 import { mutationTouches, TouchSet, unique, type Touch } from "./touches";
 
 /** Stage and locales that apply where the document names none: header → token → project default. */
@@ -64,6 +72,13 @@ export interface FieldUse {
   root: boolean;
   /** A root field of a mutation (its returned entries are not filtered by `where`). */
   mutation: boolean;
+  /**
+   * Models whose entries the field's arguments are evaluated against (its own models, or the
+   * mutation's model), when an argument reaches other models or stages; otherwise empty.
+   */
+  filterModels: string[];
+  /** What its arguments read beyond the field's own entries (argument-reads.ts). */
+  argumentReads: ArgumentRead[];
 }
 
 export interface Analysis {
@@ -204,18 +219,58 @@ export function analyseOperation(input: AnalyseInput): Analysis {
     return { ctx: { stages, locales, rootLocales: root ? locales : parent.rootLocales }, values };
   };
 
-  const record = (node: FieldNode, parentType: string, field: FieldKnowledge, ctx: Ctx, root: boolean, mutation: boolean) => {
+  const record = (
+    node: FieldNode,
+    parentType: string,
+    field: FieldKnowledge,
+    ctx: Ctx,
+    root: boolean,
+    mutation: boolean,
+    filters: { models: string[]; reads: ArgumentRead[] },
+  ) => {
     let use = fieldUses.get(node);
     if (!use) {
-      use = { node, parentType, field, stages: new Set(), locales: new Set(), root, mutation };
+      use = { node, parentType, field, stages: new Set(), locales: new Set(), root, mutation, filterModels: [], argumentReads: [] };
       fieldUses.set(node, use);
     }
     ctx.stages.forEach((s) => use.stages.add(s));
     ctx.locales.forEach((l) => use.locales.add(l));
+    if (filters.reads.length > 0) {
+      use.filterModels = unique([...use.filterModels, ...filters.models]);
+      use.argumentReads.push(...filters.reads);
+    }
+  };
+
+  const table = inputAccess(knowledge, schema);
+  /**
+   * Arguments are reads too (SPEC §3a): every model and stage an argument value is evaluated
+   * against, in the context the field's entries are read in.
+   */
+  const argumentReads = (def: GraphQLField<unknown, unknown>, values: Record<string, unknown>, models: string[], ctx: Ctx) => {
+    const scope: FilterScope = { stages: ctx.stages, locales: ctx.locales, allStages, stageEnum: knowledge.stageEnum };
+    const reads: ArgumentRead[] = [];
+    for (const arg of def.args) {
+      if (!(arg.name in values) || !isInputObjectType(getNamedType(arg.type))) continue;
+      reads.push(...walkArgument(table, scope, arg.type, models, values[arg.name], arg.name).reads);
+    }
+    for (const read of reads) touches.add("read", read.models, read.stages, read.locales);
+    return reads;
+  };
+
+  /** `@skip(if: true)` / `@include(if: false)`: the origin does not execute the selection, so it touches nothing. */
+  const skipped = (node: FieldNode | InlineFragmentNode | FragmentSpreadNode): boolean => {
+    if (!node.directives?.length) return false;
+    try {
+      if (getDirectiveValues(GraphQLSkipDirective, node, vars)?.["if"] === true) return true;
+      return getDirectiveValues(GraphQLIncludeDirective, node, vars)?.["if"] === false;
+    } catch (e) {
+      throw new GraphQLValidationError(e instanceof GraphQLError ? e.message : "Invalid directive arguments.", { reason: "arguments" });
+    }
   };
 
   const walk = (selectionSet: SelectionSetNode, type: GraphQLNamedType, ctx: Ctx, root: boolean): void => {
     for (const sel of selectionSet.selections) {
+      if (skipped(sel)) continue;
       if (sel.kind === Kind.INLINE_FRAGMENT) {
         walk(sel.selectionSet, sel.typeCondition ? lookupType(schema, sel.typeCondition.name.value) : type, ctx, root);
         continue;
@@ -267,8 +322,15 @@ export function analyseOperation(input: AnalyseInput): Analysis {
         touches.add("read", known.models, inner.stages, inner.locales);
         known.models.forEach((m) => readModels.add(m));
       }
+      const entryModels = known.models.length
+        ? known.models
+        : isMutation && knowledge.mutations[name]?.model
+          ? [knowledge.mutations[name].model]
+          : [];
+      const reads = argumentReads(def, values, entryModels, inner);
       // Root fields are always recorded: their stage and locales are pinned for the origin.
-      if (known.models.length || root) record(sel, type.name, known, inner, root, isMutation);
+      if (known.models.length || root || reads.length)
+        record(sel, type.name, known, inner, root, isMutation, { models: entryModels, reads });
       if (access.kind === "version-read") {
         // `history` lists the parent entry's versions in its stage (or `stageOverride`);
         // `<model>Version(where: { stage })` returns a whole document, every localization of it,

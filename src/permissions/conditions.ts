@@ -38,6 +38,7 @@ import { type TouchCondition } from "./decide";
 import { canonicalJson } from "../platform/canonical-json";
 import { touchKey, type Touch } from "./touches";
 import { checkableModel, hiddenPrefix, withIdentity, withTypenames, type EntryChecks } from "./entry-checks";
+import { filterArguments, modelListWhere, withFilterArguments } from "./filter-conditions";
 
 export interface EnforceInput {
   knowledge: SchemaKnowledge;
@@ -81,9 +82,20 @@ export function enforceConditions(input: EnforceInput): Enforced {
   }
 
   const wheres = new Map<FieldNode, ValueNode[]>();
+  /** Arguments whose relation filters reach conditioned models, rewritten (filter-conditions.ts). */
+  const filtered = new Map<FieldNode, ReadonlyMap<string, ValueNode>>();
+  const inlinedVars = new Set<string>();
   /** Single-entry and where-less list positions: the conditioned models whose entries are checked. */
   const checked = new Map<FieldNode, string[]>();
+  const allStages = knowledge.stages.length ? knowledge.stages : [analysis.stage];
   for (const use of analysis.fieldUses.values()) {
+    if (byTouch.size > 0) {
+      const rewritten = filterArguments({ knowledge, schema, use, variables: analysis.variableValues, byTouch, allStages });
+      if (rewritten) {
+        filtered.set(use.node, rewritten.args);
+        rewritten.variables.forEach((v) => inlinedVars.add(v));
+      }
+    }
     const { conds, touches } = conditionsOf(use, byTouch);
     if (conds.length === 0) continue;
     const field = `${use.parentType}.${use.node.name.value}`;
@@ -120,7 +132,8 @@ export function enforceConditions(input: EnforceInput): Enforced {
     Field(node) {
       const use = analysis.fieldUses.get(node);
       if (!use) return undefined;
-      let args = [...(node.arguments ?? [])];
+      const filterArgs = filtered.get(node);
+      let args = filterArgs ? withFilterArguments(node, filterArgs) : [...(node.arguments ?? [])];
       const conds = wheres.get(node);
       if (conds) args = withWhere(args, conds, analysis.variableValues, nonNullVars, nulledVars, operation.variableDefinitions ?? []);
       if (use.root && analysis.kind !== "mutation") args = pinned(args, node, use, schema, knowledge, analysis);
@@ -131,6 +144,9 @@ export function enforceConditions(input: EnforceInput): Enforced {
   });
   if (checked.size > 0) rewritten = withTypenames(rewritten, schema, prefix);
   const checks: EntryChecks | null = checked.size > 0 ? { prefix, conditions: [...input.conditions] } : null;
+  // Values of variables inlined into rewritten filters: a variable left unused is dropped, since
+  // GraphQL refuses an operation that declares a variable it does not use.
+  inlinedVars.forEach((v) => nulledVars.add(v));
   if (nonNullVars.size === 0 && nulledVars.size === 0) return { document: rewritten, checks };
   const document = visit(rewritten, {
     OperationDefinition(node) {
@@ -286,10 +302,10 @@ export function checkRuleConditions(
   schema = schemaFromKnowledge(knowledge),
 ): void {
   const whereOf = new Map<string, string>();
-  for (const fields of Object.values(knowledge.types))
-    for (const f of Object.values(fields))
-      if (f.models.length === 1 && f.where && (f.shape === "list" || f.shape === "connection") && !whereOf.has(f.models[0]!))
-        whereOf.set(f.models[0]!, f.where);
+  for (const model of knowledge.models) {
+    const where = modelListWhere(knowledge, model);
+    if (where) whereOf.set(model, where);
+  }
   rules.forEach((rule, i) => {
     if (!rule.condition) return;
     const models = rule.model === "*" ? [...whereOf.keys()] : rule.model;

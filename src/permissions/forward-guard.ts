@@ -20,6 +20,8 @@ import { touchKey, type Touch } from "./touches";
 export interface AuthorisedBound {
   kind: "query" | "mutation" | "subscription";
   touches: readonly Touch[];
+  /** What the rule conditions the gateway AND-ed in read (pipeline/authorise.ts): sent by the gateway, so allowed. */
+  conditionReads?: readonly Touch[];
   unclassified: readonly string[];
 }
 
@@ -95,7 +97,8 @@ function findProblem(input: ForwardGuardInput): string | null {
   if (analysis.kind !== authorised.kind) return `a ${analysis.kind} was sent for an authorised ${authorised.kind}`;
   const extraFields = analysis.unclassified.filter((u) => !authorised.unclassified.includes(u.field)).map((u) => u.field);
   if (extraFields.length > 0) return `unclassified fields that were not authorised: ${extraFields.join(", ")}`;
-  const allowed = new Set(authorised.touches.map(touchKey));
+  // Argument reads count here too (analyse.ts): a filter the rewrite added or widened is caught.
+  const allowed = new Set([...authorised.touches, ...(authorised.conditionReads ?? [])].map(touchKey));
   const extra = analysis.touches.filter((touch) => !allowed.has(touchKey(touch)));
   if (extra.length > 0)
     return `touches that were not authorised: ${extra.map((t) => `${t.action} ${t.model} ${t.stage} ${t.locale}`).join("; ")}`;

@@ -4,6 +4,7 @@ import { ForbiddenError, GraphQLValidationError, UnauthenticatedError } from "..
 import { operationDocument, selectOperation } from "../graphql/operation";
 import { analyseOperation } from "../permissions/analyse";
 import { enforceConditions } from "../permissions/conditions";
+import { conditionReads } from "../permissions/filter-conditions";
 import type { EntryChecks } from "../permissions/entry-checks";
 import { decide, grantsEverything } from "../permissions/decide";
 import { requestScope, scopeNames } from "../permissions/scope";
@@ -31,6 +32,8 @@ export interface Authorised {
   writes: Touch[];
   /** Every touch allowed: what the forward guard holds the forwarded request to. */
   touches: Touch[];
+  /** What the rule conditions AND-ed into the forwarded document read (the operator's filters): the guard allows these too. */
+  conditionReads: Touch[];
   /** Unclassified fields (`Type.field`) let through for a principal that may do everything. */
   unclassified: string[];
   /** Entry checks of conditions at single-entry positions (permissions/entry-checks.ts), or `null`. */
@@ -152,6 +155,7 @@ export function authorise(input: AuthoriseInput, deps: AuthoriseDeps = {}): Auth
     readStages: opaque ? [...names.stages].sort() : [...new Set(reads.map((touch) => touch.stage))].sort(),
     writes: analysis.touches.filter((touch) => touch.action !== "read" && touch.action !== "readVersion"),
     touches: analysis.touches,
+    conditionReads: conditionReads(knowledge, schema, decision.conditions),
     unclassified: unclassified.map((u) => u.field),
     checks,
     cache,
