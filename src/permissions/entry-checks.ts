@@ -8,7 +8,8 @@
  *    with a prefix no response key of the client's document has.
  * 2. The answer's entries at those positions are collected (`collectEntries`), and one more
  *    request asks the origin which of them satisfy the condition in their own stage and locale
- *    (`checkQuery`): `posts(where: { AND: [{ id_in: [...] }, <condition>] }, stage, locales) { id }`.
+ *    (`checkQuery`): `posts(where: { AND: [{ id_in: [...] }, <condition>] }, stage, locales) { id }`,
+ *    with only the arguments the model's list field has (check-field.ts).
  * 3. The answer is rewritten (`applyEntryChecks`): an entry that does not satisfy its condition
  *    becomes `null` at a single position and is left out of a list, as if the origin had not
  *    found it (a `null` in a non-null position nulls the nearest nullable parent, as GraphQL
@@ -44,6 +45,7 @@ import {
 import type { Condition } from "../projects/types";
 import type { SchemaKnowledge } from "../schema/knowledge";
 import type { TouchCondition } from "./decide";
+import { checkFieldOf, checkFields, type HeaderScope } from "./check-field";
 import { touchKey, type Touch } from "./touches";
 
 /** What the pipeline needs to check the entries of an answer (part of the memoized decision). */
@@ -80,10 +82,16 @@ export function hiddenPrefix(document: DocumentNode): string {
   return prefix;
 }
 
-/** Whether entries of `model` can be checked: `id` and `stage` fields and a root list field with `where`. */
+/**
+ * Whether entries of `model` can be checked: `id` and `stage` fields, and a root list field that
+ * can name entries by id (check-field.ts). When not, a position that needs a check is refused.
+ *
+ * @example
+ * checkableModel(knowledge, "Author"); // true: `authors(where: { id_in })`
+ */
 export function checkableModel(knowledge: SchemaKnowledge, model: string): boolean {
   const fields = knowledge.types[model];
-  return Boolean(fields?.["id"] && fields["stage"] && listFieldOf(knowledge, model));
+  return Boolean(fields?.["id"] && fields["stage"] && checkFieldOf(knowledge, model));
 }
 
 /**
@@ -171,7 +179,13 @@ function contexts(entry: EntryRef, authorised: readonly Touch[]): string[] {
 /**
  * Builds the check request for the conditioned, identified, authorised entries among `entries`,
  * or `null` when there are none. `conditionAst` writes a condition as a literal of the model's
- * list `where` type.
+ * list `where` type; `header` is the `gcms-stage` / `gcms-locales` the request is sent with. The
+ * request uses only the arguments the model's list field has (check-field.ts); entries it cannot
+ * ask about exactly are left unconfirmed, so they do not stay.
+ *
+ * @example
+ * const query = checkQuery(knowledge, checks, collectEntries(input), allowed.touches, conditionOf, { stage: "PUBLISHED", locales: ["en"] });
+ * print(query.document); // '{ g0: authors(where: { AND: [{ id_in: ["a1"] }, { id: "a1" }] }, stage: PUBLISHED, locales: [en], first: 1) { id } }'
  */
 export function checkQuery(
   knowledge: SchemaKnowledge,
@@ -179,6 +193,7 @@ export function checkQuery(
   entries: readonly EntryRef[],
   authorised: readonly Touch[],
   conditionAst: (condition: Condition, model: string) => ValueNode,
+  header: HeaderScope,
 ): CheckQuery | null {
   const conditions = new Map(checks.conditions.map((c) => [touchKey(c.touch), c]));
   const allowed = new Set(authorised.map(touchKey));
@@ -193,34 +208,22 @@ export function checkQuery(
       groups.set(key, group);
     }
   }
-  if (groups.size === 0) return null;
 
-  const list = [...groups.entries()];
-  const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
-  const enumOf = (value: string) => ({ kind: Kind.ENUM, value }) as const;
-  const objectOf = (key: string, value: ValueNode): ValueNode => ({
-    kind: Kind.OBJECT,
-    fields: [{ kind: Kind.OBJECT_FIELD, name: name(key), value }],
-  });
-  const selections = list.map(([, { touch, where, ids }], i): FieldNode => {
-    const values: ValueNode[] = [...ids].map((id) => ({ kind: Kind.STRING, value: id }));
-    const filter = objectOf("AND", {
-      kind: Kind.LIST,
-      values: [objectOf("id_in", { kind: Kind.LIST, values }), conditionAst(where, touch.model)],
-    });
-    return {
-      kind: Kind.FIELD,
-      alias: name(`g${i}`),
-      name: name(listFieldOf(knowledge, touch.model)!),
-      arguments: [
-        { kind: Kind.ARGUMENT, name: name("where"), value: filter },
-        { kind: Kind.ARGUMENT, name: name("stage"), value: enumOf(touch.stage) },
-        { kind: Kind.ARGUMENT, name: name("locales"), value: { kind: Kind.LIST, values: [enumOf(touch.locale)] } },
-        { kind: Kind.ARGUMENT, name: name("first"), value: { kind: Kind.INT, value: String(ids.size) } },
-      ],
-      selectionSet: { kind: Kind.SELECTION_SET, selections: [field("id", "id")] },
-    };
-  });
+  /** Each field of the request, by alias `g<i>`, and the group (touch key) it answers for. */
+  const asked: string[] = [];
+  const selections: FieldNode[] = [];
+  for (const [key, { touch, where, ids }] of groups) {
+    const field = checkFieldOf(knowledge, touch.model);
+    // Not checkable: a position that needs it was refused before forwarding (conditions.ts); unconfirmed anyway.
+    if (!field) continue;
+    const localized = Boolean(knowledge.types[touch.model]?.["locale"]);
+    const group = { touch, ids: [...ids], condition: conditionAst(where, touch.model) };
+    for (const node of checkFields(field, group, header, { localized, authorised: allowed }) ?? []) {
+      selections.push({ ...node, alias: { kind: Kind.NAME, value: `g${asked.length}` } });
+      asked.push(key);
+    }
+  }
+  if (selections.length === 0) return null;
   const document: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
@@ -229,7 +232,7 @@ export function checkQuery(
   };
   const passed = (data: Record<string, unknown>) => {
     const out = new Set<string>();
-    list.forEach(([key], i) => {
+    asked.forEach((key, i) => {
       const found = data[`g${i}`];
       if (Array.isArray(found)) for (const e of found) if (isObject(e) && typeof e["id"] === "string") out.add(entryKey(key, e["id"]));
     });
@@ -257,14 +260,6 @@ export function entryKeeper(
     const id = entry.id;
     return keys.some((key) => allowed.has(key) && (!conditions.has(key) || passed.has(entryKey(key, id))));
   };
-}
-
-/** The root list field of a model that takes `where` (and, in Hygraph, `stage`, `locales` and `first`). */
-export function listFieldOf(knowledge: SchemaKnowledge, model: string): string | undefined {
-  const root = knowledge.types[knowledge.queryType] ?? {};
-  return Object.entries(root).find(
-    ([, f]) => f.access.kind === "model-read" && f.shape === "list" && f.where && f.models.length === 1 && f.models[0] === model,
-  )?.[0];
 }
 
 /** `null` is not allowed where the walk is: the parent must become `null` (GraphQL null propagation). */

@@ -2,7 +2,8 @@ import { isInputObjectType, parse, print, type ValueNode } from "graphql";
 import { OriginError } from "../errors";
 import type { OriginAnswer } from "../origin/client";
 import { conditionAst } from "../permissions/conditions";
-import { applyEntryChecks, checkQuery, collectEntries, entryKeeper, listFieldOf } from "../permissions/entry-checks";
+import { listFieldOf } from "../permissions/check-field";
+import { applyEntryChecks, checkQuery, collectEntries, entryKeeper } from "../permissions/entry-checks";
 import type { Condition } from "../projects/types";
 import type { KnownSchema } from "../schema/store";
 import type { Authorised } from "./authorise";
@@ -38,8 +39,14 @@ export async function withEntryChecks(
   if (!parsed || typeof parsed !== "object" || parsed.data === null || typeof parsed.data !== "object") return answer;
 
   const input = { schema: known.schema, document: parse(allowed.query), operationName, prefix: checks.prefix, data: parsed.data };
-  const query = checkQuery(known.knowledge, checks, collectEntries(input), allowed.touches, (condition, model) =>
-    listCondition(known, condition, model),
+  const query = checkQuery(
+    known.knowledge,
+    checks,
+    collectEntries(input),
+    allowed.touches,
+    (condition, model) => listCondition(known, condition, model),
+    // What the check request is sent with (`gcms-stage`, `gcms-locales`): where the list field has no stage or locales argument.
+    { stage: allowed.stage, locales: allowed.locales },
   );
   let passed: Set<string> | undefined;
   let checkMs = 0;

@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { buildSchema, parse } from "graphql";
-import { applyEntryChecks, collectEntries, entryKeeper, type EntryRef } from "../../src/permissions/entry-checks";
+import { buildSchema, introspectionFromSchema, isInputObjectType, parse, print, stripIgnoredCharacters } from "graphql";
+import { listFieldOf } from "../../src/permissions/check-field";
+import { conditionAst } from "../../src/permissions/conditions";
+import {
+  applyEntryChecks,
+  checkableModel,
+  checkQuery,
+  collectEntries,
+  entryKeeper,
+  type EntryRef,
+} from "../../src/permissions/entry-checks";
+import type { Touch } from "../../src/permissions/touches";
+import { buildSchemaKnowledge, schemaFromKnowledge, type SchemaKnowledge } from "../../src/schema/knowledge";
+import { REAL_SCHEMAS } from "../fixtures/real-schemas";
+import { sdl } from "../fixtures/schema";
+import { schemaVariant, type SchemaCuts } from "../fixtures/schema-variants";
 
 /**
  * The answer walk of entry checks on a small schema with non-null positions: what is collected,
@@ -129,5 +143,78 @@ describe("entry checks: which entries stay", () => {
     ["an unidentified entry of an unconditioned model", { model: "Author", id: undefined, stage: undefined, locale: undefined }, true],
   ])("%#: %s → %s", (_name, entry, expected) => {
     expect(keep(entry)).toBe(expected);
+  });
+});
+
+describe("entry checks: the check request uses only the arguments the list field has (issue 19)", () => {
+  const variant = (cuts: SchemaCuts) => buildSchemaKnowledge(introspectionFromSchema(schemaVariant(sdl, cuts)));
+  const houdini = REAL_SCHEMAS.find((s) => s.name.endsWith("with-houdini"))!.knowledge;
+  /** The condition as conditions.ts writes it, against the model's list where type (what the pipeline does). */
+  const literal = (knowledge: SchemaKnowledge) => (condition: Record<string, unknown>, model: string) => {
+    const where = knowledge.types[knowledge.queryType]![listFieldOf(knowledge, model)!]!.where!;
+    const type = schemaFromKnowledge(knowledge).getType(where);
+    if (!isInputObjectType(type)) throw new Error(`${where} is not an input type`);
+    return conditionAst(condition, type, model, []);
+  };
+  const read = (model: string): Touch => ({ action: "read", model, stage: "PUBLISHED", locale: "en" });
+  const entry = (model: string, id: string): EntryRef => ({ model, id, stage: "PUBLISHED", locale: "en" });
+
+  it.each<[string, SchemaKnowledge, string, string]>([
+    [
+      "Hygraph's list field (the fixture)",
+      variant({}),
+      "Author",
+      '{ g0: authors(where: { AND: [{ id_in: ["a1", "a2"] }, { id: "a1" }] }, stage: PUBLISHED, locales: [en], first: 2) { id } }',
+    ],
+    [
+      "a real schema (hygraph-examples/with-houdini)",
+      houdini,
+      "Product",
+      '{ g0: products(where: { AND: [{ id_in: ["a1", "a2"] }, { id: "a1" }] }, stage: PUBLISHED, locales: [en], first: 2) { id } }',
+    ],
+    [
+      "no locales: the gcms-locales header carries them",
+      variant({ args: { "Query.authors": ["locales"] } }),
+      "Author",
+      '{ g0: authors(where: { AND: [{ id_in: ["a1", "a2"] }, { id: "a1" }] }, stage: PUBLISHED, first: 2) { id } }',
+    ],
+    [
+      "no first: the id filter bounds the answer",
+      variant({ args: { "Query.authors": ["first"] } }),
+      "Author",
+      '{ g0: authors(where: { AND: [{ id_in: ["a1", "a2"] }, { id: "a1" }] }, stage: PUBLISHED, locales: [en]) { id } }',
+    ],
+    [
+      "neither locales nor first (the issue's schema)",
+      variant({ args: { "Query.authors": ["locales", "first"] } }),
+      "Author",
+      '{ g0: authors(where: { AND: [{ id_in: ["a1", "a2"] }, { id: "a1" }] }, stage: PUBLISHED) { id } }',
+    ],
+    [
+      "no id_in: OR of id",
+      variant({ inputFields: { AuthorWhereInput: ["id_in"] } }),
+      "Author",
+      '{ g0: authors(where: { AND: [{ OR: [{ id: "a1" }, { id: "a2" }] }, { id: "a1" }] }, stage: PUBLISHED, locales: [en], first: 2) { id } }',
+    ],
+  ])("%s", (_name, knowledge, model, expected) => {
+    const checks = { prefix: "_cev_", conditions: [{ touch: read(model), where: { id: "a1" } }] };
+    const entries = [entry(model, "a1"), entry(model, "a2")];
+    const query = checkQuery(knowledge, checks, entries, [read(model)], literal(knowledge), { stage: "PUBLISHED", locales: ["en"] });
+    expect(stripIgnoredCharacters(print(query!.document))).toBe(stripIgnoredCharacters(expected));
+    expect(checkableModel(knowledge, model)).toBe(true);
+    expect(query!.passed({ g0: [{ id: "a1" }] })).toEqual(new Set([`read\u0000${model}\u0000PUBLISHED\u0000en\u0000a1`]));
+  });
+
+  it("a where input without id_in or OR cannot name the entries: the model is not checkable (a 403 where a check is needed)", () => {
+    expect(checkableModel(variant({ inputFields: { AuthorWhereInput: ["id_in", "OR"] } }), "Author")).toBe(false);
+  });
+
+  it("entries the list field cannot check in their own stage are not asked about, and so do not stay", () => {
+    const knowledge = variant({ args: { "Query.authors": ["stage"] } });
+    const draft: Touch = { ...read("Author"), stage: "DRAFT" };
+    const checks = { prefix: "_cev_", conditions: [{ touch: draft, where: { id: "a1" } }] };
+    const entries: EntryRef[] = [{ ...entry("Author", "a1"), stage: "DRAFT" }];
+    expect(checkQuery(knowledge, checks, entries, [draft], literal(knowledge), { stage: "PUBLISHED", locales: ["en"] })).toBeNull();
+    expect(entryKeeper(checks, [draft])(entries[0]!)).toBe(false);
   });
 });
