@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getNamedType, isInterfaceType, isLeafType, isObjectType, type GraphQLObjectType } from "graphql";
+import { getNamedType, isAbstractType, isInterfaceType, isLeafType, isObjectType, type GraphQLObjectType } from "graphql";
 import type { FieldAccess } from "../../src/schema/field-access";
 import { REAL_SCHEMAS } from "../fixtures/real-schemas";
 
@@ -35,9 +35,28 @@ describe.each(REAL_SCHEMAS)("field census of $name", ({ knowledge, sdlSchema }) 
     );
   });
 
-  it("leaves no root query field unclassified or refused", () => {
+  it("leaves no root query field unclassified or refused, but newer Hygraph's `entities`, which can fetch a component by id", () => {
     const root = rows.filter((r) => r.type === knowledge.queryType);
-    expect(root.filter((r) => r.access.kind !== "model-read" && r.access.kind !== "version-read")).toEqual([]);
+    const others = root.filter((r) => r.access.kind !== "model-read" && r.access.kind !== "version-read");
+    const hasEntities = Boolean(sdlSchema.getQueryType()?.getFields()["entities"]);
+    expect(others.map((r) => `${r.field} ${r.access.kind}`)).toEqual(hasEntities ? ["entities refused"] : []);
+  });
+
+  it("treats a component as part of the entry it hangs off, and its references to models as model reads", () => {
+    const entity = sdlSchema.getType("Entity");
+    const components =
+      entity && isAbstractType(entity) ? sdlSchema.getPossibleTypes(entity).filter((t) => !knowledge.models.includes(t.name)) : [];
+    const names = new Set(components.map((c) => c.name));
+    // A component field, or a modular one (a union of components).
+    const holdsComponents = (type: string) => {
+      const t = sdlSchema.getType(type)!;
+      return names.has(type) || (isAbstractType(t) && sdlSchema.getPossibleTypes(t).every((m) => names.has(m.name)));
+    };
+    const holding = rows.filter((r) => r.type !== knowledge.queryType && r.type !== knowledge.mutationType && holdsComponents(r.returns));
+    for (const r of holding) expect(r.access.kind, `${r.type}.${r.field}`).toBe("non-content");
+    for (const r of rows.filter((r) => names.has(r.type) && r.models.length > 0))
+      expect(r.access.kind, `${r.type}.${r.field}`).toBe("model-read");
+    if (names.size > 0) expect(holding.length).toBeGreaterThan(0);
   });
 
   it("maps every <model>Version to a version read of that model, and every history field too", () => {
