@@ -253,7 +253,7 @@ export function analyseOperation(input: AnalyseInput): Analysis {
       if (!(arg.name in values) || !isInputObjectType(getNamedType(arg.type))) continue;
       reads.push(...walkArgument(table, scope, arg.type, models, values[arg.name], arg.name).reads);
     }
-    for (const read of reads) touches.add("read", read.models, read.stages, read.locales);
+    for (const read of reads) for (const action of read.actions) touches.add(action, read.models, read.stages, read.locales);
     return reads;
   };
 

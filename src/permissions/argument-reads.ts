@@ -20,7 +20,7 @@
  */
 import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, type GraphQLInputType } from "graphql";
 import { LimitExceededError } from "../errors";
-import type { InputAccessTable } from "../schema/input-access";
+import type { InputAccessTable, NestedWriteAction } from "../schema/input-access";
 
 /** Input objects nested deeper than this in one argument are refused before they are walked. */
 export const MAX_INPUT_NESTING = 64;
@@ -37,7 +37,9 @@ export interface FilterScope {
 
 /** One read an argument makes: `models` in `stages` × `locales`, found at `path` (`where.author`). */
 export interface ArgumentRead {
-  kind: "relation" | "stages";
+  kind: "relation" | "stages" | "write";
+  /** What it does to `models`: a read, or a nested write's actions (mutation data) and the read back. */
+  actions: ("read" | NestedWriteAction)[];
   models: string[];
   stages: string[];
   locales: string[];
@@ -120,6 +122,7 @@ export function walkArgument(
       else if (access.kind === "relation") {
         const read: ArgumentRead = {
           kind: "relation",
+          actions: ["read"],
           models: access.models,
           stages: [...ctx.stages],
           locales: [...scope.locales],
@@ -128,13 +131,35 @@ export function walkArgument(
         reads.push(read);
         const walked = walk(definition.type, fieldValue, { models: access.models, stages: ctx.stages }, here, depth + 1);
         next = rewrite ? rewrite({ ...read, field: key, type: getNamedType(definition.type).name, value: walked }) : walked;
+      } else if (access.kind === "write") {
+        // A nested write (mutation data): the related model is written, and read back like the
+        // mutation's own entry; what its data holds is walked as that model's.
+        const models = access.models;
+        // A nested delete removes the related entry from every stage, as a delete mutation does.
+        const stages = access.actions.includes("delete") ? scope.allStages : ctx.stages;
+        reads.push({
+          kind: "write",
+          actions: ["read", ...access.actions],
+          models,
+          stages: [...stages],
+          locales: [...scope.locales],
+          path: here,
+        });
+        next = walk(definition.type, fieldValue, { models, stages: ctx.stages }, here, depth + 1);
       } else {
         // A stage comparison: every stage it names (in nested AND/OR/NOT too) is read; anything
         // it reaches further is evaluated in any of them.
         const sink = new Set<string>();
         const walked = walk(definition.type, fieldValue, { models: ctx.models, stages: scope.allStages, stageSink: sink }, here, depth + 1);
         const stages = sink.size > 0 ? [...sink].sort() : [...scope.allStages];
-        const read: ArgumentRead = { kind: "stages", models: [...ctx.models], stages, locales: [...scope.locales], path: here };
+        const read: ArgumentRead = {
+          kind: "stages",
+          actions: ["read"],
+          models: [...ctx.models],
+          stages,
+          locales: [...scope.locales],
+          path: here,
+        };
         reads.push(read);
         next = rewrite ? rewrite({ ...read, field: key, type: getNamedType(definition.type).name, value: walked }) : walked;
       }

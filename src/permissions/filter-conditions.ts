@@ -153,7 +153,7 @@ export function conditionReads(knowledge: SchemaKnowledge, schema: GraphQLSchema
       continue;
     }
     for (const read of walkArgument(table, scope, type, [touch.model], value, "condition").reads)
-      touches.add("read", read.models, read.stages, read.locales);
+      for (const action of read.actions) touches.add(action, read.models, read.stages, read.locales);
   }
   return touches.list();
 }

@@ -13,6 +13,10 @@
  * | (`Post: PostWhereInput`), `createdBy/updatedBy/publishedBy` (User),     |               |
  * | `scheduledIn_*` (ScheduledOperation), `connect`/`set` in mutation data |               |
  * | `documentInStages_some/every/none` (an input holding the stage enum)   | stages        |
+ * | `create`/`update`/`upsert`/`delete` in a relation's `…InlineInput`    | write         |
+ *
+ * A nested write in mutation data (`createPost(data: { author: { create: { … } } })`) writes the
+ * related model: the analysis counts its actions too, so a writer of Post cannot create Authors.
  *
  * `value` compares the entry's own data (covered by the read of the field holding the argument);
  * `nested` is walked in the same entry; `relation` reads entries of other models (walked as a
@@ -32,11 +36,26 @@ import {
 import type { SchemaKnowledge } from "./knowledge";
 
 /** How the permission analysis treats one input field (see the module comment). */
-export type InputFieldAccess = { kind: "value" } | { kind: "nested" } | { kind: "relation"; models: string[] } | { kind: "stages" };
+export type InputFieldAccess =
+  | { kind: "value" }
+  | { kind: "nested" }
+  | { kind: "relation"; models: string[] }
+  | { kind: "stages" }
+  | { kind: "write"; actions: NestedWriteAction[]; models: string[] };
+
+/** What a nested write in mutation data does to the related model (`create`, `update`, `upsert`, `delete`). */
+export type NestedWriteAction = "create" | "update" | "delete";
 
 /** Input object type → field name → access; built once per schema. */
 export type InputAccessTable = ReadonlyMap<string, ReadonlyMap<string, InputFieldAccess>>;
 
+const INLINE_NAME = /^(.+?)(Create|Update)(One|Many)InlineInput$/;
+const NESTED_WRITES: Record<string, NestedWriteAction[]> = {
+  create: ["create"],
+  update: ["update"],
+  upsert: ["create", "update"],
+  delete: ["delete"],
+};
 const WHERE_NAME = /^(.+?)(Where|ManyWhere)(Unique|Stage|Comparator)?Input$/;
 const tables = new WeakMap<SchemaKnowledge, { schema: GraphQLSchema; table: InputAccessTable; filtered: ReadonlyMap<string, string[]> }>();
 
@@ -105,6 +124,9 @@ function classifyInputField(
   parent: GraphQLInputObjectType,
   field: GraphQLInputField,
 ): InputFieldAccess {
+  const inline = INLINE_NAME.exec(parent.name);
+  const writes = inline && knowledge.models.includes(inline[1]!) ? NESTED_WRITES[field.name] : undefined;
+  if (inline && writes) return { kind: "write", actions: writes, models: [inline[1]!] };
   const named = getNamedType(field.type);
   if (!isInputObjectType(named)) return { kind: "value" };
   if (named === parent) return { kind: "nested" };

@@ -225,6 +225,18 @@ describe("admin API: rules are checked against the origin's schema", () => {
     expect(response.headers.get("x-rules-unchecked")).toBeNull();
   });
 
+  it.each([
+    ["a relation filter", { author: { slug: "ada-lovelace" } }],
+    ["a localized field", { title_starts_with: "Hello" }],
+  ])("accepts a condition with %s, validated against the model's own query list filter (issue 19, finding 9)", async (_name, condition) => {
+    // The demo's `PostManyWhereInput` (of `updateManyPostsConnection`) has neither; `Query.posts` takes `PostWhereInput`.
+    const response = await put(`/admin/projects/${uniqueTag()}/master`, {
+      origin: origin(),
+      publicPermissions: [rule({ model: "Post", condition })],
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+  });
+
   it("accepts, and says so, when the origin cannot be asked for its schema", async () => {
     const response = await put(`/admin/projects/${uniqueTag()}/master`, {
       origin: `https://demo-origin.internal/t/${uniqueTag()}/__status/503/graphql`,

@@ -4,6 +4,7 @@ import { checkRuleConditions, enforceConditions } from "../../src/permissions/co
 import { decide } from "../../src/permissions/decide";
 import { normalizeRules } from "../../src/projects/rules";
 import { analyse, knowledge, schema } from "../fixtures/schema";
+import { REAL_SCHEMAS } from "../fixtures/real-schemas";
 
 const postsOnly1 = [
   { action: "read", model: "Post", condition: { id: "p1" } },
@@ -253,5 +254,29 @@ describe("checkRuleConditions", () => {
       expect(() => checkRuleConditions(rules, knowledge, "rules")).toThrow(
         expect.objectContaining({ code: "INVALID_CONFIG", extensions: { field } }),
       );
+  });
+});
+
+describe("checkRuleConditions validates against the model's own query list field (issue 19, finding 9)", () => {
+  // Hygraph's `…ManyWhereInput` of the `updateMany…` mutations leaves out localized fields: a
+  // condition on one was refused when that type happened to be found first.
+  const houdini = REAL_SCHEMAS.find((s) => s.name.endsWith("with-houdini"))!;
+  it.each<[string, Record<string, unknown>]>([
+    ["Asset", { mimeType_contains: "png" }],
+    ["Asset", { width_gt: 100 }],
+    ["Asset", { fileName: "a.png" }],
+    ["Asset", { handle: "abc" }],
+    ["Product", { name: "Shirt" }],
+    ["Product", { reviews_some: { name: "x" } }],
+  ])("a condition on %s %j is valid", (model, condition) => {
+    const rules = normalizeRules([{ action: "read", model, stages: "*", locales: "*", condition }], "rules");
+    expect(() => checkRuleConditions(rules, houdini.knowledge, "rules", houdini.schema)).not.toThrow();
+  });
+
+  it("a field the model's filter lacks is still refused", () => {
+    const rules = normalizeRules([{ action: "read", model: "Asset", condition: { secret_contains: "x" } }], "rules");
+    expect(() => checkRuleConditions(rules, houdini.knowledge, "rules", houdini.schema)).toThrow(
+      expect.objectContaining({ code: "INVALID_CONFIG", extensions: { field: "rules[0].condition" } }),
+    );
   });
 });

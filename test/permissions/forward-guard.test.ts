@@ -51,6 +51,11 @@ describe("forward guard: what leaves is what was authorised", () => {
     ["a rewriter that adds a DRAFT read", addsRootField("posts(stage: DRAFT) { title }")],
     ["a rewriter that adds a version read", addsRootField('postVersion(where: { id: "p", revision: 1, stage: PUBLISHED }) { data }')],
     ["a rewriter that adds an unclassified field", addsRootField("serverTime")],
+    [
+      "a rewriter that adds a filter through a relation (an argument read, issue 19)",
+      addsRootField('posts(where: { author: { name_starts_with: "A" } }) { id }'),
+    ],
+    ["a rewriter that adds a skipped field that is not skipped", addsRootField("authors @include(if: true) { id }")],
     ["a rewriter that returns a mutation", () => ({ checks: null, document: parse('mutation { deletePost(where: { id: "p" }) { id } }') })],
   ])("%#: refuses %s, before anything is sent", (_name, rewrite) => {
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
