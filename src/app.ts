@@ -18,6 +18,7 @@ import { schemaRoutes } from "./admin/schema";
 import { explainRoutes } from "./admin/explain";
 import { apiPolicies } from "./middleware/api-policies";
 import { waitUntilOf } from "./platform/wait-until";
+import { assertValidProjectRef } from "./projects/project-id";
 import { projectStore } from "./projects/store";
 import { explorerAssets } from "./explorer/assets";
 import { explorerPage } from "./explorer/page";
@@ -60,6 +61,11 @@ export const app = new Hono<GatewayEnv>()
   // Every other /admin route changes or shows data: same-origin writes only, then the admin token.
   .use("/admin/*", sameOriginWrites())
   .use("/admin/*", adminAuth({ adminTokenDigest: async (env) => (await gatewayConfig(env as Bindings)).adminTokenDigest }))
+  // An id or environment outside [A-Za-z0-9_-]{1,64} is 400 before any route or store sees it (SPEC §3a).
+  .use("/admin/projects/:projectId/:environment/*", async (c, next) => {
+    assertValidProjectRef({ projectId: c.req.param("projectId"), environment: c.req.param("environment") });
+    await next();
+  })
   .route("/admin/projects", projectRoutes)
   .route("/admin/projects", tokenRoutes)
   .route("/admin/projects", purgeRoutes)

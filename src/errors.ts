@@ -123,6 +123,17 @@ export class ProjectNotFoundError extends GatewayError {
   override readonly status = 404;
 }
 
+/**
+ * An admin API path names a project id or environment outside `[A-Za-z0-9_-]{1,64}` (SPEC §3a);
+ * `parameter` says which. (The endpoints answer such a path like an unknown project, `404`.)
+ */
+export class InvalidProjectIdError extends BadRequestError {
+  override readonly code = "INVALID_PROJECT_ID";
+  constructor(parameter: "projectId" | "environment") {
+    super(`The ${parameter} in the path must be 1 to 64 letters, digits, "_" or "-".`, { parameter });
+  }
+}
+
 /** Missing, malformed, unknown, revoked or expired credentials (RFC 6750 §3). */
 export class UnauthenticatedError extends GatewayError {
   override readonly code = "UNAUTHENTICATED";

@@ -2,7 +2,7 @@
  * Permanent auth tokens (PATs, SPEC §2 and §5): opaque high-entropy secrets issued by the admin
  * API, shown once, and stored in Workers KV only as their SHA-256 digest.
  *
- * KV layout (project id and environment URI-encoded, so `a:b`/`c` and `a`/`b:c` never meet):
+ * KV layout (project id and environment encoded by `projects/key-part.ts`, so `a:b`/`c` and `a`/`b:c` never meet):
  *
  * - `pat:{projectId}:{environment}:{sha256hex}` → {@link StoredPat}: the record a presented
  *   token is looked up by. The key *is* the digest of the token, so a lookup never compares
@@ -15,6 +15,7 @@ import { StoreUnavailableError } from "../errors";
 import { TtlCache } from "../platform/ttl-cache";
 import type { PatRecord } from "./pat-record";
 import type { WaitUntil } from "../platform/wait-until";
+import { refKeyPart } from "../projects/key-part";
 import type { PermissionRule, ProjectRef } from "../projects/types";
 
 /** Every PAT starts with this, so a leaked one is recognizable (secret scanners, logs review). */
@@ -83,7 +84,7 @@ const encoder = new TextEncoder();
 /** Two lower-case hex digits per byte value. */
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
-const scope = (ref: ProjectRef) => `${encodeURIComponent(ref.projectId)}:${encodeURIComponent(ref.environment)}`;
+const scope = (ref: ProjectRef) => refKeyPart(ref, ":");
 
 /** KV key of a token's record, by the digest of the token. */
 export function patKey(ref: ProjectRef, digestHex: string): string {

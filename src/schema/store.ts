@@ -1,6 +1,8 @@
 import { getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 import { OriginError, StoreUnavailableError } from "../errors";
 import { callOrigin, fetcherFor } from "../origin/client";
+import { Lru } from "../platform/lru";
+import { refKeyPart } from "../projects/key-part";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import { buildSchemaKnowledge, KNOWLEDGE_VERSION, schemaFromKnowledge, type SchemaKnowledge } from "./knowledge";
 
@@ -35,15 +37,25 @@ export interface SchemaStoreDeps {
   now?: () => number;
 }
 
-/** The KV key of a project's learned schema. */
+/**
+ * The KV key of a project's learned schema (each part encoded: `key-part.ts`).
+ *
+ * @example schemaKey({ projectId: "demo", environment: "master" }); // "schema:demo:master"
+ */
 export function schemaKey(ref: ProjectRef): string {
-  return `schema:${ref.projectId}:${ref.environment}`;
+  return `schema:${refKeyPart(ref, ":")}`;
 }
 
-const isolateCopies = new Map<string, { known: KnownSchema; origin: string; readAt: number }>();
+/**
+ * Schemas kept per isolate: a schema (its knowledge and a graphql-js schema) can be a few MiB, and
+ * an isolate keeps those of the projects it serves most recently, not one per project ever seen.
+ */
+const SCHEMA_COPIES_MAX = 100;
+const isolateCopies = new Lru<{ known: KnownSchema; origin: string; readAt: number }>({ maxEntries: SCHEMA_COPIES_MAX });
 /** Copy ids by reference object: the fast path asks about the same `ref` objects again and again. */
 const copyIds = new WeakMap<ProjectRef, string>();
-const lastForcedRefresh = new Map<string, number>();
+/** Times of the last forced refresh, by project (an LRU too: one small entry per project served). */
+const lastForcedRefresh = new Lru<number>({ maxEntries: 1_000 });
 
 /**
  * Returns the project's schema knowledge: from the isolate, else KV, else the origin's
@@ -60,7 +72,7 @@ export async function knownSchema(
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<KnownSchema> {
   const now = (deps.now ?? Date.now)();
-  const id = `${ref.projectId}:${ref.environment}`;
+  const id = refKeyPart(ref, ":");
   const copy = isolateCopies.get(id);
   if (copy && copy.origin === project.origin && now - copy.readAt < SCHEMA_ISOLATE_TTL_MS) return copy.known;
 
@@ -85,7 +97,7 @@ export async function knownSchema(
  * @throws StoreUnavailableError (503) when KV cannot be read.
  */
 export async function peekSchema(ref: ProjectRef, project: ProjectConfig, kv: KVNamespace): Promise<KnownSchema | null> {
-  const copy = isolateCopies.get(`${ref.projectId}:${ref.environment}`);
+  const copy = isolateCopies.peek(refKeyPart(ref, ":"));
   if (copy && copy.origin === project.origin) return copy.known;
   let stored: StoredSchema | null;
   try {
@@ -104,8 +116,9 @@ export async function peekSchema(ref: ProjectRef, project: ProjectConfig, kv: KV
  */
 export function currentSchemaHash(ref: ProjectRef, origin: string, now = Date.now()): string | undefined {
   let id = copyIds.get(ref);
-  if (id === undefined) copyIds.set(ref, (id = `${ref.projectId}:${ref.environment}`));
-  const copy = isolateCopies.get(id);
+  if (id === undefined) copyIds.set(ref, (id = refKeyPart(ref, ":")));
+  // `peek`: recency is kept by `knownSchema`, which the project's misses and decisions reach.
+  const copy = isolateCopies.peek(id);
   return copy && copy.origin === origin && now - copy.readAt < SCHEMA_ISOLATE_TTL_MS ? copy.known.knowledge.schemaHash : undefined;
 }
 
@@ -127,7 +140,7 @@ export async function refreshSchema(
   force?: "if-cooled-down",
 ): Promise<KnownSchema | null> {
   const now = (deps.now ?? Date.now)();
-  const id = `${ref.projectId}:${ref.environment}`;
+  const id = refKeyPart(ref, ":");
   if (force && now - (lastForcedRefresh.get(id) ?? -Infinity) < SCHEMA_REFRESH_COOLDOWN_MS) return null;
   lastForcedRefresh.set(id, now);
   const knowledge = buildSchemaKnowledge(await introspect(project, deps));

@@ -10,6 +10,7 @@
  */
 import { AuthorityStatsStore, type StatsAuthority } from "./authority-store";
 import { HOUR_MS, parseBucketJson, type HourBucket, type StatsStore, type StoredBucket } from "./buckets";
+import { refKeyPart } from "../projects/key-part";
 import type { ProjectRef } from "../projects/types";
 
 /** How long a bucket is kept: the 24 hours the console shows, plus the hour in progress and one of slack. */
@@ -28,7 +29,15 @@ export interface StatsKv {
 /** At most this many buckets are read per admin request (25 hours × 80 isolates). */
 export const MAX_BUCKETS_READ = 2_000;
 
-const prefixOf = (ref: ProjectRef) => `stats:v2:${encodeURIComponent(ref.projectId)}:${encodeURIComponent(ref.environment)}:`;
+/**
+ * The KV key prefix of a project's traffic buckets (each part encoded: `key-part.ts`); read by
+ * listing it, so no project's prefix may start another's.
+ *
+ * @example statsKeyPrefix({ projectId: "demo", environment: "master" }); // "stats:v2:demo:master:"
+ */
+export function statsKeyPrefix(ref: ProjectRef): string {
+  return `stats:v2:${refKeyPart(ref, ":")}:`;
+}
 
 /**
  * {@link StatsStore} over Workers KV: one key per (project, environment, hour, isolate),
@@ -45,14 +54,14 @@ export class KvStatsStore implements StatsStore {
   constructor(private readonly kv: StatsKv) {}
 
   async put(ref: ProjectRef, isolateId: string, bucket: HourBucket): Promise<void> {
-    const key = `${prefixOf(ref)}${bucket.hour}:${encodeURIComponent(isolateId)}`;
+    const key = `${statsKeyPrefix(ref)}${bucket.hour}:${encodeURIComponent(isolateId)}`;
     // Serialized before the first await: later increments never leak into an in-flight write.
     const value = JSON.stringify(bucket);
     await this.kv.put(key, value, { expirationTtl: Math.ceil(STATS_RETENTION_MS / 1000) });
   }
 
   async list(ref: ProjectRef, sinceHour: number): Promise<StoredBucket[]> {
-    const prefix = prefixOf(ref);
+    const prefix = statsKeyPrefix(ref);
     const wanted: Array<{ name: string; isolateId: string }> = [];
     let cursor: string | undefined;
     do {
