@@ -15,12 +15,11 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import type { SchemaKnowledge } from "../schema/knowledge";
+import { modelListWhere } from "../schema/input-access";
 
 interface Maps {
   /** Input object type → the model it belongs to. */
   owner: Map<string, string>;
-  /** Model → the `where` type of one of its list fields (what a rule condition is a value of). */
-  listWhere: Map<string, string>;
   /** Input object type → models owning types within two levels of it (memoized). */
   near: Map<string, Set<string>>;
 }
@@ -31,18 +30,9 @@ function maps(knowledge: SchemaKnowledge, schema: GraphQLSchema): Maps {
   let m = memo.get(knowledge);
   if (m) return m;
   const owner = new Map<string, string>();
-  const listWhere = new Map<string, string>();
   for (const fields of Object.values(knowledge.types)) {
     for (const field of Object.values(fields)) {
       if (field.where && field.models.length === 1 && !owner.has(field.where)) owner.set(field.where, field.models[0]!);
-      if (
-        field.where &&
-        field.models.length === 1 &&
-        (field.shape === "list" || field.shape === "connection") &&
-        !listWhere.has(field.models[0]!)
-      ) {
-        listWhere.set(field.models[0]!, field.where);
-      }
     }
   }
   const mutationType = schema.getMutationType();
@@ -54,7 +44,7 @@ function maps(knowledge: SchemaKnowledge, schema: GraphQLSchema): Maps {
       if (type && isInputObjectType(type) && !owner.has(type.name)) owner.set(type.name, mapping.model);
     }
   }
-  m = { owner, listWhere, near: new Map() };
+  m = { owner, near: new Map() };
   memo.set(knowledge, m);
   return m;
 }
@@ -104,7 +94,7 @@ export function filterModels(knowledge: SchemaKnowledge, schema: GraphQLSchema, 
  * @example conditionModels(knowledge, schema, "Post", { author: { name: "Ann" } }); // ["Author"]
  */
 export function conditionModels(knowledge: SchemaKnowledge, schema: GraphQLSchema, model: string, where: unknown): string[] {
-  const type = schema.getType(maps(knowledge, schema).listWhere.get(model) ?? "");
+  const type = schema.getType(modelListWhere(knowledge, model) ?? "");
   return type && isInputObjectType(type) ? filterModels(knowledge, schema, type, where).filter((m) => m !== model) : [];
 }
 

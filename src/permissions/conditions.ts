@@ -38,7 +38,8 @@ import { type TouchCondition } from "./decide";
 import { canonicalJson } from "../platform/canonical-json";
 import { touchKey, type Touch } from "./touches";
 import { checkableModel, hiddenPrefix, withIdentity, withTypenames, type EntryChecks } from "./entry-checks";
-import { filterArguments, modelListWhere, withFilterArguments } from "./filter-conditions";
+import { filterArguments, withFilterArguments } from "./filter-conditions";
+import { modelListWhere } from "../schema/input-access";
 
 export interface EnforceInput {
   knowledge: SchemaKnowledge;

@@ -144,3 +144,21 @@ function isStageComparison(knowledge: SchemaKnowledge, type: GraphQLInputObjectT
     return isEnumType(named) && named.name === knowledge.stageEnum;
   });
 }
+
+/**
+ * The `where` input type of a model's own list field on the query root (`Query.assets` →
+ * `AssetWhereInput`), which is what a rule condition is written in. Hygraph's `…ManyWhereInput`
+ * of the `updateMany…` mutations leaves out localized fields, so the query root comes first; any
+ * other list field of the model is the fallback.
+ *
+ * @example modelListWhere(knowledge, "Asset"); // "AssetWhereInput"
+ */
+export function modelListWhere(knowledge: SchemaKnowledge, model: string): string | null {
+  const isList = (f: { models: string[]; where: string | null; shape: string }) =>
+    f.models.length === 1 && f.models[0] === model && f.where !== null && (f.shape === "list" || f.shape === "connection");
+  const root = Object.values(knowledge.types[knowledge.queryType] ?? {});
+  const own = root.find((f) => isList(f) && f.shape === "list") ?? root.find(isList);
+  if (own) return own.where;
+  for (const fields of Object.values(knowledge.types)) for (const f of Object.values(fields)) if (isList(f)) return f.where;
+  return null;
+}
