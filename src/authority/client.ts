@@ -22,13 +22,21 @@
  * the stated bound. Only the request that first finds the object failing waits for it (at most
  * the call timeout); after that, retries run in the background at most once a second. Writes
  * always need the object and fail with the same 503 when it is out of reach.
+ *
+ * **Only projects known to exist reach here** (`projects/store.ts` asks KV and the project
+ * directory, `directory.ts`, first): calling a project's object creates it. The views are an LRU
+ * of {@link MAX_VIEWS} projects per isolate all the same.
  */
-import { StoreUnavailableError } from "../errors";
+import { Lru } from "../platform/lru";
+import { withTimeout } from "../platform/with-timeout";
+import { refKeyPart } from "../projects/key-part";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import type { Change } from "./changes";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { StatsRow } from "./stats-table";
 import type { HourBucket } from "../stats/buckets";
+import { ProjectDirectory } from "./directory";
+import { authorityUnavailable } from "./unavailable";
 import { emptyView, mergeSync, viewPayload, type AuthorityView } from "./view";
 
 /** How long an isolate uses its view without looking again. */
@@ -41,6 +49,8 @@ export const LOCATION_GRACE_MS = 1_250;
 export const DEFAULT_STALE_LIMIT_MS = 10_000;
 /** A call to the object that takes longer counts as failed. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
+/** At most this many projects' views per isolate (least recently used first out). */
+export const MAX_VIEWS = 1_000;
 /** After a failed sync, the next one is attempted no sooner than this. */
 const RETRY_AFTER_FAILURE_MS = 1_000;
 
@@ -81,6 +91,8 @@ export interface AuthorityOptions {
   cache?: () => Cache;
   staleLimitMs?: number;
   callTimeoutMs?: number;
+  /** Views kept per isolate (default {@link MAX_VIEWS}). */
+  maxViews?: number;
 }
 
 /** Origin of the synthetic URLs under which a location keeps its copy of each project's view. */
@@ -111,7 +123,9 @@ class Replica {
  * await authority.invalidate(ref, [{ kind: "model", stages: "*", models: ["Post"] }], waitUntil);
  */
 export class Authority {
-  private readonly replicas = new Map<string, Replica>();
+  private readonly replicas: Lru<Replica>;
+  /** Which projects exist: asked before any project's object is (see {@link ProjectDirectory}). */
+  readonly directory: ProjectDirectory;
   private readonly now: () => number;
   private readonly cache: () => Cache;
   readonly staleLimitMs: number;
@@ -125,11 +139,14 @@ export class Authority {
     this.cache = options.cache ?? (() => caches.default);
     this.staleLimitMs = options.staleLimitMs ?? DEFAULT_STALE_LIMIT_MS;
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.replicas = new Lru<Replica>({ maxEntries: options.maxViews ?? MAX_VIEWS });
+    this.directory = new ProjectDirectory(namespace, { now: this.now, callTimeoutMs: this.callTimeoutMs });
   }
 
   /** The view when this isolate confirmed it within {@link MEMORY_FRESH_MS}; no I/O. */
   current(ref: ProjectRef): AuthorityView | undefined {
-    const replica = this.replicas.get(nameOf(ref));
+    // `peek`: the hit path's check leaves recency to `view`, which every project's traffic reaches each 250 ms.
+    const replica = this.replicas.peek(nameOf(ref));
     return replica && this.fresh(replica, this.now()) ? replica.view : undefined;
   }
 
@@ -166,7 +183,7 @@ export class Authority {
       return replica.view;
     }
     // Too old to use and the object just failed: fail closed at once (the next attempt is in a second).
-    if (now - replica.failedAt < RETRY_AFTER_FAILURE_MS) throw unavailable();
+    if (now - replica.failedAt < RETRY_AFTER_FAILURE_MS) throw authorityUnavailable();
     try {
       await this.awaitSync(ref, replica, waitUntil);
     } catch {
@@ -174,7 +191,7 @@ export class Authority {
         replica.checkedAt = this.now();
         return replica.view;
       }
-      throw unavailable();
+      throw authorityUnavailable();
     }
     return replica.view;
   }
@@ -287,7 +304,7 @@ export class Authority {
     try {
       return await withTimeout(run(this.rpc(this.replica(ref))), this.callTimeoutMs);
     } catch {
-      throw unavailable();
+      throw authorityUnavailable();
     }
   }
 
@@ -387,30 +404,24 @@ const names = new WeakMap<ProjectRef, string>();
 function nameOf(ref: ProjectRef): string {
   let name = names.get(ref);
   if (name === undefined) {
-    name = `${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.environment)}`;
+    name = authorityName(ref);
     names.set(ref, name);
   }
   return name;
 }
 
+/**
+ * The name of a project's object, `<id>/<environment>` with each part encoded (`key-part.ts`); it
+ * also names the location's Cache API copy of its view.
+ *
+ * @example authorityName({ projectId: "demo", environment: "master" }); // "demo/master"
+ */
+export function authorityName(ref: ProjectRef): string {
+  return refKeyPart(ref, "/");
+}
+
 function urlOf(ref: ProjectRef): string {
   return `${VIEW_URL}${nameOf(ref)}`;
-}
-
-function unavailable(): StoreUnavailableError {
-  return new StoreUnavailableError(
-    "The project's authority cannot be reached; try again shortly.",
-    { reason: "authority-unavailable" },
-    { "retry-after": "1" },
-  );
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("authority call timed out")), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 const authorities = new WeakMap<object, Authority>();

@@ -8,14 +8,21 @@
  * SQLite table beside the state): each isolate's totals per hour, for 26 hours; and the webhook
  * deliveries it accepted, until their signatures expire (`deliveries-table.ts`).
  *
- * One object per project and environment, named `<projectId>/<environment>` (URI-encoded). A
- * Durable Object runs single-threaded: each method below sees and leaves a consistent state, and
- * its storage writes are confirmed before its answer leaves the object (the output gate).
+ * One more object of the same class, named `directory` (a name no project's object can have: theirs
+ * contain a `/`), is the project directory: it only answers {@link ProjectAuthority.registerProject}
+ * and {@link ProjectAuthority.listProjects} (`directory-table.ts`), so that a location learns
+ * whether a project exists without creating that project's object.
+ *
+ * One object per project and environment, named `<projectId>/<environment>` (each part encoded by
+ * `projects/key-part.ts`). A Durable Object runs single-threaded: each method below sees and
+ * leaves a consistent state, and its storage writes are confirmed before its answer leaves the
+ * object (the output gate).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { ProjectConfig } from "../projects/types";
 import type { Change } from "./changes";
 import { DeliveriesTable } from "./deliveries-table";
+import { DirectoryTable, type DirectoryPage } from "./directory-table";
 import { StatsTable, type StatsRow } from "./stats-table";
 import { AuthorityState, KEYS, type PendingWrite, type StorageDelta, type SyncPayload, type TokenEntry } from "./state";
 
@@ -26,6 +33,7 @@ export class ProjectAuthority extends DurableObject {
   private readonly state = new AuthorityState(() => Date.now());
   private stats: StatsTable | undefined;
   private deliveries: DeliveriesTable | undefined;
+  private directory: DirectoryTable | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -142,6 +150,18 @@ export class ProjectAuthority extends DurableObject {
   /** Every isolate's traffic buckets of hours `>= sinceHour`, as stored (JSON). */
   listStats(sinceHour: number): StatsRow[] {
     return this.statsTable().list(sinceHour);
+  }
+
+  /** The directory object: records that a project's authority has (or is about to have) a configuration. */
+  registerProject(name: string): number {
+    this.directory ??= new DirectoryTable(this.ctx.storage.sql);
+    return this.directory.register(name);
+  }
+
+  /** The directory object: the projects registered after `since`. */
+  listProjects(since: number): DirectoryPage {
+    this.directory ??= new DirectoryTable(this.ctx.storage.sql);
+    return this.directory.since(since);
   }
 
   private statsTable(): StatsTable {

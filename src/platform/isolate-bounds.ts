@@ -5,8 +5,11 @@
  * therefore imports nothing).
  *
  * Not here, because 100,000 distinct cached queries of one document do not fill them: the APQ
- * registry (only persisted queries), the views of the project authorities (per project, bounded
- * by the authority's entry-member limit), project and PAT copies (per project / token).
+ * registry (only persisted queries), the views of the project authorities (an LRU of projects,
+ * each bounded by the authority's entry-member limit), project, schema and PAT copies (LRUs per
+ * project / token), the project directory (one name per configured project, and an LRU of names
+ * found nowhere). None grows with names a client invents: an unknown project reaches none of them
+ * but the last (`src/authority/directory.ts`).
  */
 
 const MiB = 1024 * 1024;

@@ -8,10 +8,18 @@
  * location's view of the authority names (so a change made anywhere is seen within the view's
  * bound, 1.5 s); otherwise KV is read, and if KV is older still, the configuration is fetched from
  * the authority itself. A write goes to the authority first (new epoch), then to KV.
+ *
+ * **An unknown project never reaches an authority** (SPEC §3a): asking a project's authority
+ * creates its Durable Object. So a project this isolate has no copy of must first be found in KV
+ * or in the project directory (`src/authority/directory.ts`, which also remembers for a second
+ * that a name was found nowhere); an invalid id or environment (`project-id.ts`) is not looked
+ * up at all. Either way the answer is `null` — the endpoints' `404` — and nothing is created.
  */
 import { StoreUnavailableError } from "../errors";
 import { Lru } from "../platform/lru";
 import type { WaitUntil } from "../platform/wait-until";
+import { refKeyPart } from "./key-part";
+import { assertValidProjectRef, isValidProjectRef } from "./project-id";
 import type { ProjectConfig, ProjectRef } from "./types";
 
 /** Reads and writes project configurations (SPEC §4). */
@@ -26,9 +34,13 @@ export interface StoredProject {
   config: ProjectConfig | null;
 }
 
-/** The KV key of a project's configuration. */
+/**
+ * The KV key of a project's configuration (each part encoded: `key-part.ts`).
+ *
+ * @example projectKey({ projectId: "demo", environment: "master" }); // "project:demo:master"
+ */
 export function projectKey(ref: ProjectRef): string {
-  return `project:${ref.projectId}:${ref.environment}`;
+  return `project:${refKeyPart(ref, ":")}`;
 }
 
 /** A KV value as `{ epoch, config }`; a bare configuration (written before epochs existed) is epoch 0. */
@@ -53,6 +65,18 @@ export interface ConfigAuthority {
   getConfig(ref: ProjectRef): Promise<StoredProject>;
   /** Writes the configuration; resolves to its new epoch. */
   putConfig(ref: ProjectRef, config: ProjectConfig, waitUntil: WaitUntil): Promise<number>;
+  /** Which projects exist, asked before anything above for a project this isolate has no copy of. */
+  directory: ProjectExistence;
+}
+
+/** The project directory as the store uses it (`ProjectDirectory` in src/authority/directory.ts). */
+export interface ProjectExistence {
+  /** Listed (`true`), found nowhere within the last second (`false`), or not known without I/O. */
+  known(ref: ProjectRef): boolean | undefined;
+  /** Asked when KV has no copy: whether the directory lists it. */
+  exists(ref: ProjectRef): Promise<boolean>;
+  /** Lists a project being configured. */
+  register(ref: ProjectRef): Promise<void>;
 }
 
 export interface ProjectStoreDeps {
@@ -77,18 +101,39 @@ export function projectStore(deps: ProjectStoreDeps): ProjectStore {
     isolateCopies.set(kv, copies);
   }
   const cache = copies;
+  const read = async (key: string): Promise<StoredProject | null> => {
+    try {
+      return storedProject(await kv.get(key, "json"));
+    } catch {
+      throw new StoreUnavailableError("The project configuration store cannot be read; try again shortly.");
+    }
+  };
+  /**
+   * Whether a project this isolate has no copy of exists, before its authority is asked: `null`
+   * when it does not; else its KV copy when that was read on the way (`undefined`: not read).
+   */
+  const existing = async (ref: ProjectRef, key: string): Promise<{ stored: StoredProject | null | undefined } | null> => {
+    const known = authority.directory.known(ref);
+    if (known === false) return null;
+    if (known === true) return { stored: undefined };
+    const stored = await read(key);
+    if (stored?.config) return { stored };
+    return (await authority.directory.exists(ref)) ? { stored } : null;
+  };
   return {
     async get(ref) {
-      const view = authority.current(ref) ?? (await authority.view(ref, waitUntil));
+      if (!isValidProjectRef(ref)) return null;
       const key = projectKey(ref);
       const copy = cache.get(key);
-      if (copy && copy.epoch >= view.configEpoch) return copy.config;
-      let stored: StoredProject | null;
-      try {
-        stored = storedProject(await kv.get(key, "json"));
-      } catch {
-        throw new StoreUnavailableError("The project configuration store cannot be read; try again shortly.");
+      let stored: StoredProject | null | undefined;
+      if (!copy?.config) {
+        const found = await existing(ref, key);
+        if (!found) return null;
+        stored = found.stored;
       }
+      const view = authority.current(ref) ?? (await authority.view(ref, waitUntil));
+      if (copy && copy.epoch >= view.configEpoch) return copy.config;
+      if (stored === undefined) stored = await read(key);
       stored ??= { epoch: 0, config: null };
       if (stored.epoch < view.configEpoch) {
         // KV has not caught up with a change made elsewhere: the authority has the current one.
@@ -98,6 +143,9 @@ export function projectStore(deps: ProjectStoreDeps): ProjectStore {
       return stored.config;
     },
     async put(ref, config) {
+      assertValidProjectRef(ref);
+      // Listed before its first configuration exists, so every location finds it at once.
+      await authority.directory.register(ref);
       const epoch = await authority.putConfig(ref, config, waitUntil);
       const key = projectKey(ref);
       cache.set(key, { epoch, config });

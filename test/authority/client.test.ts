@@ -36,7 +36,7 @@ function world() {
     state,
     object,
     work,
-    async location(callTimeoutMs?: number) {
+    async location(callTimeoutMs?: number, maxViews?: number) {
       cache ??= await caches.open(cacheName);
       const opened = cache;
       /** One isolate of the location. */
@@ -45,6 +45,7 @@ function world() {
         cache: () => opened,
         staleLimitMs: 10_000,
         ...(callTimeoutMs ? { callTimeoutMs } : {}),
+        ...(maxViews ? { maxViews } : {}),
       });
     },
   };
@@ -155,5 +156,18 @@ describe("Authority: while the object is unreachable", () => {
     const a = await w.location();
     await expect(a.view(ref, w.work.waitUntil)).rejects.toMatchObject({ status: 503 });
     await expect(a.invalidate(ref, [change], w.work.waitUntil)).rejects.toMatchObject({ status: 503 });
+  });
+});
+
+describe("Authority: memory per isolate", () => {
+  it("keeps the views of at most maxViews projects, least recently used first out (issue 19: no map entry per name without bound)", async () => {
+    const w = world();
+    const a = await w.location(undefined, 2);
+    const [one, two, three] = ["one", "two", "three"].map((projectId) => ({ projectId, environment: "master" }));
+    await a.view(one!, w.work.waitUntil);
+    await a.view(two!, w.work.waitUntil);
+    await a.view(one!, w.work.waitUntil); // one is used again: two is now the least recently used
+    await a.view(three!, w.work.waitUntil);
+    expect([a.current(one!), a.current(two!), a.current(three!)].map((view) => view !== undefined)).toEqual([true, false, true]);
   });
 });
