@@ -3,7 +3,7 @@
  * RSS can be read on its own): the gateway with its origin behind a service binding, the origin
  * alone (direct latency), and the floor (a bare worker returning fixed bytes).
  */
-import { Miniflare } from "miniflare";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { dirname } from "node:path";
 import { workerdPids } from "./proc.mjs";
 
@@ -11,17 +11,15 @@ export const COMPATIBILITY_DATE = "2026-04-01";
 export const ORIGIN_SERVICE = "bench-origin";
 export const GATEWAY_WORKER = "content-edge";
 
-/** Keeps the last lines a workerd process printed, so a failure can say why. */
+/** Keeps the last lines workerd logged (its structured logs), so a failure can say why. */
 function tail(limit = 30) {
   const lines = [];
-  const drain = (stream) => {
-    stream.setEncoding("utf8");
-    stream.on("data", (chunk) => {
-      for (const line of chunk.split("\n")) if (line.trim()) lines.push(line.slice(0, 400));
-      if (lines.length > limit) lines.splice(0, lines.length - limit);
-    });
+  /** @param {{ level: string, message: string }} log workerd's structured log line */
+  const handle = (log) => {
+    for (const line of log.message.split("\n")) if (line.trim()) lines.push(`${log.level}: ${line}`.slice(0, 400));
+    if (lines.length > limit) lines.splice(0, lines.length - limit);
   };
-  return { lines, handle: (out, err) => (drain(out), drain(err)) };
+  return { lines, handle };
 }
 
 /**
@@ -34,13 +32,16 @@ async function start(label, { workers, inspector = false, exposeSecond = false }
   const logs = tail();
   const [first, second, ...rest] = workers;
   const direct = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
-  const mf = new Miniflare({
-    host: "127.0.0.1",
-    port: 0,
-    handleRuntimeStdio: logs.handle,
-    ...(inspector ? { inspectorPort: 0 } : {}),
-    workers: [{ ...first, ...direct }, ...(second ? [exposeSecond ? { ...second, ...direct } : second] : []), ...rest],
-  });
+  // Miniflare 4's option shape, which wrangler and the Vitest plugin also hand to Miniflare 5 this way.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      handleStructuredLogs: logs.handle,
+      ...(inspector ? { inspectorPort: 0 } : {}),
+      workers: [{ ...first, ...direct }, ...(second ? [exposeSecond ? { ...second, ...direct } : second] : []), ...rest],
+    }),
+  );
   await mf.ready;
   const url = process.env.BENCH_VIA_ENTRY ? await mf.ready : await mf.unsafeGetDirectURL(first.name);
   const secondUrl = exposeSecond ? (await mf.unsafeGetDirectURL(second.name)).href.replace(/\/$/, "") : undefined;

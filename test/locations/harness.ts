@@ -6,7 +6,7 @@
  * origin on D1. Tests talk to each location as a client in that location would.
  */
 import { buildSync } from "esbuild";
-import { Miniflare } from "miniflare";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WORKER_BUNDLE_OPTIONS } from "../../scripts/worker-bundle.mjs";
@@ -55,47 +55,50 @@ export async function startLocations(options: LocationOptions = {}): Promise<Loc
   const gateway = bundle("src/index.ts", "locations-gateway");
   const location = bundle("test/locations/worker/location.ts", "locations-location");
   const demo = buildDemoOrigin();
-  const mf = new Miniflare({
-    workers: [
-      ...names.map((name) => ({
-        name: `location-${name}`,
-        modules: true,
-        scriptPath: location,
-        modulesRoot: dirname(location),
-        compatibilityDate: COMPATIBILITY_DATE,
-        kvNamespaces: { CONFIG: "shared-config" },
-        durableObjects: { AUTHORITY: { className: "ProjectAuthority", scriptName: "authority" } },
-        serviceBindings: { DEMO_ORIGIN: "demo-origin" },
-        bindings: {
-          LOCATION: name,
-          KV_DELAY_MS: String(options.kvDelayMs ?? 60_000),
-          ADMIN_TOKEN,
-          SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN",
-          AUTHORITY_STALE_LIMIT_MS: String(options.staleLimitMs ?? 10_000),
-          ...(options.statsFlushMs === undefined ? {} : { STATS_FLUSH_MS: String(options.statsFlushMs) }),
+  // Miniflare 4's option shape, which wrangler and the Vitest plugin also hand to Miniflare 5 this way.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        ...names.map((name) => ({
+          name: `location-${name}`,
+          modules: true,
+          scriptPath: location,
+          modulesRoot: dirname(location),
+          compatibilityDate: COMPATIBILITY_DATE,
+          kvNamespaces: { CONFIG: "shared-config" },
+          durableObjects: { AUTHORITY: { className: "ProjectAuthority", scriptName: "authority" } },
+          serviceBindings: { DEMO_ORIGIN: "demo-origin" },
+          bindings: {
+            LOCATION: name,
+            KV_DELAY_MS: String(options.kvDelayMs ?? 60_000),
+            ADMIN_TOKEN,
+            SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN",
+            AUTHORITY_STALE_LIMIT_MS: String(options.staleLimitMs ?? 10_000),
+            ...(options.statsFlushMs === undefined ? {} : { STATS_FLUSH_MS: String(options.statsFlushMs) }),
+          },
+        })),
+        {
+          // Defines the shared namespace; it serves no requests of its own.
+          name: "authority",
+          modules: true,
+          scriptPath: gateway,
+          modulesRoot: dirname(gateway),
+          compatibilityDate: COMPATIBILITY_DATE,
+          // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`): the stats live in its SQL table.
+          durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
         },
-      })),
-      {
-        // Defines the shared namespace; it serves no requests of its own.
-        name: "authority",
-        modules: true,
-        scriptPath: gateway,
-        modulesRoot: dirname(gateway),
-        compatibilityDate: COMPATIBILITY_DATE,
-        // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`): the stats live in its SQL table.
-        durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
-      },
-      {
-        name: "demo-origin",
-        modules: true,
-        scriptPath: demo,
-        modulesRoot: dirname(demo),
-        compatibilityDate: COMPATIBILITY_DATE,
-        d1Databases: { DB: "locations-demo" },
-        bindings: { ORIGIN_INSTRUMENTATION: "on" },
-      },
-    ],
-  });
+        {
+          name: "demo-origin",
+          modules: true,
+          scriptPath: demo,
+          modulesRoot: dirname(demo),
+          compatibilityDate: COMPATIBILITY_DATE,
+          d1Databases: { DB: "locations-demo" },
+          bindings: { ORIGIN_INSTRUMENTATION: "on" },
+        },
+      ],
+    }),
+  );
   await mf.ready;
   const worker = async (name: string) => (await mf.getWorker(name)) as unknown as WorkerFetcher;
   const workers = new Map(await Promise.all(names.map(async (name) => [name, await worker(`location-${name}`)] as const)));

@@ -1,5 +1,5 @@
 import { buildSync } from "esbuild";
-import { Miniflare } from "miniflare";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDemoOrigin } from "../../build-demo-origin.ts";
@@ -34,34 +34,37 @@ export async function startMiniflareGateway(): Promise<MiniflareGateway> {
   const gateway = buildGateway();
   const demo = buildDemoOrigin();
   const adminToken = `mf-${Math.random().toString(36).slice(2)}`;
-  const mf = new Miniflare({
-    host: "127.0.0.1",
-    port: 0,
-    workers: [
-      {
-        name: "content-edge",
-        modules: true,
-        scriptPath: gateway,
-        modulesRoot: dirname(gateway),
-        compatibilityDate: "2026-04-01",
-        kvNamespaces: ["CONFIG"],
-        // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`).
-        durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
-        cache: true,
-        bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
-        serviceBindings: { DEMO_ORIGIN: "content-edge-demo-origin" },
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-      },
-      {
-        name: "content-edge-demo-origin",
-        modules: true,
-        scriptPath: demo,
-        modulesRoot: dirname(demo),
-        compatibilityDate: "2026-04-01",
-        d1Databases: { DB: "content-edge-demo-e2e" },
-      },
-    ],
-  });
+  // Miniflare 4's option shape, which wrangler and the Vitest plugin also hand to Miniflare 5 this way.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      workers: [
+        {
+          name: "content-edge",
+          modules: true,
+          scriptPath: gateway,
+          modulesRoot: dirname(gateway),
+          compatibilityDate: "2026-04-01",
+          kvNamespaces: ["CONFIG"],
+          // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`).
+          durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
+          cache: true,
+          bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
+          serviceBindings: { DEMO_ORIGIN: "content-edge-demo-origin" },
+          unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        },
+        {
+          name: "content-edge-demo-origin",
+          modules: true,
+          scriptPath: demo,
+          modulesRoot: dirname(demo),
+          compatibilityDate: "2026-04-01",
+          d1Databases: { DB: "content-edge-demo-e2e" },
+        },
+      ],
+    }),
+  );
   const entry = (await mf.ready).href.replace(/\/$/, "");
   const direct = (await mf.unsafeGetDirectURL("content-edge")).href.replace(/\/$/, "");
   return { direct, entry, adminToken, dispose: () => mf.dispose() };
