@@ -1,18 +1,17 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
+import { findChromium, missingChromiumMessage } from "../../../scripts/chromium.mjs";
 
 /**
- * Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing), or the
- * browser named by CHROMIUM_PATH. A missing browser fails the tests that need it, loudly.
+ * Debian's Chromium (`apt-get install -y chromium`; `npm test` installs it when missing and run as
+ * root: scripts/chromium.mjs), or the browser named by CHROMIUM_PATH. A missing browser fails the
+ * tests that need it, with the command that installs it.
  */
 function chromiumPath(): string {
-  const candidates = [process.env["CHROMIUM_PATH"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string =>
-    Boolean(p),
-  );
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`No Chromium found (looked at ${candidates.join(", ")}). Install it with: apt-get install -y chromium`);
+  const found = findChromium();
+  if (!found) throw new Error(missingChromiumMessage());
   return found;
 }
 
