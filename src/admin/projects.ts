@@ -28,7 +28,7 @@ export function maskSecrets(config: ProjectConfig): ProjectConfig {
 export const projectRoutes = new Hono<{ Bindings: Bindings }>()
   .put("/:projectId/:environment", async (c) => {
     const gateway = await gatewayConfig(c.env);
-    const raw = await readJsonBody(c.req.raw, gateway.limits.maxBodyBytes);
+    const raw = await readJsonBody(c.req.raw, gateway.limits.maxBodyBytes, gateway.limits.maxJsonDepth);
     // Validate everything before the single KV write: a bad field means nothing is written.
     const config = validateProjectConfig(raw);
     const ref = c.req.param();

@@ -61,7 +61,7 @@ export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
     const gateway = await gatewayConfig(c.env);
     const waitUntil = waitUntilOf(c);
     const ref = refOf(c.req.param());
-    const raw = await readJsonBody(c.req.raw, gateway.limits.maxBodyBytes);
+    const raw = await readJsonBody(c.req.raw, gateway.limits.maxBodyBytes, gateway.limits.maxJsonDepth);
     // Validate everything before any write: a bad field means nothing is written.
     const input = validateNewToken(raw, Date.now());
     const project = await requireProject(gateway, ref, waitUntil);
