@@ -6,6 +6,8 @@ declare global {
     interface Env extends Bindings {
       ADMIN_TOKEN: string;
       DEMO_ORIGIN: Fetcher;
+      /** Workers Static Assets (.build/assets), bound for the tests only: test/support/static-assets.ts. */
+      ASSETS: Fetcher;
       /** Property-test runs and seed from the environment ("" when unset). */
       FC_RUNS: string;
       FC_SEED: string;
@@ -18,5 +20,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     fuzzSeed: string;
     fuzzRuns: string;
+    /** A 127.0.0.1 port that speaks plain HTTP, never TLS. */
+    plainHttpPort: number;
   }
 }

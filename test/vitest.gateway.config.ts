@@ -2,6 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineProject } from "vitest/config";
 import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
+import { createServer } from "node:net";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 import { buildDemoOrigin } from "./build-demo-origin.ts";
@@ -12,6 +13,13 @@ const demoOrigin = buildDemoOrigin();
 // The gateway imports the console's and the explorer's bundled assets (generated, not committed).
 buildConsole({ quiet: true });
 await buildExplorer({ quiet: true });
+
+// A port that accepts TCP and answers in plain HTTP: an origin `https://127.0.0.1:{port}/` fails
+// its TLS handshake (test/scenarios/origin-failures.test.ts). unref(): it never holds the run open.
+const plainHttp = createServer((socket) => socket.once("data", () => socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n")));
+await new Promise<void>((listening) => plainHttp.listen(0, "127.0.0.1", listening));
+plainHttp.unref();
+const plainHttpPort = (plainHttp.address() as { port: number }).port;
 
 export default defineProject({
   plugins: [
@@ -48,6 +56,6 @@ export default defineProject({
     include: ["test/**/*.test.ts"],
     exclude: ["test/demo/**", "test/e2e/**", "test/locations/**", "test/scripts/**"],
     // workerd has no process.env: replay knobs of the fuzz test reach it through inject().
-    provide: { fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "" },
+    provide: { fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "", plainHttpPort },
   },
 });
