@@ -8,7 +8,6 @@ import { GatewayError, NotFoundError } from "./errors";
 import { errorResponse } from "./http/graphql-response";
 import { adminAuth } from "./middleware/admin-auth";
 import { sameOriginWrites } from "./middleware/same-origin-writes";
-import { consoleAssets } from "./console/assets";
 import { consolePage } from "./console/page";
 import { logUnhandledError } from "./platform/error-log";
 import type { Bindings } from "./env";
@@ -20,7 +19,6 @@ import { apiPolicies } from "./middleware/api-policies";
 import { waitUntilOf } from "./platform/wait-until";
 import { assertValidProjectRef } from "./projects/project-id";
 import { projectStore } from "./projects/store";
-import { explorerAssets } from "./explorer/assets";
 import { explorerPage } from "./explorer/page";
 
 /**
@@ -51,13 +49,13 @@ export const app = new Hono<GatewayEnv>()
   // A browser opening an endpoint gets the explorer (GraphiQL) instead of a GraphQL error.
   .use("/content/:projectId/:environment", explorerPage({ endpoint: "content" }))
   .use("/v2/:projectId/:environment", explorerPage({ endpoint: "v2" }))
-  .get(`${explorerAssets.path}/:file`, explorerAssets.handler)
   // Every method reaches the endpoints so that PUT, DELETE, … get GraphQL-over-HTTP's 405 with `Allow`.
   .all("/content/:projectId/:environment", graphqlEndpoint("content"))
   .all("/v2/:projectId/:environment", graphqlEndpoint("v2"))
-  // The console page and its assets hold no data: reachable without the token (issue 15).
+  // The console page holds no data: reachable without the token (issue 15). Its script and
+  // stylesheet (/admin/assets/*), like the explorer's (/_explorer/*), are static assets: Workers
+  // Static Assets answer those paths and never invoke the Worker (wrangler.toml's [assets]).
   .get("/admin", consolePage())
-  .get(`${consoleAssets.path}/:file`, consoleAssets.handler)
   // Every other /admin route changes or shows data: same-origin writes only, then the admin token.
   .use("/admin/*", sameOriginWrites())
   .use("/admin/*", adminAuth({ adminTokenDigest: async (env) => (await gatewayConfig(env as Bindings)).adminTokenDigest }))

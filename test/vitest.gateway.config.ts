@@ -10,7 +10,8 @@ import { buildConsole } from "../scripts/build-console.mjs";
 import { buildExplorer } from "../scripts/build-explorer.mjs";
 
 const demoOrigin = buildDemoOrigin();
-// The gateway imports the console's and the explorer's bundled assets (generated, not committed).
+// The gateway imports the URLs of the console's and the explorer's assets, and Workers Static
+// Assets serve their files from .build/assets/ (both generated, not committed).
 buildConsole({ quiet: true });
 await buildExplorer({ quiet: true });
 
@@ -26,6 +27,10 @@ export default defineProject({
     cloudflareTest({
       wrangler: { configPath: `${root}/wrangler.toml` },
       miniflare: {
+        // wrangler.toml's [assets] plus a binding the deployed Worker does not have: the pool's
+        // SELF is the Worker itself, not the assets router in front of it, so tests of the static
+        // assets (test/support/static-assets.ts) fetch them through env.ASSETS.
+        assets: { directory: `${root}/.build/assets`, binding: "ASSETS" },
         // FC_RUNS / FC_SEED reach property tests as bindings: workerd has no process.env.
         bindings: {
           ADMIN_TOKEN: "test-admin-token",

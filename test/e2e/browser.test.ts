@@ -305,6 +305,18 @@ describe("the explorer", () => {
     });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
+    // The explorer's files as the browser got them from the static assets (wrangler.toml's [assets]).
+    const assets: { path: string; status: number; type: string; cacheControl: string }[] = [];
+    page.on("response", (response) => {
+      const url = new URL(response.url());
+      if (url.pathname.startsWith("/_explorer/"))
+        assets.push({
+          path: url.pathname,
+          status: response.status(),
+          type: response.headers()["content-type"] ?? "",
+          cacheControl: response.headers()["cache-control"] ?? "",
+        });
+    });
     await page.evaluateOnNewDocument(() => {
       document.addEventListener("securitypolicyviolation", (event) => {
         (window as unknown as { violations?: string[] }).violations ??= [];
@@ -353,6 +365,18 @@ describe("the explorer", () => {
     expect(foreign).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { violations?: string[] }).violations ?? [])).toEqual([]);
     expect(problems).toEqual([]);
+    // Script, stylesheet and the font subsets the page's text uses, each a hashed file cached for a year.
+    expect(assets.map((asset) => asset.path)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.js$/),
+        expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.css$/),
+        expect.stringMatching(/^\/_explorer\/graphiql-font-[0-9a-f]{16}\.woff2$/),
+      ]),
+    );
+    for (const asset of assets) {
+      expect(asset).toMatchObject({ status: 200, cacheControl: "public, max-age=31536000, immutable" });
+      expect(asset.type).toMatch(/^(text\/javascript|text\/css|font\/woff2?)/);
+    }
     await page.close();
   });
 
