@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start`: the gateway and the demo origin in one `wrangler dev` (local mode: Miniflare's KV,
-// Cache and D1), then project demo/master configured through the admin API for public reads of
-// published content, then a banner. PORT and ADMIN_TOKEN come from the environment.
+// `npm start`: the gateway and the demo origin in one `wrangler dev --env demo` (local mode:
+// Miniflare's KV, Cache, D1 and static assets), then project demo/master configured through the
+// admin API for public reads of published content, then a banner. PORT and ADMIN_TOKEN come from
+// the environment.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { demoProject } from "./demo-project.mjs";
@@ -20,7 +21,8 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   process.exit(2);
 }
 
-// The console's and the explorer's bundles must exist before wrangler bundles the gateway.
+// The console's and the explorer's files must exist before wrangler reads [assets] (and its
+// _headers) and bundles the gateway.
 buildConsole({ quiet: true });
 await buildExplorer({ quiet: true });
 
@@ -33,6 +35,9 @@ const wrangler = spawn(
     "wrangler.toml",
     "-c",
     "demo/wrangler.toml",
+    // The gateway with the demo origin behind its service binding (wrangler.toml's [env.demo]).
+    "--env",
+    "demo",
     "--ip",
     host,
     "--port",

@@ -25,7 +25,8 @@ const plainHttpPort = (plainHttp.address() as { port: number }).port;
 export default defineProject({
   plugins: [
     cloudflareTest({
-      wrangler: { configPath: `${root}/wrangler.toml` },
+      // `--env demo`: the gateway with the demo origin behind its DEMO_ORIGIN service binding.
+      wrangler: { configPath: `${root}/wrangler.toml`, environment: "demo" },
       miniflare: {
         // wrangler.toml's [assets] plus a binding the deployed Worker does not have: the pool's
         // SELF is the Worker itself, not the assets router in front of it, so tests of the static

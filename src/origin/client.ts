@@ -85,7 +85,7 @@ export function fetcherFor(url: string, serviceOrigins: ReadonlyMap<string, Fetc
     if (response.status === 503 && NOT_RUNNING.test(await response.clone().text())) {
       throw new OriginError(
         `The origin ${host} is a Worker reached through a service binding, and that Worker is not running. ` +
-          "Start the gateway and the demo origin together with `npm start` (or `npx wrangler dev -c wrangler.toml -c demo/wrangler.toml`).",
+          "Start the gateway and the demo origin together with `npm start` (or `npx wrangler dev -c wrangler.toml -c demo/wrangler.toml --env demo`).",
         { reason: "service-binding-not-running", host },
       );
     }
