@@ -20,6 +20,7 @@ import { waitUntilOf } from "./platform/wait-until";
 import { assertValidProjectRef } from "./projects/project-id";
 import { projectStore } from "./projects/store";
 import { explorerPage } from "./explorer/page";
+import { landingPage } from "./landing/page";
 
 /**
  * IP firewall, origin policy and CORS of the project a `/content` or `/v2` request addresses (its
@@ -43,6 +44,9 @@ const policies = apiPolicies({
  */
 export const app = new Hono<GatewayEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
+  // A browser opening the gateway gets a page linking every project's explorer, the console and
+  // the docs; any other client the JSON 404 of an unknown route.
+  .get("/", landingPage<GatewayEnv>({ listProjects: async (c) => (await gatewayConfig(c.env)).authority.directory.list() }))
   // Policies first: a refused address or origin never reaches parsing, authentication or the origin.
   .use("/content/:projectId/:environment", policies)
   .use("/v2/:projectId/:environment", policies)

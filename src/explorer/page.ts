@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { parseAccept } from "../http/media-type";
+import { prefersHtml } from "../http/media-type";
 import type { Endpoint, GatewayEnv } from "../pipeline/graphql-endpoint";
 import type { ProjectConfig } from "../projects/types";
 import { EXPLORER_ASSETS } from "./generated/assets.js";
@@ -26,7 +26,6 @@ const STATUS_PAGE_CSP = "default-src 'none'; img-src data:; base-uri 'none'; for
 
 /** GraphQL-over-HTTP request parameters: a GET carrying any of them is a GraphQL request. */
 const GRAPHQL_PARAMS = ["query", "extensions", "variables", "operationName"];
-const JSON_TYPES = new Set(["application/json", "application/graphql-response+json"]);
 
 /**
  * Whether a request is a person opening the endpoint in a browser (SPEC §3b): a GET with none of
@@ -38,19 +37,9 @@ const JSON_TYPES = new Set(["application/json", "application/graphql-response+js
  * wantsExplorer(new Request("https://gw/content/p/e?query={__typename}", { headers: { accept: "text/html" } })); // false
  */
 export function wantsExplorer(request: Request): boolean {
-  if (request.method !== "GET") return false;
-  const accept = request.headers.get("accept");
-  if (!accept || !accept.includes("html")) return false;
+  if (request.method !== "GET" || !prefersHtml(request.headers.get("accept"))) return false;
   const params = new URL(request.url).searchParams;
-  if (GRAPHQL_PARAMS.some((name) => params.has(name))) return false;
-  let html = 0;
-  let json = 0;
-  for (const range of parseAccept(accept)) {
-    const type = `${range.type}/${range.subtype}`;
-    if (type === "text/html") html = Math.max(html, range.q);
-    else if (JSON_TYPES.has(type)) json = Math.max(json, range.q);
-  }
-  return html > 0 && html >= json;
+  return !GRAPHQL_PARAMS.some((name) => params.has(name));
 }
 
 /**

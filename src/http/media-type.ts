@@ -118,6 +118,30 @@ export function parseAccept(header: string): MediaRange[] {
   return ranges;
 }
 
+const JSON_TYPES = new Set([GRAPHQL_RESPONSE_JSON, APPLICATION_JSON]);
+
+/**
+ * Whether an `Accept` header asks for a page: it names `text/html` at least as highly as any JSON
+ * type. A browser's navigation sends `text/html,…,*\/*;q=0.8`; GraphQL and JSON clients send JSON
+ * types or `*\/*` (which names no type, so no page).
+ *
+ * @example
+ * prefersHtml("text/html,application/xhtml+xml,*\/*;q=0.8"); // true
+ * prefersHtml("application/json, text/html"); // true (equal: the page)
+ * prefersHtml("*\/*"); // false
+ */
+export function prefersHtml(accept: string | null | undefined): boolean {
+  if (!accept || !accept.includes("html")) return false;
+  let html = 0;
+  let json = 0;
+  for (const range of parseAccept(accept)) {
+    const type = `${range.type}/${range.subtype}`;
+    if (type === "text/html") html = Math.max(html, range.q);
+    else if (JSON_TYPES.has(type)) json = Math.max(json, range.q);
+  }
+  return html > 0 && html >= json;
+}
+
 /** UTF-8 is the only encoding we produce; "utf8" is a WHATWG Encoding label for it too. */
 function isUtf8(charset: string): boolean {
   const c = charset.toLowerCase();

@@ -390,3 +390,44 @@ describe("the explorer", () => {
     await page.close();
   });
 });
+
+describe("the landing page", () => {
+  it("opens at / with the explorers of the configured projects, the console and health, and no console error", async () => {
+    const page = await chromium.browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warn") problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
+    page.on("requestfailed", (request) => problems.push(`failed: ${request.url()}`));
+    await page.evaluateOnNewDocument(() => {
+      document.addEventListener("securitypolicyviolation", (event) => {
+        (window as unknown as { violations?: string[] }).violations ??= [];
+        (window as unknown as { violations: string[] }).violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+      });
+    });
+
+    const response = await page.goto(`${gateway.base}/`);
+    expect(response?.status()).toBe(200);
+    expect(await page.title()).toBe("Content Edge");
+    const links = await page.$$eval("a", (anchors) => anchors.map((a) => [a.textContent, a.getAttribute("href")]));
+    expect(links).toEqual(
+      expect.arrayContaining([
+        ["Content API explorer", "/content/demo/master"],
+        ["Regular API explorer", "/v2/demo/master"],
+        ["Content API explorer", "/content/strict/master"],
+        ["Console", "/admin"],
+        ["Health", "/healthz"],
+      ]),
+    );
+    // The stylesheet applied (the CSP admitted it by its hash): the page's column is centred.
+    expect(await page.$eval("main", (e) => getComputedStyle(e).maxWidth)).not.toBe("none");
+    expect(await page.evaluate(() => (window as unknown as { violations?: string[] }).violations ?? [])).toEqual([]);
+    expect(problems).toEqual([]);
+
+    // A link leads where it says: the console.
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/admin"]')]);
+    expect(new URL(page.url()).pathname).toBe("/admin");
+    await page.close();
+  });
+});
