@@ -14,13 +14,3 @@ declare global {
     }
   }
 }
-
-// Values the gateway test project provides to tests (test/vitest.gateway.config.ts `provide`).
-declare module "vitest" {
-  export interface ProvidedContext {
-    fuzzSeed: string;
-    fuzzRuns: string;
-    /** A 127.0.0.1 port that speaks plain HTTP, never TLS. */
-    plainHttpPort: number;
-  }
-}

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./support/chromium";
+import { launchChromium, requireChromium } from "./support/chromium";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 import { startPageServer } from "./support/page-server";
 
@@ -121,6 +121,7 @@ async function runCrossOriginPage(page: Page, from: string, project: string, tok
 }
 
 beforeAll(async () => {
+  requireChromium();
   [gateway, site, otherSite, chromium] = await Promise.all([startNpmStart(), startPageServer(), startPageServer(), launchChromium()]);
   previewToken = await issueToken("preview", [{ action: "read", model: "*", stages: ["DRAFT", "PUBLISHED"], locales: "*" }], "DRAFT");
   // The same demo content behind two policies: only `site` may call `strict`; nobody on this machine may call `blocked`.

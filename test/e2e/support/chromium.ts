@@ -2,17 +2,35 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
+import { inject } from "vitest";
+
+/** Where a Chromium is looked for: CHROMIUM_PATH alone when it is set, else Debian's and Ubuntu's paths. */
+export function chromiumCandidates(env: Record<string, string | undefined> = process.env): string[] {
+  return env["CHROMIUM_PATH"] ? [env["CHROMIUM_PATH"]] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+}
 
 /**
- * Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing), or the
- * browser named by CHROMIUM_PATH. A missing browser fails the tests that need it, loudly.
+ * Debian's Chromium (`apt-get install -y chromium`; `npm test` installs it when missing and run as
+ * root, as `.ci/run` does), or the browser named by CHROMIUM_PATH; `undefined` when none is there.
  */
+export function findChromium(env: Record<string, string | undefined> = process.env): string | undefined {
+  return chromiumCandidates(env).find((path) => existsSync(path));
+}
+
+/**
+ * Fails the calling test file, before it starts anything, with the one line the e2e project's
+ * set-up printed when Chromium is missing (the install command). Only the browser tests call it,
+ * so only they fail.
+ */
+export function requireChromium(): void {
+  const missing = inject("chromiumMissing");
+  if (missing) throw new Error(missing);
+}
+
 function chromiumPath(): string {
-  const candidates = [process.env["CHROMIUM_PATH"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string =>
-    Boolean(p),
-  );
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`No Chromium found (looked at ${candidates.join(", ")}). Install it with: apt-get install -y chromium`);
+  const found = findChromium();
+  if (!found)
+    throw new Error(`No Chromium found (looked at ${chromiumCandidates().join(", ")}). Install it with: apt-get install -y chromium`);
   return found;
 }
 
