@@ -3,6 +3,14 @@
  * §"Media Types", §"Accept", §"POST"): content negotiation of the response with the `Accept`
  * request header (RFC 9110 §12.5.1) and checking the request body's `Content-Type`
  * (RFC 9110 §8.3).
+ *
+ * Hand-written rather than `hono/accepts`: its parser is lenient where this one must be strict
+ * (a `q` outside 0–1 is clamped, not a reason to skip the range; a malformed parameter is dropped
+ * and its range kept; types are neither validated as tokens nor lower-cased; parameters after `q`
+ * count), and its matching knows neither GraphQL-over-HTTP's rules (on equal quality
+ * `application/graphql-response+json` only when named, `application/json` for `*\/*`, `406` when
+ * neither is acceptable) nor the `charset` a range may name. Request `Content-Type`s have no Hono
+ * helper at all.
  */
 import { NotAcceptableError, UnsupportedMediaTypeError } from "../errors";
 

@@ -1,5 +1,6 @@
 import type { Context, Env, Handler } from "hono";
 import { prefersHtml } from "../http/media-type";
+import { toBase64 } from "../platform/base64";
 
 /** At most this many projects are listed; the rest are counted. */
 export const MAX_LISTED_PROJECTS = 200;
@@ -93,7 +94,7 @@ let csp: Promise<string> | undefined;
  */
 export function landingCsp(): Promise<string> {
   csp ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(STYLE)).then((digest) => {
-    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    const hash = toBase64(new Uint8Array(digest));
     return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
   });
   return csp;
