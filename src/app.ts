@@ -20,7 +20,8 @@ import { waitUntilOf } from "./platform/wait-until";
 import { assertValidProjectRef } from "./projects/project-id";
 import { projectStore } from "./projects/store";
 import { explorerPage } from "./explorer/page";
-import { landingPage } from "./landing/page";
+import { landingPage, MAX_LISTED_PROJECTS } from "./landing/page";
+import { publicProjects } from "./landing/public-projects";
 
 /**
  * IP firewall, origin policy and CORS of the project a `/content` or `/v2` request addresses (its
@@ -46,7 +47,16 @@ export const app = new Hono<GatewayEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
   // A browser opening the gateway gets a page linking every project's explorer, the console and
   // the docs; any other client the JSON 404 of an unknown route.
-  .get("/", landingPage<GatewayEnv>({ listProjects: async (c) => (await gatewayConfig(c.env)).authority.directory.list() }))
+  .get(
+    "/",
+    landingPage<GatewayEnv>({
+      listProjects: async (c) => {
+        const gateway = await gatewayConfig(c.env);
+        const store = projectStore({ kv: gateway.kv, authority: gateway.authority, waitUntil: waitUntilOf(c) });
+        return publicProjects({ list: () => gateway.authority.directory.list(), get: (ref) => store.get(ref) }, MAX_LISTED_PROJECTS);
+      },
+    }),
+  )
   // Policies first: a refused address or origin never reaches parsing, authentication or the origin.
   .use("/content/:projectId/:environment", policies)
   .use("/v2/:projectId/:environment", policies)

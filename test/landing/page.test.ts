@@ -37,6 +37,17 @@ describe("GET / in a browser: the landing page (issue 20)", () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|style="/);
   });
 
+  it.each<[string, Record<string, unknown>]>([
+    ["no public access", { publicPermissions: [] }],
+    ["introspection off", { introspection: false }],
+  ])("does not name a project with %s: the page reveals nothing about projects a visitor cannot use", async (_name, config) => {
+    const hidden = await demoProject(config);
+    const shown = await demoProject();
+    const html = await (await gateway("/", { headers: { accept: BROWSER } })).text();
+    expect(html).toContain(`/content/${shown.projectId}/master`);
+    expect(html).not.toContain(hidden.projectId);
+  });
+
   it.each([
     ["no Accept", undefined, "GET"],
     ["a JSON client", "application/json", "GET"],
