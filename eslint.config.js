@@ -6,8 +6,8 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    // Generated: the Workers runtime types, the bundled console and explorer, build output (wrangler
-    // writes .wrangler/ where it runs: demo/.wrangler/tmp under `npm start`).
+    // Generated: the Workers runtime types, the bundled console and explorer, build output, and
+    // wrangler's bundles wherever it runs (demo/.wrangler/tmp/ too, while `npm start` runs).
     ignores: ["types/workers-runtime.d.ts", "src/console/generated/", "src/explorer/generated/", ".build/", "**/.wrangler/", "bench/.tmp/"],
   },
   js.configs.recommended,

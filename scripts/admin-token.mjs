@@ -24,9 +24,11 @@ export function parseDotenv(text) {
 
 /**
  * Resolves the admin token and the `--env-file` arguments that give it (and .dev.vars' other
- * values) to wrangler. `source` is "env", ".dev.vars" or "default".
+ * values) to wrangler. `source` is "env", ".dev.vars" or "default". The env file is named by the
+ * port (`.wrangler/tmp/start-admin-token-8787.env`): two `npm start`s in one checkout run on two
+ * ports, and each keeps its own token.
  */
-export function resolveAdminToken(root, env = process.env) {
+export function resolveAdminToken(root, env = process.env, port = Number(env.PORT ?? 8787)) {
   const devVarsPath = join(root, ".dev.vars");
   const devVars = existsSync(devVarsPath) ? parseDotenv(readFileSync(devVarsPath, "utf8")) : {};
   const envFiles = existsSync(devVarsPath) ? [devVarsPath] : [];
@@ -39,7 +41,7 @@ export function resolveAdminToken(root, env = process.env) {
     // A later env file overrides an earlier one: the environment beats .dev.vars.
     const dir = join(root, ".wrangler", "tmp");
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, "start-admin-token.env");
+    const file = join(dir, `start-admin-token-${port}.env`);
     writeFileSync(file, `ADMIN_TOKEN=${JSON.stringify(token)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
     envFiles.push(file);

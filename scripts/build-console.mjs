@@ -1,21 +1,21 @@
 #!/usr/bin/env node
 // Bundles the operator console (console/: plain TypeScript and CSS, no dependencies) with esbuild
-// into one script and one stylesheet, and writes them as strings into
-// src/console/generated/assets.js, which the Worker imports: the console is served by the Worker
-// itself from its bundle, never from a CDN. The file is generated (not committed);
-// src/console/generated/assets.d.ts types it.
+// into one script and one stylesheet, written under .build/assets/admin/assets/ with
+// content-hashed names: Workers Static Assets serve them, from the gateway's own host, never a
+// CDN. src/console/generated/assets.js (generated, not committed; typed by assets.d.ts) names
+// their URLs for the Worker's page.
 //
 // Runs before `npm start`, the tests and the benchmark, and as wrangler's [build] command for
 // `wrangler dev` and `wrangler deploy`. Synchronous (esbuild's buildSync) so that any build step
 // can call it; skips the work when its inputs have not changed since the last build.
 import { buildSync } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { assertSelfContained, inputsFingerprint, isUpToDate, kib, root, writeAssetsModule } from "./page-assets.mjs";
+import { assertSelfContained, inputsFingerprint, isUpToDate, kib, root, writePageAssets } from "./page-assets.mjs";
 
 const output = `${root}src/console/generated/assets.js`;
 
 /**
- * Builds the console assets module unless it is up to date. Returns its path.
+ * Builds the console's assets and their module unless they are up to date. Returns the module's path.
  * @param {{ force?: boolean, quiet?: boolean }} [options]
  */
 export function buildConsole(options = {}) {
@@ -40,17 +40,17 @@ export function buildConsole(options = {}) {
   if (!script || !style) throw new Error("build-console: esbuild produced no script or no stylesheet");
   assertSelfContained("build-console", script, style);
 
-  const assets = writeAssetsModule({
+  const urls = writePageAssets({
     output,
     fingerprint,
     generator: "scripts/build-console.mjs from console/",
     exportName: "CONSOLE_ASSETS",
+    path: "/admin/assets",
     prefix: "console",
     script,
     style,
   });
-  if (!options.quiet)
-    console.log(`console: ${assets.script.name} ${kib(script)}, ${assets.style.name} ${kib(style)} (${Date.now() - started} ms)`);
+  if (!options.quiet) console.log(`console: ${urls.script} ${kib(script)}, ${urls.style} ${kib(style)} (${Date.now() - started} ms)`);
   return output;
 }
 

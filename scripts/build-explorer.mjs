@@ -1,20 +1,20 @@
 #!/usr/bin/env node
 // Bundles the in-browser explorer (explorer/main.tsx: GraphiQL, React, CodeMirror and their CSS)
-// with esbuild into one script and one stylesheet, and writes them as strings into
-// src/explorer/generated/assets.js, which the Worker imports: the explorer's assets are served by
-// the Worker itself, from its bundle, never from a CDN. The file is generated (not committed);
-// src/explorer/generated/assets.d.ts types it.
+// with esbuild into one script, one stylesheet and its fonts, written under
+// .build/assets/_explorer/ with content-hashed names: Workers Static Assets serve them, from the
+// gateway's own host, never a CDN. src/explorer/generated/assets.js (generated, not committed;
+// typed by assets.d.ts) names the script's and stylesheet's URLs for the Worker's page.
 //
 // Runs before `npm start` and `npm test`, and as wrangler's [build] command for `wrangler dev` and
 // `wrangler deploy`. Skips the work when its inputs have not changed since the last build.
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { assertSelfContained, inputsFingerprint, isUpToDate, kib, root, writeAssetsModule } from "./page-assets.mjs";
+import { assertSelfContained, extractInlineFonts, inputsFingerprint, isUpToDate, kib, root, writePageAssets } from "./page-assets.mjs";
 
 const output = `${root}src/explorer/generated/assets.js`;
 
 /**
- * Builds the explorer assets module unless it is up to date. Returns its path.
+ * Builds the explorer's assets and their module unless they are up to date. Returns the module's path.
  * @param {{ force?: boolean, quiet?: boolean }} [options]
  */
 export async function buildExplorer(options = {}) {
@@ -39,21 +39,33 @@ export async function buildExplorer(options = {}) {
     logLevel: "warning",
   });
   const script = result.outputFiles.find((file) => file.path.endsWith(".js"))?.text;
-  const style = result.outputFiles.find((file) => file.path.endsWith(".css"))?.text;
-  if (!script || !style) throw new Error("build-explorer: esbuild produced no script or no stylesheet");
-  assertSelfContained("build-explorer", script, style);
+  const inlined = result.outputFiles.find((file) => file.path.endsWith(".css"))?.text;
+  if (!script || !inlined) throw new Error("build-explorer: esbuild produced no script or no stylesheet");
+  const { style, fonts } = extractInlineFonts(inlined, "graphiql-font");
+  assertSelfContained(
+    "build-explorer",
+    script,
+    style,
+    fonts.map((font) => font.name),
+  );
 
-  const assets = writeAssetsModule({
+  const urls = writePageAssets({
     output,
     fingerprint,
     generator: "scripts/build-explorer.mjs from explorer/",
     exportName: "EXPLORER_ASSETS",
+    path: "/_explorer",
     prefix: "graphiql",
     script,
     style,
+    files: fonts,
   });
-  if (!options.quiet)
-    console.log(`explorer: ${assets.script.name} ${kib(script)}, ${assets.style.name} ${kib(style)} (${Date.now() - started} ms)`);
+  if (!options.quiet) {
+    const fontBytes = fonts.reduce((sum, font) => sum + font.bytes.byteLength, 0);
+    console.log(
+      `explorer: ${urls.script} ${kib(script)}, ${urls.style} ${kib(style)}, ${fonts.length} fonts ${kib(new Uint8Array(fontBytes))} (${Date.now() - started} ms)`,
+    );
+  }
   return output;
 }
 

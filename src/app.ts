@@ -8,7 +8,6 @@ import { GatewayError, NotFoundError } from "./errors";
 import { errorResponse } from "./http/graphql-response";
 import { adminAuth } from "./middleware/admin-auth";
 import { sameOriginWrites } from "./middleware/same-origin-writes";
-import { consoleAssets } from "./console/assets";
 import { consolePage } from "./console/page";
 import { logUnhandledError } from "./platform/error-log";
 import type { Bindings } from "./env";
@@ -20,8 +19,9 @@ import { apiPolicies } from "./middleware/api-policies";
 import { waitUntilOf } from "./platform/wait-until";
 import { assertValidProjectRef } from "./projects/project-id";
 import { projectStore } from "./projects/store";
-import { explorerAssets } from "./explorer/assets";
 import { explorerPage } from "./explorer/page";
+import { landingPage, MAX_LISTED_PROJECTS } from "./landing/page";
+import { publicProjects } from "./landing/public-projects";
 
 /**
  * IP firewall, origin policy and CORS of the project a `/content` or `/v2` request addresses (its
@@ -45,19 +45,31 @@ const policies = apiPolicies({
  */
 export const app = new Hono<GatewayEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
+  // A browser opening the gateway gets a page linking every project's explorer, the console and
+  // the docs; any other client the JSON 404 of an unknown route.
+  .get(
+    "/",
+    landingPage<GatewayEnv>({
+      listProjects: async (c) => {
+        const gateway = await gatewayConfig(c.env);
+        const store = projectStore({ kv: gateway.kv, authority: gateway.authority, waitUntil: waitUntilOf(c) });
+        return publicProjects({ list: () => gateway.authority.directory.list(), get: (ref) => store.get(ref) }, MAX_LISTED_PROJECTS);
+      },
+    }),
+  )
   // Policies first: a refused address or origin never reaches parsing, authentication or the origin.
   .use("/content/:projectId/:environment", policies)
   .use("/v2/:projectId/:environment", policies)
   // A browser opening an endpoint gets the explorer (GraphiQL) instead of a GraphQL error.
   .use("/content/:projectId/:environment", explorerPage({ endpoint: "content" }))
   .use("/v2/:projectId/:environment", explorerPage({ endpoint: "v2" }))
-  .get(`${explorerAssets.path}/:file`, explorerAssets.handler)
   // Every method reaches the endpoints so that PUT, DELETE, … get GraphQL-over-HTTP's 405 with `Allow`.
   .all("/content/:projectId/:environment", graphqlEndpoint("content"))
   .all("/v2/:projectId/:environment", graphqlEndpoint("v2"))
-  // The console page and its assets hold no data: reachable without the token (issue 15).
+  // The console page holds no data: reachable without the token (issue 15). Its script and
+  // stylesheet (/admin/assets/*), like the explorer's (/_explorer/*), are static assets: Workers
+  // Static Assets answer those paths and never invoke the Worker (wrangler.toml's [assets]).
   .get("/admin", consolePage())
-  .get(`${consoleAssets.path}/:file`, consoleAssets.handler)
   // Every other /admin route changes or shows data: same-origin writes only, then the admin token.
   .use("/admin/*", sameOriginWrites())
   .use("/admin/*", adminAuth({ adminTokenDigest: async (env) => (await gatewayConfig(env as Bindings)).adminTokenDigest }))

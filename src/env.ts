@@ -31,6 +31,7 @@ export interface Bindings {
   MAX_TOKENS?: string;
   MAX_DIRECTIVES?: string;
   MAX_BATCH?: string;
+  MAX_JSON_DEPTH?: string;
   /** Any other binding, e.g. the service bindings named in SERVICE_ORIGINS. */
   [binding: string]: unknown;
 }

@@ -1,5 +1,6 @@
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { OriginFailureReason } from "./origin/failure";
 
 /**
  * The gateway's error tree. Every failure a client can see is one of these: a stable `code`
@@ -194,13 +195,25 @@ export class WriteAppliedAnswerUncheckedError extends GatewayError {
   }
 }
 
-/** The origin answered with a failure or an unreadable body. */
+/**
+ * The origin could not be reached, answered with a failure or with an unreadable body.
+ * `extensions.reason` names the cause ({@link OriginFailureReason}); given only the origin's
+ * status, it is `http-status` for a non-2xx status and `not-graphql` for a 2xx one, so every
+ * `ORIGIN_ERROR` a client sees says why.
+ */
 export class OriginError extends GatewayError {
   override readonly code = "ORIGIN_ERROR";
   override readonly status = 502;
+  constructor(message: string, extensions: { reason?: OriginFailureReason; originStatus?: number; [member: string]: unknown } = {}) {
+    const { originStatus } = extensions;
+    const fallback: OriginFailureReason | undefined =
+      originStatus === undefined ? undefined : originStatus >= 200 && originStatus < 300 ? "not-graphql" : "http-status";
+    const reason = extensions.reason ?? fallback;
+    super(message, reason === undefined ? extensions : { ...extensions, reason });
+  }
 }
 
-/** The origin did not answer within the configured timeout. */
+/** The origin did not answer within the configured timeout (`reason: timeout`, `timeoutMs`). */
 export class OriginTimeoutError extends GatewayError {
   override readonly code = "ORIGIN_TIMEOUT";
   override readonly status = 504;

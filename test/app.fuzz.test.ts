@@ -1,8 +1,12 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import entry from "../src/index";
+import { DEFAULT_LIMITS } from "../src/graphql/limits";
 import { wantsExplorer } from "../src/explorer/page";
 import { signWebhook } from "../src/webhooks/signature";
+import { deepRequestArb, ROOMY_LIMITS } from "./support/deep-requests";
 import { requestArb, type FuzzRequest, type FuzzTargets } from "./support/http-arbitraries";
 import { ADMIN, configureProject, demoProject, PUBLIC_READ, uniqueTag } from "./support/gateway";
 
@@ -60,11 +64,24 @@ async function toRequest(generated: FuzzRequest): Promise<Request | null> {
   }
 }
 
+/** The same Worker with its byte and token limits raised out of the way of 100,000 levels of nesting. */
+const roomyWorker = {
+  async fetch(request: Request): Promise<Response> {
+    const ctx = createExecutionContext();
+    const response = await entry.fetch(request as Parameters<typeof entry.fetch>[0], { ...env, ...ROOMY_LIMITS }, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  },
+};
+
 /** What the worker answered, or "hang" when it did not answer in time. */
-async function answer(request: Request): Promise<{ status: number; headers: Headers; text: string } | "hang"> {
+async function answer(
+  request: Request,
+  via: { fetch(request: Request): Promise<Response> } = worker,
+): Promise<{ status: number; headers: Headers; text: string } | "hang"> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const hang = new Promise<"hang">((resolve) => (timer = setTimeout(() => resolve("hang"), REQUEST_TIMEOUT_MS)));
-  const served = worker
+  const served = via
     .fetch(request)
     .then(async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
   try {
@@ -150,5 +167,47 @@ describe("fuzzing the Worker with generated HTTP requests", () => {
     expect(good.status).toBe(200);
     const body = (await good.json()) as { data?: { posts?: unknown[] } };
     expect(body.data?.posts?.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  // Issue 19: 3,000 levels of `[` in variables were a 500 (a recursive canonicalJson). With the byte
+  // and token limits raised, every depth up to 100,000 — in variables, extensions, a body, an admin
+  // body, and the document's selections, values and types — reaches the nesting checks themselves.
+  it(`answers nesting up to 100,000 levels deliberately, JSON past maxJsonDepth as LIMIT_EXCEEDED (seed ${SEED})`, async () => {
+    const places: Record<string, number> = {};
+    const property = fc.asyncProperty(deepRequestArb(targets), async ({ place, depth, jsonDepth, request: generated }) => {
+      const request = await toRequest(generated);
+      if (!request) return;
+      const got = await answer(request, roomyWorker);
+      expect(got, `no answer within ${REQUEST_TIMEOUT_MS} ms: ${place} ${depth}`).not.toBe("hang");
+      if (got === "hang") return;
+      places[`${place} ${got.status}`] = (places[`${place} ${got.status}`] ?? 0) + 1;
+      checkAnswer(request, got);
+      if (jsonDepth !== null && jsonDepth > DEFAULT_LIMITS.maxJsonDepth) {
+        expect(got.status, `${place} nested ${depth}: ${got.text.slice(0, 200)}`).toBe(400);
+        const extensions = (JSON.parse(got.text) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions;
+        expect(extensions, `${place} nested ${depth}`).toEqual({
+          code: "LIMIT_EXCEEDED",
+          limit: "jsonDepth",
+          max: DEFAULT_LIMITS.maxJsonDepth,
+          found: jsonDepth,
+        });
+      }
+      if (depth > 5_000) expect(got.status, `${place} nested ${depth}: ${got.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+    });
+    try {
+      await fc.assert(property, {
+        seed: SEED,
+        numRuns: Math.max(40, Math.floor(RUNS / 4)),
+        interruptAfterTimeLimit: TIME_LIMIT_MS,
+        markInterruptAsFailure: false,
+        endOnFailure: true,
+      });
+    } catch (error) {
+      throw new Error(
+        `deep fuzz failed — replay with FUZZ_SEED=${SEED} (answers so far ${JSON.stringify(places)})\n${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    expect(Object.values(places).reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
   }, 60_000);
 });

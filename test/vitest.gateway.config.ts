@@ -2,6 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
 import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
+import { createServer } from "node:net";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 import { buildDemoOrigin } from "./build-demo-origin.ts";
@@ -9,15 +10,28 @@ import { buildConsole } from "../scripts/build-console.mjs";
 import { buildExplorer } from "../scripts/build-explorer.mjs";
 
 const demoOrigin = buildDemoOrigin();
-// The gateway imports the console's and the explorer's bundled assets (generated, not committed).
+// The gateway imports the URLs of the console's and the explorer's assets, and Workers Static
+// Assets serve their files from .build/assets/ (both generated, not committed).
 buildConsole({ quiet: true });
 await buildExplorer({ quiet: true });
+
+// A port that accepts TCP and answers in plain HTTP: an origin `https://127.0.0.1:{port}/` fails
+// its TLS handshake (test/scenarios/origin-failures.test.ts). unref(): it never holds the run open.
+const plainHttp = createServer((socket) => socket.once("data", () => socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n")));
+await new Promise<void>((listening) => plainHttp.listen(0, "127.0.0.1", listening));
+plainHttp.unref();
+const plainHttpPort = (plainHttp.address() as { port: number }).port;
 
 export default defineProject({
   plugins: [
     cloudflareTest({
-      wrangler: { configPath: `${root}/wrangler.toml` },
+      // `--env demo`: the gateway with the demo origin behind its DEMO_ORIGIN service binding.
+      wrangler: { configPath: `${root}/wrangler.toml`, environment: "demo" },
       miniflare: {
+        // wrangler.toml's [assets] plus a binding the deployed Worker does not have: the pool's
+        // SELF is the Worker itself, not the assets router in front of it, so tests of the static
+        // assets (test/support/static-assets.ts) fetch them through env.ASSETS.
+        assets: { directory: `${root}/.build/assets`, binding: "ASSETS" },
         // FC_RUNS / FC_SEED reach property tests as bindings: workerd has no process.env.
         bindings: {
           ADMIN_TOKEN: "test-admin-token",
@@ -48,6 +62,6 @@ export default defineProject({
     include: ["test/**/*.test.ts"],
     exclude: ["test/demo/**", "test/e2e/**", "test/locations/**", "test/scripts/**"],
     // workerd has no process.env: replay knobs of the fuzz test reach it through inject().
-    provide: { fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "" },
+    provide: { fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "", plainHttpPort },
   },
 });

@@ -4,7 +4,7 @@
  */
 import type { DemoEnv } from "./env";
 import { handleGraphQL } from "./http";
-import { INJECTED_COOKIE, injectedStatus, originApi, parseFaults, record, sleep } from "./instrumentation";
+import { INJECTED_COOKIE, injectedBody, injectedStatus, originApi, parseFaults, record, sleep } from "./instrumentation";
 import { jwksApi } from "./jwks";
 import { ensureMigrated } from "./migrate";
 
@@ -21,6 +21,7 @@ export default {
     if (instrumented) record(req, url, body);
     if (faults?.delayMs) await sleep(faults.delayMs);
     if (faults?.status) return injectedStatus(faults.status);
+    if (faults?.body) return injectedBody(faults.body);
     await ensureMigrated(env.DB);
     const res = await handleGraphQL(req, url, body, env.DB);
     if (faults?.setCookie) res.headers.append("set-cookie", INJECTED_COOKIE);

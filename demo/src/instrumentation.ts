@@ -1,8 +1,8 @@
 /**
  * Test and benchmark helpers, active only when ORIGIN_INSTRUMENTATION is "on": a per-isolate ring
  * of received GraphQL requests (read and cleared under /__origin/requests) and fault injection
- * by path segments, so a gateway project whose origin URL contains `/__delay/3000/` or
- * `/__status/500/` gets a slow or failing origin without any extra wiring.
+ * by path segments, so a gateway project whose origin URL contains `/__delay/3000/`,
+ * `/__status/500/` or `/__body/html/` gets a slow or failing origin without any extra wiring.
  */
 
 /** One received GraphQL request, as the gateway sent it. */
@@ -55,20 +55,23 @@ export interface Faults {
   delayMs: number;
   status: number | null;
   setCookie: boolean;
+  /** `/__body/html/`: a 200 HTML page (an origin URL that is not the GraphQL endpoint); `/__body/json/`: JSON that is not a GraphQL result. */
+  body: "html" | "json" | null;
 }
 
 /** Upper bound for `/__delay/{ms}/`, so a typo cannot hang a test run. */
 export const MAX_DELAY_MS = 60_000;
 
-/** Reads `/__delay/{ms}/`, `/__status/{code}/` and `/__set-cookie/` anywhere in the path. */
+/** Reads `/__delay/{ms}/`, `/__status/{code}/`, `/__body/{html|json}/` and `/__set-cookie/` anywhere in the path. */
 export function parseFaults(path: string): Faults {
   const seg = path.split("/");
-  const faults: Faults = { delayMs: 0, status: null, setCookie: false };
+  const faults: Faults = { delayMs: 0, status: null, setCookie: false, body: null };
   seg.forEach((s, i) => {
     const next = Number(seg[i + 1]);
     if (s === "__delay" && Number.isFinite(next)) faults.delayMs = Math.min(Math.max(next, 0), MAX_DELAY_MS);
     if (s === "__status" && Number.isInteger(next) && next >= 200 && next <= 599) faults.status = next;
     if (s === "__set-cookie") faults.setCookie = true;
+    if (s === "__body" && (seg[i + 1] === "html" || seg[i + 1] === "json")) faults.body = seg[i + 1] as "html" | "json";
   });
   return faults;
 }
@@ -77,6 +80,12 @@ export function parseFaults(path: string): Faults {
 export function injectedStatus(status: number): Response {
   if (status === 204 || status === 205 || status === 304) return new Response(null, { status });
   return Response.json({ errors: [{ message: "injected" }] }, { status });
+}
+
+/** The answer for `/__body/{kind}/`: a 200 that is not a GraphQL result, as a misconfigured origin URL gives. */
+export function injectedBody(kind: "html" | "json"): Response {
+  if (kind === "json") return Response.json({ message: "injected: JSON, but not a GraphQL result" });
+  return new Response("<!doctype html><title>injected</title><p>Not a GraphQL endpoint.", { headers: { "content-type": "text/html" } });
 }
 
 /** The cookie `/__set-cookie/` adds, which a cache must never store. */

@@ -19,7 +19,7 @@ import { requireProject } from "../projects/require-project";
 export const explainRoutes = new Hono<{ Bindings: Bindings }>().post("/:projectId/:environment/explain", async (c) => {
   const config = await gatewayConfig(c.env);
   const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
-  const input = parseExplainInput(await readJsonBody(c.req.raw, config.limits.maxBodyBytes));
+  const input = parseExplainInput(await readJsonBody(c.req.raw, config.limits.maxBodyBytes, config.limits.maxJsonDepth));
   const waitUntil = waitUntilOf(c);
   const project = await requireProject(config, ref, waitUntil);
   const explanation = await explainRequest(input, { ref, project, config, baseUrl: c.req.url, now: Date.now(), waitUntil });

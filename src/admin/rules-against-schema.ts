@@ -42,14 +42,20 @@ export function projectRuleSets(config: { publicPermissions: PermissionRule[]; r
   ];
 }
 
+/** Whether rules were checked against the origin's schema; when not, the origin failure that prevented it. */
+export type RulesCheck = { checked: true } | { checked: false; cause: OriginError | OriginTimeoutError };
+
 /**
  * Checks rule sets (and a default stage) against the project's origin schema, learning it when
- * needed — afresh with `fresh` (a project PUT may point at a new origin). Returns `false` when the
- * schema cannot be learned right now (the origin is down): the caller still accepts the change,
- * so an operator can act during an origin outage, and says the rules went unchecked.
+ * needed — afresh with `fresh` (a project PUT may point at a new origin), and even when no rule
+ * names anything with `askOrigin` (a project PUT: the answer then tells whether the origin, its
+ * token and its introspection work). When the schema cannot be learned right now (the origin is
+ * down, or the URL or token is wrong), the result carries the origin failure: the caller still
+ * accepts the change, so an operator can act during an origin outage, and says why the rules went
+ * unchecked ({@link rulesUncheckedMember}).
  *
  * @example
- * const checked = await checkRulesWithOrigin(ref, project, [["permissions", rules]], gateway, { fresh: false });
+ * const check = await checkRulesWithOrigin(ref, project, [["permissions", rules]], gateway, { fresh: false });
  */
 export async function checkRulesWithOrigin(
   ref: ProjectRef,
@@ -58,17 +64,18 @@ export async function checkRulesWithOrigin(
   gateway: GatewayConfig,
   options: {
     fresh: boolean;
+    askOrigin?: boolean;
     defaultStage?: { field: string; value: string } | undefined;
     defaultLocale?: { field: string; value: string } | undefined;
   },
-): Promise<boolean> {
-  if (!rulesNeedSchema(sets) && !options.defaultStage && !options.defaultLocale) return true;
+): Promise<RulesCheck> {
+  if (!options.askOrigin && !rulesNeedSchema(sets) && !options.defaultStage && !options.defaultLocale) return { checked: true };
   const deps = { kv: gateway.kv, serviceOrigins: gateway.serviceOrigins, originTimeoutMs: gateway.originTimeoutMs };
   let known: KnownSchema;
   try {
     known = options.fresh ? await refreshSchema(ref, project, deps) : await knownSchema(ref, project, deps, () => undefined);
   } catch (error) {
-    if (error instanceof OriginError || error instanceof OriginTimeoutError) return false;
+    if (error instanceof OriginError || error instanceof OriginTimeoutError) return { checked: false, cause: error };
     throw error;
   }
   checkRulesAgainstSchema(sets, known);
@@ -80,5 +87,34 @@ export async function checkRulesWithOrigin(
   if (locale && known.knowledge.locales.length > 0 && !known.knowledge.locales.includes(locale.value)) {
     throw new InvalidConfigError(locale.field, `unknown locale "${locale.value}" (the origin has ${known.knowledge.locales.join(", ")})`);
   }
-  return true;
+  return { checked: true };
+}
+
+/**
+ * What an admin answer adds when rules went unchecked: `rulesUnchecked` with the origin failure's
+ * `code`, `reason` (`dns`, `connect`, `tls`, `timeout`, `http-status`, …: docs/errors.md),
+ * `originStatus` when the origin answered, and its message. Nothing when they were checked.
+ *
+ * @example
+ * return c.json({ ...maskSecrets(config), ...rulesUncheckedMember(check) });
+ * // { …, "rulesUnchecked": { "code": "ORIGIN_ERROR", "reason": "dns", "message": "The origin's host name could not be resolved …" } }
+ */
+export function rulesUncheckedMember(check: RulesCheck): { rulesUnchecked?: Record<string, unknown> } {
+  if (check.checked) return {};
+  const { code, extensions, message } = check.cause;
+  return { rulesUnchecked: { code, ...extensions, message } };
+}
+
+/**
+ * A `PUT …?strict=true` whose rules could not be checked: the origin failure itself (`502
+ * ORIGIN_ERROR` or `504 ORIGIN_TIMEOUT`, same `reason`), saying that nothing was saved.
+ *
+ * @example
+ * if (strict && !check.checked) throw notSavedError(check.cause);
+ */
+export function notSavedError(cause: OriginError | OriginTimeoutError): OriginError | OriginTimeoutError {
+  const message = `Nothing was saved (strict=true): the origin's schema could not be learned to check the rules. ${cause.message}`;
+  return cause instanceof OriginTimeoutError
+    ? new OriginTimeoutError(message, cause.extensions)
+    : new OriginError(message, cause.extensions);
 }

@@ -6,7 +6,7 @@ import { InvalidConfigError, NotFoundError } from "../errors";
 import { readJsonBody } from "../http/json-body";
 import { normalizeRules } from "../projects/rules";
 import type { ProjectRef } from "../projects/types";
-import { checkRulesWithOrigin } from "./rules-against-schema";
+import { checkRulesWithOrigin, rulesUncheckedMember } from "./rules-against-schema";
 import { waitUntilOf } from "../platform/wait-until";
 import { requireProject } from "../projects/require-project";
 
@@ -61,18 +61,18 @@ export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
     const gateway = await gatewayConfig(c.env);
     const waitUntil = waitUntilOf(c);
     const ref = refOf(c.req.param());
-    const raw = await readJsonBody(c.req.raw, gateway.limits.maxBodyBytes);
+    const raw = await readJsonBody(c.req.raw, gateway.limits.maxBodyBytes, gateway.limits.maxJsonDepth);
     // Validate everything before any write: a bad field means nothing is written.
     const input = validateNewToken(raw, Date.now());
     const project = await requireProject(gateway, ref, waitUntil);
-    const checked = await checkRulesWithOrigin(ref, project, [["permissions", input.permissions]], gateway, {
+    const check = await checkRulesWithOrigin(ref, project, [["permissions", input.permissions]], gateway, {
       fresh: false,
       defaultStage: input.defaultStage === undefined ? undefined : { field: "defaultStage", value: input.defaultStage },
     });
     const { token, record } = await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).create(ref, input);
     const headers: Record<string, string> = { "cache-control": "no-store" };
-    if (!checked) headers["x-rules-unchecked"] = "origin-schema-unavailable";
-    return c.json({ ...record, token }, 201, headers);
+    if (!check.checked) headers["x-rules-unchecked"] = "origin-schema-unavailable";
+    return c.json({ ...record, token, ...rulesUncheckedMember(check) }, 201, headers);
   })
   .get("/:projectId/:environment/tokens", async (c) => {
     const gateway = await gatewayConfig(c.env);

@@ -85,6 +85,7 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
       maxTokens: positiveInt(env.MAX_TOKENS, "MAX_TOKENS"),
       maxDirectives: positiveInt(env.MAX_DIRECTIVES, "MAX_DIRECTIVES"),
       maxBatch: positiveInt(env.MAX_BATCH, "MAX_BATCH", 0),
+      maxJsonDepth: positiveInt(env.MAX_JSON_DEPTH, "MAX_JSON_DEPTH"),
     }),
     kv: env.CONFIG,
     stats: {

@@ -1,10 +1,11 @@
 import type { Handler } from "hono";
-import { consoleAssets } from "./assets";
+import { CONSOLE_ASSETS } from "./generated/assets.js";
 
 /**
- * The console page's Content Security Policy: the Worker's own script and stylesheet, requests to
- * the Worker itself, nothing inline, no eval, no other host, no framing, no form posting anywhere
- * (every form is handled by the script), no `<base>` rewriting.
+ * The console page's Content Security Policy: the gateway's own script and stylesheet (static
+ * assets under `/admin/assets/`, same origin), requests to the Worker itself, nothing inline, no
+ * eval, no other host, no framing, no form posting anywhere (every form is handled by the script),
+ * no `<base>` rewriting.
  */
 export const CONSOLE_CSP = [
   "default-src 'none'",
@@ -39,8 +40,8 @@ function page(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Content Edge console</title>
-<link rel="stylesheet" href="${consoleAssets.urls.style}">
-<script defer src="${consoleAssets.urls.script}"></script>
+<link rel="stylesheet" href="${CONSOLE_ASSETS.style}">
+<script defer src="${CONSOLE_ASSETS.script}"></script>
 </head>
 <body>
 <noscript>The Content Edge console needs JavaScript; the admin API works without it (docs/console.md).</noscript>

@@ -1,20 +1,20 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { parseAccept } from "../http/media-type";
+import { prefersHtml } from "../http/media-type";
 import type { Endpoint, GatewayEnv } from "../pipeline/graphql-endpoint";
 import type { ProjectConfig } from "../projects/types";
-import { explorerAssets } from "./assets";
+import { EXPLORER_ASSETS } from "./generated/assets.js";
 
 /**
- * The explorer page's Content Security Policy: nothing but the Worker's own script, stylesheet
- * and endpoint (fonts and icons are data: URLs inside the stylesheet). No inline script, no eval,
- * no third-party host, no framing.
+ * The explorer page's Content Security Policy: nothing but the gateway's own script, stylesheet,
+ * fonts (static assets under `/_explorer/`, same origin) and endpoint; icons are data: URLs inside
+ * the stylesheet. No inline script, no eval, no third-party host, no framing.
  */
 export const EXPLORER_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "font-src 'self' data:",
+  "font-src 'self'",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
@@ -26,7 +26,6 @@ const STATUS_PAGE_CSP = "default-src 'none'; img-src data:; base-uri 'none'; for
 
 /** GraphQL-over-HTTP request parameters: a GET carrying any of them is a GraphQL request. */
 const GRAPHQL_PARAMS = ["query", "extensions", "variables", "operationName"];
-const JSON_TYPES = new Set(["application/json", "application/graphql-response+json"]);
 
 /**
  * Whether a request is a person opening the endpoint in a browser (SPEC §3b): a GET with none of
@@ -38,19 +37,9 @@ const JSON_TYPES = new Set(["application/json", "application/graphql-response+js
  * wantsExplorer(new Request("https://gw/content/p/e?query={__typename}", { headers: { accept: "text/html" } })); // false
  */
 export function wantsExplorer(request: Request): boolean {
-  if (request.method !== "GET") return false;
-  const accept = request.headers.get("accept");
-  if (!accept || !accept.includes("html")) return false;
+  if (request.method !== "GET" || !prefersHtml(request.headers.get("accept"))) return false;
   const params = new URL(request.url).searchParams;
-  if (GRAPHQL_PARAMS.some((name) => params.has(name))) return false;
-  let html = 0;
-  let json = 0;
-  for (const range of parseAccept(accept)) {
-    const type = `${range.type}/${range.subtype}`;
-    if (type === "text/html") html = Math.max(html, range.q);
-    else if (JSON_TYPES.has(type)) json = Math.max(json, range.q);
-  }
-  return html > 0 && html >= json;
+  return !GRAPHQL_PARAMS.some((name) => params.has(name));
 }
 
 /**
@@ -59,7 +48,7 @@ export function wantsExplorer(request: Request): boolean {
  * `apiPolicies`, which loads the project and applies the IP firewall first.
  *
  * - project configured and `introspection` on → `200`, the GraphiQL page for this endpoint
- *   (assets from `/_explorer/…`, the endpoint in a data attribute, CSP {@link EXPLORER_CSP});
+ *   (assets from `/_explorer/…`, static assets the Worker does not serve; the endpoint in a data attribute, CSP {@link EXPLORER_CSP});
  * - `introspection: false` → `403`, a short page saying the explorer needs introspection and how
  *   to query the endpoint without it;
  * - no such project → `404`, a short page saying so.
@@ -112,8 +101,8 @@ explorer needs it to load the schema. The endpoint itself works: send queries wi
       `GraphiQL · ${label} (${kind})`,
       `<noscript>The explorer needs JavaScript. Send queries with <code>POST ${escape(path)}</code> instead.</noscript>
 <div id="content-edge-explorer" data-endpoint="${escape(path)}" data-label="${escape(`/${endpoint}/${label}`)}" data-kind="${endpoint}"></div>`,
-      `<link rel="stylesheet" href="${explorerAssets.urls.style}">
-<script defer src="${explorerAssets.urls.script}"></script>`,
+      `<link rel="stylesheet" href="${EXPLORER_ASSETS.style}">
+<script defer src="${EXPLORER_ASSETS.script}"></script>`,
     );
   };
 }

@@ -22,7 +22,8 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { GatewayError, GraphQLParseError, GraphQLValidationError, LimitExceededError } from "../errors";
-import type { RequestLimits } from "./limits";
+import { DEFAULT_LIMITS, type RequestLimits } from "./limits";
+import { assertValueDepth } from "./value-depth";
 
 // Read once: property reads on the module namespace inside deep recursion are avoidable work (and,
 // near stack exhaustion, have been seen to fail as a TypeError instead of a RangeError).
@@ -60,13 +61,40 @@ export function countTokens(query: string, stopAfter = Number.MAX_SAFE_INTEGER):
  * braceNesting("{ a { b } }"); // 2
  */
 export function braceNesting(query: string): number {
+  return deepestNesting(query, BRACES);
+}
+
+/**
+ * The deepest nesting of `{`, `[` and `(` together in `query`, by lexing: what the parser recurses
+ * on, whether selections, list and object values, arguments or list types.
+ *
+ * @example
+ * bracketNesting("{ a(x: [[1]]) }"); // 4
+ */
+export function bracketNesting(query: string): number {
+  return deepestNesting(query, BRACKETS);
+}
+
+const BRACES: ReadonlyMap<TokenKind, 1 | -1> = new Map([
+  [TokenKind.BRACE_L, 1],
+  [TokenKind.BRACE_R, -1],
+]);
+const BRACKETS: ReadonlyMap<TokenKind, 1 | -1> = new Map([
+  ...BRACES,
+  [TokenKind.BRACKET_L, 1],
+  [TokenKind.BRACKET_R, -1],
+  [TokenKind.PAREN_L, 1],
+  [TokenKind.PAREN_R, -1],
+]);
+
+function deepestNesting(query: string, steps: ReadonlyMap<TokenKind, 1 | -1>): number {
   const lexer = new Lexer(new Source(query));
   let current = 0;
   let deepest = 0;
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
-      if (token.kind === TokenKind.BRACE_L) deepest = Math.max(deepest, ++current);
-      else if (token.kind === TokenKind.BRACE_R) current--;
+      current += steps.get(token.kind) ?? 0;
+      deepest = Math.max(deepest, current);
     }
   } catch {
     // lexing error: the nesting seen so far
@@ -79,15 +107,23 @@ export function braceNesting(query: string): number {
  * locations after parsing). More than `limits.maxTokens` tokens → `LimitExceededError("tokens",
  * max, found)`; any other syntax error → `GraphQLParseError` with graphql-js's message and, in
  * `extensions.locations`, its `{ line, column }` positions (GraphQL spec §7.1.2). A document
- * nested so deeply that the parser's recursion overflows is a `LimitExceededError("depth")`.
+ * nested so deeply that the parser's recursion overflows is a `LimitExceededError("depth")` when
+ * its selections are, `LimitExceededError("jsonDepth")` when its values or types are; a parsed
+ * document with a value literal nested past `limits.maxJsonDepth` is a `LimitExceededError("jsonDepth")`
+ * too (src/graphql/value-depth.ts).
  *
  * @example
  * const document = parseDocument("{ posts { id } }", limits);
  * parseDocument("{ posts {", limits); // throws GraphQLParseError (code GRAPHQL_PARSE_FAILED, 400)
  */
-export function parseDocument(query: string, limits: Pick<RequestLimits, "maxTokens" | "maxDepth">): DocumentNode {
+export function parseDocument(
+  query: string,
+  limits: Pick<RequestLimits, "maxTokens" | "maxDepth"> & Partial<Pick<RequestLimits, "maxJsonDepth">>,
+): DocumentNode {
+  const maxJsonDepth = limits.maxJsonDepth ?? DEFAULT_LIMITS.maxJsonDepth;
+  let document: DocumentNode;
   try {
-    return parse(query, { maxTokens: limits.maxTokens, noLocation: true });
+    document = parse(query, { maxTokens: limits.maxTokens, noLocation: true });
   } catch (error) {
     if (error instanceof GraphQLError) {
       if (TOKEN_LIMIT_MESSAGE.test(error.message)) {
@@ -102,8 +138,15 @@ export function parseDocument(query: string, limits: Pick<RequestLimits, "maxTok
     if (nesting > limits.maxDepth) {
       throw new LimitExceededError("depth", limits.maxDepth, nesting, "The document is nested too deeply to parse.");
     }
+    // Not the selections: lists (`[[[…]]]` as a value or a variable's type) or objects in values.
+    const values = bracketNesting(query);
+    if (values > maxJsonDepth) {
+      throw new LimitExceededError("jsonDepth", maxJsonDepth, values, "The document is nested too deeply to parse.");
+    }
     throw error;
   }
+  assertValueDepth(document, maxJsonDepth);
+  return document;
 }
 
 /** The field nesting of a selection set as written (fragments not expanded), without recursion. */

@@ -1,8 +1,8 @@
 /**
  * Request limits of the GraphQL endpoints (SPEC §1 "Limits, each a clear error and never a
  * crash"). Everything a client can make the gateway work harder with is bounded here: bytes read
- * (body, URL), tokens lexed, and the shape of the parsed document (depth, aliases, directives),
- * plus the number of operations in a JSON-array batch.
+ * (body, URL), tokens lexed, the shape of the parsed document (depth, aliases, directives), how
+ * deeply a JSON value or an input value nests, plus the number of operations in a JSON-array batch.
  *
  * The shape-limits follow the usual GraphQL hardening practice (graphql-armor's max-depth,
  * max-aliases, max-tokens and max-directives plugins; Stellate and Hygraph enforce the same kinds
@@ -26,7 +26,22 @@ export interface RequestLimits {
   readonly maxDirectives: number;
   /** Most operations in one JSON-array batch; `0` refuses batches altogether. */
   readonly maxBatch: number;
+  /**
+   * Deepest nesting of objects and arrays in a JSON value the gateway parses (a request body, the
+   * `variables`/`extensions` URL parameters, an admin or webhook body) and of lists and input
+   * objects in a value written in the document; `{}` and `[1]` have depth 1. At most
+   * {@link MAX_JSON_DEPTH_CEILING}.
+   */
+  readonly maxJsonDepth: number;
 }
+
+/**
+ * The highest `maxJsonDepth` a deployment may configure. Past the check, values are walked by
+ * code that recurses once per level (graphql-js's variable coercion among them), so the limit is
+ * also what keeps those walks far from the stack's end: workerd's stack holds a few thousand
+ * levels of such walks, and no real filter or rich text comes near a thousand.
+ */
+export const MAX_JSON_DEPTH_CEILING = 1_000;
 
 /**
  * The limits used when a deployment configures none.
@@ -45,6 +60,11 @@ export interface RequestLimits {
  *   graphql-armor default) stops directive-flooding without touching real documents.
  * - `maxBatch` 0: batches are refused unless enabled (SPEC §1), since one HTTP request carrying
  *   many operations bypasses per-request rate limits and complicates caching.
+ * - `maxJsonDepth` 64: a Hygraph `where` filter nests two levels per `AND`/`OR`/`NOT` (an object
+ *   and its list) and one per relation (`author: { posts_some: { … } }`), so a filter ten boolean
+ *   levels and several relations deep stays near 30 inside a request body; rich text (`RichTextAST`)
+ *   nests about four levels per indented list. Thousands of levels are only ever a stack-exhaustion
+ *   attempt (issue 19: 3,000 levels of `[` in `variables` were a 500).
  */
 export const DEFAULT_LIMITS: RequestLimits = Object.freeze({
   maxBodyBytes: 65_536,
@@ -54,15 +74,20 @@ export const DEFAULT_LIMITS: RequestLimits = Object.freeze({
   maxTokens: 10_000,
   maxDirectives: 50,
   maxBatch: 0,
+  maxJsonDepth: 64,
 });
+
+/** Largest value each limit may take, where it is bounded. */
+const CEILINGS: Partial<Record<keyof RequestLimits, number>> = { maxJsonDepth: MAX_JSON_DEPTH_CEILING };
 
 const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof RequestLimits)[];
 
 /**
  * Merges `partial` over {@link DEFAULT_LIMITS} and validates the result once, at build time:
- * every limit must be a positive safe integer (`maxBatch` may also be `0`), and unknown keys are
- * refused so a typo never silently leaves a default in place. Throws a plain `Error` naming the
- * bad key — bad deployment configuration, not a client error.
+ * every limit must be a positive safe integer (`maxBatch` may also be `0`; `maxJsonDepth` is at
+ * most {@link MAX_JSON_DEPTH_CEILING}), and unknown keys are refused so a typo never silently
+ * leaves a default in place. Throws a plain `Error` naming the bad key — bad deployment
+ * configuration, not a client error.
  *
  * @example
  * const limits = resolveLimits({ maxDepth: 10, maxBatch: 5 });
@@ -81,8 +106,10 @@ export function resolveLimits(partial: Partial<RequestLimits> = {}): RequestLimi
     const value: unknown = partial[key];
     if (value === undefined) continue;
     const min = key === "maxBatch" ? 0 : 1;
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-      throw new Error(`Invalid request limit ${key}: expected an integer >= ${min}, got ${String(value)}.`);
+    const max = CEILINGS[key] ?? Number.MAX_SAFE_INTEGER;
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      throw new Error(`Invalid request limit ${key}: expected an integer ${range}, got ${String(value)}.`);
     }
     resolved[key] = value;
   }

@@ -11,6 +11,7 @@
 import { BadRequestError, LimitExceededError, MethodNotAllowedError } from "../errors";
 import type { RequestLimits } from "../graphql/limits";
 import { assertUrlWithinLimit, readBodyText } from "./body";
+import { assertJsonDepth } from "./json-body";
 import { assertJsonContentType } from "./media-type";
 
 /** The parameters of one GraphQL request. `query` is absent only for an APQ hash-only request. */
@@ -81,13 +82,19 @@ export function validateParams(body: unknown, batchIndex?: number): GraphQLParam
   return params;
 }
 
-/** Decodes a JSON-encoded URL parameter (GraphQL-over-HTTP §"GET": variables and extensions). */
-function jsonParam(name: string, raw: string): unknown {
+/**
+ * Decodes a JSON-encoded URL parameter (GraphQL-over-HTTP §"GET": variables and extensions), at
+ * most `maxDepth` levels deep.
+ */
+function jsonParam(name: string, raw: string, maxDepth: number): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(raw) as unknown;
+    value = JSON.parse(raw) as unknown;
   } catch {
     throw new BadRequestError(`The "${name}" URL parameter is not valid JSON.`, { param: name });
   }
+  assertJsonDepth(value, maxDepth);
+  return value;
 }
 
 /**
@@ -95,7 +102,7 @@ function jsonParam(name: string, raw: string): unknown {
  * GraphQL-over-HTTP §"GET"). `variables` and `extensions` are JSON-encoded; an empty value counts
  * as absent, as does an empty `operationName`. A parameter given twice is ambiguous → `400`.
  */
-function paramsFromUrl(url: URL): GraphQLParams {
+function paramsFromUrl(url: URL, limits: RequestLimits): GraphQLParams {
   const decoded: Record<string, unknown> = {};
   for (const name of PARAM_NAMES) {
     const values = url.searchParams.getAll(name);
@@ -103,7 +110,7 @@ function paramsFromUrl(url: URL): GraphQLParams {
     const [raw] = values;
     if (raw === undefined) continue;
     if (name === "variables" || name === "extensions") {
-      if (raw !== "") decoded[name] = jsonParam(name, raw);
+      if (raw !== "") decoded[name] = jsonParam(name, raw, limits.maxJsonDepth);
     } else if (name === "operationName") {
       if (raw !== "") decoded[name] = raw;
     } else decoded[name] = raw;
@@ -125,6 +132,8 @@ async function paramsFromBody(request: Request, limits: RequestLimits): Promise<
   } catch {
     throw new BadRequestError("The request body is not valid JSON.", { param: "body" });
   }
+  // Before anything walks it: a value nested thousands deep overflows every recursive walk.
+  assertJsonDepth(body, limits.maxJsonDepth);
   if (!Array.isArray(body)) return validateParams(body);
   if (limits.maxBatch === 0) {
     throw new LimitExceededError("batch", 0, body.length, "Batched requests (a JSON array body) are not enabled on this endpoint.");
@@ -141,6 +150,8 @@ async function paramsFromBody(request: Request, limits: RequestLimits): Promise<
  *    `413` past `limits.maxBodyBytes`, `400` on broken JSON), an array only as an enabled batch
  *    (`LimitExceededError` "batch" when refused or too large); other methods →
  *    `MethodNotAllowedError` with `Allow: GET, POST` (405);
+ *    A body, or a GET's `variables`/`extensions`, nested past `limits.maxJsonDepth` is a
+ *    `LimitExceededError` "jsonDepth" (400), before anything walks it;
  * 3. every member type-checked (see {@link validateParams}) → `BadRequestError` (400) with
  *    `extensions.param` naming the bad member (and `batchIndex` inside a batch).
  *
@@ -151,7 +162,7 @@ async function paramsFromBody(request: Request, limits: RequestLimits): Promise<
 export async function parseGraphQLParams(request: Request, limits: RequestLimits): Promise<GraphQLParams | GraphQLParams[]> {
   assertUrlWithinLimit(request.url, limits.maxUrlBytes);
   const method = request.method.toUpperCase();
-  if (method === "GET" || method === "HEAD") return paramsFromUrl(new URL(request.url));
+  if (method === "GET" || method === "HEAD") return paramsFromUrl(new URL(request.url), limits);
   if (method === "POST") return paramsFromBody(request, limits);
   throw new MethodNotAllowedError(`The ${method} method is not supported; use GET or POST.`, GRAPHQL_ALLOW);
 }

@@ -3,6 +3,14 @@
  * §"Media Types", §"Accept", §"POST"): content negotiation of the response with the `Accept`
  * request header (RFC 9110 §12.5.1) and checking the request body's `Content-Type`
  * (RFC 9110 §8.3).
+ *
+ * Hand-written rather than `hono/accepts`: its parser is lenient where this one must be strict
+ * (a `q` outside 0–1 is clamped, not a reason to skip the range; a malformed parameter is dropped
+ * and its range kept; types are neither validated as tokens nor lower-cased; parameters after `q`
+ * count), and its matching knows neither GraphQL-over-HTTP's rules (on equal quality
+ * `application/graphql-response+json` only when named, `application/json` for `*\/*`, `406` when
+ * neither is acceptable) nor the `charset` a range may name. Request `Content-Type`s have no Hono
+ * helper at all.
  */
 import { NotAcceptableError, UnsupportedMediaTypeError } from "../errors";
 
@@ -116,6 +124,30 @@ export function parseAccept(header: string): MediaRange[] {
     if (valid) ranges.push({ type: parsed.type, subtype: parsed.subtype, params, q });
   }
   return ranges;
+}
+
+const JSON_TYPES = new Set([GRAPHQL_RESPONSE_JSON, APPLICATION_JSON]);
+
+/**
+ * Whether an `Accept` header asks for a page: it names `text/html` at least as highly as any JSON
+ * type. A browser's navigation sends `text/html,…,*\/*;q=0.8`; GraphQL and JSON clients send JSON
+ * types or `*\/*` (which names no type, so no page).
+ *
+ * @example
+ * prefersHtml("text/html,application/xhtml+xml,*\/*;q=0.8"); // true
+ * prefersHtml("application/json, text/html"); // true (equal: the page)
+ * prefersHtml("*\/*"); // false
+ */
+export function prefersHtml(accept: string | null | undefined): boolean {
+  if (!accept || !accept.includes("html")) return false;
+  let html = 0;
+  let json = 0;
+  for (const range of parseAccept(accept)) {
+    const type = `${range.type}/${range.subtype}`;
+    if (type === "text/html") html = Math.max(html, range.q);
+    else if (JSON_TYPES.has(type)) json = Math.max(json, range.q);
+  }
+  return html > 0 && html >= json;
 }
 
 /** UTF-8 is the only encoding we produce; "utf8" is a WHATWG Encoding label for it too. */

@@ -35,17 +35,27 @@ export function exactId(where: unknown): string | undefined {
   return entries.length === 1 && entries[0]![0] === "id" && typeof entries[0]![1] === "string" ? (entries[0]![1] as string) : undefined;
 }
 
-/** Every name in the document (fields, aliases, arguments, …): an added alias must be none of them. */
+/**
+ * Every name in the document (fields, aliases, arguments, …): an added alias must be none of them.
+ * Iterative: the document is the client's, and an operation it does not execute may nest
+ * thousands of levels (issue 19: a recursive walk here exhausted the stack).
+ *
+ * @example namesIn(parse("{ a: posts { id } }")); // Set { "a", "posts", "id" }
+ */
 export function namesIn(document: DocumentNode): Set<string> {
   const names = new Set<string>();
-  const walk = (node: unknown) => {
-    if (!node || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(walk);
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const item of node as unknown[]) stack.push(item); // not spread: a long list would overflow the call's arguments
+      continue;
+    }
     const n = node as { kind?: string; value?: unknown };
     if (n.kind === Kind.NAME && typeof n.value === "string") names.add(n.value);
-    for (const [key, value] of Object.entries(node)) if (key !== "loc") walk(value);
-  };
-  walk(document);
+    for (const [key, value] of Object.entries(node)) if (key !== "loc") stack.push(value);
+  }
   return names;
 }
 

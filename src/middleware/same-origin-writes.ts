@@ -19,6 +19,13 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * Requests with neither header — curl, scripts, servers — are not browser requests and pass on to
  * the token check.
  *
+ * Hand-written rather than `hono/csrf`, which checks the same two headers but fits a form-posting
+ * site, not this API: it looks only at requests whose `Content-Type` a form can send
+ * (urlencoded, multipart, text/plain — a cross-site JSON `DELETE` would pass it), it refuses a
+ * request with neither header (every curl and script the admin API serves), it lets either header
+ * pass a request where here `Sec-Fetch-Site`, when sent, decides alone, and it answers a bare-text
+ * `403` instead of a typed GraphQL error.
+ *
  * @throws ForbiddenError (403, `reason: CROSS_SITE_REQUEST`).
  * @example app.use("/admin/*", sameOriginWrites());
  */

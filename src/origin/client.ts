@@ -1,4 +1,5 @@
 import { OriginError, OriginTimeoutError } from "../errors";
+import { FAILURE_MESSAGES, probeConnection, reasonOfThrown } from "./failure";
 
 /** What a call to the origin gave back: the bytes, never a live Response (they may be shared). */
 export interface OriginAnswer {
@@ -22,7 +23,8 @@ export interface OriginCall {
 
 /**
  * POSTs a GraphQL request to the origin with a deadline. Expiry is an `OriginTimeoutError` (504)
- * and a network failure an `OriginError` (502) — never a hang, never a stack trace to the client.
+ * and a network failure an `OriginError` (502) whose `reason` names the cause (`dns`, `connect`,
+ * `tls`: origin/failure.ts) — never a hang, never a stack trace or the runtime's words to the client.
  * `cache: "no-store"` keeps Cloudflare's fetch cache out of it: caching is this gateway's job and
  * is keyed on permissions, which a URL-keyed cache cannot see.
  *
@@ -46,13 +48,17 @@ export async function callOrigin(call: OriginCall): Promise<OriginAnswer> {
     return { status: response.status, headers: response.headers, body, elapsedMs: performance.now() - started };
   } catch (error) {
     if (error instanceof OriginError) throw error;
-    if (controller.signal.aborted) {
-      throw new OriginTimeoutError(`The origin did not answer within ${call.timeoutMs} ms.`, { timeoutMs: call.timeoutMs });
-    }
-    throw new OriginError("The origin could not be reached.", { reason: error instanceof Error ? error.name : "unknown" });
+    if (controller.signal.aborted) throw timeout(call.timeoutMs);
+    const reason = reasonOfThrown(error) ?? (await probeConnection(call.url, call.timeoutMs - (performance.now() - started)));
+    if (controller.signal.aborted) throw timeout(call.timeoutMs);
+    throw new OriginError(FAILURE_MESSAGES[reason], { reason });
   } finally {
     clearTimeout(timer);
   }
+}
+
+function timeout(timeoutMs: number): OriginTimeoutError {
+  return new OriginTimeoutError(`The origin did not answer within ${timeoutMs} ms.`, { reason: "timeout", timeoutMs });
 }
 
 /** The global fetch, bound so it can be passed around. */
@@ -61,18 +67,25 @@ export const globalFetch: FetchLike = (input, init) => fetch(input, init);
 /**
  * The fetch a project's origin URL is reached through: a service binding for its host, else the
  * network. Under `wrangler dev`, a binding whose Worker is not running answers 503 "Worker … not
- * found"; that becomes an `OriginError` saying how to start it, instead of a bare 503.
+ * found"; that becomes an `OriginError` saying how to start it, instead of a bare 503. A binding
+ * whose Worker throws is `service-binding-failed`: no network was involved, so nothing to probe.
  */
 export function fetcherFor(url: string, serviceOrigins: ReadonlyMap<string, Fetcher>): FetchLike {
   const host = new URL(url).hostname.toLowerCase();
   const binding = serviceOrigins.get(host);
   if (!binding) return globalFetch;
   return async (input, init) => {
-    const response = await binding.fetch(input, init);
+    let response: Response;
+    try {
+      response = await binding.fetch(input, init);
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw new OriginError(FAILURE_MESSAGES["service-binding-failed"], { reason: "service-binding-failed", host });
+    }
     if (response.status === 503 && NOT_RUNNING.test(await response.clone().text())) {
       throw new OriginError(
         `The origin ${host} is a Worker reached through a service binding, and that Worker is not running. ` +
-          "Start the gateway and the demo origin together with `npm start` (or `npx wrangler dev -c wrangler.toml -c demo/wrangler.toml`).",
+          "Start the gateway and the demo origin together with `npm start` (or `npx wrangler dev -c wrangler.toml -c demo/wrangler.toml --env demo`).",
         { reason: "service-binding-not-running", host },
       );
     }

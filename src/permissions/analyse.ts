@@ -399,9 +399,17 @@ function stageArgValue(
   return v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 }
 
-/** Whether a coerced argument value mentions `key` at any depth (e.g. nested `localizations`). */
+/** Whether a coerced argument value mentions `key` at any depth (e.g. nested `localizations`); iterative, so no input drives recursion. */
 function mentionsKey(value: unknown, key: string): boolean {
-  if (Array.isArray(value)) return value.some((v) => mentionsKey(v, key));
-  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k === key || mentionsKey(v, key));
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v && typeof v === "object")
+      for (const [k, inner] of Object.entries(v)) {
+        if (k === key) return true;
+        stack.push(inner);
+      }
+  }
   return false;
 }

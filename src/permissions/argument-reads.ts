@@ -82,6 +82,10 @@ export function walkArgument(
   rewrite?: PointRewriter,
 ): WalkedArgument {
   const reads: ArgumentRead[] = [];
+  const isStageEnum = (t: GraphQLInputType) => {
+    const named = getNamedType(t);
+    return isEnumType(named) && named.name === scope.stageEnum;
+  };
   const walk = (t: GraphQLInputType, v: unknown, ctx: Ctx, at: string, depth: number): unknown => {
     if (v === null || v === undefined) return v;
     let inner = t;
@@ -95,10 +99,6 @@ export function walkArgument(
         return next;
       });
       return changed ? out : v;
-    }
-    if (isEnumType(inner)) {
-      if (ctx.stageSink && inner.name === scope.stageEnum) ctx.stageSink.add(String(v));
-      return v;
     }
     if (!isInputObjectType(inner) || typeof v !== "object") return v;
     if (depth >= MAX_INPUT_NESTING)
@@ -118,8 +118,19 @@ export function walkArgument(
       if (!definition || !access || fieldValue === undefined) continue;
       const here = `${at}.${key}`;
       let next: unknown;
-      if (access.kind === "value" || access.kind === "nested") next = walk(definition.type, fieldValue, ctx, here, depth + 1);
-      else if (access.kind === "relation") {
+      const sink = ctx.stageSink;
+      if (sink && isStageEnum(definition.type)) {
+        // Inside a stage comparison, only `stage: X` where every enclosing level must hold (the
+        // comparison itself, `AND`) narrows what is read; a stage under `OR` or `NOT`, a list or
+        // any other stage-typed field can make the origin read any stage.
+        if (key === "stage" && ctx.narrowing && typeof fieldValue === "string") sink.named.add(fieldValue);
+        else sink.unbounded = true;
+        continue;
+      }
+      if (access.kind === "value" || access.kind === "nested") {
+        const inner = sink ? { ...ctx, narrowing: ctx.narrowing === true && key === "AND" } : ctx;
+        next = walk(definition.type, fieldValue, inner, here, depth + 1);
+      } else if (access.kind === "relation") {
         const read: ArgumentRead = {
           kind: "relation",
           actions: ["read"],
@@ -147,11 +158,18 @@ export function walkArgument(
         });
         next = walk(definition.type, fieldValue, { models, stages: ctx.stages }, here, depth + 1);
       } else {
-        // A stage comparison: every stage it names (in nested AND/OR/NOT too) is read; anything
-        // it reaches further is evaluated in any of them.
-        const sink = new Set<string>();
-        const walked = walk(definition.type, fieldValue, { models: ctx.models, stages: scope.allStages, stageSink: sink }, here, depth + 1);
-        const stages = sink.size > 0 ? [...sink].sort() : [...scope.allStages];
+        // A stage comparison reads the entry in the stages it names as `stage` (through `AND`), and
+        // in every stage when it names none or names one where it cannot narrow (`OR`, `NOT`);
+        // anything it reaches further is evaluated in any of them.
+        const stageSink: StageSink = { named: new Set(), unbounded: false };
+        const walked = walk(
+          definition.type,
+          fieldValue,
+          { models: ctx.models, stages: scope.allStages, stageSink, narrowing: true },
+          here,
+          depth + 1,
+        );
+        const stages = stageSink.unbounded || stageSink.named.size === 0 ? [...scope.allStages] : [...stageSink.named].sort();
         const read: ArgumentRead = {
           kind: "stages",
           actions: ["read"],
@@ -177,5 +195,14 @@ interface Ctx {
   /** Stages relation filters below are evaluated in. */
   stages: readonly string[];
   /** Inside a stage comparison: collects the stage values it names. */
-  stageSink?: Set<string>;
+  stageSink?: StageSink;
+  /** Inside a stage comparison: whether every level above is one that must hold (the comparison, `AND`). */
+  narrowing?: boolean;
+}
+
+interface StageSink {
+  /** Stages named by `stage:` where they narrow the comparison. */
+  named: Set<string>;
+  /** Set when a stage value stands where it cannot narrow: every stage is read. */
+  unbounded: boolean;
 }

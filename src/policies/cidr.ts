@@ -2,13 +2,19 @@
  * IPv4 and IPv6 addresses and CIDR blocks (RFC 4632 for IPv4, RFC 4291 §2.2–2.3 for IPv6 text
  * and prefixes), parsed strictly into bytes so that matching is a byte comparison.
  *
- * Strict means: dotted-quad IPv4 with four decimal parts 0–255 and no leading zeros (`010` is
- * octal to some parsers and decimal to others, so it is refused rather than guessed); IPv6 in the
- * RFC 4291 text forms (`::` once, up to eight 16-bit groups, an optional trailing dotted quad), no
- * zone identifiers; a block's host bits must be zero (`203.0.113.5/24` is refused: did the
- * operator mean the address or the network?). An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`,
- * RFC 4291 §2.5.5.2) is the IPv4 address it maps, so IPv4 rules cover it.
+ * The address text is parsed by Hono's `hono/utils/ipaddr` (the parser behind
+ * `hono/ip-restriction`), which is already strict: dotted-quad IPv4 with four decimal parts 0–255
+ * and no leading zeros (`010` is octal to some parsers and decimal to others), IPv6 in the RFC
+ * 4291 text forms (`::` once and for at least one group, up to eight 16-bit groups, an optional
+ * trailing dotted quad). The thin layer kept here is stricter still: no zone identifiers at all
+ * (Hono accepts them on link-local addresses; they name a local interface, not an address), a
+ * prefix length written without leading zeros, and a block's host bits must be zero
+ * (`203.0.113.5/24` is refused: did the operator mean the address or the network? Hono masks them
+ * away). An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, RFC 4291 §2.5.5.2) is the IPv4 address
+ * it maps, so IPv4 rules cover it. Containment stays a byte comparison here: Hono's matcher is
+ * private to its middleware, which does not fit a per-project firewall (see ip-rules.ts).
  */
+import { convertIPv4ToBinary, convertIPv6ToBinary } from "hono/utils/ipaddr";
 
 /** An address as its bytes: 4 for IPv4, 16 for IPv6. */
 export interface IpAddress {
@@ -22,9 +28,6 @@ export interface CidrBlock {
   bytes: Uint8Array;
   prefix: number;
 }
-
-const IPV4_PART = /^(?:0|[1-9][0-9]{0,2})$/;
-const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /**
  * Parses an IPv4 or IPv6 address, or returns `null`. IPv4-mapped IPv6 addresses come back as IPv4.
@@ -92,61 +95,26 @@ export function cidrContains(block: CidrBlock, address: IpAddress): boolean {
 }
 
 function parseIpv4(text: string): Uint8Array | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  const bytes = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const part = parts[i]!;
-    if (!IPV4_PART.test(part)) return null;
-    const value = Number(part);
-    if (value > 255) return null;
-    bytes[i] = value;
+  try {
+    return bytesOf(convertIPv4ToBinary(text), 4);
+  } catch {
+    return null;
   }
-  return bytes;
 }
 
 function parseIpv6(text: string): Uint8Array | null {
   if (text.includes("%")) return null; // zone identifiers name a local interface, not an address
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const groupsOf = (half: string): string[] | null => (half === "" ? [] : half.split(":"));
-  const head = groupsOf(halves[0]!);
-  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
-  if (!head || !tail) return null;
-  const words: number[] = [];
-  const pushGroups = (groups: string[], into: number[]): boolean => {
-    for (let i = 0; i < groups.length; i++) {
-      const group = groups[i]!;
-      // A trailing dotted quad stands for the last two groups (RFC 4291 §2.2, form 3).
-      if (i === groups.length - 1 && group.includes(".")) {
-        const v4 = parseIpv4(group);
-        if (!v4) return false;
-        into.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
-        continue;
-      }
-      if (!IPV6_GROUP.test(group)) return false;
-      into.push(parseInt(group, 16));
-    }
-    return true;
-  };
-  const tailWords: number[] = [];
-  const headHasQuad = halves.length === 1;
-  if (!pushGroups(head, words)) return null;
-  if (!headHasQuad && head.some((g) => g.includes("."))) return null;
-  if (!pushGroups(tail, tailWords)) return null;
-  if (halves.length === 1) {
-    if (words.length !== 8) return null;
-  } else {
-    const missing = 8 - words.length - tailWords.length;
-    if (missing < 1) return null; // "::" stands for at least one group of zeros
-    for (let i = 0; i < missing; i++) words.push(0);
+  try {
+    return bytesOf(convertIPv6ToBinary(text), 16);
+  } catch {
+    return null;
   }
-  words.push(...tailWords);
-  const bytes = new Uint8Array(16);
-  words.forEach((word, i) => {
-    bytes[2 * i] = word >> 8;
-    bytes[2 * i + 1] = word & 0xff;
-  });
+}
+
+/** The `length` big-endian bytes of an address Hono parsed into a bigint. */
+function bytesOf(value: bigint, length: 4 | 16): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = length - 1; i >= 0; i--, value >>= 8n) bytes[i] = Number(value & 0xffn);
   return bytes;
 }
 

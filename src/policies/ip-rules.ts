@@ -10,6 +10,11 @@
  * 3. in a `deny` block → refused (`denied`); deny wins over allow;
  * 4. `allow` non-empty and the address in none of its blocks → refused (`not-allowed`);
  * 5. otherwise allowed.
+ *
+ * Hand-written rather than `hono/ip-restriction`: that middleware takes its lists once, when the
+ * app is built, and answers a refusal with a bare `403 Forbidden` text; these lists are each
+ * project's, read per request from its configuration, and a refusal is `403 IP_NOT_ALLOWED` with
+ * the reason above. Its address parser is used (cidr.ts); the decision is these few lines.
  */
 import type { IpRules } from "../projects/types";
 import { cidrContains, parseCidr, parseIp, type CidrBlock } from "./cidr";

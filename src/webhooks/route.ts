@@ -64,7 +64,7 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
       environment: ref.environment,
       now,
     });
-    const change = parseWebhookPayload(parseJsonText(rawBody), await knownStages(ref, project, c.env));
+    const change = parseWebhookPayload(parseJsonText(rawBody, config.limits.maxJsonDepth), await knownStages(ref, project, c.env));
     const outcome = await config.authority.invalidateDelivery(ref, deliveryOf(signature), change.changes, waitUntil);
     if (outcome === "duplicate") return c.json({ invalidated: { models: [], stages: [] }, duplicate: true }, 202);
     return c.json({ invalidated: { models: change.models, stages: change.stages } }, 202);

@@ -31,7 +31,9 @@ describe("admin API: project configuration", () => {
       cache: { maxAge: 60, staleWhileRevalidate: 300, staleIfError: 86400, browserMaxAge: 0, sharedMaxAge: 0 },
       allowedOrigins: ["*"],
     };
-    expect(await response.json()).toEqual(expected);
+    // api.example.com is not reached (here or anywhere): the answer also says why (below).
+    const { rulesUnchecked: _unchecked, ...answered } = (await response.json()) as Record<string, unknown>;
+    expect(answered).toEqual(expected);
     const read = await gateway(path, { headers: ADMIN });
     expect(read.status).toBe(200);
     const text = await read.text();
@@ -244,5 +246,64 @@ describe("admin API: rules are checked against the origin's schema", () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-rules-unchecked")).toBe("origin-schema-unavailable");
+    expect(((await response.json()) as { rulesUnchecked: unknown }).rulesUnchecked).toEqual({
+      code: "ORIGIN_ERROR",
+      reason: "http-status",
+      originStatus: 503,
+      message: expect.stringContaining("schema could not be learned"),
+    });
+  });
+});
+
+describe("admin API: a PUT says whether the origin could be asked (issue 20)", () => {
+  const UNREACHABLE = "https://no-such-host.invalid/v2/x/master";
+  const everything = [{ action: "read", model: "*", stages: "*", locales: "*" }];
+
+  it("saves a project whose origin cannot be reached, with rulesUnchecked naming why, even when no rule names anything", async () => {
+    const path = `/admin/projects/${uniqueTag()}/master`;
+    const response = await put(path, { origin: UNREACHABLE, originToken: "hygraph-pat-secret", publicPermissions: everything });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-rules-unchecked")).toBe("origin-schema-unavailable");
+    const text = await response.text();
+    expect(text).not.toContain("hygraph-pat-secret");
+    expect(JSON.parse(text)).toMatchObject({
+      origin: UNREACHABLE,
+      originToken: "********",
+      rulesUnchecked: { code: "ORIGIN_ERROR", reason: "dns", message: expect.stringMatching(/DNS/) },
+    });
+    // Saved; the stored configuration is the configuration alone.
+    const read = await gateway(path, { headers: ADMIN });
+    expect(read.status).toBe(200);
+    expect(await read.json()).not.toHaveProperty("rulesUnchecked");
+  });
+
+  it("with ?strict=true, refuses it with the origin failure (502 ORIGIN_ERROR, same reason) and saves nothing", async () => {
+    const projectId = uniqueTag();
+    const response = await put(`/admin/projects/${projectId}/master?strict=true`, { origin: UNREACHABLE, publicPermissions: everything });
+    expect(response.status).toBe(502);
+    const error = ((await response.json()) as { errors: { message: string; extensions: unknown }[] }).errors[0]!;
+    expect(error.extensions).toEqual({ code: "ORIGIN_ERROR", reason: "dns" });
+    expect(error.message).toMatch(/^Nothing was saved/);
+    expect(await env.CONFIG.get(projectKey({ projectId, environment: "master" }))).toBeNull();
+    expect((await gateway(`/admin/projects/${projectId}/master`, { headers: ADMIN })).status).toBe(404);
+  });
+
+  it("with ?strict=true, saves a project whose origin answers, without rulesUnchecked", async () => {
+    const response = await put(`/admin/projects/${uniqueTag()}/master?strict=true`, {
+      origin: demoOrigin(uniqueTag()),
+      publicPermissions: everything,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-rules-unchecked")).toBeNull();
+    expect(await response.json()).not.toHaveProperty("rulesUnchecked");
+  });
+
+  it.each(["yes", "1", ""])("refuses ?strict=%s with 400 BAD_REQUEST naming the parameter", async (value) => {
+    const response = await put(`/admin/projects/${uniqueTag()}/master?strict=${value}`, { origin: UNREACHABLE });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { extensions: unknown }[] }).errors[0]!.extensions).toEqual({
+      code: "BAD_REQUEST",
+      param: "strict",
+    });
   });
 });

@@ -257,4 +257,13 @@ describe("token rules are checked against the origin's schema", () => {
     expect(error.errors[0]?.extensions).toMatchObject({ code: "INVALID_CONFIG", field });
     expect(await (await listTokens(ref)).json()).toEqual([]);
   });
+
+  it("issues a token whose rules could not be checked, with rulesUnchecked saying why (the origin's host does not resolve)", async () => {
+    const ref = { projectId: uniqueTag("tok"), environment: "master" };
+    await configureProject(ref.projectId, ref.environment, { origin: "https://no-such-host.invalid/graphql" });
+    const response = await postToken(ref, { name: "unchecked", permissions: DRAFT_POSTS });
+    expect(response.status).toBe(201);
+    expect(response.headers.get("x-rules-unchecked")).toBe("origin-schema-unavailable");
+    expect(await response.json()).toMatchObject({ name: "unchecked", rulesUnchecked: { code: "ORIGIN_ERROR", reason: "dns" } });
+  });
 });

@@ -100,4 +100,20 @@ describe("ProjectDirectory", () => {
     w.clock.advance(DIRECTORY_FRESH_MS / 1000);
     expect(await isolate.exists(ref("old"))).toBe(true);
   });
+
+  it("lists every project, sorted, asking the directory at most once a second (the landing page's list)", async () => {
+    const w = world();
+    w.listed.push("shop/production", "demo/master");
+    const isolate = w.isolate();
+    expect(await isolate.list()).toEqual(["demo/master", "shop/production"]);
+    w.listed.push("blog/master");
+    expect(await isolate.list()).toEqual(["demo/master", "shop/production"]);
+    expect(w.object.lists).toBe(1);
+    w.clock.advance(DIRECTORY_FRESH_MS / 1000);
+    expect(await isolate.list()).toEqual(["blog/master", "demo/master", "shop/production"]);
+    expect(w.object.lists).toBe(2);
+    w.object.down = true;
+    w.clock.advance(DIRECTORY_FRESH_MS / 1000);
+    expect(await isolate.list()).toEqual(["blog/master", "demo/master", "shop/production"]);
+  });
 });

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CONSOLE_CSP } from "../../src/console/page";
 import { demoProject, gateway } from "../support/gateway";
+import { staticAsset } from "../support/static-assets";
 
 async function page() {
   const response = await gateway("/admin", { headers: { accept: "text/html" } });
@@ -33,13 +34,13 @@ describe("GET /admin: the console", () => {
     expect(html).not.toContain(env.ADMIN_TOKEN);
   });
 
-  it("serves its script and stylesheet from the Worker: immutable, revalidated with 304, self-contained", async () => {
+  it("loads its script and stylesheet as static assets: immutable, revalidated with 304, self-contained", async () => {
     const { script, style } = await page();
     for (const [path, type] of [
       [script!, "text/javascript; charset=utf-8"],
       [style!, "text/css; charset=utf-8"],
     ] as const) {
-      const response = await gateway(path);
+      const response = await staticAsset(path);
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toBe(type);
       expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
@@ -47,16 +48,16 @@ describe("GET /admin: the console", () => {
       expect(body.length).toBeGreaterThan(500);
       // Nothing is loaded from another host.
       expect(body).not.toMatch(/(?:src|href|url\()\s*=?\s*["']?https?:/);
-      const again = await gateway(path, { headers: { "if-none-match": response.headers.get("etag")! } });
+      const again = await staticAsset(path, { headers: { "if-none-match": response.headers.get("etag")! } });
       expect(again.status).toBe(304);
     }
-    const script404 = await gateway("/admin/assets/console-0000000000000000.js");
+    const script404 = await staticAsset("/admin/assets/console-0000000000000000.js");
     expect(script404.status).toBe(404);
   });
 
   it("keeps the token out of URLs and cookies: the script stores it in sessionStorage only", async () => {
     const { script } = await page();
-    const body = await (await gateway(script!)).text();
+    const body = await (await staticAsset(script!)).text();
     expect(body).toContain("sessionStorage");
     expect(body).not.toContain("localStorage");
     expect(body).not.toContain("document.cookie");

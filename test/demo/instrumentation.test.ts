@@ -77,6 +77,16 @@ describe("fault injection", () => {
     expect(await records(t)).toHaveLength(1);
   });
 
+  it.each([
+    ["html", /^text\/html/, "<!doctype html>"],
+    ["json", /^application\/json/, '{"message":'],
+  ])("/__body/%s/ answers 200 with a body that is not a GraphQL result", async (kind, contentType, start) => {
+    const res = await call(`/t/x/__body/${kind}/graphql?query=${encodeURIComponent(QUERY)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(contentType);
+    expect(await res.text()).toMatch(new RegExp(`^${start}`));
+  });
+
   it("/__set-cookie/ adds Set-Cookie to a normal answer", async () => {
     const res = await call(`/t/x/__set-cookie/graphql?query=${encodeURIComponent(`{ post(where: { slug: "benchmarks" }) { slug } }`)}`);
     expect(res.status).toBe(200);

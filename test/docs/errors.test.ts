@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import errorsSource from "../../src/errors.ts?raw";
 import failureSource from "../../src/auth/failure.ts?raw";
+import originFailureSource from "../../src/origin/failure.ts?raw";
 import errorsPage from "../../docs/errors.md?raw";
 
 /**
@@ -59,6 +60,7 @@ describe("docs/errors.md lists every code and reason", () => {
   const codes = errorCodes(errorsSource);
   const reasons = errorReasons(SOURCES);
   const authReasons = [...unionMembers(failureSource, "AuthFailureReason"), ...unionMembers(failureSource, "AuthUnavailableReason")];
+  const originReasons = unionMembers(originFailureSource, "OriginFailureReason");
 
   it("reads the codes and reasons out of the sources", () => {
     // The extraction itself must find what is known to be there, or the checks below prove nothing.
@@ -87,6 +89,7 @@ describe("docs/errors.md lists every code and reason", () => {
     expect(reasons).not.toContain("stale-if-error");
     expect(authReasons).toEqual(expect.arrayContaining(["revoked", "expired", "claim-invalid", "store-unavailable"]));
     expect(authReasons).not.toContain("AuthFailureReason");
+    expect(originReasons).toEqual(expect.arrayContaining(["dns", "connect", "tls", "timeout", "http-status", "invalid-json"]));
   });
 
   it("every code of src/errors.ts", () => {
@@ -95,6 +98,10 @@ describe("docs/errors.md lists every code and reason", () => {
 
   it("every reason an error carries", () => {
     expect(reasons.filter((reason) => !documented.has(reason))).toEqual([]);
+  });
+
+  it("every reason an origin failure names (src/origin/failure.ts)", () => {
+    expect(originReasons.filter((reason) => !documented.has(reason))).toEqual([]);
   });
 
   it("every reason of a refused credential (src/auth/failure.ts)", () => {

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./support/chromium";
+import { launchChromium, requireChromium } from "./support/chromium";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 import { startPageServer } from "./support/page-server";
 
@@ -121,6 +121,7 @@ async function runCrossOriginPage(page: Page, from: string, project: string, tok
 }
 
 beforeAll(async () => {
+  requireChromium();
   [gateway, site, otherSite, chromium] = await Promise.all([startNpmStart(), startPageServer(), startPageServer(), launchChromium()]);
   previewToken = await issueToken("preview", [{ action: "read", model: "*", stages: ["DRAFT", "PUBLISHED"], locales: "*" }], "DRAFT");
   // The same demo content behind two policies: only `site` may call `strict`; nobody on this machine may call `blocked`.
@@ -305,6 +306,18 @@ describe("the explorer", () => {
     });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
+    // The explorer's files as the browser got them from the static assets (wrangler.toml's [assets]).
+    const assets: { path: string; status: number; type: string; cacheControl: string }[] = [];
+    page.on("response", (response) => {
+      const url = new URL(response.url());
+      if (url.pathname.startsWith("/_explorer/"))
+        assets.push({
+          path: url.pathname,
+          status: response.status(),
+          type: response.headers()["content-type"] ?? "",
+          cacheControl: response.headers()["cache-control"] ?? "",
+        });
+    });
     await page.evaluateOnNewDocument(() => {
       document.addEventListener("securitypolicyviolation", (event) => {
         (window as unknown as { violations?: string[] }).violations ??= [];
@@ -353,6 +366,18 @@ describe("the explorer", () => {
     expect(foreign).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { violations?: string[] }).violations ?? [])).toEqual([]);
     expect(problems).toEqual([]);
+    // Script, stylesheet and the font subsets the page's text uses, each a hashed file cached for a year.
+    expect(assets.map((asset) => asset.path)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.js$/),
+        expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.css$/),
+        expect.stringMatching(/^\/_explorer\/graphiql-font-[0-9a-f]{16}\.woff2$/),
+      ]),
+    );
+    for (const asset of assets) {
+      expect(asset).toMatchObject({ status: 200, cacheControl: "public, max-age=31536000, immutable" });
+      expect(asset.type).toMatch(/^(text\/javascript|text\/css|font\/woff2?)/);
+    }
     await page.close();
   });
 
@@ -363,6 +388,47 @@ describe("the explorer", () => {
     expect(response?.status()).toBe(403);
     expect(await page.$eval("h1", (e) => e.textContent)).toContain("not available");
     expect(await page.$eval("body", (e) => e.textContent)).toContain("Introspection is disabled");
+    await page.close();
+  });
+});
+
+describe("the landing page", () => {
+  it("opens at / with the explorers of the configured projects, the console and health, and no console error", async () => {
+    const page = await chromium.browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warn") problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
+    page.on("requestfailed", (request) => problems.push(`failed: ${request.url()}`));
+    await page.evaluateOnNewDocument(() => {
+      document.addEventListener("securitypolicyviolation", (event) => {
+        (window as unknown as { violations?: string[] }).violations ??= [];
+        (window as unknown as { violations: string[] }).violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+      });
+    });
+
+    const response = await page.goto(`${gateway.base}/`);
+    expect(response?.status()).toBe(200);
+    expect(await page.title()).toBe("Content Edge");
+    const links = await page.$$eval("a", (anchors) => anchors.map((a) => [a.textContent, a.getAttribute("href")]));
+    expect(links).toEqual(
+      expect.arrayContaining([
+        ["Content API explorer", "/content/demo/master"],
+        ["Regular API explorer", "/v2/demo/master"],
+        ["Content API explorer", "/content/strict/master"],
+        ["Console", "/admin"],
+        ["Health", "/healthz"],
+      ]),
+    );
+    // The stylesheet applied (the CSP admitted it by its hash): the page's column is centred.
+    expect(await page.$eval("main", (e) => getComputedStyle(e).maxWidth)).not.toBe("none");
+    expect(await page.evaluate(() => (window as unknown as { violations?: string[] }).violations ?? [])).toEqual([]);
+    expect(problems).toEqual([]);
+
+    // A link leads where it says: the console.
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/admin"]')]);
+    expect(new URL(page.url()).pathname).toBe("/admin");
     await page.close();
   });
 });

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./support/chromium";
+import { launchChromium, requireChromium } from "./support/chromium";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 
 /**
@@ -67,6 +67,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Prom
 const text = (selector: string) => page.$eval(selector, (element) => element.textContent ?? "");
 
 beforeAll(async () => {
+  requireChromium();
   [gateway, chromium] = await Promise.all([startNpmStart(), launchChromium()]);
   await chromium.browser
     .defaultBrowserContext()

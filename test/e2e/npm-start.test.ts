@@ -71,6 +71,26 @@ describe("npm start", () => {
     expect((refused as ClientError).response.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
+  it("builds the pages once: wrangler runs no build of its own, so never a second one", () => {
+    const output = server!.output();
+    expect(output).not.toContain("[custom build]");
+    expect(output).not.toContain("restarting build");
+  });
+
+  it("runs beside a second npm start in the same checkout, each with its own admin token", async () => {
+    const second = await startNpmStart();
+    try {
+      const read = (base: string, token: string) =>
+        fetch(`${base}/admin/projects/demo/master`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+      expect(await read(second.base, second.adminToken)).toBe(200);
+      expect(await read(base, adminToken)).toBe(200);
+      expect(await read(second.base, adminToken)).toBe(401);
+      expect(await read(base, second.adminToken)).toBe(401);
+    } finally {
+      second.stop();
+    }
+  });
+
   it("lets the operator read the demo project with the admin token from the environment", async () => {
     const response = await fetch(`${base}/admin/projects/demo/master`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(response.status).toBe(200);

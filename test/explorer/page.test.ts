@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EXPLORER_CSP, wantsExplorer } from "../../src/explorer/page";
 import { demoProject, errorCode, gateway, originRequests, uniqueTag } from "../support/gateway";
+import { staticAsset } from "../support/static-assets";
 
 /** What Chromium sends when a person opens a URL. */
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8";
@@ -26,7 +27,7 @@ describe("who gets the explorer", () => {
 
 describe("the explorer page", () => {
   it.each(["content", "v2"] as const)(
-    "serves GraphiQL on /%s with the endpoint filled in and only the Worker's own assets",
+    "serves GraphiQL on /%s with the endpoint filled in and only the gateway's own assets",
     async (endpoint) => {
       const project = await demoProject();
       const response = await open(project[endpoint]);
@@ -38,7 +39,7 @@ describe("the explorer page", () => {
       const html = await response.text();
       expect(html).toContain(`data-endpoint="${project[endpoint]}"`);
       expect(html).toContain(`data-kind="${endpoint}"`);
-      // Everything the page loads is the Worker's own (the icon is an empty data: URL).
+      // Everything the page loads is the gateway's own static assets (the icon is an empty data: URL).
       const loads = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
       expect(loads.filter((url) => url !== "data:,")).toEqual([
         expect.stringMatching(/^\/_explorer\/graphiql-[0-9a-f]{16}\.css$/),
@@ -50,28 +51,36 @@ describe("the explorer page", () => {
     },
   );
 
-  it("serves its script and stylesheet from the Worker, immutable, with ETag revalidation", async () => {
+  it("loads its script, stylesheet and fonts as static assets: immutable, revalidated by ETag, self-contained", async () => {
     const { content } = await demoProject();
     const html = await (await open(content)).text();
     const [script, style] = [/<script defer src="([^"]+)"/.exec(html)![1]!, /<link rel="stylesheet" href="([^"]+)"/.exec(html)![1]!];
-    const js = await gateway(script);
+    const js = await staticAsset(script);
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(js.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(js.headers.get("x-content-type-options")).toBe("nosniff");
     const code = await js.text();
     expect(code.length).toBeGreaterThan(100_000);
     expect(code).toContain("graphiql");
-    const css = await gateway(style);
+    const css = await staticAsset(style);
     expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
     const stylesheet = await css.text();
     expect(stylesheet).toContain(".graphiql-container");
-    // Fonts and icons are inlined: nothing is fetched from another host.
-    expect(stylesheet).not.toMatch(/url\(\s*["']?(?!data:)/);
-    const revalidated = await gateway(script, { headers: { "if-none-match": js.headers.get("etag")! } });
+    // Icons are data: URLs; fonts are files beside the stylesheet (font-src 'self'), never from another host.
+    const fonts = [...stylesheet.matchAll(/url\(\s*["']?(?!data:)([^"')]+)/g)].map((m) => m[1]!);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const font of new Set(fonts)) {
+      expect(font).toMatch(/^graphiql-font-[0-9a-f]{16}\.woff2?$/);
+      const file = await staticAsset(new URL(font, `http://gateway.test${style}`).pathname);
+      expect(file.status).toBe(200);
+      expect(file.headers.get("content-type")).toMatch(/^font\/woff2?/);
+      expect(file.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      await file.body?.cancel();
+    }
+    const revalidated = await staticAsset(script, { headers: { "if-none-match": js.headers.get("etag")! } });
     expect(revalidated.status).toBe(304);
-    const missing = await gateway("/_explorer/graphiql-0000000000000000.js");
-    expect(missing.status).toBe(404);
-    expect(await errorCode(missing)).toBe("NOT_FOUND");
+    expect((await staticAsset("/_explorer/graphiql-0000000000000000.js")).status).toBe(404);
   });
 
   it("says why there is no explorer when introspection is off", async () => {

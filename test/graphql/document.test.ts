@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getIntrospectionQuery, parse } from "graphql";
 import { GatewayError, GraphQLParseError, LimitExceededError } from "../../src/errors";
-import { braceNesting, checkDocumentLimits, countTokens, parseDocument } from "../../src/graphql/document";
+import { braceNesting, bracketNesting, checkDocumentLimits, countTokens, parseDocument } from "../../src/graphql/document";
 import { DEFAULT_LIMITS, resolveLimits } from "../../src/graphql/limits";
 import { selectOperation } from "../../src/graphql/operation";
 
@@ -75,6 +75,44 @@ describe("parseDocument", () => {
     expect(error).toBeInstanceOf(LimitExceededError);
     expect(error.extensions).toEqual({ limit: "depth", max: DEFAULT_LIMITS.maxDepth, found: depth });
     expect(braceNesting('{ a(s: "{{{") { b } } # {{{')).toBe(2);
+  });
+
+  // Issue 19: lists nest without braces, so the depth fallback never saw them (a 500).
+  it.each<[string, string, "depth" | "jsonDepth", number]>([
+    ["a list value", `{ posts(where: { id_in: ${"[".repeat(100_000)}${"]".repeat(100_000)} }) { id } }`, "jsonDepth", 100_003],
+    ["a variable's list type", `query($v: ${"[".repeat(100_000)}ID${"]".repeat(100_000)}) { posts { id } }`, "jsonDepth", 100_001],
+    ["object values", `{ posts(where: ${"{ AND: ".repeat(100_000)}{}${" }".repeat(100_000)}) { id } }`, "depth", 100_002],
+  ])("refuses %s nested 100,000 levels as a limit, without crashing", (_name, query, limit, found) => {
+    const error = caught(() => parseDocument(query, resolveLimits({ maxTokens: 1_000_000 })));
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect(error.extensions).toEqual({ limit, max: limit === "depth" ? DEFAULT_LIMITS.maxDepth : DEFAULT_LIMITS.maxJsonDepth, found });
+  });
+
+  it.each<[string, number]>([
+    ["{ a }", 1],
+    ["{ a(x: [[1]]) { b } }", 4],
+    ['{ a(s: "[[[") } # [[[', 2],
+    ["query($v: [[ID]]) { a }", 3],
+  ])("bracketNesting(%s) is %i", (query, depth) => {
+    expect(bracketNesting(query)).toBe(depth);
+  });
+
+  it.each<[string, string, "ok" | number]>([
+    ["a value at the limit", `{ posts(where: { id_in: ${"[".repeat(63)}1${"]".repeat(63)} }) { id } }`, "ok"],
+    ["a value one past it", `{ posts(where: { id_in: ${"[".repeat(64)}1${"]".repeat(64)} }) { id } }`, 65],
+    ["a variable default", `query($v: [ID] = ${"[".repeat(65)}1${"]".repeat(65)}) { posts { id } }`, 65],
+    ["a directive argument", `{ posts @include(if: ${"[".repeat(65)}true${"]".repeat(65)}) { id } }`, 65],
+    ["a variable's type", `query($v: ${"[".repeat(65)}ID${"]".repeat(65)}) { posts { id } }`, 65],
+    [
+      "an operation not executed",
+      `query A { posts { id } } query B { posts(where: ${"{ AND: ".repeat(65)}{}${" }".repeat(65)}) { id } }`,
+      66,
+    ],
+  ])("holds %s to maxJsonDepth", (_name, query, expected) => {
+    if (expected === "ok") return expect(parseDocument(query, DEFAULT_LIMITS).definitions.length).toBeGreaterThan(0);
+    const error = caught(() => parseDocument(query, DEFAULT_LIMITS));
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect(error.extensions).toEqual({ limit: "jsonDepth", max: DEFAULT_LIMITS.maxJsonDepth, found: expected });
   });
 });
 

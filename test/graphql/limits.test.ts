@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, resolveLimits, type RequestLimits } from "../../src/graphql/limits";
+import { DEFAULT_LIMITS, MAX_JSON_DEPTH_CEILING, resolveLimits, type RequestLimits } from "../../src/graphql/limits";
 
 describe("DEFAULT_LIMITS", () => {
   it("fixes the SPEC §1 byte limits and refuses batches", () => {
@@ -20,6 +20,11 @@ describe("resolveLimits", () => {
     expect(Object.isFrozen(limits)).toBe(true);
   });
 
+  it("bounds maxJsonDepth by its ceiling, which it may reach", () => {
+    expect(DEFAULT_LIMITS.maxJsonDepth).toBe(64);
+    expect(resolveLimits({ maxJsonDepth: MAX_JSON_DEPTH_CEILING }).maxJsonDepth).toBe(1_000);
+  });
+
   it("accepts maxBatch 0 and the minimum 1 elsewhere", () => {
     expect(resolveLimits({ maxBatch: 0, maxDepth: 1 })).toMatchObject({ maxBatch: 0, maxDepth: 1 });
   });
@@ -32,6 +37,8 @@ describe("resolveLimits", () => {
     ["infinite body", { maxBodyBytes: Number.POSITIVE_INFINITY }],
     ["string url", { maxUrlBytes: "16384" }],
     ["negative batch", { maxBatch: -1 }],
+    ["zero JSON depth", { maxJsonDepth: 0 }],
+    ["JSON depth past its ceiling", { maxJsonDepth: MAX_JSON_DEPTH_CEILING + 1 }],
     ["unknown key", { maxDepht: 3 }],
   ])("throws a plain Error for %s", (_name, partial) => {
     expect(() => resolveLimits(partial as Partial<RequestLimits>)).toThrowError(Error);

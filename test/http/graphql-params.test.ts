@@ -213,6 +213,44 @@ describe("batches (JSON array bodies)", () => {
   });
 });
 
+describe("JSON nesting (issue 19)", () => {
+  const arrays = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+  // Limits raised so that 100,000 levels fit in the body and the URL: the nesting is what is refused.
+  const roomy = resolveLimits({ maxBodyBytes: 1_000_000, maxUrlBytes: 1_000_000 });
+  const max = DEFAULT_LIMITS.maxJsonDepth;
+  const query = "query($v: [[ID]]) { posts { id } }";
+
+  it.each<[string, () => Request, number | "ok"]>([
+    // A POST body counts its own object and the member's: variables.v at max - 2 is the body at max.
+    ["POST variables at the limit", () => post(`{"query":"{a}","variables":{"v":${arrays(max - 2)}}}`), "ok"],
+    ["POST variables one past it", () => post(`{"query":"{a}","variables":{"v":${arrays(max - 1)}}}`), max + 1],
+    ["POST variables, the issue's 3,000 levels", () => post(`{"query":"${query}","variables":{"v":${arrays(3_000)}}}`), 3_002],
+    ["POST variables, 100,000 levels", () => post(`{"query":"{a}","variables":{"v":${arrays(100_000)}}}`), 100_002],
+    ["POST extensions, 100,000 levels", () => post(`{"query":"{a}","extensions":{"x":${arrays(100_000)}}}`), 100_002],
+    ["POST an unknown member, 100,000 levels", () => post(`{"query":"{a}","x":${arrays(100_000)}}`), 100_001],
+    ["GET variables at the limit", () => get({ query, variables: `{"v":${arrays(max - 1)}}` }), "ok"],
+    ["GET variables one past it", () => get({ query, variables: `{"v":${arrays(max)}}` }), max + 1],
+    ["GET variables, 100,000 levels", () => get({ query, variables: `{"v":${arrays(100_000)}}` }), 100_001],
+    ["GET extensions, 100,000 levels", () => get({ query, extensions: `{"x":${arrays(100_000)}}` }), 100_001],
+  ])("%s", async (_name, request, expected) => {
+    if (expected === "ok") return expect(await parseGraphQLParams(request(), roomy)).toMatchObject({ query: expect.any(String) });
+    const error = await failure(request(), roomy);
+    expect(error).toMatchObject({ code: "LIMIT_EXCEEDED", status: 400 });
+    expect(error.extensions).toEqual({ limit: "jsonDepth", max, found: expected });
+  });
+
+  it("holds a batch to the limit as one body", async () => {
+    const batch = `[{"query":"{a}","variables":{"v":${arrays(max - 2)}}}]`;
+    const error = await failure(post(batch), resolveLimits({ maxBatch: 2 }));
+    expect(error.extensions).toEqual({ limit: "jsonDepth", max, found: max + 1 });
+  });
+
+  it("takes the configured limit", async () => {
+    const error = await failure(post(`{"query":"{a}","variables":{"v":[[1]]}}`), resolveLimits({ maxJsonDepth: 3 }));
+    expect(error.extensions).toEqual({ limit: "jsonDepth", max: 3, found: 4 });
+  });
+});
+
 describe("methods and URL length", () => {
   it.each(["PUT", "DELETE", "PATCH", "OPTIONS"])("405 with Allow: GET, POST for %s", async (method) => {
     const error = await failure(new Request(URL_BASE, { method }));

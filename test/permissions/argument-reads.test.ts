@@ -83,6 +83,32 @@ describe("each filter family is a read of what it evaluates", () => {
     ).toEqual(["read Alloggio DRAFT en", "read Alloggio PUBLISHED en"]);
   });
 
+  it.each<[string, string, Record<string, unknown> | null]>([
+    [
+      "under NOT",
+      "{ isole(where: { documentInStages_some: { NOT: [{ stage: PUBLISHED }], compareWithParent: { outdated_to: true } } }) { id } }",
+      null,
+    ],
+    [
+      "in one branch of OR",
+      "{ isole(where: { documentInStages_every: { OR: [{ stage: PUBLISHED }, { compareWithParent: { outdated_to: true } }] } }) { id } }",
+      null,
+    ],
+    [
+      "under NOT, as a variable",
+      "query($n: [IsolaWhereStageInput!]) { isole(where: { documentInStages_none: { NOT: $n } }) { id } }",
+      { n: [{ stage: "PUBLISHED" }] },
+    ],
+  ])("a stage named %s does not narrow the comparison: every stage is read (the property test's find)", (_name, query, variables) => {
+    expect(touches(query, variables)).toEqual(["read Isola DRAFT en", "read Isola PUBLISHED en"]);
+  });
+
+  it("a stage named inside AND still narrows it", () => {
+    expect(touches("{ isole(where: { documentInStages_some: { AND: [{ stage: PUBLISHED }] } }) { id } }")).toEqual([
+      "read Isola PUBLISHED en",
+    ]);
+  });
+
   it("a relation filter under an explicit locales argument is read in those locales", () => {
     expect(touches('{ alloggi(locales: [it], where: { struttura: { nome: "x" } }) { id } }')).toEqual([
       "read Alloggio PUBLISHED it",

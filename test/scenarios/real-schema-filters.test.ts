@@ -69,6 +69,12 @@ describe("a 2024 schema's filter families are reads (finding 1)", () => {
       { action: "read", model: "Alloggio", stage: "PUBLISHED", locale: "en" },
     ],
     [
+      "documentInStages_some naming PUBLISHED under NOT, for a PUBLISHED-only reader (the property test's find)",
+      "{ isole(where: { documentInStages_some: { NOT: [{ stage: PUBLISHED }], compareWithParent: { outdated_to: true } } }) { id } }",
+      "PUBLISHED",
+      { action: "read", model: "Isola", stage: "DRAFT", locale: "en" },
+    ],
+    [
       "a component filter reaching a model",
       '{ alloggi(where: { prezzi_some: { FasciaDiPrezzo: { fascia: { nome: "x" } } } }) { id } }',
       "PUBLISHED",
@@ -76,7 +82,7 @@ describe("a 2024 schema's filter families are reads (finding 1)", () => {
     ],
   ])("%s: 403 naming the read, and nothing reaches the origin", async (_name, query, stage, failed) => {
     serve("meltemi");
-    const path = await content([read("Alloggio", [stage])]);
+    const path = await content([read(["Alloggio", "Isola"], [stage])]);
     const response = await postQuery(path, { query }, { "gcms-stage": stage });
     const body = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
     expect(response.status).toBe(403);

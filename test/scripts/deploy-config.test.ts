@@ -1,37 +1,93 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM scripts, no declarations
-import { dryRun, LIMITS_KIB } from "../../scripts/bundle-size.mjs";
+import { BUDGET_KIB, dryRun, overBudget, parseDryRun } from "../../scripts/bundle-size.mjs";
 // @ts-expect-error: plain ESM scripts, no declarations
 import { DEV_DEFAULT_ADMIN_TOKEN, parseDotenv, resolveAdminToken } from "../../scripts/admin-token.mjs";
 
 /**
- * Deploy and local-run conventions a Workers user relies on (issue 14): what `wrangler deploy`
- * would upload for each environment, and where `npm start` takes the admin token from.
+ * Deploy and local-run conventions a Workers user relies on (issues 14, 20): what `npm run deploy`
+ * and `wrangler deploy` would upload for each environment, without a warning, within the size
+ * budget, and where `npm start` takes the admin token from.
  */
-type DryRun = { uploadKiB: number; gzipKiB: number; bindings: string };
+type DryRun = { uploadKiB: number; gzipKiB: number; bindings: string; assetFiles: number; warnings: string[]; outdir: string };
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+describe("npm run deploy", () => {
+  it("builds the assets and deploys --env production: the gateway alone, no warning, within the budget, with its source map", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "content-edge-deploy-"));
+    // npm appends arguments after `--` to the script's last command, `wrangler deploy --env production`.
+    const run = spawnSync("npm", ["run", "deploy", "--", "--dry-run", "--outdir", outdir], {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const printed = `${run.stdout}\n${run.stderr}`;
+    expect(printed).toContain("wrangler deploy --env production --dry-run");
+    const deploy = parseDryRun(printed) as Omit<DryRun, "outdir">;
+    // Every var and binding is declared under [env.production]: nothing "is not inherited".
+    expect(deploy.warnings).toEqual([]);
+    expect(printed).not.toMatch(/not inherited/);
+    expect(deploy.gzipKiB).toBeLessThanOrEqual(BUDGET_KIB);
+    expect(deploy.assetFiles).toBeGreaterThan(0);
+    expect(deploy.bindings).toMatch(/env\.CONFIG\s+KV Namespace/);
+    expect(deploy.bindings).toMatch(/env\.AUTHORITY \(ProjectAuthority\)\s+Durable Object/);
+    expect(deploy.bindings).not.toContain("DEMO_ORIGIN");
+    expect(deploy.bindings).not.toContain("SERVICE_ORIGINS");
+    // upload_source_maps: the map beside the bundle names the TypeScript sources.
+    const map = JSON.parse(readFileSync(join(outdir, "index.js.map"), "utf8")) as { sources: string[] };
+    expect(map.sources.some((source) => source.endsWith("src/app.ts"))).toBe(true);
+  });
+});
 
 describe("wrangler deploy --dry-run", () => {
-  it("the default environment binds the config KV and the demo origin, well inside the Free plan", () => {
-    const run = dryRun(["--env", ""]) as DryRun;
+  it("--env demo binds the config KV and the demo origin, without a warning, within the budget", () => {
+    const run = dryRun(["--env", "demo"]) as DryRun;
     expect(run.bindings).toMatch(/env\.CONFIG\s+KV Namespace/);
     expect(run.bindings).toContain("env.DEMO_ORIGIN");
-    expect(run.gzipKiB).toBeLessThan(LIMITS_KIB.free);
-  });
-
-  it("production has no demo binding and no service origins", () => {
-    const run = dryRun(["--env", "production"]) as DryRun;
-    expect(run.bindings).toMatch(/env\.CONFIG\s+KV Namespace/);
-    expect(run.bindings).not.toContain("DEMO_ORIGIN");
-    expect(run.bindings).not.toContain("SERVICE_ORIGINS");
+    expect(run.bindings).toContain('env.SERVICE_ORIGINS ("demo-origin.internal=DEMO_ORIGIN")');
+    expect(run.warnings).toEqual([]);
+    expect(run.gzipKiB).toBeLessThanOrEqual(BUDGET_KIB);
+    expect(existsSync(join(run.outdir, "index.js.map"))).toBe(true);
   });
 
   it("a deployed demo origin never has its instrumentation on", () => {
-    const run = dryRun(["-c", "demo/wrangler.toml"]) as DryRun;
+    const run = dryRun(["-c", "demo/wrangler.toml", "--env", "demo"]) as DryRun;
     expect(run.bindings).toContain("D1 Database");
     expect(run.bindings).not.toContain("ORIGIN_INSTRUMENTATION");
+    expect(run.warnings).toEqual([]);
+    expect(run.gzipKiB).toBeLessThanOrEqual(BUDGET_KIB);
+  });
+});
+
+describe("npm run size's budget: 250 KiB gzipped per Worker, which fails the command above it", () => {
+  it("is 250 KiB", () => expect(BUDGET_KIB).toBe(250));
+
+  it.each<[string, { name: string; gzipKiB: number }[], string[]]>([
+    [
+      "every Worker within it",
+      [
+        { name: "gateway", gzipKiB: 199.9 },
+        { name: "demo", gzipKiB: BUDGET_KIB },
+      ],
+      [],
+    ],
+    [
+      "one over it",
+      [
+        { name: "gateway", gzipKiB: 904.1 },
+        { name: "demo", gzipKiB: 94.7 },
+      ],
+      ["gateway: 904.1 KiB"],
+    ],
+  ])("%s", (_name, results, over) => {
+    expect(overBudget(results)).toEqual(over);
   });
 });
 

@@ -29,6 +29,30 @@ const printable = (maxLength: number) =>
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength });
 const anyText = (maxLength: number) => fc.string({ unit: "binary", maxLength });
 
+/** Nesting depths up to 100,000 (issue 19), most of them past `maxJsonDepth` and the parser's reach. */
+export const deepDepthArb = fc.oneof(
+  fc.integer({ min: 10, max: 100 }),
+  fc.integer({ min: 100, max: 5_000 }),
+  fc.integer({ min: 5_000, max: 100_000 }),
+);
+
+/**
+ * A JSON value nested `depth` levels, as a placeholder string that {@link expandDeep} writes out
+ * once the request is serialized: `JSON.stringify` (and fast-check's printing of a failure) would
+ * itself exhaust the stack on such a value.
+ */
+const deepJsonArb: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom("arrays", "objects"), deepDepthArb)
+  .map(([shape, depth]) => `<deep ${shape} ${depth}>`);
+
+/** `text` (JSON, or JSON inside a URL parameter) with each placeholder of {@link deepJsonArb} written out. */
+function expandDeep(text: string): string {
+  return text.replace(/"<deep (arrays|objects) (\d+)>"/g, (_match, shape: string, digits: string) => {
+    const depth = Number(digits);
+    return shape === "arrays" ? `${"[".repeat(depth)}${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+  });
+}
+
 /** Documents over the demo schema, valid or not, reads and writes. */
 const documentArb: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
@@ -56,6 +80,11 @@ const documentArb: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: 1, max: 40 }).map((depth) => `{ ${"posts { author { ".repeat(depth)}id${" } }".repeat(depth)} }`),
   fc.integer({ min: 1, max: 80 }).map((n) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: posts { id }`).join(" ")} }`),
   fc.integer({ min: 1, max: 80 }).map((n) => `{ posts ${"@include(if: true) ".repeat(n)}{ id } }`),
+  // Nesting past every limit (issue 19): selections, list and object values, list types.
+  deepDepthArb.map((n) => `${"{ a ".repeat(n)}${"}".repeat(n)}`),
+  deepDepthArb.map((n) => `{ posts(where: { id_in: ${"[".repeat(n)}"x"${"]".repeat(n)} }) { id } }`),
+  deepDepthArb.map((n) => `{ posts(where: ${"{ AND: ".repeat(n)}{}${" }".repeat(n)}) { id } }`),
+  deepDepthArb.map((n) => `query($v: ${"[".repeat(n)}ID${"]".repeat(n)}) { posts(where: { id_in: $v }) { id } }`),
   anyText(200),
 );
 
@@ -74,8 +103,8 @@ const variablesArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.json().map((text) => JSON.parse(text) as unknown),
   fc.constantFrom("a string", 42, true, [1, 2]),
   fc.integer({ min: 1_000, max: 80_000 }).map((n) => ({ pad: "x".repeat(n) })),
-  fc.integer({ min: 10, max: 5_000 }).map((depth) => JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`) as unknown),
-  fc.integer({ min: 10, max: 3_000 }).map((depth) => JSON.parse(`${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`) as unknown),
+  deepJsonArb,
+  deepJsonArb.map((v) => ({ v })),
 );
 
 const paramsArb = fc.record(
@@ -89,6 +118,7 @@ const paramsArb = fc.record(
         .string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 64, maxLength: 64 })
         .map((sha256Hash) => ({ persistedQuery: { version: 1, sha256Hash } })),
       fc.constantFrom(null, "x", [], { persistedQuery: "x" }),
+      deepJsonArb.map((x) => ({ x })),
     ),
   },
   { requiredKeys: [] },
@@ -123,7 +153,7 @@ const plausibleParamsArb = fc.oneof(
 /** A JSON text with random single-character edits (deletions, insertions, replacements). */
 const mutatedJson = fc
   .tuple(
-    paramsArb.map((p) => JSON.stringify(p) ?? "{}"),
+    paramsArb.map((p) => expandDeep(JSON.stringify(p) ?? "{}")),
     fc.array(
       fc.tuple(
         fc.nat(),
@@ -149,11 +179,11 @@ const mutatedJson = fc
 
 const bodyArb: fc.Arbitrary<string | Uint8Array | undefined> = fc.oneof(
   { weight: 8, arbitrary: plausibleParamsArb.map((p) => JSON.stringify(p)) },
-  { weight: 3, arbitrary: paramsArb.map((p) => JSON.stringify(p)) },
+  { weight: 3, arbitrary: paramsArb.map((p) => expandDeep(JSON.stringify(p))) },
   { weight: 2, arbitrary: mutatedJson },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 2_048 }) },
   { weight: 1, arbitrary: fc.json().filter((text) => !text.startsWith("{")) },
-  { weight: 1, arbitrary: fc.array(paramsArb, { minLength: 0, maxLength: 4 }).map((batch) => JSON.stringify(batch)) },
+  { weight: 1, arbitrary: fc.array(paramsArb, { minLength: 0, maxLength: 4 }).map((batch) => expandDeep(JSON.stringify(batch))) },
   {
     weight: 1,
     arbitrary: fc
@@ -217,7 +247,7 @@ function queryString(p: Record<string, unknown>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(p)) {
     if (value === undefined) continue;
-    search.set(key, typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
+    search.set(key, typeof value === "string" ? value : expandDeep(JSON.stringify(value) ?? ""));
   }
   return `?${search}`;
 }

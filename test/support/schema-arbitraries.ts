@@ -7,7 +7,11 @@
  * `where`, relations (single, list, union and interface members), `documentInStages`,
  * `localizations` and `history`, plus aliases, named and inline fragments (reused in several
  * contexts), variables for stages, locales and filters, nested `stage`/`locales` arguments, and
- * sometimes a second operation the request does not choose.
+ * sometimes a second operation the request does not choose. `where` arguments of lists and
+ * relations are id filters or, given the origin's value domains, filters drawn through the where
+ * input type: relations, `_some/_every/_none`, unions, components, `createdBy`, `scheduledIn_*`,
+ * `documentInStages_*` and scalar comparisons, inside `AND`/`OR`/`NOT`, as literals, variables or
+ * literals holding variables (support/filter-arbitraries.ts).
  */
 import fc from "fast-check";
 import {
@@ -45,6 +49,7 @@ import {
   type ValueNode,
   type VariableDefinitionNode,
 } from "graphql";
+import { filterDrawer, filterLiteral } from "./filter-arbitraries";
 
 /** What documents are drawn from: a schema, its models, stage and locale names, and the ids that exist. */
 export interface SchemaSpace {
@@ -57,6 +62,10 @@ export interface SchemaSpace {
   scopeValue?: fc.Arbitrary<string>;
   /** Whether `stages`/`locales` lists may be empty (`[]`); default true. */
   emptyScopeLists?: boolean;
+  /** The values the origin's data takes for a leaf type: given, `where` filters compare entries' data too. */
+  samples?: (type: GraphQLNamedType) => readonly unknown[];
+  /** Whether stage comparisons may name stages inside `OR`/`NOT`/`AND` (default true). */
+  stageLogic?: boolean;
 }
 
 export interface RandomRequest {
@@ -71,6 +80,8 @@ export interface RandomRequest {
   families: string[];
   /** Response keys of root fields returning one entry (`single`, `node`). */
   singles: string[];
+  /** Filter families the chosen operation's `where` arguments use (filter-arbitraries.ts), for statistics. */
+  filterFamilies: string[];
 }
 
 type Gen = fc.GeneratorValue;
@@ -112,6 +123,7 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
     emptyScopeList: false,
     families: [],
     singles: [],
+    filterFamilies: [],
   };
 
   // Per operation: variable definitions and values; the decoy operation takes none.
@@ -161,7 +173,12 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
    * A value for an argument: a literal, a variable with a value, a variable left unset or null
    * (where the position allows), or nothing. `draw` draws the value itself.
    */
-  function argValue(arg: GraphQLArgument, draw: () => unknown, kind: "stage" | "locale" | null): ValueNode | null {
+  function argValue(
+    arg: GraphQLArgument,
+    draw: () => unknown,
+    kind: "stage" | "locale" | null,
+    toLiteral: (value: unknown) => ValueNode = (value) => literal(value, arg.type),
+  ): ValueNode | null {
     const required = isNonNullType(arg.type) && arg.defaultValue === undefined;
     const modes = [
       "literal",
@@ -186,8 +203,19 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
       return node;
     }
     const value = draw();
-    return mode === "literal" ? literal(value, arg.type) : variable(arg.type, value);
+    return mode === "literal" ? toLiteral(value) : variable(arg.type, value);
   }
+
+  const filters = space.samples
+    ? filterDrawer(g, {
+        schema,
+        models: modelSet,
+        stages: space.stages,
+        samples: space.samples,
+        someIds: (models, count) => someIds(models, count),
+        ...(space.stageLogic === undefined ? {} : { stageLogic: space.stageLogic }),
+      })
+    : null;
 
   const scopeList = (values: readonly string[]) => {
     // Rarely empty: an explicit `[]` is a value a client can send.
@@ -287,7 +315,21 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
     }
     if (family === "single") return literalOrVariable(arg, { id: someIds(targets, 1)[0] });
     if (isNonNullType(arg.type)) return literal(inputValue(arg.type), arg.type);
-    return argValue(arg, () => idFilter(targets), null);
+    // An id filter, or (mostly) one drawn through the where input type.
+    const rich = filters !== null && g(() => fc.integer({ min: 0, max: 2 })) > 0;
+    const node = argValue(
+      arg,
+      () => (rich ? filters.draw(type, targets) : idFilter(targets)),
+      null,
+      (value) =>
+        filterLiteral(value, arg.type, allowVars ? variable : null, () => {
+          const inside = g(() => fc.integer({ min: 0, max: 7 })) === 0;
+          if (inside) filters?.families.add("variable inside a literal");
+          return inside;
+        }),
+    );
+    if (rich && node?.kind === Kind.VARIABLE) filters.families.add("where as a variable");
+    return node;
   }
 
   /** A value of any input type with only its required fields (for arguments the test does not vary). */
@@ -479,6 +521,7 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
     definitions.push(operation("Other"));
     out.families = [];
     out.singles = [];
+    filters?.families.clear();
     varDefs = [];
     variables = {};
     allowVars = true;
@@ -490,5 +533,6 @@ export function randomRequest(g: Gen, space: SchemaSpace): RandomRequest {
   definitions.push(main);
   out.query = print({ kind: Kind.DOCUMENT, definitions: [...definitions, ...fragments] });
   out.variables = Object.keys(variables).length || g(() => fc.boolean()) ? variables : null;
+  out.filterFamilies = [...(filters?.families ?? [])].sort();
   return out;
 }
