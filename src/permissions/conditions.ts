@@ -35,10 +35,9 @@ import type { SchemaKnowledge } from "../schema/knowledge";
 import { schemaFromKnowledge } from "../schema/knowledge";
 import type { Analysis, FieldUse } from "./analyse";
 import { type TouchCondition } from "./decide";
-import { canonicalJson } from "../platform/canonical-json";
 import { touchKey, type Touch } from "./touches";
 import { checkableModel, hiddenPrefix, withIdentity, withTypenames, type EntryChecks } from "./entry-checks";
-import { filterArguments, withFilterArguments } from "./filter-conditions";
+import { filterArguments, readConditions, withFilterArguments } from "./filter-conditions";
 import { modelListWhere } from "../schema/input-access";
 
 export interface EnforceInput {
@@ -97,7 +96,8 @@ export function enforceConditions(input: EnforceInput): Enforced {
         rewritten.variables.forEach((v) => inlinedVars.add(v));
       }
     }
-    const { conds, touches } = conditionsOf(use, byTouch);
+    // Contexts (stages, locales, fragment placements) share the field node: all must hold.
+    const { conds, touches } = readConditions(use.field.models, use.stages, use.locales, byTouch);
     if (conds.length === 0) continue;
     const field = `${use.parentType}.${use.node.name.value}`;
     // A connection's `edges` and an edge's `node` are filtered by the field that returned the
@@ -164,22 +164,6 @@ export function enforceConditions(input: EnforceInput): Enforced {
     },
   });
   return { document, checks };
-}
-
-function conditionsOf(use: FieldUse, byTouch: Map<string, Condition>): { conds: Condition[]; touches: Touch[] } {
-  const conds = new Map<string, Condition>();
-  const touches: Touch[] = [];
-  for (const model of use.field.models)
-    for (const stage of use.stages)
-      for (const locale of use.locales) {
-        const touch: Touch = { action: "read", model, stage, locale };
-        const where = byTouch.get(touchKey(touch));
-        if (!where) continue;
-        touches.push(touch);
-        // Contexts (stages, locales, fragment placements) share the field node: all must hold.
-        conds.set(canonicalJson(where), where);
-      }
-  return { conds: [...conds.values()], touches };
 }
 
 /** The condition as a GraphQL literal of the field's where type; unknown keys are refused. */

@@ -75,7 +75,7 @@ export function filterArguments(input: {
   const field = `${use.parentType}.${use.node.name.value}`;
 
   const rewrite = (point: FilterPoint): unknown => {
-    const { conds, touches } = pointConditions(point, byTouch);
+    const { conds, touches } = readConditions(point.models, point.stages, point.locales, byTouch);
     if (conds.length === 0) return point.value;
     const at = `${field}(${point.path})`;
     if (point.kind === "stages" || point.models.length !== 1) refuse("no-exact-rewrite", at, touches);
@@ -158,12 +158,25 @@ export function conditionReads(knowledge: SchemaKnowledge, schema: GraphQLSchema
   return touches.list();
 }
 
-function pointConditions(point: FilterPoint, byTouch: ReadonlyMap<string, Condition>): { conds: Condition[]; touches: Touch[] } {
+/**
+ * The distinct conditions of the `read` touches of `models` × `stages` × `locales`, and those
+ * touches. Every context a position is reached in must hold, so a caller AND-s them all.
+ *
+ * @example readConditions(["Post"], ["PUBLISHED"], ["en"], byTouch); // { conds: [{ id: "p1" }], touches: [read Post PUBLISHED en] }
+ */
+export function readConditions(
+  models: Iterable<string>,
+  stages: Iterable<string>,
+  locales: Iterable<string>,
+  byTouch: ReadonlyMap<string, Condition>,
+): { conds: Condition[]; touches: Touch[] } {
   const conds = new Map<string, Condition>();
   const touches: Touch[] = [];
-  for (const model of point.models)
-    for (const stage of point.stages)
-      for (const locale of point.locales) {
+  const stageList = [...stages];
+  const localeList = [...locales];
+  for (const model of models)
+    for (const stage of stageList)
+      for (const locale of localeList) {
         const touch: Touch = { action: "read", model, stage, locale };
         const where = byTouch.get(touchKey(touch));
         if (!where) continue;
