@@ -60,6 +60,12 @@ export class DeliveriesTable {
     );
   }
 
+  /** Forgets a delivery whose changes could not be applied, so that its retry is not a duplicate. */
+  forget(sign: string): void {
+    this.prepare();
+    this.sql.exec(`DELETE FROM ${TABLE} WHERE sign = ?`, sign);
+  }
+
   /** How many deliveries are remembered (for tests). */
   size(): number {
     this.prepare();

@@ -82,8 +82,15 @@ export class ProjectAuthority extends DurableObject {
   ): Promise<{ duplicate: boolean; payload: SyncPayload }> {
     this.deliveries ??= new DeliveriesTable(this.ctx.storage.sql, () => Date.now());
     if (this.deliveries.seen(sign)) return { duplicate: true, payload: this.state.sync(since) };
-    if (changes.length > 0) await this.persist(this.state.apply(changes));
+    // Remembered before the first await: a copy arriving while the changes are written is a
+    // duplicate whatever the runtime's input gates let interleave (CI saw two copies accepted).
     this.deliveries.remember(sign, expiresAt);
+    try {
+      if (changes.length > 0) await this.persist(this.state.apply(changes));
+    } catch (error) {
+      this.deliveries.forget(sign);
+      throw error;
+    }
     return { duplicate: false, payload: this.state.sync(since) };
   }
 

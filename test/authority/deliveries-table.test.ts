@@ -29,6 +29,13 @@ describe("DeliveriesTable", () => {
       expect([table.seen(SIGN), table.size()]).toEqual([false, 0]);
     }));
 
+  it("forgets a delivery whose changes could not be applied, so that its retry is accepted", () =>
+    inObject((table) => {
+      table.remember(SIGN, T0 + 301_000);
+      table.forget(SIGN);
+      expect([table.seen(SIGN), table.size()]).toEqual([false, 0]);
+    }));
+
   it.each([
     ["already expired", T0, 0],
     ["expiring now", T0 - 1, 0],
