@@ -29,7 +29,7 @@ import {
   type ObjectFieldNode,
   type ValueNode,
 } from "graphql";
-import { schemaFromKnowledge, type SchemaKnowledge } from "../schema/knowledge";
+import { rootListField, schemaFromKnowledge, type SchemaKnowledge } from "../schema/knowledge";
 import { touchKey, type Touch } from "./touches";
 
 /** A stage- or locale-typed argument of the check field (found by type, as the analysis finds them). */
@@ -57,19 +57,6 @@ export interface CheckField {
 export const CHUNK = { withFirst: 100, withoutFirst: 10 } as const;
 
 /**
- * The root list field of a model that takes `where` (in Hygraph, also `stage`, `locales` and `first`).
- *
- * @example
- * listFieldOf(knowledge, "Author"); // "authors"
- */
-export function listFieldOf(knowledge: SchemaKnowledge, model: string): string | undefined {
-  const root = knowledge.types[knowledge.queryType] ?? {};
-  return Object.entries(root).find(
-    ([, f]) => f.access.kind === "model-read" && f.shape === "list" && f.where && f.models.length === 1 && f.models[0] === model,
-  )?.[0];
-}
-
-/**
  * The check field of `model`, or `undefined` when its list field cannot name entries by id (no
  * `id_in` and no `OR` of `id`, or no `AND`), has a required argument the check cannot fill, or
  * has more than one stage or locale argument.
@@ -78,7 +65,7 @@ export function listFieldOf(knowledge: SchemaKnowledge, model: string): string |
  * checkFieldOf(knowledge, "Author"); // { name: "authors", ids: "id_in", stage: { name: "stage", list: false }, locales: { name: "locales", list: true }, first: true }
  */
 export function checkFieldOf(knowledge: SchemaKnowledge, model: string, schema = schemaFromKnowledge(knowledge)): CheckField | undefined {
-  const name = listFieldOf(knowledge, model);
+  const name = rootListField(knowledge, model);
   const def = name ? schema.getQueryType()?.getFields()[name] : undefined;
   if (!name || !def) return undefined;
   const where = def.args.find((arg) => arg.name === "where");

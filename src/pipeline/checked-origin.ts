@@ -2,9 +2,9 @@ import { isInputObjectType, parse, print, type ValueNode } from "graphql";
 import { OriginError } from "../errors";
 import type { OriginAnswer } from "../origin/client";
 import { conditionAst } from "../permissions/conditions";
-import { listFieldOf } from "../permissions/check-field";
 import { applyEntryChecks, checkQuery, collectEntries, entryKeeper } from "../permissions/entry-checks";
 import type { Condition } from "../projects/types";
+import { rootListField } from "../schema/knowledge";
 import type { KnownSchema } from "../schema/store";
 import type { Authorised } from "./authorise";
 
@@ -73,7 +73,7 @@ function checkData(answer: OriginAnswer): Record<string, unknown> {
 
 /** A condition as a literal of the model's root list `where` type (validated when the rule was saved). */
 function listCondition(known: KnownSchema, condition: Condition, model: string): ValueNode {
-  const list = listFieldOf(known.knowledge, model);
+  const list = rootListField(known.knowledge, model);
   const where = list ? known.knowledge.types[known.knowledge.queryType]?.[list]?.where : undefined;
   const whereType = where ? known.schema.getType(where) : undefined;
   if (!list || !whereType || !isInputObjectType(whereType)) throw new OriginError(`No list field of ${model} can check a condition.`);

@@ -33,7 +33,7 @@ import {
   type GraphQLInputObjectType,
   type GraphQLSchema,
 } from "graphql";
-import type { SchemaKnowledge } from "./knowledge";
+import { rootListField, type SchemaKnowledge } from "./knowledge";
 
 /** How the permission analysis treats one input field (see the module comment). */
 export type InputFieldAccess =
@@ -154,10 +154,12 @@ function isStageComparison(knowledge: SchemaKnowledge, type: GraphQLInputObjectT
  * @example modelListWhere(knowledge, "Asset"); // "AssetWhereInput"
  */
 export function modelListWhere(knowledge: SchemaKnowledge, model: string): string | null {
+  const rootFields = knowledge.types[knowledge.queryType] ?? {};
+  const list = rootListField(knowledge, model);
+  if (list) return rootFields[list]!.where;
   const isList = (f: { models: string[]; where: string | null; shape: string }) =>
     f.models.length === 1 && f.models[0] === model && f.where !== null && (f.shape === "list" || f.shape === "connection");
-  const root = Object.values(knowledge.types[knowledge.queryType] ?? {});
-  const own = root.find((f) => isList(f) && f.shape === "list") ?? root.find(isList);
+  const own = Object.values(rootFields).find(isList);
   if (own) return own.where;
   for (const fields of Object.values(knowledge.types)) for (const f of Object.values(fields)) if (isList(f)) return f.where;
   return null;

@@ -251,6 +251,20 @@ function mapMutations(schema: GraphQLSchema, types: SchemaKnowledge["types"], mo
   return out;
 }
 
+/**
+ * The model's own list field on the query root that takes `where` (`Query.authors` for Author):
+ * where a rule condition is written, and what an entry check asks.
+ *
+ * @example
+ * rootListField(knowledge, "Author"); // "authors"
+ */
+export function rootListField(knowledge: SchemaKnowledge, model: string): string | undefined {
+  const root = knowledge.types[knowledge.queryType] ?? {};
+  return Object.entries(root).find(
+    ([, f]) => f.access.kind === "model-read" && f.shape === "list" && f.where && f.models.length === 1 && f.models[0] === model,
+  )?.[0];
+}
+
 const schemas = new WeakMap<SchemaKnowledge, GraphQLSchema>();
 
 /**

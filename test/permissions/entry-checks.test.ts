@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildSchema, introspectionFromSchema, isInputObjectType, parse, print, stripIgnoredCharacters } from "graphql";
-import { listFieldOf } from "../../src/permissions/check-field";
+import { rootListField } from "../../src/schema/knowledge";
 import { conditionAst } from "../../src/permissions/conditions";
 import {
   applyEntryChecks,
@@ -151,7 +151,7 @@ describe("entry checks: the check request uses only the arguments the list field
   const houdini = REAL_SCHEMAS.find((s) => s.name.endsWith("with-houdini"))!.knowledge;
   /** The condition as conditions.ts writes it, against the model's list where type (what the pipeline does). */
   const literal = (knowledge: SchemaKnowledge) => (condition: Record<string, unknown>, model: string) => {
-    const where = knowledge.types[knowledge.queryType]![listFieldOf(knowledge, model)!]!.where!;
+    const where = knowledge.types[knowledge.queryType]![rootListField(knowledge, model)!]!.where!;
     const type = schemaFromKnowledge(knowledge).getType(where);
     if (!isInputObjectType(type)) throw new Error(`${where} is not an input type`);
     return conditionAst(condition, type, model, []);
