@@ -1,3 +1,4 @@
+import { htmlPageHeaders } from "../http/page-headers";
 import type { Handler } from "hono";
 import { CONSOLE_ASSETS } from "./generated/assets.js";
 
@@ -20,15 +21,7 @@ export const CONSOLE_CSP = [
 
 /** Headers of the console page: its CSP and the usual hardening (no caching, sniffing, framing or referrer). */
 export function consolePageHeaders(): Record<string, string> {
-  return {
-    "content-type": "text/html; charset=utf-8",
-    "content-security-policy": CONSOLE_CSP,
-    "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
-    "cross-origin-opener-policy": "same-origin",
-  };
+  return htmlPageHeaders(CONSOLE_CSP);
 }
 
 /** The page: a shell the console script fills in. It holds no data and no secret. */

@@ -1,5 +1,6 @@
 import type { Context, Env, Handler } from "hono";
 import { prefersHtml } from "../http/media-type";
+import { htmlPageHeaders } from "../http/page-headers";
 import { toBase64 } from "../platform/base64";
 
 /** At most this many projects are listed; the rest are counted. */
@@ -107,7 +108,7 @@ export function landingCsp(): Promise<string> {
  * page says the list is unavailable.
  *
  * @example
- * app.get("/", landingPage({ listProjects: async (c) => (await gatewayConfig(c.env)).authority.directory.list() }));
+ * app.get("/", landingPage({ listProjects: async () => publicProjects({ list, get }, MAX_LISTED_PROJECTS) }));
  */
 export function landingPage<E extends Env>(options: { listProjects: (c: Context<E>) => Promise<ProjectName[]> }): Handler<E> {
   return async (c) => {
@@ -115,16 +116,7 @@ export function landingPage<E extends Env>(options: { listProjects: (c: Context<
     const projects = await options.listProjects(c).catch(() => null);
     return new Response(landingHtml({ projects }), {
       status: 200,
-      headers: {
-        "content-type": "text/html; charset=utf-8",
-        "content-security-policy": await landingCsp(),
-        "cache-control": "no-store",
-        vary: "accept",
-        "x-content-type-options": "nosniff",
-        "x-frame-options": "DENY",
-        "referrer-policy": "no-referrer",
-        "cross-origin-opener-policy": "same-origin",
-      },
+      headers: { ...htmlPageHeaders(await landingCsp()), vary: "accept" },
     });
   };
 }
