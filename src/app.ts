@@ -7,10 +7,14 @@ import { gatewayConfig } from "./config/gateway-config";
 import { GatewayError, NotFoundError } from "./errors";
 import { errorResponse } from "./http/graphql-response";
 import { adminAuth } from "./middleware/admin-auth";
+import { adminRoles } from "./middleware/admin-roles";
+import { adminAuthSettings } from "./operators/admin-settings";
+import type { AdminEnv } from "./operators/identity";
+import { operatorRoutes, whoamiRoute } from "./admin/operators";
+import { deploymentAuditRoutes, projectAuditRoutes } from "./admin/audit";
 import { sameOriginWrites } from "./middleware/same-origin-writes";
 import { consolePage } from "./console/page";
 import { logUnhandledError } from "./platform/error-log";
-import type { Bindings } from "./env";
 import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
 import { webhookRoutes } from "./webhooks/route";
 import { schemaRoutes } from "./admin/schema";
@@ -36,6 +40,30 @@ const policies = apiPolicies({
     });
   },
 });
+
+/**
+ * The admin API: same-origin writes only, then who is calling (admin token, operator token or
+ * Cloudflare Access), then whether their role may do this (one table: middleware/admin-roles.ts).
+ */
+const adminApi = new Hono<AdminEnv>()
+  .use("*", sameOriginWrites())
+  .use("*", adminAuth({ settings: async (env) => adminAuthSettings(await gatewayConfig(env)) }))
+  .use("*", adminRoles())
+  // An id or environment outside [A-Za-z0-9_-]{1,64} is 400 before any route or store sees it (SPEC §3a).
+  .use("/projects/:projectId/:environment/*", async (c, next) => {
+    assertValidProjectRef({ projectId: c.req.param("projectId"), environment: c.req.param("environment") });
+    await next();
+  })
+  .route("/whoami", whoamiRoute)
+  .route("/operators", operatorRoutes)
+  .route("/", deploymentAuditRoutes)
+  .route("/projects", projectRoutes)
+  .route("/projects", tokenRoutes)
+  .route("/projects", purgeRoutes)
+  .route("/projects", statsRoutes)
+  .route("/projects", schemaRoutes)
+  .route("/projects", explainRoutes)
+  .route("/projects", projectAuditRoutes);
 
 /**
  * The gateway: routes and the one place errors become responses. Every failure is a
@@ -70,20 +98,8 @@ export const app = new Hono<GatewayEnv>()
   // stylesheet (/admin/assets/*), like the explorer's (/_explorer/*), are static assets: Workers
   // Static Assets answer those paths and never invoke the Worker (wrangler.toml's [assets]).
   .get("/admin", consolePage())
-  // Every other /admin route changes or shows data: same-origin writes only, then the admin token.
-  .use("/admin/*", sameOriginWrites())
-  .use("/admin/*", adminAuth({ adminTokenDigest: async (env) => (await gatewayConfig(env as Bindings)).adminTokenDigest }))
-  // An id or environment outside [A-Za-z0-9_-]{1,64} is 400 before any route or store sees it (SPEC §3a).
-  .use("/admin/projects/:projectId/:environment/*", async (c, next) => {
-    assertValidProjectRef({ projectId: c.req.param("projectId"), environment: c.req.param("environment") });
-    await next();
-  })
-  .route("/admin/projects", projectRoutes)
-  .route("/admin/projects", tokenRoutes)
-  .route("/admin/projects", purgeRoutes)
-  .route("/admin/projects", statsRoutes)
-  .route("/admin/projects", schemaRoutes)
-  .route("/admin/projects", explainRoutes)
+  // Every other /admin route changes or shows data (admin-api.ts).
+  .route("/admin", adminApi)
   // Authenticated by the origin's gcms-signature, not by the admin token.
   .route("/webhooks", webhookRoutes());
 

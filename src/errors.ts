@@ -150,6 +150,23 @@ export class ForbiddenError extends GatewayError {
   override readonly status = 403;
 }
 
+/**
+ * An operator whose role may not do this (SPEC §5a): `extensions.required` names the role that
+ * may, `extensions.role` the caller's.
+ */
+export class ForbiddenRoleError extends GatewayError {
+  override readonly code = "FORBIDDEN_ROLE";
+  override readonly status = 403;
+  constructor(required: string, role: string | null) {
+    super(
+      role === null
+        ? `No operator role is granted to this identity; this needs the ${required} role.`
+        : `This needs the ${required} role; the ${role} role may not do it.`,
+      { required, role },
+    );
+  }
+}
+
 /** The admin API received an invalid configuration or rule; `field` names what is wrong. */
 export class InvalidConfigError extends BadRequestError {
   override readonly code = "INVALID_CONFIG";

@@ -5,9 +5,9 @@ import { projectStore } from "../projects/store";
 import type { ProjectConfig } from "../projects/types";
 import { checkRulesWithOrigin, notSavedError, projectRuleSets, rulesUncheckedMember } from "./rules-against-schema";
 import { validateProjectConfig } from "../projects/validate";
-import type { Bindings } from "../env";
 import { gatewayConfig } from "../config/gateway-config";
 import { readJsonBody } from "../http/json-body";
+import { adminRecord, type AdminEnv } from "../operators/identity";
 
 /** Secret fields of a configuration, replaced in every answer (SPEC §5: "secrets masked"). */
 const MASK = "********";
@@ -27,7 +27,7 @@ export function maskSecrets(config: ProjectConfig): ProjectConfig {
  * configuration is saved all the same and the answer's `rulesUnchecked` says why; with
  * `?strict=true` it is refused with that origin failure instead and nothing is saved.
  */
-export const projectRoutes = new Hono<{ Bindings: Bindings }>()
+export const projectRoutes = new Hono<AdminEnv>()
   .put("/:projectId/:environment", async (c) => {
     const gateway = await gatewayConfig(c.env);
     const strict = strictParam(c.req.queries("strict"));
@@ -52,7 +52,12 @@ export const projectRoutes = new Hono<{ Bindings: Bindings }>()
     // At the project's authority first (a new epoch, every location sees it within 1.5 s), then KV's
     // copy. A new origin, new rules or new defaults can change any answer: the authority
     // invalidates everything cached for the project with the same change.
-    await projectStore({ kv: gateway.kv, authority: gateway.authority, waitUntil: waitUntilOf(c) }).put(ref, config);
+    await projectStore({ kv: gateway.kv, authority: gateway.authority, waitUntil: waitUntilOf(c) }).put(
+      ref,
+      config,
+      // The authority fills in which fields changed (never their values).
+      adminRecord(c, "config.update", {}, `${ref.projectId}/${ref.environment}`),
+    );
     if (!check.checked) c.header("x-rules-unchecked", "origin-schema-unavailable");
     return c.json({ ...maskSecrets(config), ...rulesUncheckedMember(check) }, 200);
   })

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { normalizeScope } from "../authority/changes";
 import { gatewayConfig } from "../config/gateway-config";
-import type { Bindings } from "../env";
 import { BadRequestError } from "../errors";
 import { readBodyText } from "../http/body";
 import { waitUntilOf } from "../platform/wait-until";
 import { parseJsonText } from "../http/json-body";
 import { requireProject } from "../projects/require-project";
+import { adminRecord, type AdminEnv } from "../operators/identity";
 
 /** A model or stage name (a GraphQL name), or `"*"`. */
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -61,12 +61,23 @@ function names(value: unknown, field: "models" | "stages"): string[] | "*" {
  * bad body; `503` when the authority cannot be reached (nothing was purged). The admin-auth
  * middleware runs before this route.
  */
-export const purgeRoutes = new Hono<{ Bindings: Bindings }>().post("/:projectId/:environment/purge", async (c) => {
+export const purgeRoutes = new Hono<AdminEnv>().post("/:projectId/:environment/purge", async (c) => {
   const config = await gatewayConfig(c.env);
   const waitUntil = waitUntilOf(c);
   const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
   await requireProject(config, ref, waitUntil);
   const scope = parsePurgeBody(await readBodyText(c.req.raw, config.limits.maxBodyBytes));
-  await config.authority.invalidate(ref, [{ kind: "model", stages: scope.stages, models: scope.models }], waitUntil);
+  await config.authority.invalidate(
+    ref,
+    [{ kind: "model", stages: scope.stages, models: scope.models }],
+    waitUntil,
+    adminRecord(c, "purge", { models: scope.models, stages: scope.stages }, purgeTarget(scope)),
+  );
   return c.json({ purged: scope }, 200);
 });
+
+/** A purge's scope in one line: `models=Post,Author stages=*`. */
+function purgeTarget(scope: PurgeScope): string {
+  const list = (names: string[] | "*") => (names === "*" ? "*" : names.join(","));
+  return `models=${list(scope.models)} stages=${list(scope.stages)}`;
+}

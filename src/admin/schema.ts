@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { gatewayConfig } from "../config/gateway-config";
-import type { Bindings } from "../env";
 import { knownSchema, refreshSchema, schemaKey, type KnownSchema } from "../schema/store";
 import { waitUntilOf } from "../platform/wait-until";
 import { requireProject } from "../projects/require-project";
+import { adminRecord, type AdminEnv } from "../operators/identity";
 
 /** What an operator sees of the learned schema: enough to check rules against, not the whole introspection. */
 function summary(known: KnownSchema) {
@@ -25,7 +25,7 @@ function summary(known: KnownSchema) {
  * invalidated, since answers to the same document may now differ. The admin-auth middleware runs
  * before these routes.
  */
-export const schemaRoutes = new Hono<{ Bindings: Bindings }>()
+export const schemaRoutes = new Hono<AdminEnv>()
   .get("/:projectId/:environment/schema", async (c) => {
     const config = await gatewayConfig(c.env);
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
@@ -43,6 +43,8 @@ export const schemaRoutes = new Hono<{ Bindings: Bindings }>()
     const before = await config.kv.get<{ knowledge?: { schemaHash?: string } }>(schemaKey(ref), "json").catch(() => null);
     const after = await refreshSchema(ref, project, deps);
     const changed = before?.knowledge?.schemaHash !== after.knowledge.schemaHash;
-    if (changed) await config.authority.invalidate(ref, [{ kind: "model", stages: "*", models: "*" }], waitUntil);
+    // Recorded either way; a changed schema also invalidates everything, in the same event.
+    const audit = adminRecord(c, "schema.refresh", { changed, schemaHash: after.knowledge.schemaHash });
+    await config.authority.invalidate(ref, changed ? [{ kind: "model", stages: "*", models: "*" }] : [], waitUntil, audit);
     return c.json({ ...summary(after), changed }, 200);
   });

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { patStore, type NewPat } from "../auth/pat-store";
 import { gatewayConfig } from "../config/gateway-config";
-import type { Bindings } from "../env";
 import { InvalidConfigError, NotFoundError } from "../errors";
 import { readJsonBody } from "../http/json-body";
 import { normalizeRules } from "../projects/rules";
@@ -9,6 +8,7 @@ import type { ProjectRef } from "../projects/types";
 import { checkRulesWithOrigin, rulesUncheckedMember } from "./rules-against-schema";
 import { waitUntilOf } from "../platform/wait-until";
 import { requireProject } from "../projects/require-project";
+import { adminRecord, type AdminEnv } from "../operators/identity";
 
 const FIELDS = new Set(["name", "permissions", "defaultStage", "expiresAt"]);
 const MAX_NAME_LENGTH = 200;
@@ -56,7 +56,7 @@ const refOf = (params: { projectId: string; environment: string }): ProjectRef =
  * `/admin/projects/{projectId}/{environment}`. The admin-auth middleware runs before these routes.
  * The secret appears only in the `POST` answer (with `Cache-Control: no-store`).
  */
-export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
+export const tokenRoutes = new Hono<AdminEnv>()
   .post("/:projectId/:environment/tokens", async (c) => {
     const gateway = await gatewayConfig(c.env);
     const waitUntil = waitUntilOf(c);
@@ -69,7 +69,11 @@ export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
       fresh: false,
       defaultStage: input.defaultStage === undefined ? undefined : { field: "defaultStage", value: input.defaultStage },
     });
-    const { token, record } = await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).create(ref, input);
+    const { token, record } = await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).create(
+      ref,
+      input,
+      adminRecord(c, "token.create"),
+    );
     const headers: Record<string, string> = { "cache-control": "no-store" };
     if (!check.checked) headers["x-rules-unchecked"] = "origin-schema-unavailable";
     return c.json({ ...record, token, ...rulesUncheckedMember(check) }, 201, headers);
@@ -86,7 +90,13 @@ export const tokenRoutes = new Hono<{ Bindings: Bindings }>()
     const waitUntil = waitUntilOf(c);
     const ref = refOf(c.req.param());
     await requireProject(gateway, ref, waitUntil);
-    if (!(await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).revoke(ref, c.req.param("id"))))
+    if (
+      !(await patStore({ kv: gateway.kv, authority: gateway.authority, waitUntil }).revoke(
+        ref,
+        c.req.param("id"),
+        adminRecord(c, "token.revoke"),
+      ))
+    )
       throw new NotFoundError("No token with this id.");
     return c.body(null, 204);
   });

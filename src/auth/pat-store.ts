@@ -10,6 +10,7 @@
  * - `patid:{projectId}:{environment}:{id}` → {@link PatIndexEntry}: the listing and revoke
  *   index (KV `list` by prefix), which holds the digest (never the token) to find the record.
  */
+import type { AuditRecord } from "../audit/event";
 import type { Authority } from "../authority/client";
 import { StoreUnavailableError } from "../errors";
 import { TtlCache } from "../platform/ttl-cache";
@@ -51,11 +52,11 @@ export type PatLookup = { status: "active"; record: PatRecord } | { status: "rev
 
 export interface PatStore {
   /** Issues a token; `token` is the only time the secret exists outside the caller's hands. */
-  create(ref: ProjectRef, input: NewPat): Promise<{ token: string; record: PatRecord }>;
+  create(ref: ProjectRef, input: NewPat, audit: AuditRecord): Promise<{ token: string; record: PatRecord }>;
   /** Every token of the project and environment (oldest first), without secrets. */
   list(ref: ProjectRef): Promise<PatRecord[]>;
-  /** Revokes by id; `false` when there is no such token. Takes effect at once in this isolate. */
-  revoke(ref: ProjectRef, id: string): Promise<boolean>;
+  /** Revokes by id, recorded by `audit`; `false` when there is no such token. Takes effect at once in this isolate. */
+  revoke(ref: ProjectRef, id: string, audit: AuditRecord): Promise<boolean>;
   /** Looks a presented token up by its digest. Does not check expiry (the caller's clock does). */
   lookup(ref: ProjectRef, token: string): Promise<PatLookup>;
   /** A listed (not revoked) token by id, without its secret; `null` when there is none. */
@@ -147,7 +148,7 @@ export function patStore(deps: PatStoreDeps): PatStore {
   };
 
   return {
-    async create(ref, input) {
+    async create(ref, input, audit) {
       const token = generatePatSecret();
       const digest = await patDigest(token);
       const record: PatRecord = {
@@ -177,7 +178,12 @@ export function patStore(deps: PatStoreDeps): PatStore {
         throw unwritable();
       }
       try {
-        await authority.addToken(ref, { id: record.id, digest, record, createdAt: now() }, waitUntil);
+        // Recorded with the token's id and name (never its secret or digest) in the same event.
+        await authority.addToken(ref, { id: record.id, digest, record, createdAt: now() }, waitUntil, {
+          ...audit,
+          target: record.id,
+          details: { ...audit.details, name: record.name, ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }) },
+        });
       } catch (error) {
         // Not registered: the secret is never shown, and its records go.
         await undo();
@@ -211,7 +217,7 @@ export function patStore(deps: PatStoreDeps): PatStore {
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     },
 
-    async revoke(ref, id) {
+    async revoke(ref, id, audit) {
       const indexKey = patIndexKey(ref, id);
       let entry: PatIndexEntry | null;
       try {
@@ -224,7 +230,7 @@ export function patStore(deps: PatStoreDeps): PatStore {
         await tombstone(ref, entry.id, entry.digest).catch(() => {
           throw unwritable();
         });
-      const { found, digest } = await authority.revokeToken(ref, id, entry?.digest ?? null, waitUntil);
+      const { found, digest } = await authority.revokeToken(ref, id, entry?.digest ?? null, waitUntil, { ...audit, target: id });
       if (!found) return false;
       // Issued elsewhere and not yet in this location's KV: the authority knows its digest.
       if (!entry && digest) waitUntil(tombstone(ref, id, digest).catch(() => undefined));

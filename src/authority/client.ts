@@ -32,10 +32,15 @@ import { withTimeout } from "../platform/with-timeout";
 import { refKeyPart } from "../projects/key-part";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import type { Change } from "./changes";
+import type { AuditRecord } from "../audit/event";
+import type { AuditQuery } from "../audit/query";
+import type { AuditPage } from "../audit/table";
+import type { ChainVerdict } from "../audit/chain";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { StatsRow } from "./stats-table";
 import type { HourBucket } from "../stats/buckets";
 import { ProjectDirectory } from "./directory";
+import { DeploymentAuthority } from "./deployment";
 import { authorityUnavailable } from "./unavailable";
 import { emptyView, mergeSync, viewPayload, type AuthorityView } from "./view";
 
@@ -57,22 +62,27 @@ const RETRY_AFTER_FAILURE_MS = 1_000;
 /** The object's methods as a location calls them (the Durable Object stub satisfies it). */
 export interface AuthorityRpc {
   sync(since: number | null): Promise<SyncPayload>;
-  invalidate(changes: Change[], since: number | null): Promise<SyncPayload>;
+  invalidate(changes: Change[], since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
+  record(audit: AuditRecord): Promise<void>;
+  listAudit(query: AuditQuery): Promise<AuditPage>;
+  verifyAudit(): Promise<ChainVerdict>;
   invalidateDelivery(
     sign: string,
     expiresAt: number,
     changes: Change[],
     since: number | null,
+    audit?: AuditRecord,
   ): Promise<{ duplicate: boolean; payload: SyncPayload }>;
-  begin(fallback: Change[], deadline: number): Promise<string>;
-  commit(id: string, changes: Change[], since: number | null): Promise<SyncPayload>;
-  putConfig(config: ProjectConfig, since: number | null): Promise<SyncPayload>;
+  begin(fallback: Change[], deadline: number, audit?: AuditRecord): Promise<string>;
+  commit(id: string, changes: Change[], since: number | null, result?: Pick<AuditRecord, "outcome" | "details">): Promise<SyncPayload>;
+  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
   getConfig(): Promise<{ epoch: number; config: ProjectConfig | null }>;
-  addToken(entry: TokenEntry, since: number | null): Promise<SyncPayload>;
+  addToken(entry: TokenEntry, since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
   revokeToken(
     id: string,
     digest: string | null,
     since: number | null,
+    audit?: AuditRecord,
   ): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }>;
   listTokens(): Promise<{ tokens: Array<{ record: TokenEntry["record"] & object; digest: string }>; revoked: string[] }>;
   putStats(isolateId: string, bucket: HourBucket): Promise<boolean>;
@@ -126,6 +136,8 @@ export class Authority {
   private readonly replicas: Lru<Replica>;
   /** Which projects exist: asked before any project's object is (see {@link ProjectDirectory}). */
   readonly directory: ProjectDirectory;
+  /** The deployment's operators and audit log (the directory object). */
+  readonly deployment: DeploymentAuthority;
   private readonly now: () => number;
   private readonly cache: () => Cache;
   readonly staleLimitMs: number;
@@ -141,6 +153,7 @@ export class Authority {
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.replicas = new Lru<Replica>({ maxEntries: options.maxViews ?? MAX_VIEWS });
     this.directory = new ProjectDirectory(namespace, { now: this.now, callTimeoutMs: this.callTimeoutMs });
+    this.deployment = new DeploymentAuthority(namespace, this.callTimeoutMs);
   }
 
   /** The view when this isolate confirmed it within {@link MEMORY_FRESH_MS}; no I/O. */
@@ -196,10 +209,29 @@ export class Authority {
     return replica.view;
   }
 
-  /** Invalidates: one event at the object, merged here at once. */
-  async invalidate(ref: ProjectRef, changes: Change[], waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
-    if (changes.length === 0) return;
-    await this.write(ref, waitUntil, (rpc, since) => rpc.invalidate(changes, since));
+  /** Invalidates: one event at the object (recorded by `audit` in the same transaction), merged here at once. */
+  async invalidate(ref: ProjectRef, changes: Change[], waitUntil: (promise: Promise<unknown>) => void, audit?: AuditRecord): Promise<void> {
+    if (changes.length === 0 && !audit) return;
+    await this.write(ref, waitUntil, (rpc, since) => rpc.invalidate(changes, since, audit));
+  }
+
+  /**
+   * Records an audit event that changes nothing else (a refusal, a schema refresh that found no change).
+   *
+   * @throws StoreUnavailableError when the object cannot be reached.
+   */
+  record(ref: ProjectRef, audit: AuditRecord): Promise<void> {
+    return this.call(ref, (rpc) => rpc.record(audit));
+  }
+
+  /** A page of the project's audit log. */
+  listAudit(ref: ProjectRef, query: AuditQuery): Promise<AuditPage> {
+    return this.call(ref, (rpc) => rpc.listAudit(query));
+  }
+
+  /** Walks the project's audit chain. */
+  verifyAudit(ref: ProjectRef): Promise<ChainVerdict> {
+    return this.call(ref, (rpc) => rpc.verifyAudit());
   }
 
   /**
@@ -211,10 +243,11 @@ export class Authority {
     delivery: { sign: string; expiresAt: number },
     changes: Change[],
     waitUntil: (promise: Promise<unknown>) => void,
+    audit?: AuditRecord,
   ): Promise<"accepted" | "duplicate"> {
     let duplicate = false;
     await this.write(ref, waitUntil, async (rpc, since) => {
-      const answer = await rpc.invalidateDelivery(delivery.sign, delivery.expiresAt, changes, since);
+      const answer = await rpc.invalidateDelivery(delivery.sign, delivery.expiresAt, changes, since, audit);
       duplicate = answer.duplicate;
       return answer.payload;
     });
@@ -222,17 +255,29 @@ export class Authority {
   }
 
   /** Announces a write; `fallback` is applied at `deadline` unless {@link commit} reports first. Returns its id. */
-  async begin(ref: ProjectRef, fallback: Change[], deadline: number): Promise<string> {
-    return this.call(ref, (rpc) => rpc.begin(fallback, deadline));
+  async begin(ref: ProjectRef, fallback: Change[], deadline: number, audit?: AuditRecord): Promise<string> {
+    return this.call(ref, (rpc) => rpc.begin(fallback, deadline, audit));
   }
 
-  async commit(ref: ProjectRef, id: string, changes: Change[], waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
-    await this.write(ref, waitUntil, (rpc, since) => rpc.commit(id, changes, since));
+  /** Reports a write's outcome; `result` completes the audit event announced with {@link begin}. */
+  async commit(
+    ref: ProjectRef,
+    id: string,
+    changes: Change[],
+    waitUntil: (promise: Promise<unknown>) => void,
+    result?: Pick<AuditRecord, "outcome" | "details">,
+  ): Promise<void> {
+    await this.write(ref, waitUntil, (rpc, since) => rpc.commit(id, changes, since, result));
   }
 
-  /** Stores a configuration at the object (new epoch); returns that epoch. */
-  async putConfig(ref: ProjectRef, config: ProjectConfig, waitUntil: (promise: Promise<unknown>) => void): Promise<number> {
-    const view = await this.write(ref, waitUntil, (rpc, since) => rpc.putConfig(config, since));
+  /** Stores a configuration at the object (new epoch), recorded by `audit`; returns that epoch. */
+  async putConfig(
+    ref: ProjectRef,
+    config: ProjectConfig,
+    waitUntil: (promise: Promise<unknown>) => void,
+    audit?: AuditRecord,
+  ): Promise<number> {
+    const view = await this.write(ref, waitUntil, (rpc, since) => rpc.putConfig(config, since, audit));
     return view.configEpoch;
   }
 
@@ -241,8 +286,8 @@ export class Authority {
     return this.call(ref, (rpc) => rpc.getConfig());
   }
 
-  async addToken(ref: ProjectRef, entry: TokenEntry, waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
-    await this.write(ref, waitUntil, (rpc, since) => rpc.addToken(entry, since));
+  async addToken(ref: ProjectRef, entry: TokenEntry, waitUntil: (promise: Promise<unknown>) => void, audit?: AuditRecord): Promise<void> {
+    await this.write(ref, waitUntil, (rpc, since) => rpc.addToken(entry, since, audit));
   }
 
   /**
@@ -254,10 +299,11 @@ export class Authority {
     id: string,
     digest: string | null,
     waitUntil: (promise: Promise<unknown>) => void,
+    audit?: AuditRecord,
   ): Promise<{ found: boolean; digest: string | null }> {
     let result = { found: false, digest: null as string | null };
     await this.write(ref, waitUntil, async (rpc, since) => {
-      const answer = await rpc.revokeToken(id, digest, since);
+      const answer = await rpc.revokeToken(id, digest, since, audit);
       result = { found: answer.found, digest: answer.digest };
       return answer.payload;
     });

@@ -47,6 +47,12 @@ export class DirectoryTable {
     return seq;
   }
 
+  /** Whether a name is registered. */
+  has(name: string): boolean {
+    this.prepare();
+    return this.sql.exec(`SELECT 1 FROM ${TABLE} WHERE name = ?`, name).toArray().length > 0;
+  }
+
   /**
    * The names registered after `since` (in order), and the last number. A `since` beyond the last
    * number (a location that knew a directory this one is not) gets every name.

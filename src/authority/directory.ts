@@ -19,6 +19,7 @@
  * trip (the bound of every other change, `client.ts`); in the isolate that created it, at once.
  * The copy holds one name per configured project, which only the admin API adds.
  */
+import type { AuditRecord } from "../audit/event";
 import { Lru } from "../platform/lru";
 import { withTimeout } from "../platform/with-timeout";
 import { refKeyPart } from "../projects/key-part";
@@ -38,7 +39,7 @@ const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 
 /** The directory object's methods as a location calls them (`ProjectAuthority` in `object.ts`). */
 export interface DirectoryRpc {
-  registerProject(name: string): Promise<number>;
+  registerProject(name: string, audit?: AuditRecord): Promise<number>;
   listProjects(since: number): Promise<DirectoryPage>;
 }
 
@@ -122,15 +123,16 @@ export class ProjectDirectory {
 
   /**
    * Lists the project at the directory (before its first configuration is written, so that every
-   * location can find it) and forgets that it was found nowhere.
+   * location can find it) and forgets that it was found nowhere. A project new to the directory is
+   * recorded as `project.create` by `audit` in the deployment's audit log.
    *
    * @throws StoreUnavailableError (503, `reason: authority-unavailable`) when the directory cannot be reached.
    */
-  async register(ref: ProjectRef): Promise<void> {
+  async register(ref: ProjectRef, audit?: AuditRecord): Promise<void> {
     const name = refKeyPart(ref, "/");
     if (!this.names.has(name)) {
       try {
-        await withTimeout(this.rpc().registerProject(name), this.callTimeoutMs);
+        await withTimeout(this.rpc().registerProject(name, audit), this.callTimeoutMs);
       } catch {
         throw authorityUnavailable();
       }

@@ -19,21 +19,30 @@
  * object (the output gate).
  */
 import { DurableObject } from "cloudflare:workers";
+import { changedConfigFields } from "../audit/config-diff";
+import type { AuditEvent, AuditRecord } from "../audit/event";
+import { logAuditEvent } from "../audit/log-line";
+import type { AuditQuery } from "../audit/query";
+import { RefusalCoalescer } from "../audit/refusals";
+import { AuditTable, DEFAULT_RETENTION_DAYS, type AuditPage } from "../audit/table";
+import type { ChainVerdict } from "../audit/chain";
 import type { ProjectConfig } from "../projects/types";
+import { OperatorsTable, type OperatorRecord } from "../operators/table";
+import type { Role } from "../operators/roles";
 import type { Change } from "./changes";
 import { DeliveriesTable } from "./deliveries-table";
 import { DirectoryTable, type DirectoryPage } from "./directory-table";
 import { StatsTable, type StatsRow } from "./stats-table";
 import { AuthorityState, KEYS, type PendingWrite, type StorageDelta, type SyncPayload, type TokenEntry } from "./state";
 
-/** Storage batch limit of `put`/`delete` with many keys. */
-const BATCH = 128;
-
 export class ProjectAuthority extends DurableObject {
   private readonly state = new AuthorityState(() => Date.now());
   private stats: StatsTable | undefined;
   private deliveries: DeliveriesTable | undefined;
   private directory: DirectoryTable | undefined;
+  private audit: AuditTable | undefined;
+  private operators: OperatorsTable | undefined;
+  private readonly refusals = new RefusalCoalescer(() => Date.now());
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -62,10 +71,29 @@ export class ProjectAuthority extends DurableObject {
     return this.state.sync(since);
   }
 
-  /** Applies changes as one event; answers what the caller lacks since `since`, the change included. */
-  async invalidate(changes: Change[], since: number | null): Promise<SyncPayload> {
-    await this.persist(this.state.apply(changes));
+  /**
+   * Applies changes as one event, recorded by `audit` in the same transaction; answers what the
+   * caller lacks since `since`, the change included.
+   */
+  invalidate(changes: Change[], since: number | null, audit?: AuditRecord): SyncPayload {
+    this.persist(this.state.apply(changes), audit);
     return this.state.sync(since);
+  }
+
+  /** Records an event that changes nothing else (a refusal, a schema refresh that found no change). */
+  record(audit: AuditRecord): void {
+    if (audit.outcome === "refused" && !this.refusals.admit(audit)) return;
+    this.persist({ put: {}, delete: [] }, this.refusals.annotate(audit));
+  }
+
+  /** The audit log, oldest first (`GET …/audit`). */
+  listAudit(query: AuditQuery): AuditPage {
+    return this.auditLog().list(query);
+  }
+
+  /** Walks the audit log's hash chain (`GET …/audit/verify`). */
+  verifyAudit(): ChainVerdict {
+    return this.auditLog().verify();
   }
 
   /**
@@ -74,49 +102,68 @@ export class ProjectAuthority extends DurableObject {
    * its changes are stored, so a delivery whose changes could not be stored is not a duplicate
    * when the sender retries it. No other event runs in between (the input gate).
    */
-  async invalidateDelivery(
+  invalidateDelivery(
     sign: string,
     expiresAt: number,
     changes: Change[],
     since: number | null,
-  ): Promise<{ duplicate: boolean; payload: SyncPayload }> {
+    audit?: AuditRecord,
+  ): { duplicate: boolean; payload: SyncPayload } {
     this.deliveries ??= new DeliveriesTable(this.ctx.storage.sql, () => Date.now());
-    if (this.deliveries.seen(sign)) return { duplicate: true, payload: this.state.sync(since) };
-    // Remembered before the first await: a copy arriving while the changes are written is a
-    // duplicate whatever the runtime's input gates let interleave (CI saw two copies accepted).
-    this.deliveries.remember(sign, expiresAt);
-    try {
-      if (changes.length > 0) await this.persist(this.state.apply(changes));
-    } catch (error) {
-      this.deliveries.forget(sign);
-      throw error;
+    if (this.deliveries.seen(sign)) {
+      if (audit) this.record({ ...audit, outcome: "refused", details: { ...audit.details, result: "duplicate", reason: "duplicate" } });
+      return { duplicate: true, payload: this.state.sync(since) };
     }
+    // Remembered in the same transaction as the changes and their audit event: all or nothing,
+    // and no other event runs in between (the whole method is synchronous).
+    this.persist(this.state.apply(changes), audit && { ...audit, details: { ...audit.details, result: "accepted" } }, () =>
+      this.deliveries!.remember(sign, expiresAt),
+    );
     return { duplicate: false, payload: this.state.sync(since) };
   }
 
   /** Announces a `/v2` write before it reaches the origin; `fallback` applies at `deadline` unless committed. */
-  async begin(fallback: Change[], deadline: number): Promise<string> {
+  async begin(fallback: Change[], deadline: number, audit?: AuditRecord): Promise<string> {
     const id = crypto.randomUUID();
-    await this.persist(this.state.begin(id, fallback, deadline));
+    this.persist(this.state.begin(id, fallback, deadline, audit));
     await this.schedule();
     return id;
   }
 
-  /** Reports a write's outcome: its precise changes replace the announced fallback. */
-  async commit(id: string, changes: Change[], since: number | null): Promise<SyncPayload> {
-    await this.persist(this.state.commit(id, changes));
+  /**
+   * Reports a write's outcome: its precise changes replace the announced fallback, and the write's
+   * audit event (announced with {@link begin}) is recorded with `result` in the same transaction.
+   */
+  async commit(
+    id: string,
+    changes: Change[],
+    since: number | null,
+    result?: Pick<AuditRecord, "outcome" | "details">,
+  ): Promise<SyncPayload> {
+    const announced = this.state.pending.get(id)?.audit;
+    const audit =
+      announced && result ? { ...announced, outcome: result.outcome, details: { ...announced.details, ...result.details } } : announced;
+    this.persist(this.state.commit(id, changes), audit);
     await this.schedule();
     return this.state.sync(since);
   }
 
   override async alarm(): Promise<void> {
-    await this.persist(this.state.expire());
+    const due = this.state.due();
+    // A write whose outcome never came: recorded as an error with its fallback invalidation.
+    const events = due.flatMap(([, write]) =>
+      write.audit ? [{ ...write.audit, outcome: "error" as const, details: { ...write.audit.details, result: "outcome-unknown" } }] : [],
+    );
+    this.persist(this.state.expire(), events);
     await this.schedule();
   }
 
   /** Replaces the project configuration: new epoch, every cached answer invalidated. */
-  async putConfig(config: ProjectConfig, since: number | null): Promise<SyncPayload> {
-    await this.persist(this.state.putConfig(config));
+  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord): SyncPayload {
+    // The fields that changed are the object's to say: it holds the configuration they changed from.
+    const fields = changedConfigFields(this.state.config, config);
+    const created = this.state.config === null;
+    this.persist(this.state.putConfig(config), audit && { ...audit, details: { ...audit.details, fields, created } });
     return this.state.sync(since);
   }
 
@@ -125,19 +172,21 @@ export class ProjectAuthority extends DurableObject {
     return { epoch: this.state.configEpoch, config: this.state.config };
   }
 
-  async addToken(entry: TokenEntry, since: number | null): Promise<SyncPayload> {
-    await this.persist(this.state.addToken(entry));
+  addToken(entry: TokenEntry, since: number | null, audit?: AuditRecord): SyncPayload {
+    this.persist(this.state.addToken(entry), audit);
     return this.state.sync(since);
   }
 
   /** Revokes a token by id; `digest` is the caller's (from KV) when it knows it. Answers the digest the authority knows. */
-  async revokeToken(
+  revokeToken(
     id: string,
     digest: string | null,
     since: number | null,
-  ): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }> {
+    audit?: AuditRecord,
+  ): { found: boolean; digest: string | null; payload: SyncPayload } {
     const result = this.state.revokeToken(id, digest);
-    await this.persist(result.delta);
+    // Nothing was revoked, nothing is recorded: the caller answers 404.
+    this.persist(result.delta, result.found ? audit : undefined);
     return { found: result.found, digest: result.digest, payload: this.state.sync(since) };
   }
 
@@ -159,10 +208,21 @@ export class ProjectAuthority extends DurableObject {
     return this.statsTable().list(sinceHour);
   }
 
-  /** The directory object: records that a project's authority has (or is about to have) a configuration. */
-  registerProject(name: string): number {
+  /**
+   * The directory object: records that a project's authority has (or is about to have) a
+   * configuration; a project named for the first time is recorded in the deployment's audit log.
+   */
+  registerProject(name: string, audit?: AuditRecord): number {
     this.directory ??= new DirectoryTable(this.ctx.storage.sql);
-    return this.directory.register(name);
+    const directory = this.directory;
+    let seq = 0;
+    this.ctx.storage.transactionSync(() => {
+      const known = directory.has(name);
+      seq = directory.register(name);
+      if (!known && audit) this.appendAudit([{ ...audit, action: "project.create", target: name }]);
+    });
+    this.flushAuditLines();
+    return seq;
   }
 
   /** The directory object: the projects registered after `since`. */
@@ -171,15 +231,89 @@ export class ProjectAuthority extends DurableObject {
     return this.directory.since(since);
   }
 
+  /**
+   * The directory object: issues an operator (its token stored as `digest` only), recorded in the
+   * deployment's audit log in the same transaction. `null`: the deployment has too many operators.
+   */
+  createOperator(
+    operator: { id: string; email: string; role: Role; createdBy: string },
+    digest: string,
+    audit: AuditRecord,
+  ): OperatorRecord | null {
+    let created: OperatorRecord | null = null;
+    this.ctx.storage.transactionSync(() => {
+      created = this.operatorsTable().create(operator, digest);
+      if (created) this.appendAudit([audit]);
+    });
+    this.flushAuditLines();
+    return created;
+  }
+
+  /** The directory object: revokes an operator (`null`: no live operator with this id), recorded in the same transaction. */
+  revokeOperator(id: string, audit: AuditRecord): OperatorRecord | null {
+    let revoked: OperatorRecord | null = null;
+    this.ctx.storage.transactionSync(() => {
+      revoked = this.operatorsTable().revoke(id);
+      if (revoked) this.appendAudit([{ ...audit, details: { ...audit.details, email: revoked.email, role: revoked.role } }]);
+    });
+    this.flushAuditLines();
+    return revoked;
+  }
+
+  /** The directory object: the live operator whose token has this digest. */
+  findOperator(digest: string): OperatorRecord | null {
+    return this.operatorsTable().find(digest);
+  }
+
+  /** The directory object: every operator, revoked ones included. */
+  listOperators(): OperatorRecord[] {
+    return this.operatorsTable().list();
+  }
+
+  private operatorsTable(): OperatorsTable {
+    this.operators ??= new OperatorsTable(this.ctx.storage.sql, () => Date.now());
+    return this.operators;
+  }
+
   private statsTable(): StatsTable {
     this.stats ??= new StatsTable(this.ctx.storage.sql, () => Date.now());
     return this.stats;
   }
 
-  private async persist(delta: StorageDelta): Promise<void> {
-    const puts = Object.entries(delta.put);
-    for (let i = 0; i < puts.length; i += BATCH) await this.ctx.storage.put(Object.fromEntries(puts.slice(i, i + BATCH)));
-    for (let i = 0; i < delta.delete.length; i += BATCH) await this.ctx.storage.delete(delta.delete.slice(i, i + BATCH));
+  private auditLog(): AuditTable {
+    this.audit ??= new AuditTable(this.ctx.storage.sql, () => Date.now());
+    return this.audit;
+  }
+
+  /** Events written in the current transaction, logged once it commits. */
+  private unlogged: AuditEvent[] = [];
+
+  /**
+   * Writes a state change, its audit events and `also` (more SQL of the same change) in one
+   * storage transaction (synchronous KV and SQL): all of it is stored, or none of it. Each event
+   * is then emitted as a structured log line (Workers Logs, Logpush).
+   */
+  private persist(delta: StorageDelta, audit?: AuditRecord | AuditRecord[], also?: () => void): void {
+    const records = audit === undefined ? [] : Array.isArray(audit) ? audit : [audit];
+    const storage = this.ctx.storage;
+    storage.transactionSync(() => {
+      for (const [key, value] of Object.entries(delta.put)) storage.kv.put(key, value);
+      for (const key of delta.delete) storage.kv.delete(key);
+      also?.();
+      this.appendAudit(records);
+    });
+    this.flushAuditLines();
+  }
+
+  private appendAudit(records: readonly AuditRecord[]): void {
+    if (records.length === 0) return;
+    const retentionDays = this.state.config?.audit?.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    for (const record of records) this.unlogged.push(this.auditLog().append(record, retentionDays));
+  }
+
+  private flushAuditLines(): void {
+    for (const event of this.unlogged) logAuditEvent(this.ctx.id.name ?? null, event);
+    this.unlogged = [];
   }
 
   private async schedule(): Promise<void> {

@@ -20,6 +20,7 @@
  *   outcome is never reported, the announced models are invalidated at its deadline.
  */
 import type { PatRecord } from "../auth/pat-record";
+import type { AuditRecord } from "../audit/event";
 import type { ProjectConfig } from "../projects/types";
 import { bumpedMembers, isEntryMember, normalizeChange, type Change } from "./changes";
 
@@ -69,6 +70,8 @@ export interface SyncPayload {
 export interface PendingWrite {
   changes: Change[];
   deadline: number;
+  /** The write's audit event, recorded when its outcome is reported (or as an error at its deadline). */
+  audit?: AuditRecord;
 }
 
 /** What a state transition changed, for the storage layer. */
@@ -212,9 +215,10 @@ export class AuthorityState {
   }
 
   /** Announces a write; its fallback `changes` apply at `deadline` unless it is committed first. */
-  begin(id: string, changes: Change[], deadline: number): StorageDelta {
-    this.pending.set(id, { changes, deadline });
-    return { put: { [KEYS.pending(id)]: { changes, deadline } }, delete: [] };
+  begin(id: string, changes: Change[], deadline: number, audit?: AuditRecord): StorageDelta {
+    const write: PendingWrite = audit ? { changes, deadline, audit } : { changes, deadline };
+    this.pending.set(id, write);
+    return { put: { [KEYS.pending(id)]: write }, delete: [] };
   }
 
   /** Reports a write's outcome: its precise changes replace the fallback. */
@@ -224,10 +228,15 @@ export class AuthorityState {
     return delta;
   }
 
+  /** The pending writes past their deadline (what {@link expire} applies). */
+  due(): Array<[string, PendingWrite]> {
+    const now = this.now();
+    return [...this.pending].filter(([, w]) => w.deadline <= now);
+  }
+
   /** Applies the fallback of every pending write past its deadline. */
   expire(): StorageDelta {
-    const now = this.now();
-    const due = [...this.pending].filter(([, w]) => w.deadline <= now);
+    const due = this.due();
     const delta = this.apply(due.flatMap(([, w]) => w.changes));
     for (const [id] of due) {
       this.pending.delete(id);

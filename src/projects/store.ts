@@ -15,6 +15,7 @@
  * that a name was found nowhere); an invalid id or environment (`project-id.ts`) is not looked
  * up at all. Either way the answer is `null` — the endpoints' `404` — and nothing is created.
  */
+import type { AuditRecord } from "../audit/event";
 import { StoreUnavailableError } from "../errors";
 import { Lru } from "../platform/lru";
 import type { WaitUntil } from "../platform/wait-until";
@@ -25,7 +26,8 @@ import type { ProjectConfig, ProjectRef } from "./types";
 /** Reads and writes project configurations (SPEC §4). */
 export interface ProjectStore {
   get(ref: ProjectRef): Promise<ProjectConfig | null>;
-  put(ref: ProjectRef, config: ProjectConfig): Promise<void>;
+  /** Stores a configuration; `audit` records it (`config.update`, and `project.create` for a new project). */
+  put(ref: ProjectRef, config: ProjectConfig, audit: AuditRecord): Promise<void>;
 }
 
 /** What KV holds under {@link projectKey}. */
@@ -64,7 +66,7 @@ export interface ConfigAuthority {
   view(ref: ProjectRef, waitUntil: WaitUntil): Promise<{ configEpoch: number }>;
   getConfig(ref: ProjectRef): Promise<StoredProject>;
   /** Writes the configuration; resolves to its new epoch. */
-  putConfig(ref: ProjectRef, config: ProjectConfig, waitUntil: WaitUntil): Promise<number>;
+  putConfig(ref: ProjectRef, config: ProjectConfig, waitUntil: WaitUntil, audit?: AuditRecord): Promise<number>;
   /** Which projects exist, asked before anything above for a project this isolate has no copy of. */
   directory: ProjectExistence;
 }
@@ -76,7 +78,7 @@ export interface ProjectExistence {
   /** Asked when KV has no copy: whether the directory lists it. */
   exists(ref: ProjectRef): Promise<boolean>;
   /** Lists a project being configured. */
-  register(ref: ProjectRef): Promise<void>;
+  register(ref: ProjectRef, audit?: AuditRecord): Promise<void>;
 }
 
 export interface ProjectStoreDeps {
@@ -142,11 +144,12 @@ export function projectStore(deps: ProjectStoreDeps): ProjectStore {
       if (!copy || stored.epoch >= copy.epoch) cache.set(key, stored);
       return stored.config;
     },
-    async put(ref, config) {
+    async put(ref, config, audit) {
       assertValidProjectRef(ref);
-      // Listed before its first configuration exists, so every location finds it at once.
-      await authority.directory.register(ref);
-      const epoch = await authority.putConfig(ref, config, waitUntil);
+      // Listed before its first configuration exists, so every location finds it at once (a new
+      // project is recorded in the deployment's audit log; the change in the project's own).
+      await authority.directory.register(ref, audit && { ...audit, action: "project.create", details: {} });
+      const epoch = await authority.putConfig(ref, config, waitUntil, audit && { ...audit, action: "config.update" });
       const key = projectKey(ref);
       cache.set(key, { epoch, config });
       // One KV value per project: a write is all-or-nothing, never half a configuration. The

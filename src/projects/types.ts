@@ -77,6 +77,13 @@ export interface ProjectConfig {
   /** Origins whose pages may call the endpoints from a browser (SPEC §3b); absent: `["*"]`. */
   allowedOrigins?: string[];
   ipRules?: IpRules;
+  /** The audit log (SPEC §5a); absent: events are kept 90 days. */
+  audit?: AuditSettings;
+}
+
+export interface AuditSettings {
+  /** Days an audit event is kept (1 to 3,650). */
+  retentionDays: number;
 }
 
 /** A project is addressed by its id and environment, as in `/content/{projectId}/{environment}`. */

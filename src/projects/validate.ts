@@ -1,6 +1,6 @@
 import { InvalidConfigError } from "../errors";
 import { normalizeRules } from "./rules";
-import type { CacheSettings, JwtSettings, PermissionRule, ProjectConfig } from "./types";
+import type { AuditSettings, CacheSettings, JwtSettings, PermissionRule, ProjectConfig } from "./types";
 import { validateAllowedOrigins, validateIpRules } from "./validate-policies";
 
 /**
@@ -33,7 +33,10 @@ const PROJECT_FIELDS = new Set([
   "webhookSecret",
   "allowedOrigins",
   "ipRules",
+  "audit",
 ]);
+/** Ten years: the longest an audit event may be kept. */
+const MAX_RETENTION_DAYS = 3_650;
 const JWT_FIELDS = new Set(["jwksUrl", "publicKey", "issuer", "audience", "rolesClaim", "algorithms"]);
 const CACHE_FIELDS = new Set(["maxAge", "staleWhileRevalidate", "staleIfError", "browserMaxAge", "sharedMaxAge", "invalidation"]);
 const INVALIDATION_MODES = new Set(["entry", "model"]);
@@ -76,7 +79,18 @@ export function validateProjectConfig(raw: unknown): ProjectConfig {
     config.webhookSecret = webhookSecret;
   }
   if (input.jwt !== undefined && input.jwt !== null) config.jwt = jwt(input.jwt);
+  if (input.audit !== undefined && input.audit !== null) config.audit = audit(input.audit);
   return config;
+}
+
+/** `{ "retentionDays": 1..3650 }` (SPEC §5a: `audit.retentionDays`, default 90). */
+function audit(raw: unknown): AuditSettings {
+  const input = object(raw, "audit");
+  rejectUnknown(input, new Set(["retentionDays"]), "audit.");
+  const days = input.retentionDays;
+  if (typeof days !== "number" || !Number.isSafeInteger(days) || days < 1 || days > MAX_RETENTION_DAYS)
+    throw new InvalidConfigError("audit.retentionDays", `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}`);
+  return { retentionDays: days };
 }
 
 function rules(raw: unknown, path: string): PermissionRule[] {

@@ -1,3 +1,4 @@
+import { TEST_AUDIT } from "../support/audit";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/auth/authenticate";
@@ -62,7 +63,7 @@ describe("authenticate: the Authorization header (RFC 6750 §2.1)", () => {
     ["surrounding whitespace", (t: string) => `  Bearer ${t}  `],
   ])("accepts a %s", async (_name, header) => {
     const r = ref();
-    const { token } = await tokenStore().create(r, { name: "ok", permissions: DRAFTS });
+    const { token } = await tokenStore().create(r, { name: "ok", permissions: DRAFTS }, TEST_AUDIT);
     expect(await authenticate(requestWith(header(token)), config(), r, authDeps())).toMatchObject({ kind: "pat", rules: DRAFTS });
   });
 });
@@ -103,7 +104,7 @@ describe("authenticate: PAT lookups", () => {
 
   it("a valid PAT gives its rules, default stage and id, read from the isolate copy after the first lookup", async () => {
     const r = ref();
-    const { token, record } = await tokenStore().create(r, { name: "preview", permissions: DRAFTS, defaultStage: "DRAFT" });
+    const { token, record } = await tokenStore().create(r, { name: "preview", permissions: DRAFTS, defaultStage: "DRAFT" }, TEST_AUDIT);
     const spy = spyKv();
     for (let i = 0; i < 3; i++) {
       expect(await authenticate(requestWith(`Bearer ${token}`), config(), r, authDeps({ kv: spy.kv }))).toEqual({
@@ -118,7 +119,7 @@ describe("authenticate: PAT lookups", () => {
 
   it("a PAT is stored under the digest of the token, and the record names neither the token nor the digest", async () => {
     const r = ref();
-    const { token } = await tokenStore().create(r, { name: "x", permissions: DRAFTS });
+    const { token } = await tokenStore().create(r, { name: "x", permissions: DRAFTS }, TEST_AUDIT);
     const digest = await patDigest(token);
     expect(digest).toMatch(/^[0-9a-f]{64}$/);
     const raw = await env.CONFIG.get(patKey(r, digest));
@@ -131,7 +132,7 @@ describe("authenticate: PAT lookups", () => {
     const a = { projectId: "a:b", environment: "c" };
     const b = { projectId: "a", environment: "b:c" };
     expect(patKey(a, "00")).not.toBe(patKey(b, "00"));
-    const { token } = await tokenStore().create(a, { name: "x", permissions: DRAFTS });
+    const { token } = await tokenStore().create(a, { name: "x", permissions: DRAFTS }, TEST_AUDIT);
     expect(await rejection(authenticate(requestWith(`Bearer ${token}`), config(), b, authDeps()))).toMatchObject({
       reason: "unknown-token",
     });

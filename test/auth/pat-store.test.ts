@@ -1,3 +1,4 @@
+import { TEST_AUDIT } from "../support/audit";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { patPrincipal } from "../../src/auth/authenticate";
@@ -102,12 +103,16 @@ describe("patStore: issue", () => {
   it("returns the secret once with its record, and stores only the digest", async () => {
     const ref = fresh();
     const { pats } = store();
-    const { token, record } = await pats.create(ref, {
-      name: "preview",
-      permissions: RULES,
-      defaultStage: "DRAFT",
-      expiresAt: "2031-01-01T00:00:00.000Z",
-    });
+    const { token, record } = await pats.create(
+      ref,
+      {
+        name: "preview",
+        permissions: RULES,
+        defaultStage: "DRAFT",
+        expiresAt: "2031-01-01T00:00:00.000Z",
+      },
+      TEST_AUDIT,
+    );
     expect(token).toMatch(/^cep_[A-Za-z0-9_-]{43}$/);
     expect(record).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
@@ -133,15 +138,15 @@ describe("patStore: issue", () => {
   });
 
   it("omits defaultStage and expiresAt when not given", async () => {
-    const { record } = await store().pats.create(fresh(), { name: "ci", permissions: [] });
+    const { record } = await store().pats.create(fresh(), { name: "ci", permissions: [] }, TEST_AUDIT);
     expect(record).toEqual({ id: expect.any(String), name: "ci", permissions: [], createdAt: "2030-06-01T12:00:00.000Z" });
   });
 
   it("issues a different secret and id every time, even with the same name", async () => {
     const ref = fresh();
     const { pats } = store();
-    const a = await pats.create(ref, { name: "same", permissions: [] });
-    const b = await pats.create(ref, { name: "same", permissions: [] });
+    const a = await pats.create(ref, { name: "same", permissions: [] }, TEST_AUDIT);
+    const b = await pats.create(ref, { name: "same", permissions: [] }, TEST_AUDIT);
     expect(a.token).not.toBe(b.token);
     expect(a.record.id).not.toBe(b.record.id);
   });
@@ -155,7 +160,7 @@ describe("patStore: issue", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const error = await rejection(store({ kv: failingPut }).pats.create(ref, { name: "x", permissions: [] }));
+    const error = await rejection(store({ kv: failingPut }).pats.create(ref, { name: "x", permissions: [] }, TEST_AUDIT));
     expect(error).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE", reason: "store-unavailable" });
     expect(await keysUnder(patIndexPrefix(ref))).toEqual([]);
     expect(await store().pats.list(ref)).toEqual([]);
@@ -168,7 +173,7 @@ describe("patStore: issue", () => {
       get: () => new Proxy({}, { get: () => () => Promise.reject(new Error("object unreachable")) }),
     };
     const error = await rejection(
-      store({ authority: new Authority(unreachable, { callTimeoutMs: 200 }) }).pats.create(ref, { name: "x", permissions: [] }),
+      store({ authority: new Authority(unreachable, { callTimeoutMs: 200 }) }).pats.create(ref, { name: "x", permissions: [] }, TEST_AUDIT),
     );
     expect(error).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE" });
     expect(await keysUnder(patIndexPrefix(ref))).toEqual([]);
@@ -180,13 +185,13 @@ describe("patStore: look up", () => {
   it("finds an issued token, with its public record only", async () => {
     const ref = fresh();
     const { pats } = store();
-    const { token, record } = await pats.create(ref, { name: "preview", permissions: RULES, defaultStage: "DRAFT" });
+    const { token, record } = await pats.create(ref, { name: "preview", permissions: RULES, defaultStage: "DRAFT" }, TEST_AUDIT);
     expect(await pats.lookup(ref, token)).toEqual({ status: "active", record });
   });
 
   it("finds it from another isolate's handle on the authority too", async () => {
     const ref = fresh();
-    const { token, record } = await store().pats.create(ref, { name: "x", permissions: RULES });
+    const { token, record } = await store().pats.create(ref, { name: "x", permissions: RULES }, TEST_AUDIT);
     const elsewhere = store({ authority: new Authority(env.AUTHORITY) }).pats;
     expect(await elsewhere.lookup(ref, token)).toEqual({ status: "active", record });
   });
@@ -203,7 +208,7 @@ describe("patStore: look up", () => {
   ])("answers unknown for %s", async (_name, presented, where) => {
     const ref = fresh();
     const { pats } = store();
-    const { token } = await pats.create(ref, { name: "x", permissions: [] });
+    const { token } = await pats.create(ref, { name: "x", permissions: [] }, TEST_AUDIT);
     expect(await pats.lookup(where(ref), presented(token))).toEqual({ status: "unknown" });
   });
 
@@ -245,7 +250,7 @@ describe("patStore: expiry", () => {
   it("lets KV drop an expiring token's records seven days after expiresAt", async () => {
     const ref = fresh();
     const expiresAt = "2031-01-01T00:00:00.000Z";
-    const { token, record } = await store().pats.create(ref, { name: "x", permissions: [], expiresAt });
+    const { token, record } = await store().pats.create(ref, { name: "x", permissions: [], expiresAt }, TEST_AUDIT);
     const expiration = Date.parse(expiresAt) / 1000 + 7 * 86_400;
     expect(await keysUnder(patIndexKey(ref, record.id))).toEqual([{ name: patIndexKey(ref, record.id), expiration }]);
     expect(await keysUnder(patKey(ref, await patDigest(token)))).toEqual([{ name: patKey(ref, await patDigest(token)), expiration }]);
@@ -256,14 +261,14 @@ describe("patStore: expiry", () => {
     ["expiring after 2038 (beyond KV's 32-bit expiration)", "2040-01-01T00:00:00.000Z"],
   ])("keeps the records of a token %s without a KV expiration", async (_name, expiresAt) => {
     const ref = fresh();
-    const { record } = await store().pats.create(ref, { name: "x", permissions: [], ...(expiresAt ? { expiresAt } : {}) });
+    const { record } = await store().pats.create(ref, { name: "x", permissions: [], ...(expiresAt ? { expiresAt } : {}) }, TEST_AUDIT);
     expect(await keysUnder(patIndexKey(ref, record.id))).toEqual([{ name: patIndexKey(ref, record.id) }]);
   });
 
   it("still finds an expired token (the caller's clock decides), and the principal refuses it from expiresAt on", async () => {
     const ref = fresh();
     const expiresAt = "2031-01-01T00:00:00.000Z";
-    const { token } = await store().pats.create(ref, { name: "x", permissions: RULES, expiresAt });
+    const { token } = await store().pats.create(ref, { name: "x", permissions: RULES, expiresAt }, TEST_AUDIT);
     const after = store({ now: () => Date.parse(expiresAt) + 1 }).pats;
     const found = await after.lookup(ref, token);
     expect(found.status).toBe("active");
@@ -286,7 +291,7 @@ describe("patStore: expiry", () => {
 
   it("still lists an expired token, so an operator can see and revoke it", async () => {
     const ref = fresh();
-    const { record } = await store().pats.create(ref, { name: "x", permissions: [], expiresAt: "2030-06-01T12:00:01.000Z" });
+    const { record } = await store().pats.create(ref, { name: "x", permissions: [], expiresAt: "2030-06-01T12:00:01.000Z" }, TEST_AUDIT);
     expect(await store({ now: () => NOW + 60_000 }).pats.list(ref)).toEqual([record]);
   });
 });
@@ -295,10 +300,10 @@ describe("patStore: revocation", () => {
   it("refuses the token at once, drops it from the list, keeps a tombstone and removes the index", async () => {
     const ref = fresh();
     const { pats, settled } = store();
-    const { token, record } = await pats.create(ref, { name: "x", permissions: RULES });
+    const { token, record } = await pats.create(ref, { name: "x", permissions: RULES }, TEST_AUDIT);
     expect(await pats.lookup(ref, token)).toMatchObject({ status: "active" });
 
-    expect(await pats.revoke(ref, record.id)).toBe(true);
+    expect(await pats.revoke(ref, record.id, TEST_AUDIT)).toBe(true);
     expect(await pats.lookup(ref, token)).toEqual({ status: "revoked", id: record.id });
     expect(await pats.list(ref)).toEqual([]);
     expect(await pats.get(ref, record.id)).toBeNull();
@@ -320,8 +325,8 @@ describe("patStore: revocation", () => {
   it("is seen by another isolate's handle, which never looked the token up before", async () => {
     const ref = fresh();
     const { pats, settled } = store();
-    const { token, record } = await pats.create(ref, { name: "x", permissions: [] });
-    await pats.revoke(ref, record.id);
+    const { token, record } = await pats.create(ref, { name: "x", permissions: [] }, TEST_AUDIT);
+    await pats.revoke(ref, record.id, TEST_AUDIT);
     // The location's copy of the authority's view is written in the background (waitUntil).
     await settled();
     const elsewhere = store({ authority: new Authority(env.AUTHORITY) }).pats;
@@ -331,12 +336,12 @@ describe("patStore: revocation", () => {
   it("answers false for an unknown id, a second revocation, and an id of another project", async () => {
     const ref = fresh();
     const { pats, settled } = store();
-    expect(await pats.revoke(ref, crypto.randomUUID())).toBe(false);
-    const { record } = await pats.create(ref, { name: "x", permissions: [] });
-    expect(await pats.revoke(fresh(), record.id)).toBe(false);
-    expect(await pats.revoke(ref, record.id)).toBe(true);
+    expect(await pats.revoke(ref, crypto.randomUUID(), TEST_AUDIT)).toBe(false);
+    const { record } = await pats.create(ref, { name: "x", permissions: [] }, TEST_AUDIT);
+    expect(await pats.revoke(fresh(), record.id, TEST_AUDIT)).toBe(false);
+    expect(await pats.revoke(ref, record.id, TEST_AUDIT)).toBe(true);
     await settled();
-    expect(await pats.revoke(ref, record.id)).toBe(false);
+    expect(await pats.revoke(ref, record.id, TEST_AUDIT)).toBe(false);
   });
 
   it("revokes a token KV holds that the authority never registered, by the digest in KV's index", async () => {
@@ -350,16 +355,16 @@ describe("patStore: revocation", () => {
       JSON.stringify({ state: "active", projectId: ref.projectId, environment: ref.environment, ...record }),
     );
     const { pats } = store();
-    expect(await pats.revoke(ref, record.id)).toBe(true);
+    expect(await pats.revoke(ref, record.id, TEST_AUDIT)).toBe(true);
     expect(await store({ authority: new Authority(env.AUTHORITY) }).pats.lookup(ref, token)).toEqual({ status: "revoked", id: record.id });
   });
 
   it("leaves the project's other tokens alone", async () => {
     const ref = fresh();
     const { pats } = store();
-    const a = await pats.create(ref, { name: "a", permissions: [] });
-    const b = await pats.create(ref, { name: "b", permissions: [] });
-    await pats.revoke(ref, a.record.id);
+    const a = await pats.create(ref, { name: "a", permissions: [] }, TEST_AUDIT);
+    const b = await pats.create(ref, { name: "b", permissions: [] }, TEST_AUDIT);
+    await pats.revoke(ref, a.record.id, TEST_AUDIT);
     expect(await pats.lookup(ref, b.token)).toEqual({ status: "active", record: b.record });
     expect(await pats.list(ref)).toEqual([b.record]);
   });
@@ -372,7 +377,7 @@ describe("patStore: list and get", () => {
     const { pats } = store({ now: () => clock });
     const created: { token: string; record: PatRecord }[] = [];
     for (const name of ["first", "second", "third"]) {
-      created.push(await pats.create(ref, { name, permissions: RULES }));
+      created.push(await pats.create(ref, { name, permissions: RULES }, TEST_AUDIT));
       clock += 1_000;
     }
     const listed = await pats.list(ref);
@@ -388,7 +393,7 @@ describe("patStore: list and get", () => {
   it("keeps environments and projects apart", async () => {
     const ref = fresh();
     const { pats } = store();
-    const { record } = await pats.create(ref, { name: "x", permissions: [] });
+    const { record } = await pats.create(ref, { name: "x", permissions: [] }, TEST_AUDIT);
     expect(await pats.list({ ...ref, environment: "staging" })).toEqual([]);
     expect(await pats.list({ ...ref, projectId: `${ref.projectId}x` })).toEqual([]);
     expect(await pats.get({ ...ref, environment: "staging" }, record.id)).toBeNull();
@@ -397,7 +402,7 @@ describe("patStore: list and get", () => {
   it("gets a token by id without its secret, and null for an unknown id", async () => {
     const ref = fresh();
     const { pats } = store();
-    const { record } = await pats.create(ref, { name: "x", permissions: RULES, defaultStage: "DRAFT" });
+    const { record } = await pats.create(ref, { name: "x", permissions: RULES, defaultStage: "DRAFT" }, TEST_AUDIT);
     expect(await pats.get(ref, record.id)).toEqual(record);
     expect(await pats.get(ref, crypto.randomUUID())).toBeNull();
   });
