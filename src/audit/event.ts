@@ -5,8 +5,12 @@
  */
 import type { Role } from "../operators/roles";
 
-/** Who acted: the break-glass admin token, an operator (token or Cloudflare Access), a content token, a JWT, a webhook sender. */
-export type ActorKind = "admin" | "operator" | "token" | "jwt" | "webhook";
+/**
+ * Who acted: the break-glass admin token, an operator (token or Cloudflare Access), a content
+ * token, a JWT, a webhook sender, or the public (a `/v2` write without a token, which a project's
+ * public permissions may allow).
+ */
+export type ActorKind = "admin" | "operator" | "token" | "jwt" | "webhook" | "public";
 
 export interface Actor {
   kind: ActorKind;

@@ -65,6 +65,7 @@ export async function authenticate(request: Request, project: ProjectConfig, ref
       kind: "jwt",
       rules: rulesForRoles(project, verified.roles),
       roles: verified.roles,
+      claims: claimsOf(verified.payload),
       ...(verified.userId === undefined ? {} : { userId: verified.userId }),
     };
   }
@@ -75,6 +76,14 @@ export async function authenticate(request: Request, project: ProjectConfig, ref
   if (found.status === "revoked") throw unauthenticated("revoked", "The token has been revoked.");
   if (found.status === "unknown") throw unauthenticated("unknown-token", "The token is not valid for this project.");
   return patPrincipal(found.record, now());
+}
+
+/** A verified JWT's `iss` and `azp` (else `client_id`) when they are printable strings, bounded. */
+function claimsOf(payload: Record<string, unknown>): { iss?: string; azp?: string } {
+  const text = (value: unknown) => (typeof value === "string" && /^[\x20-\x7e]{1,512}$/.test(value) ? value : undefined);
+  const iss = text(payload["iss"]);
+  const azp = text(payload["azp"]) ?? text(payload["client_id"]);
+  return { ...(iss === undefined ? {} : { iss }), ...(azp === undefined ? {} : { azp }) };
 }
 
 /**

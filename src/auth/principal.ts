@@ -17,6 +17,8 @@ export interface Principal {
   tokenId?: string;
   /** A PAT's expiry (ms since the epoch), when it has one. */
   expiresAt?: number;
+  /** A verified JWT's issuer and authorized party, for the audit log (SPEC §5a). */
+  claims?: { iss?: string; azp?: string };
   /** A JWT's role names from the project's roles claim (matched or not), for logs. */
   roles?: string[];
 }

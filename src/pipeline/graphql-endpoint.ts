@@ -29,6 +29,8 @@ import { contentCacheRuntime } from "./cache-runtime";
 import { refusalOf } from "../stats/refusal";
 import { notePriming } from "./fast-path";
 import { runMutation, type LearnedMutationAnswer } from "./mutation-run";
+import type { AuditRecord } from "../audit/event";
+import { mutationRecord, rootFieldsOf } from "../audit/mutation-record";
 import { ipFirewall, type IpFirewall } from "../policies/ip-rules";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
@@ -107,6 +109,8 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
       decisions = await all(operations, (op) => authoriseWithSchema(op, caller, project, ctx));
     } catch (error) {
       countRefusal(error, ctx);
+      // A refused /v2 write is recorded too (SPEC §5a), by the principal when it is known.
+      if (endpoint === "v2") recordRefusedMutations(operations, caller!, error, ctx);
       throw error;
     }
     // 6–7. Cache (on /content) and origin.
@@ -301,6 +305,7 @@ async function execute(
     send: () => send(allowed.query, false),
     finish,
     logUnexpected: (error) => logUnhandledError(error, ctx.c.req.raw, [ctx.c.env.ADMIN_TOKEN]),
+    audit: mutationRecord(principal, op.params.operationName, rootFieldsOf(op.operation), allowed.writes),
   });
 }
 
@@ -323,6 +328,34 @@ function learnFrom(answer: OriginAnswer, plan: CachePlan): LearnedMutationAnswer
 /** The location's view of the project's authority (no I/O when this isolate confirmed it recently). */
 async function viewOf(ctx: RequestContext): Promise<AuthorityView> {
   return ctx.config.authority.current(ctx.ref) ?? (await ctx.config.authority.view(ctx.ref, ctx.waitUntil));
+}
+
+/**
+ * Records each mutation of a refused `/v2` request (outcome `refused`, the error's code and
+ * reason), in the background: the refusal is answered at once, and the authority folds repeated
+ * refusals of one kind into one event a minute (`audit/refusals.ts`), so a stranger's retries
+ * cannot grow the log. Not authenticated (`caller` unset): the public actor, never the unverified
+ * token's claims.
+ */
+function recordRefusedMutations(
+  operations: readonly ParsedOperation[],
+  caller: Caller | undefined,
+  error: unknown,
+  ctx: RequestContext,
+): void {
+  if (!(error instanceof GatewayError)) return;
+  const principal: Principal = caller?.principal ?? { kind: "public", rules: [] };
+  for (const op of operations) {
+    if (op.operation.operation !== "mutation") continue;
+    const base = mutationRecord(principal, op.params.operationName, rootFieldsOf(op.operation), []);
+    const reason = typeof error.extensions["reason"] === "string" ? error.extensions["reason"] : error.code;
+    const record: AuditRecord = {
+      ...base,
+      outcome: "refused",
+      details: { ...base.details, result: "refused", code: error.code, reason, ...(caller ? {} : { authenticated: false }) },
+    };
+    ctx.waitUntil(ctx.config.authority.record(ctx.ref, record).catch(() => undefined));
+  }
 }
 
 /** A 401 or 403 of a configured project counts in its traffic (not the cache-step outcomes). */

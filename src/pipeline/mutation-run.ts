@@ -15,6 +15,7 @@
  * the announcement's deadline. Otherwise the changes are reported before the client is answered,
  * so the very next request anywhere sees them within the authority's bound.
  */
+import type { AuditRecord } from "../audit/event";
 import type { Authority } from "../authority/client";
 import type { Change } from "../authority/changes";
 import { ForwardGuardError, GatewayError, WriteAppliedAnswerUncheckedError } from "../errors";
@@ -44,7 +45,12 @@ export interface MutationRun {
   finish: (answer: OriginAnswer) => Promise<LearnedMutationAnswer>;
   /** Logs a failure of `finish` that is not a `GatewayError` (a bug), since the client sees only its wrapper. */
   logUnexpected: (error: unknown) => void;
+  /** The write's audit event (SPEC §5a), announced with it and completed with its outcome. */
+  audit: AuditRecord;
 }
+
+/** How a write ended, as its audit event says. */
+type Result = Pick<AuditRecord, "outcome" | "details">;
 
 /**
  * Announces, sends, checks and reports one mutation (see the table above).
@@ -57,11 +63,12 @@ export interface MutationRun {
 export async function runMutation(run: MutationRun): Promise<Response> {
   const { authority, ref } = run;
   const fallback = mutationFallback(run.plan);
-  const writeId = fallback.length ? await authority.begin(ref, fallback, Date.now() + run.deadlineMs) : null;
-  const report = async (changes: Change[]) => {
-    if (writeId === null) return;
-    // A failed report leaves the fallback to the authority's deadline; the write itself happened.
-    await authority.commit(ref, writeId, changes, run.waitUntil).catch(() => undefined);
+  // Announced even when it invalidates nothing: its audit event is then recorded at the deadline
+  // if the outcome is never reported (no announcement, no write).
+  const writeId = await authority.begin(ref, fallback, Date.now() + run.deadlineMs, run.audit);
+  const report = async (changes: Change[], result: Result) => {
+    // A failed report leaves the fallback and the event ("outcome-unknown") to the authority's deadline; the write itself happened.
+    await authority.commit(ref, writeId, changes, run.waitUntil, result).catch(() => undefined);
   };
 
   let answer: OriginAnswer;
@@ -71,7 +78,12 @@ export async function runMutation(run: MutationRun): Promise<Response> {
   } catch (error) {
     // `send` guards before it sends: a guard refusal here means the mutation never left.
     // Anything else (the origin failed, timed out, answered no GraphQL result) may have written.
-    await report(error instanceof ForwardGuardError ? [] : fallback);
+    const guarded = error instanceof ForwardGuardError;
+    const code = error instanceof GatewayError ? error.code : "INTERNAL_SERVER_ERROR";
+    await report(guarded ? [] : fallback, {
+      outcome: guarded ? "refused" : "error",
+      details: { result: guarded ? "guard-refused" : "origin-failed", code, originStatus: originStatusOf(error) },
+    });
     throw error;
   }
 
@@ -83,12 +95,21 @@ export async function runMutation(run: MutationRun): Promise<Response> {
   } catch (error) {
     // The origin answered: the write happened, whatever failed after it. Invalidate what it may
     // have changed, and never say "nothing was sent": a client retrying would write twice.
-    await report(fallback);
+    await report(fallback, { outcome: "error", details: { result: "answer-unchecked", originStatus: answer.status } });
     if (!(error instanceof GatewayError)) run.logUnexpected(error);
     throw new WriteAppliedAnswerUncheckedError(error instanceof GatewayError ? error.code : "INTERNAL_SERVER_ERROR");
   }
   const outcome: MutationOutcome = learned.status !== 200 ? "refused" : checked.result.errors?.length ? "partial" : "ok";
-  await report(mutationChanges(run.plan, learned.mutationIds ?? null, outcome));
+  await report(mutationChanges(run.plan, learned.mutationIds ?? null, outcome), {
+    outcome: outcome === "ok" ? "ok" : "error",
+    details: { result: outcome === "refused" ? "origin-refused" : outcome, originStatus: learned.status },
+  });
   checked.response.headers.set("cache-control", "no-store");
   return checked.response;
+}
+
+/** The origin's HTTP status behind an origin error, when it answered at all (`null`: no answer). */
+function originStatusOf(error: unknown): number | null {
+  const status = error instanceof GatewayError ? error.extensions["originStatus"] : undefined;
+  return typeof status === "number" ? status : null;
 }

@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import type { Actor, AuditRecord } from "../audit/event";
+import { GatewayError } from "../errors";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { readBodyText } from "../http/body";
@@ -24,6 +26,15 @@ async function knownStages(ref: ProjectRef, project: ProjectConfig, env: Binding
   } catch {
     return undefined;
   }
+}
+
+/** A webhook's sender is known only by the project secret it signed with. */
+const WEBHOOK_ACTOR: Actor = { kind: "webhook" };
+
+/** The audit event of a delivery that was refused: the error's code and reason (`signature-expired`, `bad-payload` …). */
+function refusedDelivery(error: GatewayError): AuditRecord {
+  const reason = typeof error.extensions["reason"] === "string" ? error.extensions["reason"] : error.code;
+  return { actor: WEBHOOK_ACTOR, action: "webhook", outcome: "refused", details: { result: "refused", code: error.code, reason } };
 }
 
 /**
@@ -56,16 +67,31 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
     const waitUntil = waitUntilOf(c);
     const ref = { projectId: c.req.param("projectId"), environment: c.req.param("environment") };
     const project = await requireProject(config, ref, waitUntil);
-    const rawBody = await readBodyText(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
-    const signature = await verifyWebhook({
-      secret: project.webhookSecret,
-      rawBody,
-      header: c.req.header(SIGNATURE_HEADER),
-      environment: ref.environment,
-      now,
-    });
-    const change = parseWebhookPayload(parseJsonText(rawBody, config.limits.maxJsonDepth), await knownStages(ref, project, c.env));
-    const outcome = await config.authority.invalidateDelivery(ref, deliveryOf(signature), change.changes, waitUntil);
+    let change: ReturnType<typeof parseWebhookPayload>;
+    let signature: Awaited<ReturnType<typeof verifyWebhook>>;
+    try {
+      const rawBody = await readBodyText(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
+      signature = await verifyWebhook({
+        secret: project.webhookSecret,
+        rawBody,
+        header: c.req.header(SIGNATURE_HEADER),
+        environment: ref.environment,
+        now,
+      });
+      change = parseWebhookPayload(parseJsonText(rawBody, config.limits.maxJsonDepth), await knownStages(ref, project, c.env));
+    } catch (error) {
+      // Refused deliveries are recorded too, in the background (the authority folds repeats into one event a minute).
+      if (error instanceof GatewayError) waitUntil(config.authority.record(ref, refusedDelivery(error)).catch(() => undefined));
+      throw error;
+    }
+    const audit: AuditRecord = {
+      actor: WEBHOOK_ACTOR,
+      action: "webhook",
+      outcome: "ok",
+      target: change.models.join(",").slice(0, 200) || "*",
+      details: { models: change.models, stages: change.stages },
+    };
+    const outcome = await config.authority.invalidateDelivery(ref, deliveryOf(signature), change.changes, waitUntil, audit);
     if (outcome === "duplicate") return c.json({ invalidated: { models: [], stages: [] }, duplicate: true }, 202);
     return c.json({ invalidated: { models: change.models, stages: change.stages } }, 202);
   });

@@ -1,5 +1,6 @@
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
+import type { AuditRecord } from "../../src/audit/event";
 import type { Change } from "../../src/authority/changes";
 import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from "../../src/errors";
 import { planCache } from "../../src/invalidation/plan";
@@ -21,16 +22,31 @@ const answer = (status: number, body: unknown): OriginAnswer => ({
 const OK = answer(200, { data: { updatePost: { id: "p1", author: { name: "Ada" } } } });
 
 type Step = () => Promise<OriginAnswer>;
+type Result = Pick<AuditRecord, "outcome" | "details">;
+const AUDIT: AuditRecord = {
+  actor: { kind: "token", id: "t1" },
+  action: "mutation",
+  outcome: "ok",
+  details: { rootFields: ["updatePost"] },
+};
 const fails = (error: unknown) => () => Promise.reject(error);
 const guardRefusal = () => new ForwardGuardError("refused");
 
 /** Runs one mutation with a recording authority; `finish` passes the answer through unless told otherwise. */
 async function run(send: Step, finish?: Step) {
   const reported: Change[][] = [];
+  const results: Result[] = [];
   const logged: unknown[] = [];
   const authority = {
-    begin: async (_ref: unknown, fallback: Change[]) => (expect(fallback).toEqual(FALLBACK), "w1"),
-    commit: async (_ref: unknown, _id: string, changes: Change[]) => void reported.push(changes),
+    begin: async (_ref: unknown, fallback: Change[], _deadline: number, audit?: AuditRecord) => {
+      expect(fallback).toEqual(FALLBACK);
+      expect(audit).toBe(AUDIT);
+      return "w1";
+    },
+    commit: async (_ref: unknown, _id: string, changes: Change[], _waitUntil: unknown, result?: Result) => {
+      reported.push(changes);
+      results.push(result!);
+    },
   };
   const outcome = await runMutation({
     ref: { projectId: "p", environment: "master" },
@@ -42,11 +58,12 @@ async function run(send: Step, finish?: Step) {
     send,
     finish: finish ? () => finish() as Promise<LearnedMutationAnswer> : async (a) => a,
     logUnexpected: (error) => void logged.push(error),
+    audit: AUDIT,
   }).then(
     (response) => ({ status: response.status, code: null, cause: undefined }),
     (error: GatewayError) => ({ status: error.status, code: error.code, cause: error.extensions["cause"] }),
   );
-  return { ...outcome, reported, logged: logged.length };
+  return { ...outcome, reported, results, logged: logged.length };
 }
 
 describe("runMutation: what a /v2 mutation invalidates and answers, by how far the write got", () => {
@@ -113,5 +130,52 @@ describe("runMutation: what a /v2 mutation invalidates and answers, by how far t
     expect(outcome).toMatchObject(expected);
     expect(outcome.reported).toEqual([reported]);
     expect(outcome.logged).toBe(logged);
+  });
+});
+
+describe("runMutation: the audit event says how the write ended (SPEC §5a)", () => {
+  it.each<[string, Step, Step | undefined, Result["outcome"], Record<string, unknown>]>([
+    [
+      "guard refused: never sent",
+      fails(guardRefusal()),
+      undefined,
+      "refused",
+      { result: "guard-refused", code: "INTERNAL_GUARD_REJECTED", originStatus: null },
+    ],
+    ["origin timed out", fails(new OriginTimeoutError("late")), undefined, "error", { result: "origin-failed", code: "ORIGIN_TIMEOUT" }],
+    [
+      "origin answered 502",
+      async () => answer(502, {}),
+      undefined,
+      "error",
+      { result: "origin-failed", code: "ORIGIN_ERROR", originStatus: 502 },
+    ],
+    [
+      "answer could not be checked",
+      async () => OK,
+      fails(new OriginError("check failed")),
+      "error",
+      { result: "answer-unchecked", originStatus: 200 },
+    ],
+    ["answered and checked", async () => OK, undefined, "ok", { result: "ok", originStatus: 200 }],
+    [
+      "origin refused with errors",
+      async () => answer(400, { errors: [{ message: "no" }] }),
+      undefined,
+      "error",
+      { result: "origin-refused", originStatus: 400 },
+    ],
+    [
+      "answered with errors",
+      async () => answer(200, { data: { updatePost: null }, errors: [{ message: "partly" }] }),
+      undefined,
+      "error",
+      { result: "partial", originStatus: 200 },
+    ],
+  ])("%s", async (_name, send, finish, outcome, details) => {
+    const { results } = await run(send, finish);
+    expect(results).toHaveLength(1);
+    expect(results[0]!.outcome).toBe(outcome);
+    expect(results[0]!.details).toMatchObject(details);
   });
 });
