@@ -41,12 +41,15 @@ describe("parseAccessSettings", () => {
 });
 
 describe("the gateway's configuration", () => {
+  /** The test Worker's bindings without any Access variable, whatever the test environment sets. */
+  const withoutAccess = () => ({ ...env, ACCESS_TEAM_DOMAIN: undefined, ACCESS_AUD: undefined, ACCESS_ROLES: undefined });
+
   it("carries the Access settings, and null without them", async () => {
-    expect((await gatewayConfig({ ...env, ...all }))?.access?.teamDomain).toBe(TEAM);
-    expect((await gatewayConfig({ ...env })).access).toBeNull();
+    expect((await gatewayConfig({ ...withoutAccess(), ...all })).access?.teamDomain).toBe(TEAM);
+    expect((await gatewayConfig(withoutAccess())).access).toBeNull();
   });
 
   it("fails to load with half an Access configuration, naming the variables", async () => {
-    await expect(gatewayConfig({ ...env, ACCESS_AUD: AUD })).rejects.toThrow(/^content-edge: Cloudflare Access needs/);
+    await expect(gatewayConfig({ ...withoutAccess(), ACCESS_AUD: AUD })).rejects.toThrow(/^content-edge: Cloudflare Access needs/);
   });
 });
