@@ -19,6 +19,20 @@ export interface Bindings {
   AUTHORITY_STALE_LIMIT_MS?: string;
   /** Secret: the operator's bearer token for `/admin`. Unset: the admin API refuses everything. */
   ADMIN_TOKEN?: string;
+  /**
+   * Cloudflare Access in front of `/admin` (docs/access.md): the Zero Trust team's host name, e.g.
+   * `example.cloudflareaccess.com` (bare: no `https://`). Set together with ACCESS_AUD and
+   * ACCESS_ROLES, or not at all.
+   */
+  ACCESS_TEAM_DOMAIN?: string;
+  /** The Access application's Application Audience (AUD) tag, from its overview page in Zero Trust. */
+  ACCESS_AUD?: string;
+  /**
+   * Comma-separated `key=role` pairs giving Access identities an operator role (viewer, editor,
+   * owner): key `alice@example.com`, `*@example.com`, `group:<name>` or `service:<client id>`;
+   * the strongest matching rule wins (src/operators/access-roles.ts).
+   */
+  ACCESS_ROLES?: string;
   /** `hostname=BINDING` pairs (comma-separated): origins reached through a service binding. */
   SERVICE_ORIGINS?: string;
   /** Milliseconds before an origin request is abandoned with 504. */

@@ -15,6 +15,9 @@ export default {
     const url = new URL(req.url);
     const instrumented = env.ORIGIN_INSTRUMENTATION === "on";
     if (instrumented && url.pathname.startsWith("/__origin/jwks/")) return jwksApi(req, url);
+    if (instrumented && url.pathname === "/cdn-cgi/access/certs" && req.method === "GET") {
+      return jwksApi(req, new URL("/__origin/jwks/access", url));
+    }
     if (instrumented && url.pathname.startsWith("/__origin/")) return originApi(req, url);
     const body = req.method === "GET" || req.method === "HEAD" ? null : await req.text();
     const faults = instrumented ? parseFaults(url.pathname) : null;

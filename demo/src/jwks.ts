@@ -4,7 +4,11 @@
  * - `PUT /__origin/jwks/{name}` with a JWKS JSON body stores it (in this isolate's memory);
  * - `GET /__origin/jwks/{name}` serves it and counts the request;
  * - `GET /__origin/jwks/{name}/hits` answers `{ "hits": n }` (requests served so far, not
- *   counting itself), so a test can assert how often the gateway fetched the set.
+ *   counting itself), so a test can assert how often the gateway fetched the set;
+ * - `GET /cdn-cgi/access/certs` serves the set named `access`: where Cloudflare Access publishes a
+ *   team's keys, so a gateway with ACCESS_TEAM_DOMAIN = this origin's host verifies against it.
+ *   Test files add their keys to it with `POST /__origin/jwks/access` (a body `{ "keys": [...] }`
+ *   appended to the set), since they share it and a `PUT` of one would drop another's keys.
  *
  * Names are `[A-Za-z0-9_-]{1,100}`; an unknown name is 404 (and still counted).
  */
@@ -39,6 +43,15 @@ export async function jwksApi(req: Request, url: URL): Promise<Response> {
     sets.set(name, { jwks, hits: current?.hits ?? 0 });
     return Response.json({ stored: name });
   }
+  if (req.method === "POST") {
+    const body = (await req.json().catch(() => null)) as { keys?: unknown } | null;
+    if (!Array.isArray(body?.keys)) return Response.json({ error: "body must be { keys: [...] }" }, { status: 400 });
+    const current = sets.get(name);
+    const keys = (current?.jwks as { keys?: unknown[] } | undefined)?.keys ?? [];
+    if (!current && sets.size >= MAX_SETS) sets.delete(sets.keys().next().value as string);
+    sets.set(name, { jwks: { keys: [...keys, ...body.keys] }, hits: current?.hits ?? 0 });
+    return Response.json({ stored: name });
+  }
   if (req.method === "GET") {
     const set = sets.get(name) ?? { jwks: undefined, hits: 0 };
     set.hits += 1;
@@ -48,5 +61,5 @@ export async function jwksApi(req: Request, url: URL): Promise<Response> {
     }
     return Response.json(set.jwks, { headers: { "content-type": "application/jwk-set+json", "cache-control": "no-store" } });
   }
-  return new Response(null, { status: 405, headers: { allow: "GET, PUT" } });
+  return new Response(null, { status: 405, headers: { allow: "GET, PUT, POST" } });
 }

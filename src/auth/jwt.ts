@@ -151,7 +151,8 @@ function keyResolver(settings: JwtSettings, deps: JwtDeps): JWTVerifyGetKey {
 const remoteCaches = new Map<string, JWKSCacheInput>();
 const MAX_REMOTE_SETS = 200;
 
-function remoteKeySet(jwksUrl: string, deps: JwtDeps): RemoteJWKSet {
+/** jose's remote key set for `jwksUrl` around this isolate's shared cache data (also Cloudflare Access's certs, src/operators/access.ts). */
+export function remoteKeySet(jwksUrl: string, deps: JwtDeps): RemoteJWKSet {
   const options = { ...DEFAULT_JWKS_OPTIONS, ...deps.jwks };
   const cacheKey = `${jwksUrl}\n${options.cooldownMs}\n${options.cacheMaxAgeMs}\n${options.timeoutMs}`;
   let cache = remoteCaches.get(cacheKey);

@@ -1,6 +1,7 @@
 import { authorityFor, DEFAULT_STALE_LIMIT_MS, type Authority } from "../authority/client";
 import type { Bindings } from "../env";
 import { type RequestLimits, resolveLimits } from "../graphql/limits";
+import { parseAccessSettings, type AccessSettings } from "../operators/access-settings";
 import { sha256 } from "../platform/hash";
 import { isDataPointWriter, type DataPointWriter } from "../stats/analytics-engine";
 import { DEFAULT_STATS_FLUSH_INTERVAL_MS } from "../stats/recorder";
@@ -13,6 +14,8 @@ import { DEFAULT_STATS_FLUSH_INTERVAL_MS } from "../stats/recorder";
 export interface GatewayConfig {
   /** SHA-256 of ADMIN_TOKEN; `null` when unset, which disables the admin API. */
   adminTokenDigest: Uint8Array | null;
+  /** Cloudflare Access as the admin API's sign-on (ACCESS_TEAM_DOMAIN, ACCESS_AUD, ACCESS_ROLES); `null` when not set up. */
+  access: AccessSettings | null;
   /** Origins reached through service bindings instead of the network, by URL hostname. */
   serviceOrigins: ReadonlyMap<string, Fetcher>;
   /** Abandon an origin request after this many milliseconds (504). */
@@ -75,6 +78,7 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
   const authority = authorityFor(env.AUTHORITY, { staleLimitMs });
   return {
     adminTokenDigest: env.ADMIN_TOKEN ? await sha256(env.ADMIN_TOKEN) : null,
+    access: parseAccessSettings(env),
     serviceOrigins: parseServiceOrigins(env),
     originTimeoutMs: positiveInt(env.ORIGIN_TIMEOUT_MS, "ORIGIN_TIMEOUT_MS") ?? DEFAULT_ORIGIN_TIMEOUT_MS,
     limits: resolveLimits({

@@ -107,6 +107,25 @@ describe("fault injection", () => {
     expect(api.status).toBe(400); // just another GraphQL path: "Missing query"
     const faulted = await worker.fetch(new Request(`http://o/__status/500/graphql?query=${encodeURIComponent(QUERY)}`), plain);
     expect(faulted.status).toBe(200);
+    const certs = await worker.fetch(new Request("http://o/cdn-cgi/access/certs"), plain);
+    expect(certs.status).toBe(400); // no Access keys either
+  });
+});
+
+describe("the Access certs (GET /cdn-cgi/access/certs)", () => {
+  it("serves the key set named access, to which POST /__origin/jwks/access appends keys", async () => {
+    const [a, b] = [uniq("kid"), uniq("kid")];
+    for (const kid of [a, b]) {
+      const added = await call("/__origin/jwks/access", { method: "POST", body: JSON.stringify({ keys: [{ kty: "RSA", kid }] }) });
+      expect(added.status).toBe(200);
+    }
+    const certs = await call("/cdn-cgi/access/certs");
+    expect(certs.headers.get("content-type")).toBe("application/jwk-set+json");
+    const kids = ((await certs.json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    expect(kids).toEqual(expect.arrayContaining([a, b]));
+    expect((await call("/__origin/jwks/access", { method: "POST", body: "{}" })).status).toBe(400);
+    // Only GET is the certs: a PUT there is just a GraphQL path, which takes no PUT.
+    expect((await call("/cdn-cgi/access/certs", { method: "PUT", body: "{}" })).status).toBe(405);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import errorsSource from "../../src/errors.ts?raw";
 import failureSource from "../../src/auth/failure.ts?raw";
 import originFailureSource from "../../src/origin/failure.ts?raw";
+import accessFailureSource from "../../src/operators/access-failure.ts?raw";
 import errorsPage from "../../docs/errors.md?raw";
 
 /**
@@ -61,6 +62,7 @@ describe("docs/errors.md lists every code and reason", () => {
   const reasons = errorReasons(SOURCES);
   const authReasons = [...unionMembers(failureSource, "AuthFailureReason"), ...unionMembers(failureSource, "AuthUnavailableReason")];
   const originReasons = unionMembers(originFailureSource, "OriginFailureReason");
+  const accessReasons = unionMembers(accessFailureSource, "AccessFailureReason");
 
   it("reads the codes and reasons out of the sources", () => {
     // The extraction itself must find what is known to be there, or the checks below prove nothing.
@@ -90,6 +92,8 @@ describe("docs/errors.md lists every code and reason", () => {
     expect(authReasons).toEqual(expect.arrayContaining(["revoked", "expired", "claim-invalid", "store-unavailable"]));
     expect(authReasons).not.toContain("AuthFailureReason");
     expect(originReasons).toEqual(expect.arrayContaining(["dns", "connect", "tls", "timeout", "http-status", "invalid-json"]));
+    expect(accessReasons).toEqual(expect.arrayContaining(["access-expired", "access-bad-audience", "access-no-email"]));
+    expect(reasons).toContain("access-certs-unavailable");
   });
 
   it("every code of src/errors.ts", () => {
@@ -106,5 +110,9 @@ describe("docs/errors.md lists every code and reason", () => {
 
   it("every reason of a refused credential (src/auth/failure.ts)", () => {
     expect(authReasons.filter((reason) => !documented.has(reason))).toEqual([]);
+  });
+
+  it("every reason of a refused Cloudflare Access assertion (src/operators/access-failure.ts)", () => {
+    expect(accessReasons.filter((reason) => !documented.has(reason))).toEqual([]);
   });
 });
