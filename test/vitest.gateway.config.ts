@@ -35,6 +35,11 @@ export default defineProject({
         // FC_RUNS / FC_SEED reach property tests as bindings: workerd has no process.env.
         bindings: {
           ADMIN_TOKEN: "test-admin-token",
+          // Cloudflare Access for the admin API: the demo origin plays the Access team and serves
+          // its certs (test/support/access.ts); the roles are test/admin/access-sign-in.test.ts's.
+          ACCESS_TEAM_DOMAIN: "demo-origin.internal",
+          ACCESS_AUD: "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2",
+          ACCESS_ROLES: "owner@example.com=owner,*@editors.example=editor,group:content-readers=viewer,service:ci.access=viewer",
           ORIGIN_TIMEOUT_MS: "1000",
           FC_RUNS: process.env["FC_RUNS"] ?? "",
           FC_SEED: process.env["FC_SEED"] ?? "",
@@ -61,6 +66,9 @@ export default defineProject({
     testTimeout: 30_000,
     include: ["test/**/*.test.ts"],
     exclude: ["test/demo/**", "test/e2e/**", "test/locations/**", "test/scripts/**"],
+    // Every audit event is also a log line (src/audit/log-line.ts): thousands in a run, and
+    // test/admin/audit-log-lines.test.ts reads them with a spy, so the reporter skips them.
+    onConsoleLog: (log) => !log.includes('"type":"audit"'),
     // workerd has no process.env: replay knobs of the fuzz test reach it through inject().
     provide: { fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "", plainHttpPort },
   },

@@ -16,7 +16,7 @@ export interface AdminAuthSettings {
    * Verifies a `Cf-Access-Jwt-Assertion` (`null` when Cloudflare Access is not configured): its
    * e-mail and the role ACCESS_ROLES grants it.
    */
-  verifyAccess: ((assertion: string) => Promise<{ email: string; role: AdminIdentity["role"] }>) | null;
+  verifyAccess: ((assertion: string) => Promise<{ email?: string; id?: string; role: AdminIdentity["role"] }>) | null;
 }
 
 /**
@@ -42,8 +42,14 @@ export function adminAuth(options: { settings: (env: AdminEnv["Bindings"]) => Pr
     const header = c.req.header("authorization");
     const assertion = c.req.header("cf-access-jwt-assertion");
     if (header === undefined && assertion !== undefined && settings.verifyAccess) {
-      const { email, role } = await settings.verifyAccess(assertion);
-      c.set("admin", { kind: "operator", email, role, via: "access" });
+      const { email, id, role } = await settings.verifyAccess(assertion);
+      c.set("admin", {
+        kind: "operator",
+        ...(email === undefined ? {} : { email }),
+        ...(id === undefined ? {} : { id }),
+        role,
+        via: "access",
+      });
       return next();
     }
     const token = /^Bearer ([\x21-\x7e]+)$/i.exec((header ?? "").trim())?.[1];
