@@ -75,3 +75,9 @@ export async function errorCode(response: Response): Promise<unknown> {
   const body = (await response.json()) as { errors?: { extensions?: { code?: unknown } }[] };
   return body.errors?.[0]?.extensions?.code;
 }
+
+/** The `extensions` of a GraphQL error answer's first error (code, reason, …). */
+export async function errorExtensions(response: Response): Promise<Record<string, unknown>> {
+  const body = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+  return body.errors?.[0]?.extensions ?? {};
+}
