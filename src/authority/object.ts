@@ -36,7 +36,8 @@ import { StatsTable, type StatsRow } from "./stats-table";
 import { AuthorityState, KEYS, type PendingWrite, type StorageDelta, type SyncPayload, type TokenEntry } from "./state";
 
 export class ProjectAuthority extends DurableObject {
-  private readonly state = new AuthorityState(() => Date.now());
+  /** Replaced by what storage holds when a transaction fails (see `persist`). */
+  private state: AuthorityState;
   private stats: StatsTable | undefined;
   private deliveries: DeliveriesTable | undefined;
   private directory: DirectoryTable | undefined;
@@ -46,24 +47,26 @@ export class ProjectAuthority extends DurableObject {
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
-    void ctx.blockConcurrencyWhile(async () => {
-      const stored = await ctx.storage.list();
-      const members: Array<[string, [number, number]]> = [];
-      const tokens: TokenEntry[] = [];
-      const pending: Array<[string, PendingWrite]> = [];
-      for (const [key, value] of stored) {
-        if (key.startsWith("m:")) members.push([key.slice(2), value as [number, number]]);
-        else if (key.startsWith("t:")) tokens.push(value as TokenEntry);
-        else if (key.startsWith("w:")) pending.push([key.slice(2), value as PendingWrite]);
-      }
-      this.state.restore({
-        meta: stored.get(KEYS.meta) as never,
-        config: stored.get(KEYS.config) as never,
-        members,
-        tokens,
-        pending,
-      });
-    });
+    this.state = this.load();
+  }
+
+  /** The state machine as storage holds it (synchronous KV: nothing else runs meanwhile). */
+  private load(): AuthorityState {
+    const state = new AuthorityState(() => Date.now());
+    const members: Array<[string, [number, number]]> = [];
+    const tokens: TokenEntry[] = [];
+    const pending: Array<[string, PendingWrite]> = [];
+    let meta: unknown;
+    let config: unknown;
+    for (const [key, value] of this.ctx.storage.kv.list()) {
+      if (key.startsWith("m:")) members.push([key.slice(2), value as [number, number]]);
+      else if (key.startsWith("t:")) tokens.push(value as TokenEntry);
+      else if (key.startsWith("w:")) pending.push([key.slice(2), value as PendingWrite]);
+      else if (key === KEYS.meta) meta = value;
+      else if (key === KEYS.config) config = value;
+    }
+    state.restore({ meta: meta as never, config: config as never, members, tokens, pending });
+    return state;
   }
 
   /** What a location that knows everything up to `since` lacks (`null`: everything). */
@@ -296,12 +299,20 @@ export class ProjectAuthority extends DurableObject {
   private persist(delta: StorageDelta, audit?: AuditRecord | AuditRecord[], also?: () => void): void {
     const records = audit === undefined ? [] : Array.isArray(audit) ? audit : [audit];
     const storage = this.ctx.storage;
-    storage.transactionSync(() => {
-      for (const [key, value] of Object.entries(delta.put)) storage.kv.put(key, value);
-      for (const key of delta.delete) storage.kv.delete(key);
-      also?.();
-      this.appendAudit(records);
-    });
+    try {
+      storage.transactionSync(() => {
+        for (const [key, value] of Object.entries(delta.put)) storage.kv.put(key, value);
+        for (const key of delta.delete) storage.kv.delete(key);
+        also?.();
+        this.appendAudit(records);
+      });
+    } catch (error) {
+      // Rolled back: nothing of the change or its event is stored. The state machine already holds
+      // the change in memory, so it is read back from storage instead of serving it.
+      this.unlogged = [];
+      this.state = this.load();
+      throw error;
+    }
     this.flushAuditLines();
   }
 

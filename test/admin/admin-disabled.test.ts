@@ -3,8 +3,11 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 
-/** Without ADMIN_TOKEN the admin API is off, and says so (a plain `wrangler dev` starts that way). */
-describe("admin API without ADMIN_TOKEN", () => {
+/**
+ * Without ADMIN_TOKEN and without Cloudflare Access the admin API is off, and says so (a plain
+ * `wrangler dev` starts that way).
+ */
+describe("admin API without ADMIN_TOKEN or Access", () => {
   it.each([
     ["no credentials", {}],
     ["a guessed token", { authorization: "Bearer dev-admin-token" }],
@@ -12,7 +15,7 @@ describe("admin API without ADMIN_TOKEN", () => {
     const ctx = createExecutionContext();
     const response = await worker.fetch(
       new Request("http://gateway.test/admin/projects/demo/master", { headers }),
-      { ...env, ADMIN_TOKEN: undefined },
+      { ...env, ADMIN_TOKEN: undefined, ACCESS_TEAM_DOMAIN: undefined, ACCESS_AUD: undefined, ACCESS_ROLES: undefined },
       ctx,
     );
     await waitOnExecutionContext(ctx);
@@ -20,5 +23,20 @@ describe("admin API without ADMIN_TOKEN", () => {
     const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
     expect(body.errors[0]?.extensions).toMatchObject({ code: "UNAUTHENTICATED", reason: "admin-api-disabled" });
     expect(body.errors[0]?.message).toContain("ADMIN_TOKEN");
+  });
+
+  it("still admits an operator token when only ADMIN_TOKEN is unset (operators issued before keep working)", async () => {
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(
+      new Request("http://gateway.test/admin/whoami", { headers: { authorization: `Bearer ceo_${"A".repeat(43)}` } }),
+      { ...env, ADMIN_TOKEN: undefined, ACCESS_TEAM_DOMAIN: undefined, ACCESS_AUD: undefined, ACCESS_ROLES: undefined },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    // Looked up (and unknown), not refused as "disabled".
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions).toMatchObject({
+      reason: "unknown-operator",
+    });
   });
 });

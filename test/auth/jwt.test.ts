@@ -100,7 +100,7 @@ describe("JWT principals: accepted tokens", () => {
     ["a token whose nbf has passed", () => sign(rsa, { nbf: NOW - 10 })],
   ])("accepts %s and maps its role to the project's rules", async (_name, make) => {
     const principal = await auth(await make());
-    expect(principal).toEqual({ kind: "jwt", rules: [READ_POSTS], roles: ["viewer"], userId: "user-1" });
+    expect(principal).toEqual({ kind: "jwt", rules: [READ_POSTS], roles: ["viewer"], userId: "user-1", claims: { iss: ISSUER } });
   });
 
   it.each([
