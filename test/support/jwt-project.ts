@@ -4,7 +4,7 @@ import { jwksUrl, putJwks } from "./tokens";
 
 /** The issuer and audience of the test identity provider. */
 export const JWT_ISSUER = "https://login.example/";
-export const JWT_AUDIENCE = "content-edge";
+const JWT_AUDIENCE = "content-edge";
 
 /** Reads every stage, so a JWT request's answer tells its principal apart from the public's. */
 const READER = [{ action: "read", model: "*", stages: ["DRAFT", "PUBLISHED"], locales: "*" }];
