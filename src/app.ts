@@ -12,6 +12,8 @@ import { adminAuthSettings } from "./operators/admin-settings";
 import type { AdminEnv } from "./operators/identity";
 import { operatorRoutes, whoamiRoute } from "./admin/operators";
 import { deploymentAuditRoutes, projectAuditRoutes } from "./admin/audit";
+import { appsRoutes } from "./admin/apps";
+import { revocationRoutes } from "./admin/revocations";
 import { sameOriginWrites } from "./middleware/same-origin-writes";
 import { consolePage } from "./console/page";
 import { logUnhandledError } from "./platform/error-log";
@@ -63,7 +65,9 @@ const adminApi = new Hono<AdminEnv>()
   .route("/projects", statsRoutes)
   .route("/projects", schemaRoutes)
   .route("/projects", explainRoutes)
-  .route("/projects", projectAuditRoutes);
+  .route("/projects", projectAuditRoutes)
+  .route("/projects", revocationRoutes)
+  .route("/projects", appsRoutes);
 
 /**
  * The gateway: routes and the one place errors become responses. Every failure is a

@@ -6,6 +6,7 @@
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 import { unauthenticated } from "./failure";
 import { looksLikeJwt, rulesForRoles, verifyJwt, type JwksOptions } from "./jwt";
+import { appOf, revocationOf } from "./jwt-revocations";
 import type { Authority } from "../authority/client";
 import type { WaitUntil } from "../platform/wait-until";
 import type { PatRecord } from "./pat-record";
@@ -15,8 +16,10 @@ import type { Principal } from "./principal";
 export interface AuthenticateDeps {
   /** The CONFIG namespace holding PAT records. */
   kv: KVNamespace;
-  /** The project authorities: token revocations and recently issued tokens. */
+  /** The project authorities: token revocations, recently issued tokens, JWT revocations. */
   authority: Authority;
+  /** Where a verified JWT's app is counted (this isolate's `AppsRecorder`: memory only, flushed in the background). */
+  apps: AppCounter;
   waitUntil: WaitUntil;
   /** Hosts reached through service bindings (a JWKS URL on one is fetched through it). */
   serviceOrigins: ReadonlyMap<string, Fetcher>;
@@ -26,6 +29,11 @@ export interface AuthenticateDeps {
   jwks?: JwksOptions;
 }
 
+/** Counts one request of a third-party app (`stats/apps-recorder.ts`). */
+export interface AppCounter {
+  count(ref: ProjectRef, app: string, waitUntil?: WaitUntil): void;
+}
+
 /** RFC 6750 §2.1: `Bearer` (any case), one or more spaces, a b64token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
@@ -33,7 +41,9 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  * Authenticates a request for `project`:
  *
  * - no `Authorization` header → `{ kind: "public", rules: project.publicPermissions }`;
- * - `Bearer <JWT-shaped token>` (three base64url segments) → JWT verification only;
+ * - `Bearer <JWT-shaped token>` (three base64url segments) → JWT verification only, then its app
+ *   is counted and it is checked against the project's JWT revocations as of the location's view of
+ *   the authority (`401`, `reason` `APP_REVOKED` / `USER_REVOKED` / `TOKEN_REVOKED`);
  * - `Bearer <anything else>` → PAT lookup only (and only a `cep_…`-shaped token reaches KV).
  *
  * A JWT never falls through to the PAT lookup, nor a PAT to JWT verification.
@@ -61,6 +71,13 @@ export async function authenticate(request: Request, project: ProjectConfig, ref
       now,
       ...(deps.jwks ? { jwks: deps.jwks } : {}),
     });
+    // Counted before the revocation check: an operator sees a revoked app that keeps calling.
+    const app = appOf(verified.payload);
+    if (app !== null) deps.apps.count(ref, app, deps.waitUntil);
+    // Never skipped: the fast path serves no JWT request, so this is every JWT request's check.
+    const view = deps.authority.current(ref) ?? (await deps.authority.view(ref, deps.waitUntil));
+    const revoked = revocationOf(verified.payload, view.revocations.index, now());
+    if (revoked) throw unauthenticated(revoked.reason, "The token has been revoked for this project.");
     return {
       kind: "jwt",
       rules: rulesForRoles(project, verified.roles),

@@ -28,7 +28,13 @@ export type AuthFailureReason =
   /** A JWT with a missing or wrong claim (`exp` missing, `iss`, `aud`, `sub`, roles claim); `extensions.claim` names it. */
   | "claim-invalid"
   /** A JWT refused for another reason jose reported. */
-  | "invalid-token";
+  | "invalid-token"
+  /** A verified JWT whose app (`azp`, else `client_id`, else `iss`) an operator revoked (SPEC §5a). */
+  | "APP_REVOKED"
+  /** A verified JWT whose user (`sub`) an operator revoked. */
+  | "USER_REVOKED"
+  /** A verified JWT issued before an operator's issuedBefore cut (or that cannot show when it was issued). */
+  | "TOKEN_REVOKED";
 
 /** Reasons of the 503 answers: the gateway cannot decide, so it refuses (fail closed). */
 export type AuthUnavailableReason = "store-unavailable" | "jwks-unavailable";

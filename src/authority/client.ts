@@ -36,6 +36,10 @@ import type { AuditRecord } from "../audit/event";
 import type { AuditQuery } from "../audit/query";
 import type { AuditPage } from "../audit/table";
 import type { ChainVerdict } from "../audit/chain";
+import type { JwtRevocation, JwtRevocationKind } from "../auth/jwt-revocations";
+import { LimitExceededError } from "../errors";
+import type { AppTotals, AppsDay } from "../stats/apps-day";
+import { MAX_JWT_REVOCATIONS } from "./revocations";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { StatsRow } from "./stats-table";
 import type { HourBucket } from "../stats/buckets";
@@ -87,6 +91,15 @@ export interface AuthorityRpc {
   listTokens(): Promise<{ tokens: Array<{ record: TokenEntry["record"] & object; digest: string }>; revoked: string[] }>;
   putStats(isolateId: string, bucket: HourBucket): Promise<boolean>;
   listStats(sinceHour: number): Promise<StatsRow[]>;
+  addRevocation(
+    input: { kind: JwtRevocationKind; value: string },
+    since: number | null,
+    audit?: AuditRecord,
+  ): Promise<{ status: "created" | "exists" | "limit"; revocation: JwtRevocation | null; payload: SyncPayload }>;
+  liftRevocation(id: string, since: number | null, audit?: AuditRecord): Promise<{ found: boolean; payload: SyncPayload }>;
+  listRevocations(): Promise<JwtRevocation[]>;
+  putApps(isolateId: string, day: AppsDay): Promise<boolean>;
+  listApps(): Promise<AppTotals[]>;
 }
 
 /** The binding: a Durable Object namespace (or anything that hands out {@link AuthorityRpc} stubs). */
@@ -327,6 +340,66 @@ export class Authority {
   /** Every isolate's traffic buckets of the project since `sinceHour`, as the object stores them. */
   listStats(ref: ProjectRef, sinceHour: number): Promise<StatsRow[]> {
     return this.call(ref, (rpc) => rpc.listStats(sinceHour));
+  }
+
+  /**
+   * Revokes third-party JWTs of the project by app, subject or issue time (SPEC §5a), recorded by
+   * `audit`; merged here at once, so this isolate's next request is refused. `created: false`: the
+   * same revocation existed (it is answered).
+   *
+   * @throws LimitExceededError (400, `limit: "revocations"`) when the project holds
+   *   {@link MAX_JWT_REVOCATIONS} already; StoreUnavailableError when the object cannot be reached.
+   */
+  async addRevocation(
+    ref: ProjectRef,
+    input: { kind: JwtRevocationKind; value: string },
+    waitUntil: (promise: Promise<unknown>) => void,
+    audit?: AuditRecord,
+  ): Promise<{ created: boolean; revocation: JwtRevocation }> {
+    let answer: { status: "created" | "exists" | "limit"; revocation: JwtRevocation | null } = { status: "limit", revocation: null };
+    await this.write(ref, waitUntil, async (rpc, since) => {
+      const { payload, ...rest } = await rpc.addRevocation(input, since, audit);
+      answer = rest;
+      return payload;
+    });
+    if (answer.status === "limit" || !answer.revocation)
+      throw new LimitExceededError(
+        "revocations",
+        MAX_JWT_REVOCATIONS,
+        MAX_JWT_REVOCATIONS,
+        `A project holds at most ${MAX_JWT_REVOCATIONS} JWT revocations; lift one first.`,
+      );
+    return { created: answer.status === "created", revocation: answer.revocation };
+  }
+
+  /** Lifts a JWT revocation, recorded by `audit`; `false` when the project has none with this id. */
+  async liftRevocation(ref: ProjectRef, id: string, waitUntil: (promise: Promise<unknown>) => void, audit?: AuditRecord): Promise<boolean> {
+    let found = false;
+    await this.write(ref, waitUntil, async (rpc, since) => {
+      const answer = await rpc.liftRevocation(id, since, audit);
+      found = answer.found;
+      return answer.payload;
+    });
+    return found;
+  }
+
+  /** The project's JWT revocations as the object holds them, oldest first. */
+  listRevocations(ref: ProjectRef): Promise<JwtRevocation[]> {
+    return this.call(ref, (rpc) => rpc.listRevocations());
+  }
+
+  /**
+   * Stores this isolate's app totals of one day at the object (an apps flush, from `waitUntil`).
+   *
+   * @throws StoreUnavailableError when the object cannot be reached.
+   */
+  putApps(ref: ProjectRef, isolateId: string, day: AppsDay): Promise<boolean> {
+    return this.call(ref, (rpc) => rpc.putApps(isolateId, day));
+  }
+
+  /** The apps seen calling the project, with their requests over every isolate. */
+  listApps(ref: ProjectRef): Promise<AppTotals[]> {
+    return this.call(ref, (rpc) => rpc.listApps());
   }
 
   private replica(ref: ProjectRef): Replica {

@@ -5,8 +5,9 @@
  * reads from it at most about once a second (`client.ts`).
  *
  * It also keeps the project's traffic buckets for the operator console (`stats-table.ts`, its own
- * SQLite table beside the state): each isolate's totals per hour, for 26 hours; and the webhook
- * deliveries it accepted, until their signatures expire (`deliveries-table.ts`).
+ * SQLite table beside the state): each isolate's totals per hour, for 26 hours; the third-party
+ * apps it has seen (`apps-table.ts`, each isolate's totals per day); and the webhook deliveries it
+ * accepted, until their signatures expire (`deliveries-table.ts`).
  *
  * One more object of the same class, named `directory` (a name no project's object can have: theirs
  * contain a `/`), is the project directory: it only answers {@link ProjectAuthority.registerProject}
@@ -26,9 +27,12 @@ import type { AuditQuery } from "../audit/query";
 import { RefusalCoalescer } from "../audit/refusals";
 import { AuditTable, DEFAULT_RETENTION_DAYS, type AuditPage } from "../audit/table";
 import type { ChainVerdict } from "../audit/chain";
+import type { JwtRevocation, JwtRevocationKind } from "../auth/jwt-revocations";
 import type { ProjectConfig } from "../projects/types";
 import { OperatorsTable, type OperatorRecord } from "../operators/table";
 import type { Role } from "../operators/roles";
+import { AppsTable } from "./apps-table";
+import type { AppTotals } from "../stats/apps-day";
 import type { Change } from "./changes";
 import { DeliveriesTable } from "./deliveries-table";
 import { DirectoryTable, type DirectoryPage } from "./directory-table";
@@ -39,6 +43,7 @@ export class ProjectAuthority extends DurableObject {
   /** Replaced by what storage holds when a transaction fails (see `persist`). */
   private state: AuthorityState;
   private stats: StatsTable | undefined;
+  private apps: AppsTable | undefined;
   private deliveries: DeliveriesTable | undefined;
   private directory: DirectoryTable | undefined;
   private audit: AuditTable | undefined;
@@ -56,16 +61,18 @@ export class ProjectAuthority extends DurableObject {
     const members: Array<[string, [number, number]]> = [];
     const tokens: TokenEntry[] = [];
     const pending: Array<[string, PendingWrite]> = [];
+    const revocations: JwtRevocation[] = [];
     let meta: unknown;
     let config: unknown;
     for (const [key, value] of this.ctx.storage.kv.list()) {
       if (key.startsWith("m:")) members.push([key.slice(2), value as [number, number]]);
       else if (key.startsWith("t:")) tokens.push(value as TokenEntry);
       else if (key.startsWith("w:")) pending.push([key.slice(2), value as PendingWrite]);
+      else if (key.startsWith("r:")) revocations.push(value as JwtRevocation);
       else if (key === KEYS.meta) meta = value;
       else if (key === KEYS.config) config = value;
     }
-    state.restore({ meta: meta as never, config: config as never, members, tokens, pending });
+    state.restore({ meta: meta as never, config: config as never, members, tokens, pending, revocations });
     return state;
   }
 
@@ -199,6 +206,47 @@ export class ProjectAuthority extends DurableObject {
   }
 
   /**
+   * Revokes third-party JWTs by app, subject or issue time (SPEC §5a), recorded by `audit` in the
+   * same transaction. `exists`: the same revocation is held already (nothing changes, nothing is
+   * recorded); `limit`: the project holds the most it may (recorded as refused).
+   */
+  addRevocation(
+    input: { kind: JwtRevocationKind; value: string },
+    since: number | null,
+    audit?: AuditRecord,
+  ): { status: "created" | "exists" | "limit"; revocation: JwtRevocation | null; payload: SyncPayload } {
+    const result = this.state.addRevocation(crypto.randomUUID(), input.kind, input.value);
+    if (result.status === "created")
+      this.persist(result.delta, audit && { ...audit, details: { ...audit.details, id: result.revocation.id } });
+    else if (result.status === "limit" && audit)
+      this.record({ ...audit, outcome: "refused", details: { ...audit.details, reason: "limit" } });
+    return { status: result.status, revocation: result.revocation, payload: this.state.sync(since) };
+  }
+
+  /** Lifts a JWT revocation, recorded by `audit` (with what it revoked) in the same transaction; `found: false`: no such id. */
+  liftRevocation(id: string, since: number | null, audit?: AuditRecord): { found: boolean; payload: SyncPayload } {
+    const { revocation, delta } = this.state.liftRevocation(id);
+    if (revocation)
+      this.persist(delta, audit && { ...audit, details: { ...audit.details, kind: revocation.kind, value: revocation.value } });
+    return { found: revocation !== null, payload: this.state.sync(since) };
+  }
+
+  /** Every JWT revocation, oldest first. */
+  listRevocations(): JwtRevocation[] {
+    return this.state.revocations.list();
+  }
+
+  /** Stores one isolate's app totals of one day (a flush of `src/stats/apps-recorder.ts`); whether a row was written. */
+  putApps(isolateId: string, day: unknown): boolean {
+    return this.appsTable().put(isolateId, day) > 0;
+  }
+
+  /** The apps seen, most recently first, with their requests over every isolate. */
+  listApps(): AppTotals[] {
+    return this.appsTable().list();
+  }
+
+  /**
    * Replaces one isolate's traffic totals of one hour (a flush of `src/stats/recorder.ts`).
    * Returns whether a row was written (`false`: a repeat, an older copy, or not a bucket).
    */
@@ -276,6 +324,11 @@ export class ProjectAuthority extends DurableObject {
   private operatorsTable(): OperatorsTable {
     this.operators ??= new OperatorsTable(this.ctx.storage.sql, () => Date.now());
     return this.operators;
+  }
+
+  private appsTable(): AppsTable {
+    this.apps ??= new AppsTable(this.ctx.storage.sql, () => Date.now());
+    return this.apps;
   }
 
   private statsTable(): StatsTable {

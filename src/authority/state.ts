@@ -18,11 +18,15 @@
  *   propagated its record).
  * - **Pending writes**: a `/v2` mutation announces itself before it reaches the origin; if its
  *   outcome is never reported, the announced models are invalidated at its deadline.
+ * - **JWT revocations** (`revocations.ts`): app, subject and issuedBefore revocations of third-party
+ *   tokens, until lifted; each change is an event, and the whole list goes to every location.
  */
+import type { JwtRevocation, JwtRevocationKind } from "../auth/jwt-revocations";
 import type { PatRecord } from "../auth/pat-record";
 import type { AuditRecord } from "../audit/event";
 import type { ProjectConfig } from "../projects/types";
 import { bumpedMembers, isEntryMember, normalizeChange, type Change } from "./changes";
+import { RevocationRegistry, type AddRevocation, type RevocationState } from "./revocations";
 
 /** How long an entry member is kept: longer than any answer is served from the cache without a refetch (max-age + stale-while-revalidate). */
 export const ENTRY_RETENTION_MS = 60 * 60_000;
@@ -64,6 +68,8 @@ export interface SyncPayload {
   configEpoch: number;
   /** Present when tokens changed after `since` (or `full`). */
   tokens?: TokenState;
+  /** Present when JWT revocations changed after `since` (or `full`): all of them. */
+  revocations?: RevocationState;
 }
 
 /** A pending write: its fallback changes and deadline (ms). */
@@ -87,6 +93,7 @@ export const KEYS = {
   member: (m: string) => `m:${m}`,
   token: (id: string) => `t:${id}`,
   pending: (id: string) => `w:${id}`,
+  revocation: (id: string) => `r:${id}`,
 } as const;
 
 interface Meta {
@@ -94,6 +101,8 @@ interface Meta {
   floor: number;
   configEpoch: number;
   tokensSeq: number;
+  /** Absent in objects stored before JWT revocations existed: 0. */
+  revocationsSeq?: number;
 }
 
 /**
@@ -110,6 +119,7 @@ export class AuthorityState {
   configEpoch = 0;
   config: ProjectConfig | null = null;
   tokensSeq = 0;
+  revocationsSeq = 0;
   /** Member → [sequence number, bumped at (ms)]. */
   readonly members = new Map<string, [number, number]>();
   /** Members in the order they were bumped (superseded items are skipped and compacted away). */
@@ -117,6 +127,7 @@ export class AuthorityState {
   private entryCount = 0;
   readonly tokens = new Map<string, TokenEntry>();
   readonly pending = new Map<string, PendingWrite>();
+  readonly revocations = new RevocationRegistry();
 
   constructor(private readonly now: () => number) {}
 
@@ -127,6 +138,7 @@ export class AuthorityState {
     members: Array<[string, [number, number]]>;
     tokens: TokenEntry[];
     pending: Array<[string, PendingWrite]>;
+    revocations?: JwtRevocation[];
   }): void {
     if (data.meta)
       Object.assign(this, {
@@ -134,11 +146,13 @@ export class AuthorityState {
         floor: data.meta.floor,
         configEpoch: data.meta.configEpoch,
         tokensSeq: data.meta.tokensSeq,
+        revocationsSeq: data.meta.revocationsSeq ?? 0,
       });
     if (data.config) this.config = data.config.config;
     for (const [member, value] of [...data.members].sort((a, b) => a[1][0] - b[1][0])) this.setMember(member, value);
     for (const token of data.tokens) this.tokens.set(token.id, token);
     for (const [id, write] of data.pending) this.pending.set(id, write);
+    for (const revocation of data.revocations ?? []) this.revocations.restore(revocation);
   }
 
   /**
@@ -214,6 +228,31 @@ export class AuthorityState {
     return [...this.tokens.values()].filter((t) => t.revokedAt !== undefined).map((t) => t.id);
   }
 
+  /**
+   * Revokes third-party JWTs by app, subject or issue time, as revocation `id`. Nothing changes
+   * when the same kind and value is revoked already (`exists`) or the bound is reached (`limit`).
+   */
+  addRevocation(id: string, kind: JwtRevocationKind, value: string): AddRevocation & { delta: StorageDelta } {
+    const delta: StorageDelta = { put: {}, delete: [] };
+    const result = this.revocations.add({ id, kind, value, createdAt: this.now() });
+    if (result.status !== "created") return { ...result, delta };
+    this.revocationsSeq = this.next();
+    delta.put[KEYS.revocation(id)] = result.revocation;
+    this.putMeta(delta);
+    return { ...result, delta };
+  }
+
+  /** Lifts a JWT revocation; `revocation: null` (and no change) when there is none with this id. */
+  liftRevocation(id: string): { revocation: JwtRevocation | null; delta: StorageDelta } {
+    const delta: StorageDelta = { put: {}, delete: [] };
+    const revocation = this.revocations.lift(id);
+    if (!revocation) return { revocation, delta };
+    this.revocationsSeq = this.next();
+    delta.delete.push(KEYS.revocation(id));
+    this.putMeta(delta);
+    return { revocation, delta };
+  }
+
   /** Announces a write; its fallback `changes` apply at `deadline` unless it is committed first. */
   begin(id: string, changes: Change[], deadline: number, audit?: AuditRecord): StorageDelta {
     const write: PendingWrite = audit ? { changes, deadline, audit } : { changes, deadline };
@@ -270,6 +309,7 @@ export class AuthorityState {
     }
     const payload: SyncPayload = { seq: this.seq, floor: this.floor, full, members, configEpoch: this.configEpoch };
     if (full || this.tokensSeq > since!) payload.tokens = this.tokenState();
+    if (full || this.revocationsSeq > since!) payload.revocations = { seq: this.revocationsSeq, list: this.revocations.list() };
     return payload;
   }
 
@@ -331,7 +371,13 @@ export class AuthorityState {
   }
 
   private putMeta(delta: StorageDelta): void {
-    const meta: Meta = { seq: this.seq, floor: this.floor, configEpoch: this.configEpoch, tokensSeq: this.tokensSeq };
+    const meta: Meta = {
+      seq: this.seq,
+      floor: this.floor,
+      configEpoch: this.configEpoch,
+      tokensSeq: this.tokensSeq,
+      revocationsSeq: this.revocationsSeq,
+    };
     delta.put[KEYS.meta] = meta;
   }
 }

@@ -6,6 +6,7 @@
  * Cache API copy older than the isolate's, a delta arriving after a full sync) never undoes what
  * is already known.
  */
+import { indexRevocations, NO_REVOCATIONS, type JwtRevocation, type RevocationIndex } from "../auth/jwt-revocations";
 import type { PatRecord } from "../auth/pat-record";
 import { isEntryMember } from "./changes";
 import type { SyncPayload, TokenState } from "./state";
@@ -19,11 +20,20 @@ export interface AuthorityView {
   members: Map<string, number>;
   configEpoch: number;
   tokens: { seq: number; revoked: Map<string, number>; recent: Map<string, PatRecord> };
+  /** The project's JWT revocations, and the index every JWT request is checked against. */
+  revocations: { seq: number; list: JwtRevocation[]; index: RevocationIndex };
 }
 
 /** A view that knows nothing: sequence 0, no members, configuration epoch 0. */
 export function emptyView(): AuthorityView {
-  return { seq: 0, floor: 0, members: new Map(), configEpoch: 0, tokens: { seq: 0, revoked: new Map(), recent: new Map() } };
+  return {
+    seq: 0,
+    floor: 0,
+    members: new Map(),
+    configEpoch: 0,
+    tokens: { seq: 0, revoked: new Map(), recent: new Map() },
+    revocations: { seq: 0, list: [], index: NO_REVOCATIONS },
+  };
 }
 
 /**
@@ -45,6 +55,10 @@ export function mergeSync(view: AuthorityView, payload: SyncPayload): AuthorityV
   }
   view.configEpoch = Math.max(view.configEpoch, payload.configEpoch);
   if (payload.tokens && payload.tokens.seq >= view.tokens.seq) view.tokens = tokensOf(payload.tokens);
+  // The whole list comes with every change: replacing it also drops what was lifted.
+  const revocations = payload.revocations;
+  if (revocations && revocations.seq >= view.revocations.seq)
+    view.revocations = { seq: revocations.seq, list: revocations.list, index: indexRevocations(revocations.list) };
   return view;
 }
 
@@ -61,6 +75,7 @@ export function viewPayload(view: AuthorityView): SyncPayload {
     members: [...view.members],
     configEpoch: view.configEpoch,
     tokens: { seq: view.tokens.seq, revoked: [...view.tokens.revoked], recent: [...view.tokens.recent] },
+    revocations: { seq: view.revocations.seq, list: view.revocations.list },
   };
 }
 

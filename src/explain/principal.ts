@@ -8,6 +8,7 @@
 import { patPrincipal } from "../auth/authenticate";
 import { unauthenticated } from "../auth/failure";
 import { rolesFrom, rulesForRolesWithSources } from "../auth/jwt";
+import { revocationOf } from "../auth/jwt-revocations";
 import { patStore } from "../auth/pat-store";
 import type { Authority } from "../authority/client";
 import type { WaitUntil } from "../platform/wait-until";
@@ -29,7 +30,8 @@ export interface ExplainedPrincipal {
  *
  * @throws UnauthenticatedError (401) exactly where a real request would be refused at
  *   authentication: an id with no active token (`unknown-token`), an expired token (`expired`), a
- *   project without JWT settings (`jwt-not-configured`), a roles claim of the wrong type (`claim-invalid`).
+ *   project without JWT settings (`jwt-not-configured`), a roles claim of the wrong type (`claim-invalid`),
+ *   a JWT payload an operator's revocation matches (`APP_REVOKED`, `USER_REVOKED`, `TOKEN_REVOKED`).
  * @example const { principal, sources } = await explainedPrincipal({ type: "token", id }, project, ref, { kv, authority, waitUntil }, Date.now());
  */
 export async function explainedPrincipal(
@@ -63,6 +65,9 @@ export async function explainedPrincipal(
     }
     case "jwt": {
       if (!project.jwt) throw unauthenticated("jwt-not-configured", "This project does not accept JWTs.");
+      const view = await stores.authority.view(ref, stores.waitUntil);
+      const revoked = revocationOf(who.payload, view.revocations.index, now);
+      if (revoked) throw unauthenticated(revoked.reason, "The token has been revoked for this project.");
       const roles = rolesFrom(who.payload, project.jwt.rolesClaim);
       const { rules, sources } = rulesForRolesWithSources(project, roles);
       const sub = typeof who.payload["sub"] === "string" ? who.payload["sub"] : undefined;

@@ -6,6 +6,7 @@ import { GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../e
 import { parseGraphQLParams } from "../http/graphql-params";
 import { negotiateMediaType, type GraphQLMediaType } from "../http/media-type";
 import { authenticate } from "../auth/authenticate";
+import { appsRecorderFor } from "../stats/apps-recorder";
 import type { Principal } from "../auth/principal";
 import { learnFromAnswer } from "../invalidation/answer";
 import type { CachePlan } from "../invalidation/plan";
@@ -100,6 +101,7 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
       const principal = await authenticate(c.req.raw, project, ctx.ref, {
         kv: config.kv,
         authority: config.authority,
+        apps: appsRecorderFor(config.authority, { flushIntervalMs: config.stats.flushIntervalMs }),
         waitUntil: ctx.waitUntil,
         serviceOrigins: config.serviceOrigins,
       });

@@ -4,6 +4,7 @@ import type { AuthenticateDeps } from "../../src/auth/authenticate";
 import { GatewayError } from "../../src/errors";
 import { authorityFor } from "../../src/authority/client";
 import { patStore, type PatStore } from "../../src/auth/pat-store";
+import { appsRecorderFor } from "../../src/stats/apps-recorder";
 import { projectStore } from "../../src/projects/store";
 import type { ProjectConfig, ProjectRef } from "../../src/projects/types";
 import { ADMIN, gateway } from "./gateway";
@@ -63,6 +64,7 @@ export function authDeps(overrides: Partial<AuthenticateDeps> = {}): Authenticat
   return {
     kv: env.CONFIG,
     authority: authorityFor(env.AUTHORITY),
+    apps: appsRecorderFor(authorityFor(env.AUTHORITY)),
     waitUntil: ignore,
     serviceOrigins: new Map([[DEMO_HOST, env.DEMO_ORIGIN]]),
     ...overrides,
