@@ -83,9 +83,11 @@ export async function createOperator(email: string, role: Role, headers: Record<
  * mutation without a valid token) are recorded in the background, after the answer: this is how a
  * test knows the record was made, instead of polling.
  */
-export async function fetchAndSettle(path: string, init?: RequestInit): Promise<Response> {
+export async function fetchAndSettle(path: string, init?: RequestInit, vars: Record<string, string> = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch!(new Request(new URL(path, "http://gateway.test"), init) as never, env as never, ctx);
+  // `vars` override the test environment's variables (e.g. MAX_BATCH) for this request only.
+  const bindings = Object.keys(vars).length === 0 ? env : { ...env, ...vars };
+  const response = await worker.fetch!(new Request(new URL(path, "http://gateway.test"), init) as never, bindings as never, ctx);
   // The body is read before the context settles: a streamed answer may still be producing it.
   const body = await response.arrayBuffer();
   await waitOnExecutionContext(ctx);
