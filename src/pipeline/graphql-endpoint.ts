@@ -307,7 +307,8 @@ async function execute(
     send: () => send(allowed.query, false),
     finish,
     logUnexpected: (error) => logUnhandledError(error, ctx.c.req.raw, [ctx.c.env.ADMIN_TOKEN]),
-    audit: mutationRecord(principal, op.params.operationName, rootFieldsOf(op.operation), allowed.writes),
+    // The operation's own name: the request's `operationName` is only sent to choose among several.
+    audit: mutationRecord(principal, op.operation.name?.value, rootFieldsOf(op.operation), allowed.writes),
   });
 }
 
@@ -349,7 +350,7 @@ function recordRefusedMutations(
   const principal: Principal = caller?.principal ?? { kind: "public", rules: [] };
   for (const op of operations) {
     if (op.operation.operation !== "mutation") continue;
-    const base = mutationRecord(principal, op.params.operationName, rootFieldsOf(op.operation), []);
+    const base = mutationRecord(principal, op.operation.name?.value, rootFieldsOf(op.operation), []);
     const reason = typeof error.extensions["reason"] === "string" ? error.extensions["reason"] : error.code;
     const record: AuditRecord = {
       ...base,

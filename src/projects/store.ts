@@ -148,7 +148,9 @@ export function projectStore(deps: ProjectStoreDeps): ProjectStore {
       assertValidProjectRef(ref);
       // Listed before its first configuration exists, so every location finds it at once (a new
       // project is recorded in the deployment's audit log; the change in the project's own).
-      await authority.directory.register(ref, audit && { ...audit, action: "project.create", details: {} });
+      // The caller's details (how the operator signed in) stay: the deployment's log names the
+      // creator as the project's log names the change.
+      await authority.directory.register(ref, audit && { ...audit, action: "project.create" });
       const epoch = await authority.putConfig(ref, config, waitUntil, audit && { ...audit, action: "config.update" });
       const key = projectKey(ref);
       cache.set(key, { epoch, config });
