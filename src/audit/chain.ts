@@ -26,7 +26,7 @@ export type ChainBreak =
   | "hash-mismatch" // the event's content does not give its hash: it was edited
   | "link-broken" // its `prev` is not the hash of the event before: one was inserted or deleted
   | "anchor-mismatch" // the first kept event does not follow the last event retention removed
-  | "tail-missing"; // the newest events were deleted (the log's head does not match)
+  | "head-mismatch"; // the newest events were deleted (the log's head does not match)
 
 export type ChainVerdict =
   { ok: true; count: number; first?: string; last?: string } | { ok: false; count: number; brokenAt: string | null; reason: ChainBreak };
@@ -53,6 +53,6 @@ export function verifyChain(
     last = event.id;
     count++;
   }
-  if (head !== null && head !== expected) return { ok: false, count, brokenAt: null, reason: "tail-missing" };
+  if (head !== null && head !== expected) return { ok: false, count, brokenAt: null, reason: "head-mismatch" };
   return { ok: true, count, ...(first === undefined ? {} : { first, last }) };
 }

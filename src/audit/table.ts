@@ -65,20 +65,12 @@ export class AuditTable {
     const stored = bounded(record);
     const event: Omit<AuditEvent, "hash"> = { id: String(n), at: new Date(at).toISOString(), ...stored };
     const hash = eventHash(head, event);
-    const { actor } = stored;
+    const columns = columnsOf(event);
     this.sql.exec(
-      `INSERT INTO ${TABLE} (n, at, action, outcome, actor_kind, actor_id, actor_email, actor_sub, actor_azp, actor_iss, body, prev, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${TABLE} (n, at, ${COLUMNS.join(", ")}, body, prev, hash) VALUES (?, ?, ${COLUMNS.map(() => "?").join(", ")}, ?, ?, ?)`,
       n,
       at,
-      stored.action,
-      stored.outcome,
-      actor.kind,
-      actor.id ?? null,
-      actor.email?.toLowerCase() ?? null,
-      actor.sub ?? null,
-      actor.azp ?? null,
-      actor.iss ?? null,
+      ...COLUMNS.map((name) => columns[name]),
       JSON.stringify(event),
       head,
       hash,
@@ -119,7 +111,7 @@ export class AuditTable {
   /** Walks the whole chain from its anchor (`GET …/audit/verify`). */
   verify(): ChainVerdict {
     this.prepare();
-    const rows = this.sql.exec<Row>(`SELECT n, at, body, prev, hash FROM ${TABLE} ORDER BY n`);
+    const rows = this.sql.exec<Row & Columns>(`SELECT n, at, body, prev, hash, ${COLUMNS.join(", ")} FROM ${TABLE} ORDER BY n`);
     const events = (function* () {
       for (const row of rows) {
         let event: Omit<AuditEvent, "hash">;
@@ -128,20 +120,31 @@ export class AuditTable {
         } catch {
           event = { id: String(row.n), at: "", actor: { kind: "admin" }, action: "purge", outcome: "error", details: { unreadable: true } };
         }
-        // The row's own number and time are what the list shows: a row edited there must not verify.
-        if (event.id !== String(row.n) || Date.parse(event.at) !== row.at) event = { ...event, id: String(row.n), at: `${row.at}` };
+        // What the list shows and filters by (number, time, action, outcome, actor columns) must be
+        // what was hashed: a row edited only there must not verify.
+        if (event.id !== String(row.n) || Date.parse(event.at) !== row.at || !sameColumns(row, columnsOf(event)))
+          event = { ...event, id: String(row.n), at: `${row.at}`, details: { ...event.details, columnsDisagree: true } };
         yield { event, prev: row.prev, hash: row.hash };
       }
     })();
     return verifyChain(events, this.meta("anchor") ?? GENESIS_HASH, this.meta("head"));
   }
 
+  /**
+   * Deletes the oldest events while they are expired (a prefix of the log, so the anchor is the
+   * hash of the newest deleted one); an event logged under a clock that went backwards stops it
+   * rather than taking newer events with it.
+   */
   private prune(cutoff: number): void {
-    const old = this.sql
-      .exec<Pick<Row, "n" | "hash">>(`SELECT n, hash FROM ${TABLE} WHERE at < ? ORDER BY n LIMIT ?`, cutoff, PRUNE_BATCH)
+    const oldest = this.sql
+      .exec<Pick<Row, "n" | "at" | "hash">>(`SELECT n, at, hash FROM ${TABLE} ORDER BY n LIMIT ?`, PRUNE_BATCH)
       .toArray();
-    if (old.length === 0) return;
-    const last = old[old.length - 1]!;
+    let last: Pick<Row, "n" | "hash"> | undefined;
+    for (const row of oldest) {
+      if (row.at >= cutoff) break;
+      last = row;
+    }
+    if (!last) return;
     this.sql.exec(`DELETE FROM ${TABLE} WHERE n <= ?`, last.n);
     this.setMeta("anchor", last.hash);
   }
@@ -165,6 +168,28 @@ export class AuditTable {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS ${META} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`);
     this.ready = true;
   }
+}
+
+/** The columns the list filters by, copied from the hashed body (and checked against it by `verify`). */
+const COLUMNS = ["action", "outcome", "actor_kind", "actor_id", "actor_email", "actor_sub", "actor_azp", "actor_iss"] as const;
+type Columns = { [name in (typeof COLUMNS)[number]]: string | null };
+
+function columnsOf(event: Omit<AuditEvent, "hash">): Columns {
+  const { actor } = event;
+  return {
+    action: event.action,
+    outcome: event.outcome,
+    actor_kind: actor.kind,
+    actor_id: actor.id ?? null,
+    actor_email: actor.email?.toLowerCase() ?? null,
+    actor_sub: actor.sub ?? null,
+    actor_azp: actor.azp ?? null,
+    actor_iss: actor.iss ?? null,
+  };
+}
+
+function sameColumns(row: Columns, expected: Columns): boolean {
+  return COLUMNS.every((name) => row[name] === expected[name]);
 }
 
 /** The record as stored: details replaced by their size when the event would be larger than {@link MAX_EVENT_BYTES}. */

@@ -34,7 +34,13 @@ const WEBHOOK_ACTOR: Actor = { kind: "webhook" };
 /** The audit event of a delivery that was refused: the error's code and reason (`signature-expired`, `bad-payload` …). */
 function refusedDelivery(error: GatewayError): AuditRecord {
   const reason = typeof error.extensions["reason"] === "string" ? error.extensions["reason"] : error.code;
-  return { actor: WEBHOOK_ACTOR, action: "webhook", outcome: "refused", details: { result: "refused", code: error.code, reason } };
+  const field = typeof error.extensions["field"] === "string" ? { field: error.extensions["field"].slice(0, 200) } : {};
+  return {
+    actor: WEBHOOK_ACTOR,
+    action: "webhook",
+    outcome: "refused",
+    details: { result: "refused", code: error.code, reason, ...field },
+  };
 }
 
 /**

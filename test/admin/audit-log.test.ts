@@ -238,6 +238,16 @@ describe("a direct tamper with the table is found by verify", () => {
       { count: 3, brokenAt: "4", reason: "hash-mismatch" },
     ],
     [
+      "an event's actor column edited (what the actor filter matches)",
+      (sql) => sql.exec("UPDATE audit_events SET actor_email = 'someone@else.example' WHERE n = 2"),
+      { count: 1, brokenAt: "2", reason: "hash-mismatch" },
+    ],
+    [
+      "an event's action column edited",
+      (sql) => sql.exec("UPDATE audit_events SET action = 'schema.refresh' WHERE n = 3"),
+      { count: 2, brokenAt: "3", reason: "hash-mismatch" },
+    ],
+    [
       "an event edited and re-hashed",
       (sql) => {
         const { body, prev } = row(sql, 3);
@@ -260,7 +270,7 @@ describe("a direct tamper with the table is found by verify", () => {
     [
       "the newest event deleted",
       (sql) => sql.exec("DELETE FROM audit_events WHERE n = 5"),
-      { count: 4, brokenAt: null, reason: "tail-missing" },
+      { count: 4, brokenAt: null, reason: "head-mismatch" },
     ],
     [
       "a forged event appended with a valid link",
@@ -276,7 +286,7 @@ describe("a direct tamper with the table is found by verify", () => {
         );
       },
       // Every link holds, but the log's head is still event 5's hash.
-      { count: 6, brokenAt: null, reason: "tail-missing" },
+      { count: 6, brokenAt: null, reason: "head-mismatch" },
     ],
   ])("%s", async (_label, edit, verdict) => {
     const projectId = await logOfFive();

@@ -67,7 +67,7 @@ describe("the audit hash chain", () => {
     ],
     ["a deleted middle event", (e) => [e[0]!, e[2]!], { reason: "link-broken", brokenAt: "3", count: 1 }],
     ["a deleted first event", (e) => e.slice(1), { reason: "anchor-mismatch", brokenAt: "2", count: 0 }],
-    ["a deleted newest event", (e) => e.slice(0, 2), { reason: "tail-missing", brokenAt: null, count: 2 }],
+    ["a deleted newest event", (e) => e.slice(0, 2), { reason: "head-mismatch", brokenAt: null, count: 2 }],
     ["swapped events", (e) => [e[0]!, e[2]!, e[1]!], { reason: "link-broken", brokenAt: "3", count: 1 }],
   ])("detects %s", (_name, tamper, expected) => {
     const head = chain().at(-1)!.hash;
