@@ -41,6 +41,7 @@ import { LimitExceededError } from "../errors";
 import type { AppTotals, AppsDay } from "../stats/apps-day";
 import { MAX_JWT_REVOCATIONS } from "./revocations";
 import type { SyncPayload, TokenEntry } from "./state";
+import type { AuthorityNamespace, AuthorityRpc } from "./rpc";
 import type { StatsRow } from "./stats-table";
 import type { HourBucket } from "../stats/buckets";
 import { ProjectDirectory } from "./directory";
@@ -62,51 +63,6 @@ export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 export const MAX_VIEWS = 1_000;
 /** After a failed sync, the next one is attempted no sooner than this. */
 const RETRY_AFTER_FAILURE_MS = 1_000;
-
-/** The object's methods as a location calls them (the Durable Object stub satisfies it). */
-export interface AuthorityRpc {
-  sync(since: number | null): Promise<SyncPayload>;
-  invalidate(changes: Change[], since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
-  record(audit: AuditRecord): Promise<void>;
-  listAudit(query: AuditQuery): Promise<AuditPage>;
-  verifyAudit(): Promise<ChainVerdict>;
-  invalidateDelivery(
-    sign: string,
-    expiresAt: number,
-    changes: Change[],
-    since: number | null,
-    audit?: AuditRecord,
-  ): Promise<{ duplicate: boolean; payload: SyncPayload }>;
-  begin(fallback: Change[], deadline: number, audit?: AuditRecord): Promise<string>;
-  commit(id: string, changes: Change[], since: number | null, result?: Pick<AuditRecord, "outcome" | "details">): Promise<SyncPayload>;
-  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
-  getConfig(): Promise<{ epoch: number; config: ProjectConfig | null }>;
-  addToken(entry: TokenEntry, since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
-  revokeToken(
-    id: string,
-    digest: string | null,
-    since: number | null,
-    audit?: AuditRecord,
-  ): Promise<{ found: boolean; digest: string | null; payload: SyncPayload }>;
-  listTokens(): Promise<{ tokens: Array<{ record: TokenEntry["record"] & object; digest: string }>; revoked: string[] }>;
-  putStats(isolateId: string, bucket: HourBucket): Promise<boolean>;
-  listStats(sinceHour: number): Promise<StatsRow[]>;
-  addRevocation(
-    input: { kind: JwtRevocationKind; value: string },
-    since: number | null,
-    audit?: AuditRecord,
-  ): Promise<{ status: "created" | "exists" | "limit"; revocation: JwtRevocation | null; payload: SyncPayload }>;
-  liftRevocation(id: string, since: number | null, audit?: AuditRecord): Promise<{ found: boolean; payload: SyncPayload }>;
-  listRevocations(): Promise<JwtRevocation[]>;
-  putApps(isolateId: string, day: AppsDay): Promise<boolean>;
-  listApps(): Promise<AppTotals[]>;
-}
-
-/** The binding: a Durable Object namespace (or anything that hands out {@link AuthorityRpc} stubs). */
-export interface AuthorityNamespace {
-  idFromName(name: string): DurableObjectId;
-  get(id: DurableObjectId): unknown;
-}
 
 export interface AuthorityOptions {
   now?: () => number;

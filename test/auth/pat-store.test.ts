@@ -14,7 +14,8 @@ import {
   type StoredPat,
 } from "../../src/auth/pat-store";
 import type { PatRecord } from "../../src/auth/pat-record";
-import { Authority, authorityFor, type AuthorityNamespace } from "../../src/authority/client";
+import { Authority, authorityFor } from "../../src/authority/client";
+import type { AuthorityNamespace } from "../../src/authority/rpc";
 import { GatewayError } from "../../src/errors";
 import type { PermissionRule, ProjectRef } from "../../src/projects/types";
 import { uniqueTag } from "../support/gateway";

@@ -3,7 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { ProjectAuthority } from "../../src/authority/object";
 import { describe, expect, it } from "vitest";
 import type { AuditRecord } from "../../src/audit/event";
-import type { AuthorityRpc } from "../../src/authority/client";
+import type { AuthorityRpc } from "../../src/authority/rpc";
 import type { ProjectConfig } from "../../src/projects/types";
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Change } from "../../src/authority/changes";
-import { Authority, LOCATION_GRACE_MS, MEMORY_FRESH_MS, type AuthorityNamespace, type AuthorityRpc } from "../../src/authority/client";
+import { Authority, LOCATION_GRACE_MS, MEMORY_FRESH_MS } from "../../src/authority/client";
+import type { AuthorityNamespace, AuthorityRpc } from "../../src/authority/rpc";
 import { AuthorityState } from "../../src/authority/state";
 import { backgroundWork, frozenClock } from "../support/cache";
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Authority, authorityFor, type AuthorityNamespace } from "../../src/authority/client";
+import { Authority, authorityFor } from "../../src/authority/client";
+import type { AuthorityNamespace } from "../../src/authority/rpc";
 import { AuthorityStatsStore } from "../../src/stats/authority-store";
 import { emptyBucket } from "../../src/stats/buckets";
 import { StatsRecorder } from "../../src/stats/recorder";

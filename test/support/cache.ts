@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { Change } from "../../src/authority/changes";
-import type { AuthorityRpc } from "../../src/authority/client";
+import type { AuthorityRpc } from "../../src/authority/rpc";
 import { AuthorityState } from "../../src/authority/state";
 import { emptyView, mergeSync } from "../../src/authority/view";
 import { OriginError, OriginTimeoutError } from "../../src/errors";

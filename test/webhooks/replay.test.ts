@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Change } from "../../src/authority/changes";
-import { Authority, type AuthorityNamespace } from "../../src/authority/client";
+import { Authority } from "../../src/authority/client";
+import type { AuthorityNamespace } from "../../src/authority/rpc";
 import { deliveryOf } from "../../src/webhooks/replay";
 import { MAX_WEBHOOK_AGE_MS, parseSignatureHeader } from "../../src/webhooks/signature";
 import { backgroundWork } from "../support/cache";
