@@ -66,9 +66,6 @@ export default defineProject({
     testTimeout: 30_000,
     include: ["test/**/*.test.ts"],
     exclude: ["test/demo/**", "test/e2e/**", "test/locations/**", "test/scripts/**"],
-    // Every audit event is also a log line (src/audit/log-line.ts): thousands in a run, and
-    // test/admin/audit-log-lines.test.ts reads them with a spy, so the reporter skips them.
-    onConsoleLog: (log) => !log.includes('"type":"audit"'),
     // workerd has no process.env: replay knobs of the fuzz test reach it through inject().
     provide: { fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "", plainHttpPort },
   },
