@@ -1,11 +1,14 @@
 /**
- * The console's only way to the gateway: the admin JSON API with `Authorization: Bearer <token>`.
- * The token lives in `sessionStorage` (this tab only, gone when it closes) — never in a URL, a
- * cookie or `localStorage` — and is sent nowhere but this origin.
+ * The console's only way to the gateway: the admin JSON API. A token (the admin token or an
+ * operator token) lives in `sessionStorage` (this tab only, gone when it closes) — never in a URL,
+ * a cookie or `localStorage` — and is sent as `Authorization: Bearer` to this origin only. Behind
+ * Cloudflare Access there may be no token at all: the browser's Access cookie goes with each
+ * same-origin call and Cloudflare turns it into `Cf-Access-Jwt-Assertion` for the gateway.
  */
 
 export interface Session {
-  token: string;
+  /** `null`: signed in through Cloudflare Access, no token. */
+  token: string | null;
   projectId: string;
   environment: string;
 }
@@ -15,7 +18,12 @@ const SESSION_KEY = "content-edge.console.session";
 export function loadSession(): Session | null {
   try {
     const raw = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null") as Partial<Session> | null;
-    if (raw && typeof raw.token === "string" && typeof raw.projectId === "string" && typeof raw.environment === "string") {
+    if (
+      raw &&
+      (typeof raw.token === "string" || raw.token === null) &&
+      typeof raw.projectId === "string" &&
+      typeof raw.environment === "string"
+    ) {
       return { token: raw.token, projectId: raw.projectId, environment: raw.environment };
     }
   } catch {
@@ -44,36 +52,66 @@ export class ApiError extends Error {
   }
 }
 
+/** `/admin/projects/{p}/{e}{tail}`, each part encoded. */
+export function projectPath(session: Session, tail = ""): string {
+  return `/admin/projects/${encodeURIComponent(session.projectId)}/${encodeURIComponent(session.environment)}${tail}`;
+}
+
 /**
- * Calls `/admin/projects/{p}/{e}{tail}`. JSON in, JSON out; `204` is `undefined`; any other
- * status is an {@link ApiError}.
- *
- * @example const stats = await api<Traffic>(session, "GET", "/traffic");
+ * A raw admin call to `path` (absolute, under `/admin`). `credentials: "same-origin"` so that a
+ * console behind Cloudflare Access carries the Access cookie (without it Access would stop the call
+ * before the gateway); the gateway itself sets no cookie, and an explicit token wins over Access.
  */
-export async function api<T>(session: Session, method: string, tail: string, body?: unknown): Promise<T> {
-  const path = `/admin/projects/${encodeURIComponent(session.projectId)}/${encodeURIComponent(session.environment)}${tail}`;
-  const headers: Record<string, string> = { authorization: `Bearer ${session.token}`, accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(path, {
+export function adminFetch(session: Pick<Session, "token">, method: string, path: string, init: { body?: unknown; accept?: string } = {}) {
+  const headers: Record<string, string> = { accept: init.accept ?? "application/json" };
+  if (session.token !== null) headers["authorization"] = `Bearer ${session.token}`;
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  return fetch(path, {
     method,
     headers,
-    body: body === undefined ? null : JSON.stringify(body),
-    credentials: "omit",
+    body: init.body === undefined ? null : JSON.stringify(init.body),
+    credentials: "same-origin",
     cache: "no-store",
     referrerPolicy: "no-referrer",
   });
+}
+
+/** The {@link ApiError} of a refused answer (the GraphQL error body every admin route answers with). */
+export async function apiError(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  try {
+    const json = JSON.parse(text) as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> };
+    const first = json.errors?.[0];
+    const extensions = first?.extensions ?? {};
+    return new ApiError(response.status, String(extensions["code"] ?? "ERROR"), first?.message ?? response.statusText, extensions);
+  } catch {
+    return new ApiError(response.status, "NOT_JSON", text.slice(0, 200));
+  }
+}
+
+/**
+ * Calls an admin route by its absolute path. JSON in, JSON out; `204` is `undefined`; any other
+ * status is an {@link ApiError}.
+ *
+ * @example const { operators } = await adminApi<{ operators: Operator[] }>(session, "GET", "/admin/operators");
+ */
+export async function adminApi<T>(session: Pick<Session, "token">, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await adminFetch(session, method, path, { body });
+  if (!response.ok) throw await apiError(response);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text) as T;
   } catch {
     throw new ApiError(response.status, "NOT_JSON", text.slice(0, 200));
   }
-  if (!response.ok) {
-    const first = (json as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> }).errors?.[0];
-    const extensions = first?.extensions ?? {};
-    throw new ApiError(response.status, String(extensions["code"] ?? "ERROR"), first?.message ?? response.statusText, extensions);
-  }
-  return json as T;
+}
+
+/**
+ * Calls `/admin/projects/{p}/{e}{tail}` ({@link adminApi}).
+ *
+ * @example const stats = await api<Traffic>(session, "GET", "/traffic");
+ */
+export function api<T>(session: Session, method: string, tail: string, body?: unknown): Promise<T> {
+  return adminApi<T>(session, method, projectPath(session, tail), body);
 }

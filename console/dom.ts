@@ -1,4 +1,5 @@
 /** A tiny DOM builder: the console renders with `document.createElement`, never with HTML strings. */
+import { ApiError } from "./api";
 
 type Child = Node | string | number | null | undefined | false;
 type Props = Record<string, string | number | boolean | null | undefined | EventListener>;
@@ -61,8 +62,26 @@ export function clock(iso: string): string {
   return iso.slice(11, 16);
 }
 
-/** A message line for a failed call: the error's code and message. */
+/**
+ * A message line for a failed call: the error's code and message. A role refusal
+ * (`403 FORBIDDEN_ROLE`) says plainly which role the action needs; the console hides what a role
+ * may not use, so this appears only when a role changed under an open console.
+ */
 export function errorLine(error: unknown): HTMLElement {
+  if (error instanceof ApiError && error.code === "FORBIDDEN_ROLE") {
+    const required = String(error.extensions["required"] ?? "another");
+    const role = error.extensions["role"];
+    return h(
+      "p",
+      { class: "error", role: "alert", "data-code": error.code, "data-required": required },
+      `Not allowed: this needs the ${required} role, ${typeof role === "string" ? `and you are signed in as ${role}` : "and no role is granted to you"} (403 FORBIDDEN_ROLE).`,
+    );
+  }
   const text = error instanceof Error ? error.message : String(error);
-  return h("p", { class: "error", role: "alert" }, text);
+  return h("p", { class: "error", role: "alert", ...(error instanceof ApiError ? { "data-code": error.code } : {}) }, text);
+}
+
+/** A UTC time as `YYYY-MM-DD HH:MM:SS` (the console works in UTC). */
+export function utc(iso: string): string {
+  return iso.slice(0, 19).replace("T", " ");
 }

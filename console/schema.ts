@@ -1,7 +1,8 @@
-/** Schema: the models, stages and locales the gateway learned from the origin, and a refresh button. */
+/** Schema: the models, stages and locales the gateway learned from the origin, and a refresh button (editors and owners). */
 import { api, type Session } from "./api";
 import { errorLine, h, replace } from "./dom";
 import type { Panel } from "./panel";
+import { may, type Whoami } from "./roles";
 
 /** What `GET …/schema` answers (src/admin/schema.ts). */
 export interface SchemaSummary {
@@ -14,27 +15,37 @@ export interface SchemaSummary {
   changed?: boolean;
 }
 
-let cached: Promise<SchemaSummary> | undefined;
+/** Per session: signing in again (perhaps to another project) starts afresh. */
+const cached = new WeakMap<Session, Promise<SchemaSummary>>();
 
-/** The learned schema, loaded once per page (the refresh button reloads it). Other panels use it for their choices. */
+/** The learned schema, loaded once per session (the refresh button reloads it). Other panels use it for their choices. */
 export function learnedSchema(session: Session): Promise<SchemaSummary> {
-  cached ??= api<SchemaSummary>(session, "GET", "/schema");
-  cached.catch(() => (cached = undefined));
-  return cached;
+  let schema = cached.get(session);
+  if (!schema) {
+    schema = api<SchemaSummary>(session, "GET", "/schema");
+    schema.catch(() => cached.delete(session));
+    cached.set(session, schema);
+  }
+  return schema;
 }
 
-export function schemaPanel(session: Session): Panel {
+export function schemaPanel(session: Session, who: Whoami): Panel {
   const body = h("div", { id: "schema-body" }, "Loading…");
   const note = h("p", { id: "schema-note", class: "muted" });
   const refresh = h("button", { type: "button", id: "schema-refresh", onclick: () => void reload() }, "Refresh from the origin");
-  const element = h("section", { id: "panel-schema", class: "panel" }, h("div", { class: "toolbar" }, refresh, note), body);
+  const element = h(
+    "section",
+    { id: "panel-schema", class: "panel" },
+    h("div", { class: "toolbar" }, may(who, "schemaRefresh") ? refresh : null, note),
+    body,
+  );
 
   async function reload() {
     refresh.disabled = true;
     note.textContent = "Asking the origin…";
     try {
       const fresh = await api<SchemaSummary>(session, "POST", "/schema/refresh", {});
-      cached = Promise.resolve(fresh);
+      cached.set(session, Promise.resolve(fresh));
       render(fresh);
       note.textContent = fresh.changed ? "The schema changed: every cached answer of this project was invalidated." : "Unchanged.";
     } catch (error) {

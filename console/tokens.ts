@@ -1,8 +1,14 @@
-/** Tokens: issue (the secret shown once, with a copy button), list and revoke permanent auth tokens. */
+/**
+ * Tokens: issue (the secret shown once, with a copy button), list and revoke permanent auth tokens.
+ * A viewer sees the list only: no form, no Revoke buttons.
+ */
 import { api, type Session } from "./api";
+import { armedButton } from "./confirm";
 import { errorLine, h, replace } from "./dom";
 import type { Panel } from "./panel";
+import { may, type Whoami } from "./roles";
 import { learnedSchema } from "./schema";
+import { showSecret } from "./secret";
 
 /** What `GET …/tokens` lists (src/auth/pat-store.ts `PatRecord`). */
 export interface TokenRecord {
@@ -16,8 +22,9 @@ export interface TokenRecord {
 
 const PREVIEW_RULES = [{ action: "read", model: "*", stages: ["DRAFT", "PUBLISHED"], locales: "*" }];
 
-export function tokensPanel(session: Session): Panel {
-  const list = h("div", { id: "tokens-list" }, "Loading…");
+export function tokensPanel(session: Session, who: Whoami): Panel {
+  const writes = may(who, "tokens");
+  const list = h("div", { id: "tokens-list", class: "scroll" }, "Loading…");
   const issued = h("div", { id: "token-issued", "aria-live": "polite" });
   const name = h("input", { id: "token-name", required: true, maxlength: 200, placeholder: "e.g. preview build", autocomplete: "off" });
   const rules = h("textarea", { id: "token-permissions", rows: 4, spellcheck: "false", value: JSON.stringify(PREVIEW_RULES, null, 1) });
@@ -37,7 +44,7 @@ export function tokensPanel(session: Session): Panel {
     h(
       "div",
       { class: "columns" },
-      h("div", {}, h("h3", {}, "New token"), form, issued),
+      writes ? h("div", { class: "side" }, h("h3", {}, "New token"), form, issued) : null,
       h("div", { class: "grow" }, h("h3", {}, "Tokens"), list),
     ),
   );
@@ -57,28 +64,12 @@ export function tokensPanel(session: Session): Panel {
     if (expires.value) body["expiresAt"] = `${expires.value}Z`;
     try {
       const created = await api<TokenRecord & { token: string }>(session, "POST", "/tokens", body);
-      showSecret(created);
+      showSecret(issued, "token", `Token "${created.name}" (${created.id})`, created.token);
       name.value = "";
       await load();
     } catch (error) {
       replace(issued, errorLine(error));
     }
-  }
-
-  /** The secret exists only in this answer: shown once, copyable, gone when the panel is left. */
-  function showSecret(created: TokenRecord & { token: string }) {
-    const secret = h("code", { id: "token-secret" }, created.token);
-    const copied = h("span", { class: "muted", id: "token-copied" });
-    const copy = h("button", { type: "button", id: "token-copy", onclick: () => void copyText(created.token, copied) }, "Copy");
-    replace(
-      issued,
-      h(
-        "div",
-        { class: "secret" },
-        h("p", {}, `Token "${created.name}" (${created.id}) — copy it now, it will not be shown again:`),
-        h("div", { class: "row" }, secret, copy, copied),
-      ),
-    );
   }
 
   async function load() {
@@ -94,7 +85,11 @@ export function tokensPanel(session: Session): Panel {
     return h(
       "table",
       { class: "data" },
-      h("thead", {}, h("tr", {}, ...["Name", "Id", "Rules", "Default stage", "Expires", "Created", ""].map((c) => h("th", {}, c)))),
+      h(
+        "thead",
+        {},
+        h("tr", {}, ...["Name", "Id", "Rules", "Default stage", "Expires", "Created", ...(writes ? [""] : [])].map((c) => h("th", {}, c))),
+      ),
       h(
         "tbody",
         {},
@@ -108,7 +103,7 @@ export function tokensPanel(session: Session): Panel {
             h("td", {}, t.defaultStage ?? "–"),
             h("td", {}, t.expiresAt ? t.expiresAt.slice(0, 16).replace("T", " ") : "never"),
             h("td", {}, t.createdAt.slice(0, 16).replace("T", " ")),
-            h("td", {}, revokeButton(t)),
+            writes ? h("td", {}, revokeButton(t)) : null,
           ),
         ),
       ),
@@ -117,22 +112,19 @@ export function tokensPanel(session: Session): Panel {
 
   /** Two clicks: the first asks, the second revokes. */
   function revokeButton(token: TokenRecord): HTMLButtonElement {
-    const button = h("button", { type: "button", class: "revoke" }, "Revoke");
-    button.addEventListener("click", async () => {
-      if (!button.classList.contains("armed")) {
-        button.classList.add("armed", "danger");
-        button.textContent = `Revoke "${token.name}"?`;
-        return;
-      }
-      button.disabled = true;
-      try {
-        await api<void>(session, "DELETE", `/tokens/${encodeURIComponent(token.id)}`);
-        await load();
-      } catch (error) {
-        replace(list, errorLine(error));
-      }
+    return armedButton({
+      label: "Revoke",
+      question: `Revoke "${token.name}"?`,
+      className: "revoke",
+      act: async () => {
+        try {
+          await api<void>(session, "DELETE", `/tokens/${encodeURIComponent(token.id)}`);
+          await load();
+        } catch (error) {
+          replace(list, errorLine(error));
+        }
+      },
     });
-    return button;
   }
 
   return {
@@ -141,7 +133,7 @@ export function tokensPanel(session: Session): Panel {
     element,
     show() {
       void load();
-      if (stage.options.length === 1) {
+      if (writes && stage.options.length === 1) {
         learnedSchema(session).then(
           (schema) => stage.append(...schema.stages.map((s) => h("option", { value: s }, s))),
           () => undefined,
@@ -157,14 +149,4 @@ export function tokensPanel(session: Session): Panel {
 function ruleText(rule: Record<string, unknown>): string {
   const part = (v: unknown) => (Array.isArray(v) ? v.join("|") : String(v));
   return `${part(rule["action"])} ${part(rule["model"])} in ${part(rule["stages"])} (${part(rule["locales"])})${rule["condition"] ? " where …" : ""}`;
-}
-
-/** Copies with the Clipboard API (this page is a secure context on https and on 127.0.0.1). */
-async function copyText(text: string, status: HTMLElement): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-    status.textContent = "Copied.";
-  } catch {
-    status.textContent = "Copy failed: select the token and copy it by hand.";
-  }
 }
