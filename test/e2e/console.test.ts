@@ -1,8 +1,7 @@
-import { copyFileSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
+import { openTab as openTabOf, screenshot as screenshotOf, text as textOf, until, watchProblems } from "./support/console-page";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 
 /**
@@ -11,14 +10,13 @@ import { startNpmStart, type NpmStart } from "./support/npm-start";
  * the traffic, purge, issue and revoke a token, explain a refusal — while other requests reach
  * the gateway over HTTP as a site's would.
  */
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const QUERY = "{ posts { title } }";
 
 let gateway: NpmStart;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
 /** CSP violations and script errors the page reported: there must be none. */
-const problems: string[] = [];
+let problems: string[] = [];
 
 /** A GraphQL request to /content/demo/master from outside the browser. */
 async function content(query: string, headers: Record<string, string> = {}) {
@@ -37,34 +35,9 @@ async function content(query: string, headers: Record<string, string> = {}) {
   };
 }
 
-/**
- * Saves a screenshot under .build/screenshots/, and under docs/ when UPDATE_SCREENSHOTS=1 (as the
- * browser tests of issue 11 do).
- */
-async function screenshot(name: string): Promise<void> {
-  mkdirSync(`${root}.build/screenshots`, { recursive: true });
-  const path = `${root}.build/screenshots/${name}`;
-  await page.screenshot({ path: path as `${string}.png`, fullPage: true });
-  if (process.env["UPDATE_SCREENSHOTS"] === "1") copyFileSync(path, `${root}docs/${name}`);
-}
-
-async function openTab(id: string): Promise<void> {
-  await page.click(`#tab-${id}`);
-  await page.waitForSelector(`#panel-${id}`);
-}
-
-/** Waits until `read()` satisfies `ok`, polling, at most 20 s; returns the last value. */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
-}
-
-const text = (selector: string) => page.$eval(selector, (element) => element.textContent ?? "");
+const text = (selector: string) => textOf(page, selector);
+const openTab = (id: string) => openTabOf(page, id);
+const screenshot = (name: string) => screenshotOf(page, name);
 
 beforeAll(async () => {
   requireChromium();
@@ -74,12 +47,7 @@ beforeAll(async () => {
     .overridePermissions(gateway.base, ["clipboard-read", "clipboard-write", "clipboard-sanitized-write"]);
   page = await chromium.browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
-  // A refused admin call is logged by Chromium as a failed load, which is expected; a CSP
-  // violation or an uncaught script error is not.
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(String(error)));
+  problems = watchProblems(page);
 });
 
 afterAll(async () => {
@@ -101,6 +69,8 @@ describe("the console in Chromium against npm start", () => {
     await page.click("#signin button[type=submit]");
     await page.waitForSelector("svg.traffic-chart");
     expect(await text("#project-label")).toBe("demo/master");
+    // The admin token is the break-glass owner: every tab, Operators included.
+    expect([await text("#identity-name"), await text("#identity-role")]).toEqual(["admin token", "owner"]);
     const stored = await page.evaluate(() => ({
       session: sessionStorage.length,
       local: localStorage.length,
