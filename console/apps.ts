@@ -27,6 +27,9 @@ interface Revocation {
 
 const KIND_LABELS: Record<Revocation["kind"], string> = { app: "app", subject: "user", issuedBefore: "sessions issued before" };
 
+/** What a revocation names, as the tab shows it (a time in UTC, as everywhere in the console). */
+const valueText = (r: Pick<Revocation, "kind" | "value">) => (r.kind === "issuedBefore" ? `${utc(r.value)} UTC` : r.value);
+
 export function appsPanel(session: Session, who: Whoami): Panel {
   const writes = may(who, "revocations");
   const appsList = h("div", { id: "apps-list", class: "scroll" }, "Loading…");
@@ -93,7 +96,7 @@ export function appsPanel(session: Session, who: Whoami): Panel {
   async function revoke(body: Record<string, string>, source: string) {
     try {
       const created = await api<Revocation>(session, "POST", "/revocations", body);
-      replace(result, h("p", { class: "ok", id: `${source}-done` }, `Revoked ${KIND_LABELS[created.kind]} ${created.value}.`));
+      replace(result, h("p", { class: "ok", id: `${source}-done` }, `Revoked ${KIND_LABELS[created.kind]} ${valueText(created)}.`));
       if (source === "revoke-user") subject.value = "";
     } catch (error) {
       replace(result, errorLine(error));
@@ -161,7 +164,7 @@ export function appsPanel(session: Session, who: Whoami): Panel {
             "tr",
             { "data-revocation-id": r.id, "data-kind": r.kind },
             h("td", {}, KIND_LABELS[r.kind]),
-            h("td", {}, h("code", {}, r.kind === "issuedBefore" ? utc(r.value) : r.value)),
+            h("td", {}, h("code", {}, valueText(r))),
             h("td", { class: "nowrap" }, utc(r.createdAt)),
             h("td", {}, h("code", {}, r.id)),
             writes ? h("td", {}, liftButton(r)) : null,
@@ -174,7 +177,7 @@ export function appsPanel(session: Session, who: Whoami): Panel {
   function liftButton(revocation: Revocation): HTMLButtonElement {
     return armedButton({
       label: "Lift",
-      question: `Lift (let ${KIND_LABELS[revocation.kind]} ${revocation.kind === "issuedBefore" ? utc(revocation.value) : revocation.value} in again)?`,
+      question: `Lift (let ${KIND_LABELS[revocation.kind]} ${valueText(revocation)} in again)?`,
       className: "lift",
       act: async () => {
         try {

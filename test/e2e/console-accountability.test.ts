@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
@@ -12,7 +13,9 @@ import { startNpmStart, type NpmStart } from "./support/npm-start";
  * break-glass owner issues an operator token in the Operators tab; an editor signs in with it and
  * purges; a viewer (its token issued through the API) sees no control that changes anything, and
  * finds the editor's purge in the Audit tab under the editor's e-mail, filtered, paged, verified
- * and exported as NDJSON; the owner revokes the viewer. Each new tab fits 1280x800 and 390x844.
+ * and exported as NDJSON; the owner revokes the viewer; in the Apps tab the owner revokes an app
+ * that called a JWT project (its next JWT is refused), a user and every session issued before now,
+ * and lifts them. Each new tab fits 1280x800 and 390x844.
  */
 const PROJECT = "/admin/projects/demo/master";
 /** Unique per run: `npm start` keeps its state (.wrangler/state) from one run to the next. */
@@ -46,8 +49,8 @@ async function admin(method: string, path: string, body?: unknown, token = gatew
   return { status: response.status, body: raw ? (JSON.parse(raw) as any) : undefined };
 }
 
-async function signIn(token: string) {
-  await page.goto(`${gateway.base}/admin`);
+async function signIn(token: string, project = "demo") {
+  await page.goto(`${gateway.base}/admin?project=${project}`);
   await page.waitForSelector("#signin-token");
   await page.type("#signin-token", token);
   await page.click("#signin button[type=submit]");
@@ -76,6 +79,40 @@ async function filterAudit(filters: { action?: string; actor?: string; since?: s
   await page.$eval("#audit-actor", (input, value) => ((input as HTMLInputElement).value = value), filters.actor ?? "");
   await page.$eval("#audit-since", (input, value) => ((input as HTMLInputElement).value = value), filters.since ?? "");
   await page.click("#audit-apply");
+}
+
+/**
+ * A project that accepts JWTs signed by a key made here (its public JWK in the project's
+ * `jwt.publicKey`), and an app calling it: `query()` sends a JWT naming the app (`azp`) and a user.
+ */
+async function jwtApp() {
+  const projectId = `apps-${run}`;
+  const name = `mobile-${run}`;
+  const pair = await generateKeyPair("ES256", { extractable: true });
+  const config = {
+    origin: "https://demo-origin.internal/v2/demo/master",
+    publicPermissions: [],
+    jwt: { publicKey: await exportJWK(pair.publicKey), issuer: "https://login.example/", audience: "content-edge", algorithms: ["ES256"] },
+    roles: { reader: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }] },
+  };
+  expect((await admin("PUT", `/admin/projects/${projectId}/master`, config)).status).toBe(200);
+  const query = async () => {
+    const jwt = await new SignJWT({ roles: ["reader"], azp: name })
+      .setProtectedHeader({ alg: "ES256" })
+      .setIssuer("https://login.example/")
+      .setAudience("content-edge")
+      .setSubject(`reader-${run}`)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 5)
+      .setExpirationTime("10m")
+      .sign(pair.privateKey);
+    const response = await fetch(`${gateway.base}/content/${projectId}/master`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
+      body: JSON.stringify({ query: "{ posts { title } }" }),
+    });
+    return { status: response.status, body: (await response.json()) as { errors?: Array<{ extensions?: Record<string, unknown> }> } };
+  };
+  return { projectId, name, query };
 }
 
 /** Whether the page is wider than the window (a horizontal scroll bar). */
@@ -271,21 +308,39 @@ describe("operators, roles and the audit log in the console", () => {
   });
 
   it("shows the apps seen and the revocations, or says the gateway has none", async () => {
-    await signIn(gateway.adminToken);
-    await openTab("apps");
-    await page.waitForSelector("#apps-list :is(table, p)");
-    await page.waitForSelector("#revocations-list :is(table, p)");
     const available = (await admin("GET", `${PROJECT}/apps`)).status !== 404;
     if (!available) {
       // This gateway has no apps routes (issue 21's apps work): both lists say so, no form is offered.
+      await signIn(gateway.adminToken);
+      await openTab("apps");
+      await page.waitForSelector("#apps-list [data-unavailable]");
       expect(await page.$eval("#apps-list [data-unavailable]", (el) => el.textContent)).toContain("Not available");
-      expect(await page.$eval("#revocations-list [data-unavailable]", (el) => el.textContent)).toContain("Not available");
+      await page.waitForSelector("#revocations-list [data-unavailable]");
       expect(await page.$eval("#revocation-forms", (el) => (el as HTMLElement).hidden)).toBe(true);
       await screenshot("console-apps.png");
       return;
     }
+    // A project whose readers sign in with JWTs of a key made here; an app calls it once.
+    const app = await jwtApp();
+    expect((await app.query()).status).toBe(200);
+    await signIn(gateway.adminToken, app.projectId);
+    await openTab("apps");
+    const appRow = `tr[data-app="${app.name}"]`;
+    await page.waitForSelector(appRow);
+    expect(await text(`${appRow} td:nth-child(4)`)).toBe("1");
     type Revocation = { id: string; kind: string; value: string };
-    const listed = async () => (await admin("GET", `${PROJECT}/revocations`)).body.revocations as Revocation[];
+    const listed = async () => (await admin("GET", `/admin/projects/${app.projectId}/master/revocations`)).body.revocations as Revocation[];
+
+    // The app, from its row, after a confirmation: its JWTs are refused from then on.
+    await page.click(`${appRow} button.revoke`);
+    expect(await text(`${appRow} button.revoke`)).toBe(`Revoke ${app.name}?`);
+    await page.click(`${appRow} button.revoke`);
+    await until(
+      () => text(`${appRow} td:last-child`),
+      (t) => t === "revoked",
+    );
+    const refused = await until(app.query, (r) => r.status === 401);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHENTICATED", reason: "APP_REVOKED" });
 
     // A user, through the form.
     const subject = `user-${run}`;
@@ -307,8 +362,10 @@ describe("operators, roles and the audit log in the console", () => {
     await page.waitForSelector(`tr[data-revocation-id="${cut!.id}"]`);
     await screenshot("console-apps.png");
 
-    // Lifted, each after a confirmation: gone from the tab and from the API.
-    for (const { id } of [user!, cut!]) {
+    // Lifted, each after a confirmation: gone from the tab and from the API, and the app is let in again.
+    const all = await listed();
+    expect(all).toHaveLength(3);
+    for (const { id } of all) {
       const lift = `tr[data-revocation-id="${id}"] button.lift`;
       await page.click(lift);
       await page.click(lift);
@@ -317,8 +374,8 @@ describe("operators, roles and the audit log in the console", () => {
         (row) => row === null,
       );
     }
-    expect((await listed()).map((r) => r.id)).not.toContain(user!.id);
-    expect((await listed()).map((r) => r.id)).not.toContain(cut!.id);
+    expect(await listed()).toEqual([]);
+    expect((await until(app.query, (r) => r.status === 200)).status).toBe(200);
   });
 
   it.each([
