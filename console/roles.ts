@@ -66,11 +66,13 @@ const VIA: Record<Whoami["via"], string> = {
 };
 
 /**
- * Who is signed in, for the header: the e-mail when there is one, and how they signed in.
+ * Who is signed in, for the header: the e-mail (else the id: an Access service token is
+ * `service:<client id>`), and how they signed in.
  *
  * @example whoText({ kind: "admin", role: "owner", via: "admin-token" }); // "admin token"
  * @example whoText({ kind: "operator", email: "ana@example.com", role: "editor", via: "access" }); // "ana@example.com (Cloudflare Access)"
  */
 export function whoText(who: Whoami): string {
-  return who.email ? `${who.email} (${VIA[who.via]})` : VIA[who.via];
+  const name = who.email ?? who.id;
+  return name ? `${name} (${VIA[who.via]})` : VIA[who.via];
 }

@@ -34,6 +34,7 @@ describe("console/roles.ts against the gateway's role table", () => {
     [{ kind: "admin", role: "owner", via: "admin-token" }, "admin token"],
     [{ kind: "operator", id: "op_1", email: "ana@example.com", role: "viewer", via: "operator-token" }, "ana@example.com (operator token)"],
     [{ kind: "operator", email: "bo@example.com", role: "editor", via: "access" }, "bo@example.com (Cloudflare Access)"],
+    [{ kind: "operator", id: "service:ci.access", role: "viewer", via: "access" }, "service:ci.access (Cloudflare Access)"],
   ])("names %j as %s", (who, text) => {
     expect(whoText(who)).toBe(text);
   });

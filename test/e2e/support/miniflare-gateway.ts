@@ -13,7 +13,21 @@ export interface MiniflareGateway {
   /** Miniflare's entry socket, which forwards to the gateway through its router worker. */
   entry: string;
   adminToken: string;
+  /** workerd's socket bound to the demo origin (its instrumentation API, when it is on). */
+  demo: string;
   dispose: () => Promise<void>;
+}
+
+export interface MiniflareGatewayOptions {
+  /** More variables for the gateway (e.g. Cloudflare Access's). */
+  bindings?: Record<string, string>;
+  /** Variables for the demo origin (e.g. `ORIGIN_INSTRUMENTATION: "on"`, whose certs play an Access team's). */
+  demoBindings?: Record<string, string>;
+  /**
+   * Serve .build/assets/ (the console's script and stylesheet) as wrangler.toml's `[assets]` does,
+   * on the entry socket: what a browser test of the console needs.
+   */
+  assets?: boolean;
 }
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -30,7 +44,7 @@ function buildGateway(): string {
  * the project authorities' Durable Object),
  * as `wrangler.toml` wires them, without `wrangler dev` in front.
  */
-export async function startMiniflareGateway(): Promise<MiniflareGateway> {
+export async function startMiniflareGateway(options: MiniflareGatewayOptions = {}): Promise<MiniflareGateway> {
   const gateway = buildGateway();
   const demo = buildDemoOrigin();
   const adminToken = `mf-${Math.random().toString(36).slice(2)}`;
@@ -50,7 +64,16 @@ export async function startMiniflareGateway(): Promise<MiniflareGateway> {
           // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`).
           durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
           cache: true,
-          bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN" },
+          bindings: { ADMIN_TOKEN: adminToken, SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN", ...options.bindings },
+          ...(options.assets
+            ? {
+                assets: {
+                  directory: `${root}.build/assets`,
+                  run_worker_first: ["/*", "!/_explorer/*", "!/admin/assets/*"],
+                  routerConfig: { has_user_worker: true },
+                },
+              }
+            : {}),
           serviceBindings: { DEMO_ORIGIN: "content-edge-demo-origin" },
           unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
         },
@@ -61,11 +84,14 @@ export async function startMiniflareGateway(): Promise<MiniflareGateway> {
           modulesRoot: dirname(demo),
           compatibilityDate: "2026-04-01",
           d1Databases: { DB: "content-edge-demo-e2e" },
+          bindings: { ...options.demoBindings },
+          unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
         },
       ],
     }),
   );
   const entry = (await mf.ready).href.replace(/\/$/, "");
   const direct = (await mf.unsafeGetDirectURL("content-edge")).href.replace(/\/$/, "");
-  return { direct, entry, adminToken, dispose: () => mf.dispose() };
+  const demoUrl = (await mf.unsafeGetDirectURL("content-edge-demo-origin")).href.replace(/\/$/, "");
+  return { direct, entry, demo: demoUrl, adminToken, dispose: () => mf.dispose() };
 }
