@@ -104,7 +104,7 @@ describe("the verified badge, from the gateway's own verdicts", () => {
     const links = chain(3);
     expect(verdictText(verifyChain(links.slice(0, 2), GENESIS_HASH, links[2]!.hash))).toEqual({
       ok: false,
-      text: "Chain broken after the last kept event (tail-missing), 2 verified before it",
+      text: "Chain broken after the last kept event (head-mismatch), 2 verified before it",
     });
   });
 });
