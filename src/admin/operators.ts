@@ -41,7 +41,9 @@ export const operatorRoutes = new Hono<AdminEnv>()
       await operatorTokenDigest(token),
       adminRecord(c, "operator.create", { email: input.email, role: input.role }, id),
     );
-    if (!record) throw new InvalidConfigError("(body)", `the deployment already has ${MAX_OPERATORS} operators; revoke some first`);
+    if (record === "limit")
+      throw new InvalidConfigError("(body)", `the deployment already has ${MAX_OPERATORS} operators; revoke some first`);
+    if (record === "exists") throw new InvalidConfigError("email", "already names a live operator; revoke it first to change its role");
     return c.json({ ...record, token }, 201, { "cache-control": "no-store" });
   })
   .get("/", async (c) => {

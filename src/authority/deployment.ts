@@ -20,7 +20,7 @@ export interface DeploymentRpc {
     operator: { id: string; email: string; role: Role; createdBy: string },
     digest: string,
     audit: AuditRecord,
-  ): Promise<OperatorRecord | null>;
+  ): Promise<OperatorRecord | "limit" | "exists">;
   revokeOperator(id: string, audit: AuditRecord): Promise<OperatorRecord | null>;
   findOperator(digest: string): Promise<OperatorRecord | null>;
   listOperators(): Promise<OperatorRecord[]>;
@@ -40,7 +40,7 @@ export class DeploymentAuthority {
     private readonly callTimeoutMs: number,
   ) {}
 
-  createOperator(...args: Parameters<DeploymentRpc["createOperator"]>): Promise<OperatorRecord | null> {
+  createOperator(...args: Parameters<DeploymentRpc["createOperator"]>): Promise<OperatorRecord | "limit" | "exists"> {
     return this.call((rpc) => rpc.createOperator(...args));
   }
 

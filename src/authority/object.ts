@@ -290,11 +290,11 @@ export class ProjectAuthority extends DurableObject {
     operator: { id: string; email: string; role: Role; createdBy: string },
     digest: string,
     audit: AuditRecord,
-  ): OperatorRecord | null {
-    let created: OperatorRecord | null = null;
+  ): OperatorRecord | "limit" | "exists" {
+    let created: OperatorRecord | "limit" | "exists" = "limit";
     this.ctx.storage.transactionSync(() => {
       created = this.operatorsTable().create(operator, digest);
-      if (created) this.appendAudit([audit]);
+      if (typeof created === "object") this.appendAudit([audit]);
     });
     this.flushAuditLines();
     return created;

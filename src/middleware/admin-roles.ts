@@ -3,14 +3,17 @@ import { ForbiddenRoleError } from "../errors";
 import type { AdminEnv } from "../operators/identity";
 import { roleAtLeast, type Role } from "../operators/roles";
 
+/** What a route needs: a role, or only a verified identity (`signed-in`: `whoami`, which tells an identity without a role so). */
+export type RouteRequirement = Role | "signed-in";
+
 /**
  * The role each admin route needs (SPEC §5a), one table for the whole API so the matrix can be
  * read — and tested — in one place. `*` is one path segment. `viewer` reads, `editor` also purges
  * and issues or revokes content tokens and JWT revocations, `owner` also changes configuration and
  * operators. A route missing here needs `owner`: what cannot be classified is denied to the rest.
  */
-export const ADMIN_ROUTE_ROLES: ReadonlyArray<readonly [method: string, path: string, role: Role]> = [
-  ["GET", "/admin/whoami", "viewer"],
+export const ADMIN_ROUTE_ROLES: ReadonlyArray<readonly [method: string, path: string, role: RouteRequirement]> = [
+  ["GET", "/admin/whoami", "signed-in"],
   ["GET", "/admin/audit", "viewer"],
   ["GET", "/admin/audit/verify", "viewer"],
   ["GET", "/admin/operators", "owner"],
@@ -41,7 +44,7 @@ export const ADMIN_ROUTE_ROLES: ReadonlyArray<readonly [method: string, path: st
  *
  * @example requiredRole("POST", "/admin/projects/demo/master/purge"); // "editor"
  */
-export function requiredRole(method: string, path: string): Role {
+export function requiredRole(method: string, path: string): RouteRequirement {
   const wanted = method === "HEAD" ? "GET" : method;
   const segments = path.replace(/\/+$/, "").split("/");
   for (const [m, pattern, role] of ADMIN_ROUTE_ROLES) {
@@ -62,7 +65,7 @@ export function adminRoles(): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
     const needed = requiredRole(c.req.method, new URL(c.req.url).pathname);
     const { role } = c.get("admin");
-    if (role === null || !roleAtLeast(role, needed)) throw new ForbiddenRoleError(needed, role);
+    if (needed !== "signed-in" && (role === null || !roleAtLeast(role, needed))) throw new ForbiddenRoleError(needed, role);
     await next();
   };
 }

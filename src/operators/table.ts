@@ -38,10 +38,15 @@ export class OperatorsTable {
     private readonly now: () => number,
   ) {}
 
-  /** Stores a new operator; `false` when the deployment already has {@link MAX_OPERATORS}. */
-  create(operator: { id: string; email: string; role: Role; createdBy: string }, digest: string): OperatorRecord | null {
+  /**
+   * Stores a new operator: `"limit"` when the deployment already has {@link MAX_OPERATORS},
+   * `"exists"` when a live operator has this e-mail (one identity, one role: revoke it first).
+   */
+  create(operator: { id: string; email: string; role: Role; createdBy: string }, digest: string): OperatorRecord | "limit" | "exists" {
     this.prepare();
-    if (this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLE}`).one().n >= MAX_OPERATORS) return null;
+    if (this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLE}`).one().n >= MAX_OPERATORS) return "limit";
+    if (this.sql.exec(`SELECT 1 FROM ${TABLE} WHERE email = ? AND revoked_at IS NULL`, operator.email).toArray().length > 0)
+      return "exists";
     const at = this.now();
     this.sql.exec(
       `INSERT INTO ${TABLE} (id, digest, email, role, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)`,

@@ -41,10 +41,15 @@ describe("signing in to the admin API through Cloudflare Access", () => {
     expect(body).toMatchObject(expected);
   });
 
-  it("refuses an identity ACCESS_ROLES grants no role with 403 FORBIDDEN_ROLE", async () => {
-    const { status, body } = await whoami(await signAccess(key, now(), { email: "mallory@example.org" }));
-    expect(status).toBe(403);
-    expect(body.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN_ROLE", required: "viewer", role: null });
+  it("tells an identity ACCESS_ROLES grants no role so, and refuses it everything else with 403 FORBIDDEN_ROLE", async () => {
+    const assertion = await signAccess(key, now(), { email: "mallory@example.org" });
+    expect(await whoami(assertion)).toEqual({
+      status: 200,
+      body: { kind: "operator", email: "mallory@example.org", role: null, via: "access" },
+    });
+    const response = await gateway("/admin/projects/demo/master", { headers: { "cf-access-jwt-assertion": assertion } });
+    expect(response.status).toBe(403);
+    expect(await errorExtensions(response)).toMatchObject({ code: "FORBIDDEN_ROLE", required: "viewer", role: null });
   });
 
   it("refuses a viewer's purge with 403 FORBIDDEN_ROLE naming editor", async () => {

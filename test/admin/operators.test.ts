@@ -43,7 +43,10 @@ describe("operators (SPEC §5a)", () => {
 
   it("lets an owner operator issue operators, naming them as the issuer", async () => {
     const owner = await createOperator(`owner.${crypto.randomUUID()}@example.com`, "owner");
-    const response = await gateway("/admin/operators", json({ email: "viewer@example.com", role: "viewer" }, bearer(owner.token)));
+    const response = await gateway(
+      "/admin/operators",
+      json({ email: `viewer.${crypto.randomUUID()}@example.com`, role: "viewer" }, bearer(owner.token)),
+    );
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ role: "viewer", createdBy: owner.email });
   });
@@ -67,6 +70,16 @@ describe("operators (SPEC §5a)", () => {
     const response = await gateway("/admin/whoami", { headers });
     expect(response.status).toBe(401);
     expect((await errorExtensions(response)).code).toBe("UNAUTHENTICATED");
+  });
+
+  it("refuses a second live operator with the same e-mail, and allows it once the first is revoked", async () => {
+    const email = `twice.${crypto.randomUUID()}@example.com`;
+    const first = await createOperator(email, "viewer");
+    const again = await gateway("/admin/operators", json({ email: email.toUpperCase(), role: "owner" }));
+    expect(again.status).toBe(400);
+    expect(await errorExtensions(again)).toMatchObject({ code: "INVALID_CONFIG", field: "email" });
+    expect((await gateway(`/admin/operators/${first.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    expect((await createOperator(email, "editor")).role).toBe("editor");
   });
 
   it("answers whoami for the break-glass admin token as an owner", async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_ROUTE_ROLES, requiredRole } from "../../src/middleware/admin-roles";
-import { roleAtLeast, ROLES, type Role } from "../../src/operators/roles";
+import { ADMIN_ROUTE_ROLES, requiredRole, type RouteRequirement } from "../../src/middleware/admin-roles";
+import { roleAtLeast, ROLES } from "../../src/operators/roles";
 
 describe("the role each admin route needs (SPEC §5a)", () => {
-  it.each<[string, string, Role]>([
+  it.each<[string, string, RouteRequirement]>([
     ["GET", "/admin/projects/demo/master", "viewer"],
     ["HEAD", "/admin/projects/demo/master/stats", "viewer"],
     ["GET", "/admin/projects/demo/master/audit", "viewer"],
@@ -18,7 +18,7 @@ describe("the role each admin route needs (SPEC §5a)", () => {
     ["GET", "/admin/operators", "owner"],
     ["POST", "/admin/operators", "owner"],
     ["DELETE", "/admin/operators/op_1", "owner"],
-    ["GET", "/admin/whoami", "viewer"],
+    ["GET", "/admin/whoami", "signed-in"],
     ["GET", "/admin/audit/", "viewer"],
     // Not in the table: denied to everyone but owners.
     ["DELETE", "/admin/projects/demo/master", "owner"],
