@@ -245,6 +245,36 @@ export class SchemaNotLearnedError extends GatewayError {
   override readonly status = 409;
 }
 
+/**
+ * The project's `limits.originConcurrency` origin requests are in flight in this isolate and the
+ * request could not get a slot within `limits.originQueueMs` (or the queue was full): nothing was
+ * sent. `Retry-After: 1` (RFC 9110 §10.2.3): the busy spell is expected to be short.
+ */
+export class OriginBusyError extends GatewayError {
+  override readonly code = "ORIGIN_BUSY";
+  override readonly status = 503;
+  constructor(limit: number) {
+    super(`The origin already has ${limit} requests in flight from here; try again shortly.`, { limit }, { "retry-after": "1" });
+  }
+}
+
+/**
+ * The client caused more origin requests than the project's `rateLimits.missesPerMinute` in the
+ * current minute: nothing was sent. `Retry-After` (RFC 9110 §10.2.3, RFC 6585 §4) is the number of
+ * seconds until the window frees; answers from the cache are still served.
+ */
+export class RateLimitedError extends GatewayError {
+  override readonly code = "RATE_LIMITED";
+  override readonly status = 429;
+  constructor(limit: number, by: "ip" | "token", retryAfterSeconds: number) {
+    super(
+      `More than ${limit} requests reached the origin for this client in a minute; cached answers are still served.`,
+      { limit, by, retryAfter: retryAfterSeconds },
+      { "retry-after": String(retryAfterSeconds) },
+    );
+  }
+}
+
 /** A store the gateway depends on (KV) could not be read: fail closed. */
 export class StoreUnavailableError extends GatewayError {
   override readonly code = "SERVICE_UNAVAILABLE";

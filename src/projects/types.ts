@@ -79,6 +79,25 @@ export interface ProjectConfig {
   ipRules?: IpRules;
   /** The audit log (SPEC §5a); absent: events are kept 90 days. */
   audit?: AuditSettings;
+  /** Origin protection (SPEC §3c): in-flight origin requests per location; absent: unlimited. */
+  limits?: OriginLimits;
+  /** Origin protection (SPEC §3c): origin requests per client and minute; absent: unlimited. */
+  rateLimits?: RateLimits;
+}
+
+/** `limits` (SPEC §3c): how many origin requests may be in flight at once, per isolate. */
+export interface OriginLimits {
+  /** In-flight origin requests per isolate (1 to 1,000); absent: unlimited. */
+  originConcurrency?: number;
+  /** How long a request beyond it waits for a slot before `503 ORIGIN_BUSY` (0 to 5,000 ms; default 250). */
+  originQueueMs?: number;
+}
+
+/** `rateLimits` (SPEC §3c): origin requests one client may cause per minute, over every location. */
+export interface RateLimits {
+  missesPerMinute: number;
+  /** `ip`: `CF-Connecting-IP`; `token`: the principal (PAT id, JWT issuer and subject; the public by IP). */
+  by: "ip" | "token";
 }
 
 export interface AuditSettings {

@@ -2,6 +2,7 @@ import { InvalidConfigError } from "../errors";
 import { normalizeRules } from "./rules";
 import type { AuditSettings, CacheSettings, JwtSettings, PermissionRule, ProjectConfig } from "./types";
 import { validateAllowedOrigins, validateIpRules } from "./validate-policies";
+import { validateLimits, validateRateLimits } from "./validate-limits";
 
 /**
  * Cache defaults when a project sets none: a minute fresh, five minutes SWR, a day if the origin
@@ -34,6 +35,8 @@ const PROJECT_FIELDS = new Set([
   "allowedOrigins",
   "ipRules",
   "audit",
+  "limits",
+  "rateLimits",
 ]);
 /** Ten years: the longest an audit event may be kept. */
 const MAX_RETENTION_DAYS = 3_650;
@@ -80,6 +83,10 @@ export function validateProjectConfig(raw: unknown): ProjectConfig {
   }
   if (input.jwt !== undefined && input.jwt !== null) config.jwt = jwt(input.jwt);
   if (input.audit !== undefined && input.audit !== null) config.audit = audit(input.audit);
+  const limits = validateLimits(input.limits);
+  if (limits !== undefined) config.limits = limits;
+  const rateLimits = validateRateLimits(input.rateLimits);
+  if (rateLimits !== undefined) config.rateLimits = rateLimits;
   return config;
 }
 
