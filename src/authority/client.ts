@@ -40,6 +40,7 @@ import type { JwtRevocation, JwtRevocationKind } from "../auth/jwt-revocations";
 import { LimitExceededError } from "../errors";
 import type { AppTotals, AppsDay } from "../stats/apps-day";
 import { MAX_JWT_REVOCATIONS } from "./revocations";
+import type { MissVerdict } from "./miss-window";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { AuthorityNamespace, AuthorityRpc } from "./rpc";
 import type { StatsRow } from "./stats-table";
@@ -57,6 +58,8 @@ export const LOCATION_FRESH_MS = 1_000;
 export const LOCATION_GRACE_MS = 1_250;
 /** Default bound on how old a view may be used while the object is unreachable. */
 export const DEFAULT_STALE_LIMIT_MS = 10_000;
+/** A rate-limit count that takes longer is given up (the miss goes on): it is on a miss's path. */
+export const RATE_CALL_TIMEOUT_MS = 1_000;
 /** A call to the object that takes longer counts as failed. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 /** At most this many projects' views per isolate (least recently used first out). */
@@ -356,6 +359,20 @@ export class Authority {
   /** The apps seen calling the project, with their requests over every isolate. */
   listApps(ref: ProjectRef): Promise<AppTotals[]> {
     return this.call(ref, (rpc) => rpc.listApps());
+  }
+
+  /**
+   * Counts one origin request of `client` at the project's object (`rateLimits`, SPEC §3c): the
+   * object sees every location's requests, so the limit holds per project, not per location.
+   * `null` when the object did not answer within {@link RATE_CALL_TIMEOUT_MS}: the caller lets the
+   * request go (a limiter that cannot count must not take the origin down with it).
+   */
+  async countMiss(ref: ProjectRef, client: string, limit: number): Promise<MissVerdict | null> {
+    try {
+      return await withTimeout(this.rpc(this.replica(ref)).countMiss(client, limit), Math.min(this.callTimeoutMs, RATE_CALL_TIMEOUT_MS));
+    } catch {
+      return null;
+    }
   }
 
   private replica(ref: ProjectRef): Replica {

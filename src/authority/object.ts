@@ -36,6 +36,7 @@ import type { AppTotals } from "../stats/apps-day";
 import type { Change } from "./changes";
 import { DeliveriesTable } from "./deliveries-table";
 import { DirectoryTable, type DirectoryPage } from "./directory-table";
+import { MissWindows, type MissVerdict } from "./miss-window";
 import { StatsTable, type StatsRow } from "./stats-table";
 import { AuthorityState, KEYS, type PendingWrite, type StorageDelta, type SyncPayload, type TokenEntry } from "./state";
 
@@ -49,6 +50,8 @@ export class ProjectAuthority extends DurableObject {
   private audit: AuditTable | undefined;
   private operators: OperatorsTable | undefined;
   private readonly refusals = new RefusalCoalescer(() => Date.now());
+  /** The miss rate limit's counters: memory only, never storage (`miss-window.ts`). */
+  private readonly misses = new MissWindows(() => Date.now());
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -234,6 +237,15 @@ export class ProjectAuthority extends DurableObject {
   /** Every JWT revocation, oldest first. */
   listRevocations(): JwtRevocation[] {
     return this.state.revocations.list();
+  }
+
+  /**
+   * Counts one origin request of a client against the project's `rateLimits.missesPerMinute`
+   * (`client` is a digest, never an address or a token). Synchronous and in memory: one RPC per
+   * miss, no storage write.
+   */
+  countMiss(client: string, limit: number): MissVerdict {
+    return this.misses.count(client, limit);
   }
 
   /** Stores one isolate's app totals of one day (a flush of `src/stats/apps-recorder.ts`); whether a row was written. */

@@ -11,6 +11,7 @@ import type { ProjectConfig } from "../projects/types";
 import type { AppTotals, AppsDay } from "../stats/apps-day";
 import type { HourBucket } from "../stats/buckets";
 import type { Change } from "./changes";
+import type { MissVerdict } from "./miss-window";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { StatsRow } from "./stats-table";
 
@@ -51,6 +52,7 @@ export interface AuthorityRpc {
   listRevocations(): Promise<JwtRevocation[]>;
   putApps(isolateId: string, day: AppsDay): Promise<boolean>;
   listApps(): Promise<AppTotals[]>;
+  countMiss(client: string, limit: number): Promise<MissVerdict>;
 }
 
 /** The binding: a Durable Object namespace (or anything that hands out {@link AuthorityRpc} stubs). */

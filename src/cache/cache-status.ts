@@ -51,7 +51,7 @@ export const CACHE_OUTCOMES: ReadonlyArray<{ when: string; status: string; examp
     example: { kind: "stale", reason: "stale-while-revalidate", ttl: -12 },
   },
   {
-    when: "stale entry inside stale-if-error, the origin failed (threw, timed out, answered 5xx or not GraphQL); `fwd-status`: 504 for a timeout, else the origin's status or 502",
+    when: "stale entry inside stale-if-error, the origin failed (threw, timed out, answered 5xx or not GraphQL) or was not asked (`ORIGIN_BUSY`, `RATE_LIMITED`: no `fwd-status`); `fwd-status`: 504 for a timeout, else the origin's status or 502",
     status: "200",
     example: { kind: "stale", reason: "stale-if-error", ttl: -90, fwdStatus: 502 },
   },

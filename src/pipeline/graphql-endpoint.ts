@@ -33,6 +33,7 @@ import { runMutation, type LearnedMutationAnswer } from "./mutation-run";
 import type { AuditRecord } from "../audit/event";
 import { mutationRecord, rootFieldsOf } from "../audit/mutation-record";
 import { ipFirewall, type IpFirewall } from "../policies/ip-rules";
+import { originLimiter } from "./origin-limits";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
@@ -214,6 +215,15 @@ async function execute(
   const extra: Record<string, string> = {};
   if (ctx.endpoint === "v2" && principal.userId) extra["gcms-user-id"] = principal.userId;
   const guard = ctx.deps.guard ?? guardForwarded;
+  // The project's origin protection (SPEC §3c): only requests that go to the origin pass through it.
+  const limited = originLimiter({
+    ref: ctx.ref,
+    project,
+    principal,
+    request: ctx.c.req.raw,
+    authority: ctx.config.authority,
+    originTimeoutMs: ctx.config.originTimeoutMs,
+  });
   /**
    * Sends one document to the origin; what leaves is what was authorised (SPEC §3a). A follow-up
    * (an entry check) is the gateway's own read of authorised entries: a query, even after a mutation.
@@ -234,13 +244,17 @@ async function execute(
     // The exact body and headers, analysed again before they leave.
     const authorised = followUp ? { ...allowed, kind: "query" as const } : allowed;
     guard({ known: decision.known, project, authorised, body, headers });
-    return callOrigin({
-      url: project.origin,
-      body,
-      headers,
-      timeoutMs: ctx.config.originTimeoutMs,
-      fetch: fetcherFor(project.origin, ctx.config.serviceOrigins),
-    });
+    return limited(
+      () =>
+        callOrigin({
+          url: project.origin,
+          body,
+          headers,
+          timeoutMs: ctx.config.originTimeoutMs,
+          fetch: fetcherFor(project.origin, ctx.config.serviceOrigins),
+        }),
+      followUp,
+    );
   };
   const finish = async (answer: OriginAnswer): Promise<LearnedMutationAnswer> => {
     // Conditions at single-entry positions are checked entry by entry before anything is answered or cached.

@@ -18,7 +18,7 @@
 import type { AuditRecord } from "../audit/event";
 import type { Authority } from "../authority/client";
 import type { Change } from "../authority/changes";
-import { ForwardGuardError, GatewayError, WriteAppliedAnswerUncheckedError } from "../errors";
+import { ForwardGuardError, GatewayError, OriginBusyError, RateLimitedError, WriteAppliedAnswerUncheckedError } from "../errors";
 import type { GraphQLMediaType } from "../http/media-type";
 import { mutationChanges, mutationFallback, type MutationOutcome } from "../invalidation/mutations";
 import type { CachePlan } from "../invalidation/plan";
@@ -76,13 +76,16 @@ export async function runMutation(run: MutationRun): Promise<Response> {
     answer = await run.send();
     assertGraphQLAnswer(answer);
   } catch (error) {
-    // `send` guards before it sends: a guard refusal here means the mutation never left.
-    // Anything else (the origin failed, timed out, answered no GraphQL result) may have written.
+    // `send` guards and applies the origin limits before it sends: a guard refusal, a rate limit or
+    // a busy origin here means the mutation never left. Anything else (the origin failed, timed
+    // out, answered no GraphQL result) may have written.
     const guarded = error instanceof ForwardGuardError;
+    const limited = error instanceof RateLimitedError || error instanceof OriginBusyError;
     const code = error instanceof GatewayError ? error.code : "INTERNAL_SERVER_ERROR";
-    await report(guarded ? [] : fallback, {
-      outcome: guarded ? "refused" : "error",
-      details: { result: guarded ? "guard-refused" : "origin-failed", code, originStatus: originStatusOf(error) },
+    const result = guarded ? "guard-refused" : limited ? "origin-limited" : "origin-failed";
+    await report(guarded || limited ? [] : fallback, {
+      outcome: guarded || limited ? "refused" : "error",
+      details: { result, code, originStatus: originStatusOf(error) },
     });
     throw error;
   }

@@ -2,7 +2,7 @@ import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { AuditRecord } from "../../src/audit/event";
 import type { Change } from "../../src/authority/changes";
-import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from "../../src/errors";
+import { ForwardGuardError, GatewayError, OriginBusyError, OriginError, OriginTimeoutError, RateLimitedError } from "../../src/errors";
 import { planCache } from "../../src/invalidation/plan";
 import type { OriginAnswer } from "../../src/origin/client";
 import { runMutation, type LearnedMutationAnswer } from "../../src/pipeline/mutation-run";
@@ -77,6 +77,15 @@ describe("runMutation: what a /v2 mutation invalidates and answers, by how far t
       0,
     ],
     [
+      "the client is over its rate limit: nothing was sent",
+      fails(new RateLimitedError(10, "ip", 30)),
+      undefined,
+      { status: 429, code: "RATE_LIMITED" },
+      [],
+      0,
+    ],
+    ["the origin is busy: nothing was sent", fails(new OriginBusyError(4)), undefined, { status: 503, code: "ORIGIN_BUSY" }, [], 0],
+    [
       "the origin times out: it may have written",
       fails(new OriginTimeoutError("late")),
       undefined,
@@ -141,6 +150,20 @@ describe("runMutation: the audit event says how the write ended (SPEC §5a)", ()
       undefined,
       "refused",
       { result: "guard-refused", code: "INTERNAL_GUARD_REJECTED", originStatus: null },
+    ],
+    [
+      "rate limited: never sent",
+      fails(new RateLimitedError(10, "token", 30)),
+      undefined,
+      "refused",
+      { result: "origin-limited", code: "RATE_LIMITED", originStatus: null },
+    ],
+    [
+      "origin busy: never sent",
+      fails(new OriginBusyError(1)),
+      undefined,
+      "refused",
+      { result: "origin-limited", code: "ORIGIN_BUSY", originStatus: null },
     ],
     ["origin timed out", fails(new OriginTimeoutError("late")), undefined, "error", { result: "origin-failed", code: "ORIGIN_TIMEOUT" }],
     [
