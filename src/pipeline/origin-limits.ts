@@ -23,7 +23,7 @@ import { Lru } from "../platform/lru";
 import { OriginGate } from "../platform/origin-gate";
 import { authorityName } from "../authority/client";
 import { DEFAULT_ORIGIN_QUEUE_MS } from "../projects/validate-limits";
-import type { OriginLimits, ProjectConfig, ProjectRef, RateLimits } from "../projects/types";
+import type { ProjectConfig, ProjectRef, RateLimits } from "../projects/types";
 
 /** Waiters per slot: past this many, waiting `originQueueMs` more would not get a slot anyway. */
 const QUEUE_PER_SLOT = 4;
@@ -59,13 +59,13 @@ export interface OriginLimitsInput {
  * @throws OriginBusyError (503) when no slot was free within `limits.originQueueMs`
  *
  * @example
- * const limited = originLimiter({ ref, project, principal, request, authority });
+ * const limited = originLimiter({ ref, project, principal, request, authority, originTimeoutMs: 10_000 });
  * const answer = await limited(() => callOrigin(options), false);
  */
 export function originLimiter(input: OriginLimitsInput): OriginLimiter {
   const { limits, rateLimits } = input.project;
   const gate = limits?.originConcurrency
-    ? gateFor(input.ref, limits as OriginLimits & { originConcurrency: number }, input.originTimeoutMs)
+    ? gateFor(input.ref, limits.originConcurrency, limits.originQueueMs ?? DEFAULT_ORIGIN_QUEUE_MS, input.originTimeoutMs)
     : undefined;
   if (!gate && !rateLimits) return (call) => call();
   return async (call, followUp) => {
@@ -82,15 +82,14 @@ export function originLimiter(input: OriginLimitsInput): OriginLimiter {
 }
 
 /** The isolate's gate for a project, new when its limits change (in-flight calls release into the old one). */
-function gateFor(ref: ProjectRef, limits: OriginLimits & { originConcurrency: number }, originTimeoutMs: number): OriginGate {
-  const waitMs = limits.originQueueMs ?? DEFAULT_ORIGIN_QUEUE_MS;
-  const key = `${authorityName(ref)}|${limits.originConcurrency}|${waitMs}`;
+function gateFor(ref: ProjectRef, limit: number, waitMs: number, originTimeoutMs: number): OriginGate {
+  const key = `${authorityName(ref)}|${limit}|${waitMs}`;
   let gate = gates.get(key);
   if (!gate) {
     gate = new OriginGate({
-      limit: limits.originConcurrency,
+      limit,
       waitMs,
-      maxQueue: Math.min(MAX_QUEUE, QUEUE_PER_SLOT * limits.originConcurrency),
+      maxQueue: Math.min(MAX_QUEUE, QUEUE_PER_SLOT * limit),
       // A live holder is done within the origin's timeout (and one connection probe after it).
       maxHoldMs: 2 * originTimeoutMs + HOLD_MARGIN_MS,
     });
