@@ -33,7 +33,7 @@ import { runMutation, type LearnedMutationAnswer } from "./mutation-run";
 import type { AuditRecord } from "../audit/event";
 import { mutationRecord, rootFieldsOf } from "../audit/mutation-record";
 import { ipFirewall, type IpFirewall } from "../policies/ip-rules";
-import { originLimiter } from "./origin-limits";
+import { originLimiter, type OriginLimiter } from "./origin-limits";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
@@ -215,15 +215,20 @@ async function execute(
   const extra: Record<string, string> = {};
   if (ctx.endpoint === "v2" && principal.userId) extra["gcms-user-id"] = principal.userId;
   const guard = ctx.deps.guard ?? guardForwarded;
-  // The project's origin protection (SPEC §3c): only requests that go to the origin pass through it.
-  const limited = originLimiter({
-    ref: ctx.ref,
-    project,
-    principal,
-    request: ctx.c.req.raw,
-    authority: ctx.config.authority,
-    originTimeoutMs: ctx.config.originTimeoutMs,
-  });
+  // The project's origin protection (SPEC §3c): only requests that go to the origin pass through
+  // it, and it is built on the first of them, so a hit does not even look its gate up.
+  let limiter: OriginLimiter | undefined;
+  const limited: OriginLimiter = (call, followUp) => {
+    limiter ??= originLimiter({
+      ref: ctx.ref,
+      project,
+      principal,
+      request: ctx.c.req.raw,
+      authority: ctx.config.authority,
+      originTimeoutMs: ctx.config.originTimeoutMs,
+    });
+    return limiter(call, followUp);
+  };
   /**
    * Sends one document to the origin; what leaves is what was authorised (SPEC §3a). A follow-up
    * (an entry check) is the gateway's own read of authorised entries: a query, even after a mutation.
