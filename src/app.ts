@@ -14,6 +14,7 @@ import { operatorRoutes, whoamiRoute } from "./admin/operators";
 import { deploymentAuditRoutes, projectAuditRoutes } from "./admin/audit";
 import { appsRoutes } from "./admin/apps";
 import { revocationRoutes } from "./admin/revocations";
+import { documentRoutes } from "./admin/documents";
 import { sameOriginWrites } from "./middleware/same-origin-writes";
 import { consolePage } from "./console/page";
 import { logUnhandledError } from "./platform/error-log";
@@ -67,6 +68,7 @@ const adminApi = new Hono<AdminEnv>()
   .route("/projects", explainRoutes)
   .route("/projects", projectAuditRoutes)
   .route("/projects", revocationRoutes)
+  .route("/projects", documentRoutes)
   .route("/projects", appsRoutes);
 
 /**

@@ -285,7 +285,8 @@ export class StoreUnavailableError extends GatewayError {
 export class PersistedQueryNotFoundError extends GatewayError {
   override readonly code = "PERSISTED_QUERY_NOT_FOUND";
   override readonly status = 200;
-  constructor() {
+  /** The hash asked for (not sent back: Apollo's answer carries only the message). */
+  constructor(readonly sha256Hash?: string) {
     super("PersistedQueryNotFound");
   }
 }
@@ -295,6 +296,19 @@ export class PersistedQueryHashMismatchError extends BadRequestError {
   override readonly code = "PERSISTED_QUERY_SHA_MISMATCH";
   constructor() {
     super("The provided sha256Hash does not match the query.");
+  }
+}
+
+/**
+ * Trusted documents (SPEC §3c): the project accepts only uploaded documents from this principal,
+ * and this one is not among them. `extensions.sha256Hash` is the document's hash (what an operator
+ * would upload); refused before the origin is asked anything.
+ */
+export class DocumentNotTrustedError extends GatewayError {
+  override readonly code = "DOCUMENT_NOT_TRUSTED";
+  override readonly status = 403;
+  constructor(sha256Hash: string) {
+    super("This project accepts only its trusted documents, and this document is not one of them.", { sha256Hash });
   }
 }
 

@@ -38,6 +38,8 @@ export const AUDIT_ACTIONS = [
   "app.revoke",
   "user.revoke",
   "revocation.lift",
+  "documents.update",
+  "documents.delete",
   "mutation",
   "webhook",
 ] as const;

@@ -44,6 +44,7 @@ import type { MissVerdict } from "./miss-window";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { AuthorityNamespace, AuthorityRpc } from "./rpc";
 import type { StatsRow } from "./stats-table";
+import { MAX_TRUSTED_DOCUMENTS, type DocumentPage, type TrustedDocument } from "./documents-table";
 import type { HourBucket } from "../stats/buckets";
 import { ProjectDirectory } from "./directory";
 import { DeploymentAuthority } from "./deployment";
@@ -345,6 +346,66 @@ export class Authority {
   /** The project's JWT revocations as the object holds them, oldest first. */
   listRevocations(ref: ProjectRef): Promise<JwtRevocation[]> {
     return this.call(ref, (rpc) => rpc.listRevocations());
+  }
+
+  /**
+   * Adds trusted documents (hashes checked by the caller), recorded by `audit`; merged here at
+   * once, so this isolate's next request knows them, and every location within the view's bound.
+   *
+   * @throws LimitExceededError (400, `limit: "documents"`) when the project would hold more than
+   *   {@link MAX_TRUSTED_DOCUMENTS}; StoreUnavailableError when the object cannot be reached.
+   */
+  async putDocuments(
+    ref: ProjectRef,
+    documents: TrustedDocument[],
+    waitUntil: (promise: Promise<unknown>) => void,
+    audit?: AuditRecord,
+  ): Promise<{ added: number; total: number }> {
+    let answer = { status: "limit" as "ok" | "limit", added: 0, total: 0 };
+    await this.write(ref, waitUntil, async (rpc, since) => {
+      const { payload, ...rest } = await rpc.putDocuments(documents, since, audit);
+      answer = rest;
+      return payload;
+    });
+    if (answer.status === "limit")
+      throw new LimitExceededError(
+        "documents",
+        MAX_TRUSTED_DOCUMENTS,
+        answer.total + documents.length,
+        `A project holds at most ${MAX_TRUSTED_DOCUMENTS} trusted documents (it holds ${answer.total}); delete some first.`,
+      );
+    return { added: answer.added, total: answer.total };
+  }
+
+  /** Removes a trusted document, recorded by `audit`; `false` when the project has none with this hash. */
+  async deleteDocument(
+    ref: ProjectRef,
+    sha256: string,
+    waitUntil: (promise: Promise<unknown>) => void,
+    audit?: AuditRecord,
+  ): Promise<boolean> {
+    let found = false;
+    await this.write(ref, waitUntil, async (rpc, since) => {
+      const answer = await rpc.deleteDocument(sha256, since, audit);
+      found = answer.found;
+      return answer.payload;
+    });
+    return found;
+  }
+
+  /** One page of the project's trusted hashes, in hash order, after `after`. */
+  listDocuments(ref: ProjectRef, after: string, limit: number): Promise<DocumentPage> {
+    return this.call(ref, (rpc) => rpc.listDocuments(after, limit));
+  }
+
+  /** Every trusted hash of the project, and the documents member's number the list is current for. */
+  documentHashes(ref: ProjectRef): Promise<{ version: number; hashes: string[] }> {
+    return this.call(ref, (rpc) => rpc.documentHashes());
+  }
+
+  /** A trusted document's text (`null`: not trusted). */
+  getDocument(ref: ProjectRef, sha256: string): Promise<string | null> {
+    return this.call(ref, (rpc) => rpc.getDocument(sha256));
   }
 
   /**

@@ -33,7 +33,8 @@ import { OperatorsTable, type OperatorRecord } from "../operators/table";
 import type { Role } from "../operators/roles";
 import { AppsTable } from "./apps-table";
 import type { AppTotals } from "../stats/apps-day";
-import type { Change } from "./changes";
+import { DOCUMENTS_MEMBER, type Change } from "./changes";
+import { DocumentsTable, type DocumentPage, type TrustedDocument } from "./documents-table";
 import { DeliveriesTable } from "./deliveries-table";
 import { DirectoryTable, type DirectoryPage } from "./directory-table";
 import { MissWindows, type MissVerdict } from "./miss-window";
@@ -49,6 +50,7 @@ export class ProjectAuthority extends DurableObject {
   private directory: DirectoryTable | undefined;
   private audit: AuditTable | undefined;
   private operators: OperatorsTable | undefined;
+  private documents: DocumentsTable | undefined;
   private readonly refusals = new RefusalCoalescer(() => Date.now());
   /** The miss rate limit's counters: memory only, never storage (`miss-window.ts`). */
   private readonly misses = new MissWindows(() => Date.now());
@@ -248,6 +250,54 @@ export class ProjectAuthority extends DurableObject {
     return this.misses.count(client, limit);
   }
 
+  /**
+   * Adds trusted documents (hashes already checked against their texts), recorded by `audit` in
+   * the same transaction, and bumps the documents member so every location fetches the set again.
+   * `limit`: the project would hold too many; nothing changes (recorded as refused).
+   */
+  putDocuments(
+    documents: TrustedDocument[],
+    since: number | null,
+    audit?: AuditRecord,
+  ): { status: "ok" | "limit"; added: number; total: number; payload: SyncPayload } {
+    const table = this.documentsTable();
+    const plan = table.plan(documents);
+    const added = plan.fresh.length;
+    const details = { ...audit?.details, added, total: plan.total };
+    if (plan.status === "limit") {
+      if (audit) this.record({ ...audit, outcome: "refused", details: { ...details, reason: "limit" } });
+    } else if (added === 0) {
+      if (audit) this.record({ ...audit, details });
+    } else {
+      // The rows, the member every location watches and the audit event: one transaction.
+      this.persist(this.state.bump(DOCUMENTS_MEMBER), audit && { ...audit, details }, () => table.insert(plan.fresh));
+    }
+    return { status: plan.status, added, total: plan.total, payload: this.state.sync(since) };
+  }
+
+  /** Removes one trusted document, recorded by `audit` in the same transaction; `found: false`: not held. */
+  deleteDocument(sha256: string, since: number | null, audit?: AuditRecord): { found: boolean; payload: SyncPayload } {
+    const table = this.documentsTable();
+    const found = table.has(sha256);
+    if (found) this.persist(this.state.bump(DOCUMENTS_MEMBER), audit, () => table.delete(sha256));
+    return { found, payload: this.state.sync(since) };
+  }
+
+  /** One page of the trusted documents' hashes (`GET …/documents`). */
+  listDocuments(after: string, limit: number): DocumentPage {
+    return this.documentsTable().list(after, limit);
+  }
+
+  /** Every trusted hash and the documents member's number they are current for (what a location keeps). */
+  documentHashes(): { version: number; hashes: string[] } {
+    return { version: this.state.members.get(DOCUMENTS_MEMBER)?.[0] ?? 0, hashes: this.documentsTable().hashes() };
+  }
+
+  /** A trusted document's text (`null`: not trusted). */
+  getDocument(sha256: string): string | null {
+    return this.documentsTable().get(sha256);
+  }
+
   /** Stores one isolate's app totals of one day (a flush of `src/stats/apps-recorder.ts`); whether a row was written. */
   putApps(isolateId: string, day: unknown): boolean {
     return this.appsTable().put(isolateId, day) > 0;
@@ -336,6 +386,11 @@ export class ProjectAuthority extends DurableObject {
   private operatorsTable(): OperatorsTable {
     this.operators ??= new OperatorsTable(this.ctx.storage.sql, () => Date.now());
     return this.operators;
+  }
+
+  private documentsTable(): DocumentsTable {
+    this.documents ??= new DocumentsTable(this.ctx.storage.sql, () => Date.now());
+    return this.documents;
   }
 
   private appsTable(): AppsTable {

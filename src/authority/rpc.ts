@@ -14,6 +14,7 @@ import type { Change } from "./changes";
 import type { MissVerdict } from "./miss-window";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { StatsRow } from "./stats-table";
+import type { DocumentPage, TrustedDocument } from "./documents-table";
 
 /** The object's methods as a location calls them (the Durable Object stub satisfies it). */
 export interface AuthorityRpc {
@@ -50,6 +51,15 @@ export interface AuthorityRpc {
   ): Promise<{ status: "created" | "exists" | "limit"; revocation: JwtRevocation | null; payload: SyncPayload }>;
   liftRevocation(id: string, since: number | null, audit?: AuditRecord): Promise<{ found: boolean; payload: SyncPayload }>;
   listRevocations(): Promise<JwtRevocation[]>;
+  putDocuments(
+    documents: TrustedDocument[],
+    since: number | null,
+    audit?: AuditRecord,
+  ): Promise<{ status: "ok" | "limit"; added: number; total: number; payload: SyncPayload }>;
+  deleteDocument(sha256: string, since: number | null, audit?: AuditRecord): Promise<{ found: boolean; payload: SyncPayload }>;
+  listDocuments(after: string, limit: number): Promise<DocumentPage>;
+  documentHashes(): Promise<{ version: number; hashes: string[] }>;
+  getDocument(sha256: string): Promise<string | null>;
   putApps(isolateId: string, day: AppsDay): Promise<boolean>;
   listApps(): Promise<AppTotals[]>;
   countMiss(client: string, limit: number): Promise<MissVerdict>;

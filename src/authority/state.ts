@@ -177,6 +177,19 @@ export class AuthorityState {
     return delta;
   }
 
+  /**
+   * Bumps one member by name as its own event (the trusted documents' `DOCUMENTS_MEMBER`):
+   * every location's view names the new number within its bound. Returns the storage delta.
+   */
+  bump(member: string): StorageDelta {
+    const delta: StorageDelta = { put: {}, delete: [] };
+    const value: [number, number] = [this.next(), this.now()];
+    this.setMember(member, value);
+    delta.put[KEYS.member(member)] = value;
+    this.putMeta(delta);
+    return delta;
+  }
+
   /** Replaces the configuration (a project `PUT`): a new epoch, and every cached answer invalidated. */
   putConfig(config: ProjectConfig): StorageDelta {
     const delta = this.apply([{ kind: "model", stages: "*", models: "*" }]);

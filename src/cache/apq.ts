@@ -127,6 +127,6 @@ export async function resolvePersistedQuery(
     return { query, hash: pq.sha256Hash, register: true };
   }
   const stored = await registry.get(pq.sha256Hash);
-  if (stored === undefined) throw new PersistedQueryNotFoundError();
+  if (stored === undefined) throw new PersistedQueryNotFoundError(pq.sha256Hash);
   return { query: stored, hash: pq.sha256Hash, register: false };
 }

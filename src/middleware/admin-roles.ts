@@ -37,6 +37,9 @@ export const ADMIN_ROUTE_ROLES: ReadonlyArray<readonly [method: string, path: st
   ["GET", "/admin/projects/*/*/revocations", "viewer"],
   ["POST", "/admin/projects/*/*/revocations", "editor"],
   ["DELETE", "/admin/projects/*/*/revocations/*", "editor"],
+  ["GET", "/admin/projects/*/*/documents", "viewer"],
+  ["PUT", "/admin/projects/*/*/documents", "editor"],
+  ["DELETE", "/admin/projects/*/*/documents/*", "editor"],
 ];
 
 /**

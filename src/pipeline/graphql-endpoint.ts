@@ -2,7 +2,9 @@ import type { Context } from "hono";
 import type { AuthorityView } from "../authority/view";
 import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { GatewayError, GraphQLValidationError, ProjectNotFoundError } from "../errors";
+import { GatewayError, GraphQLValidationError, PersistedQueryNotFoundError, ProjectNotFoundError } from "../errors";
+import { trustedDocumentsFor } from "../authority/trusted-set";
+import { assertTrusted, trustedOnly, unknownHashError } from "./trusted-documents";
 import { parseGraphQLParams } from "../http/graphql-params";
 import { negotiateMediaType, type GraphQLMediaType } from "../http/media-type";
 import { authenticate } from "../auth/authenticate";
@@ -85,29 +87,33 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
     // 1. Parse the GraphQL-over-HTTP request (URL, body, batch limits).
     const params = await parseGraphQLParams(c.req.raw, config.limits);
     const batch = Array.isArray(params) ? params : [params];
-    // 2. Analyse each document (APQ, syntax, limits, operation, read-only rule).
-    const operations = await all(batch, (p) => parseOperation(p, endpoint === "content", config, c.req.raw, ctx.ref));
     // 3. The project (its configuration as of the location's view of the project's authority),
-    // usually already loaded by the API policies in front of the endpoint.
-    const loaded = c.get("project");
-    const project =
-      loaded !== undefined
-        ? loaded
-        : await projectStore({ kv: config.kv, authority: config.authority, waitUntil: ctx.waitUntil }).get(ctx.ref);
+    // usually already loaded by the API policies in front of the endpoint; asked for earlier only
+    // by a hash-only request (its text may be a trusted document).
+    let loading: Promise<ProjectConfig | null> | undefined;
+    const loadProject = (): Promise<ProjectConfig | null> => (loading ??= projectOf(ctx));
+    const trusted = async (hash: string): Promise<string | undefined> =>
+      (await loadProject()) ? trustedDocumentsFor(config.authority).text(ctx.ref, hash, ctx.waitUntil) : undefined;
+    // 2. Analyse each document (trusted documents and APQ, syntax, limits, operation, read-only rule).
+    let operations: ParsedOperation[];
+    try {
+      operations = await all(batch, (p) => parseOperation(p, endpoint === "content", config, c.req.raw, ctx.ref, trusted));
+    } catch (error) {
+      if (error instanceof PersistedQueryNotFoundError) await refuseUnknownHash(error, await loadProject(), ctx);
+      throw error;
+    }
+    const project = await loadProject();
     if (!project) throw new ProjectNotFoundError(`No project ${ctx.ref.projectId}/${ctx.ref.environment} is configured here.`);
     let caller: Caller;
     let decisions: Decision[];
     try {
       // 4. Authenticate once per request, and fingerprint what the principal may see once.
-      const principal = await authenticate(c.req.raw, project, ctx.ref, {
-        kv: config.kv,
-        authority: config.authority,
-        apps: appsRecorderFor(config.authority, { flushIntervalMs: config.stats.flushIntervalMs }),
-        waitUntil: ctx.waitUntil,
-        serviceOrigins: config.serviceOrigins,
-      });
+      const principal = await authenticateCaller(project, ctx);
       const { fingerprint } = knownPermissionsOf(principal) ?? (await permissionsOf(principal));
       caller = { principal, fingerprint };
+      // Trusted documents (SPEC §3c): before anything can reach the origin, the schema refresh included.
+      if (trustedOnly(project.trustedDocuments, principal))
+        await assertTrusted(operations, await trustedDocumentsFor(config.authority).hashes(ctx.ref, ctx.waitUntil));
       // 5. Authorise every operation before any reaches the origin.
       decisions = await all(operations, (op) => authoriseWithSchema(op, caller, project, ctx));
     } catch (error) {
@@ -121,6 +127,38 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
     if (!Array.isArray(params)) return responses[0]!;
     return batchResponse(responses);
   };
+}
+
+/** Step 3: the project, as the API policies loaded it, else from the store. */
+async function projectOf(ctx: RequestContext): Promise<ProjectConfig | null> {
+  const loaded = ctx.c.get("project");
+  if (loaded !== undefined) return loaded;
+  return projectStore({ kv: ctx.config.kv, authority: ctx.config.authority, waitUntil: ctx.waitUntil }).get(ctx.ref);
+}
+
+/** Step 4: public, PAT or JWT (`auth/authenticate.ts`). */
+function authenticateCaller(project: ProjectConfig, ctx: RequestContext): Promise<Principal> {
+  const { config } = ctx;
+  return authenticate(ctx.c.req.raw, project, ctx.ref, {
+    kv: config.kv,
+    authority: config.authority,
+    apps: appsRecorderFor(config.authority, { flushIntervalMs: config.stats.flushIntervalMs }),
+    waitUntil: ctx.waitUntil,
+    serviceOrigins: config.serviceOrigins,
+  });
+}
+
+/**
+ * A hash-only request whose hash is neither trusted nor registered: `403 DOCUMENT_NOT_TRUSTED`
+ * when the project accepts only trusted documents from this caller (authenticated only to know
+ * that, under `"public"`), else Apollo's `PERSISTED_QUERY_NOT_FOUND` as before.
+ */
+async function refuseUnknownHash(error: PersistedQueryNotFoundError, project: ProjectConfig | null, ctx: RequestContext): Promise<void> {
+  const mode = project?.trustedDocuments;
+  if (!project || mode === undefined || mode === "off") return;
+  const principal: Pick<Principal, "kind"> = mode === "all" ? { kind: "public" } : await authenticateCaller(project, ctx);
+  const refusal = unknownHashError(error, mode, principal);
+  if (refusal !== error) throw refusal;
 }
 
 /** The authenticated principal and the fingerprint of its effective permissions (`permissions-of.ts`). */

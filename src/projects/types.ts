@@ -83,6 +83,11 @@ export interface ProjectConfig {
   limits?: OriginLimits;
   /** Origin protection (SPEC §3c): origin requests per client and minute; absent: unlimited. */
   rateLimits?: RateLimits;
+  /**
+   * Trusted documents (SPEC §3c, docs/trusted-documents.md): for whom only uploaded documents are
+   * accepted. Absent: `"off"`.
+   */
+  trustedDocuments?: TrustedDocumentsMode;
 }
 
 /** `limits` (SPEC §3c): how many origin requests may be in flight at once, per isolate. */
@@ -99,6 +104,10 @@ export interface RateLimits {
   /** `ip`: `CF-Connecting-IP`; `token`: the principal (PAT id, JWT issuer and subject; the public by IP). */
   by: "ip" | "token";
 }
+
+/** `"off"`: any document; `"public"`: only trusted documents for the public principal; `"all"`: for everyone. */
+export const TRUSTED_DOCUMENTS_MODES = ["off", "public", "all"] as const;
+export type TrustedDocumentsMode = (typeof TRUSTED_DOCUMENTS_MODES)[number];
 
 export interface AuditSettings {
   /** Days an audit event is kept (1 to 3,650). */

@@ -1,6 +1,14 @@
 import { InvalidConfigError } from "../errors";
 import { normalizeRules } from "./rules";
-import type { AuditSettings, CacheSettings, JwtSettings, PermissionRule, ProjectConfig } from "./types";
+import {
+  TRUSTED_DOCUMENTS_MODES,
+  type AuditSettings,
+  type CacheSettings,
+  type JwtSettings,
+  type PermissionRule,
+  type ProjectConfig,
+  type TrustedDocumentsMode,
+} from "./types";
 import { validateAllowedOrigins, validateIpRules } from "./validate-policies";
 import { validateLimits, validateRateLimits } from "./validate-limits";
 
@@ -37,6 +45,7 @@ const PROJECT_FIELDS = new Set([
   "audit",
   "limits",
   "rateLimits",
+  "trustedDocuments",
 ]);
 /** Ten years: the longest an audit event may be kept. */
 const MAX_RETENTION_DAYS = 3_650;
@@ -87,7 +96,17 @@ export function validateProjectConfig(raw: unknown): ProjectConfig {
   if (limits !== undefined) config.limits = limits;
   const rateLimits = validateRateLimits(input.rateLimits);
   if (rateLimits !== undefined) config.rateLimits = rateLimits;
+  const trusted = trustedDocuments(input.trustedDocuments);
+  if (trusted !== "off") config.trustedDocuments = trusted;
   return config;
+}
+
+/** `"off" | "public" | "all"` (SPEC §3c); absent or null: `"off"` (stored as absent). */
+function trustedDocuments(raw: unknown): TrustedDocumentsMode {
+  if (raw === undefined || raw === null) return "off";
+  if (typeof raw !== "string" || !(TRUSTED_DOCUMENTS_MODES as readonly string[]).includes(raw))
+    throw new InvalidConfigError("trustedDocuments", `must be one of ${TRUSTED_DOCUMENTS_MODES.map((m) => `"${m}"`).join(", ")}`);
+  return raw as TrustedDocumentsMode;
 }
 
 /** `{ "retentionDays": 1..3650 }` (SPEC §5a: `audit.retentionDays`, default 90). */
