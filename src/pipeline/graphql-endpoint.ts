@@ -99,7 +99,14 @@ export function graphqlEndpoint(endpoint: Endpoint, deps: EndpointDeps = {}) {
     try {
       operations = await all(batch, (p) => parseOperation(p, endpoint === "content", config, c.req.raw, ctx.ref, trusted));
     } catch (error) {
-      if (error instanceof PersistedQueryNotFoundError) await refuseUnknownHash(error, await loadProject(), ctx);
+      if (error instanceof PersistedQueryNotFoundError) {
+        try {
+          await refuseUnknownHash(error, await loadProject(), ctx);
+        } catch (refusal) {
+          countRefusal(refusal, ctx);
+          throw refusal;
+        }
+      }
       throw error;
     }
     const project = await loadProject();
