@@ -22,7 +22,11 @@ export const MAX_DOCUMENTS_BODY_BYTES = 8 * 1024 * 1024;
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
-/** Whether `value` is a SHA-256 in hex (either case). */
+/**
+ * Whether `value` is a SHA-256 in hex (either case).
+ *
+ * @example isSha256Hex("ab".repeat(32)); // true
+ */
 export function isSha256Hex(value: unknown): value is string {
   return typeof value === "string" && SHA256_HEX.test(value);
 }

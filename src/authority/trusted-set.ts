@@ -93,7 +93,11 @@ export class TrustedDocuments {
 
 const instances = new WeakMap<TrustedSetAuthority, TrustedDocuments>();
 
-/** The isolate's {@link TrustedDocuments} over `authority` (one per authority client). */
+/**
+ * The isolate's {@link TrustedDocuments} over `authority` (one per authority client).
+ *
+ * @example const text = await trustedDocumentsFor(config.authority).text(ref, sha256, waitUntil);
+ */
 export function trustedDocumentsFor(authority: TrustedSetAuthority): TrustedDocuments {
   let instance = instances.get(authority);
   if (!instance) {

@@ -17,6 +17,8 @@ import { authorise } from "../pipeline/authorise";
 import { contentCacheRuntime } from "../pipeline/cache-runtime";
 import { parseOperation } from "../pipeline/parse-operation";
 import { permissionsOf } from "../pipeline/permissions-of";
+import { assertTrusted, trustedOnly } from "../pipeline/trusted-documents";
+import { trustedDocumentsFor } from "../authority/trusted-set";
 import { peekSchema, type KnownSchema } from "../schema/store";
 import type { WaitUntil } from "../platform/wait-until";
 import { probeContentCache, type CacheProbe } from "./cache-probe";
@@ -38,7 +40,7 @@ export type ExplainedDecision =
       message: string;
       extensions: Record<string, unknown>;
       /** The pipeline step that refuses it. */
-      step: "parse" | "authenticate" | "authorise";
+      step: "parse" | "authenticate" | "trusted-documents" | "authorise";
       note?: string;
     };
 
@@ -90,7 +92,7 @@ export async function explainRequest(
     principal: null,
     schema: { schemaHash: known.knowledge.schemaHash, fetchedAt: new Date(known.fetchedAt).toISOString() },
   };
-  const refused = (error: unknown, step: "parse" | "authenticate" | "authorise"): Explanation => {
+  const refused = (error: unknown, step: "parse" | "authenticate" | "trusted-documents" | "authorise"): Explanation => {
     if (!(error instanceof GatewayError)) throw error;
     const { extensions } = error;
     const schemaMiss = extensions["reason"] === "field" || extensions["reason"] === "type";
@@ -138,6 +140,14 @@ export async function explainRequest(
     return refused(error, "authenticate");
   }
   explanation.principal = { ...who.summary, rules: who.principal.rules.map((rule, i) => ({ source: who.sources[i]!, rule })) };
+  // Trusted documents (SPEC §3c), between authentication and authorisation as in the pipeline.
+  if (trustedOnly(project.trustedDocuments, who.principal)) {
+    try {
+      await assertTrusted([op], await trustedDocumentsFor(config.authority).hashes(ref, ctx.waitUntil));
+    } catch (error) {
+      return refused(error, "trusted-documents");
+    }
+  }
   // Step 5: the decision.
   let allowed: ReturnType<typeof authorise>;
   try {

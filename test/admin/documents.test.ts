@@ -148,3 +148,29 @@ describe("PUT, GET and DELETE …/documents", () => {
     expect((await gateway(path(projectId, `/${document.sha256}`), { method: "DELETE", headers: editor.headers })).status).toBe(204);
   });
 });
+
+describe("POST …/explain under trusted documents", () => {
+  it("names the trusted-documents step for an untrusted document, and allows a trusted one", async () => {
+    const { projectId, tag } = await demoProject({ trustedDocuments: "public" });
+    const trusted = await doc(`{ posts { title } } # ${tag}`);
+    expect((await put(projectId, { documents: [trusted] })).status).toBe(200);
+    const ask = async (query: string) => {
+      const response = await gateway(`/admin/projects/${projectId}/master/explain`, {
+        method: "POST",
+        headers: { ...ADMIN, "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { decision: Record<string, unknown> }).decision;
+    };
+    const untrusted = `{ posts { id } } # ${tag}`;
+    expect(await ask(untrusted)).toMatchObject({
+      allowed: false,
+      status: 403,
+      code: "DOCUMENT_NOT_TRUSTED",
+      step: "trusted-documents",
+      extensions: { sha256Hash: await sha256Hex(untrusted) },
+    });
+    expect(await ask(trusted.query)).toMatchObject({ allowed: true });
+  });
+});
