@@ -13,6 +13,9 @@
  *                2 s, origin ~100 ms; entry- vs model-level invalidation vs the origin direct);
  *                writes bench/site-results.json. The full run includes it too.
  * --skip-site    leave the site scenario out of a full run
+ * --attack       only the attack scenario (bench/attack.mjs: the site workload plus an attacker sending
+ *                unique documents for 30 s, against a project without and with origin protection);
+ *                writes bench/attack-results.json
  *
  * Builds the gateway and the benchmark origin, serves gateway, origin, floor (workerd via
  * Miniflare's API) and the Yoga peer (Node), configures the gateway through its admin API, runs
@@ -35,6 +38,7 @@ import { startPeer } from "./peer-process.mjs";
 import { printTable, targets, writeResults } from "./report.mjs";
 import { runScenario, scenarios } from "./scenarios.mjs";
 import { printSite, siteScenario } from "./site.mjs";
+import { attackScenario, printAttack } from "./attack.mjs";
 import { hitPathComparison, printHitPath } from "./hit-path.mjs";
 import { GATEWAY_WORKER, startFloor, startGateway, startOrigin } from "./servers.mjs";
 import { CONTENT_PATH, HIT_BODY, ORIGIN_PATH, QUERY, RANGES, post, uniqueBodies } from "./workload.mjs";
@@ -61,6 +65,7 @@ const memoryOnly = only === "memory";
 const hitPathOnly = only === "hit-path";
 if (memoryOnly && skipMemory) throw new Error("--only=memory and --skip-memory exclude each other");
 const siteOnly = flag("site");
+const attackOnly = flag("attack");
 if (siteOnly && memoryOnly) throw new Error("--site and --only=memory exclude each other");
 const skipSite = flag("skip-site") || memoryOnly;
 if (flag("via-entry")) process.env.BENCH_VIA_ENTRY = "1";
@@ -72,6 +77,7 @@ let exitCode = 0;
 
 async function main() {
   if (siteOnly) return runSiteOnly();
+  if (attackOnly) return runAttackOnly();
   log(
     `content-edge bench: ${mode} mode, ${settings.connections} connections, ${settings.rounds} × ${settings.duration} s rounds after ${settings.warmup} s warm-up, origin ${originMode}`,
   );
@@ -252,6 +258,34 @@ async function runSiteOnly() {
   writeResults(file, { ...meta, site });
   log(`wrote ${quick ? "bench/.tmp/site-results-quick.json" : "bench/site-results.json"} (${meta.seconds} s)`);
   if (!site.ok) exitCode = 1;
+}
+
+/** `--attack`: the attack scenario alone; writes bench/attack-results.json (quick: bench/.tmp/). */
+async function runAttackOnly() {
+  log(`content-edge bench: attack scenario, ${mode} mode, ${settings.connections} legitimate connections`);
+  const bundles = await buildAll({ site: true });
+  if (bundles.gatewayError) throw new Error(bundles.gatewayError);
+  const attack = await attackScenario(bundles, {
+    adminToken: `bench-admin-${randomBytes(12).toString("hex")}`,
+    duration: quick ? 8 : 30,
+    warmup: settings.siteWarmup,
+    connections: settings.connections,
+    log,
+  });
+  printAttack(attack);
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    mode,
+    machine: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    loadAverageAtStart: startLoad,
+    loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+  const file = quick ? `${TMP}attack-results-quick.json` : out("./attack-results.json");
+  writeResults(file, { ...meta, attack });
+  log(`wrote ${quick ? "bench/.tmp/attack-results-quick.json" : "bench/attack-results.json"} (${meta.seconds} s)`);
+  if (!attack.ok) exitCode = 1;
 }
 
 /**
