@@ -29,12 +29,15 @@ const round3 = (v) => (v == null ? null : Math.round(v * 1000) / 1000);
 
 /**
  * Runs autocannon for `duration` seconds. `request` is `{ method, path, headers, body }` or has a
- * `body()` function producing a fresh body per request; `rate`, when given, fixes the offered load
+ * `body()` function producing a fresh body per request (and optionally `headersFor()`, headers
+ * added per request); `rate`, when given, fixes the offered load
  * (requests per second over all connections). Returns throughput, latency percentiles (ms) and the
  * status codes seen.
  */
 export async function load(baseUrl, request, { connections, duration, record = true, rate = 0 }) {
   const bodyFn = typeof request.body === "function" ? request.body : null;
+  /** Headers added per request (e.g. a client address drawn from a population of visitors). */
+  const headersFn = typeof request.headersFor === "function" ? request.headersFor : null;
   const instance = autocannon({
     url: baseUrl,
     connections,
@@ -47,7 +50,16 @@ export async function load(baseUrl, request, { connections, duration, record = t
         method: request.method ?? "POST",
         path: request.path,
         headers: request.headers ?? {},
-        ...(bodyFn ? { setupRequest: (req) => ({ ...req, body: bodyFn() }) } : { body: request.body }),
+        ...(bodyFn || headersFn
+          ? {
+              setupRequest: (req) => ({
+                ...req,
+                ...(bodyFn ? { body: bodyFn() } : {}),
+                ...(headersFn ? { headers: { ...req.headers, ...headersFn() } } : {}),
+              }),
+            }
+          : {}),
+        ...(bodyFn ? {} : { body: request.body }),
       },
     ],
   });
