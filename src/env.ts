@@ -15,6 +15,13 @@ export interface Bindings {
    * (src/authority).
    */
   AUTHORITY: DurableObjectNamespace;
+  /**
+   * Optional: the `AnswerTier` Durable Object namespace, the shared tier a location asks after its
+   * own cache misses and before the origin (docs/shared-tier.md). Unset: no shared tier.
+   */
+  TIER?: DurableObjectNamespace;
+  /** Milliseconds a location waits for the shared tier before going to the origin (default 250). */
+  TIER_TIMEOUT_MS?: string;
   /** Milliseconds a location keeps deciding with its last view while the authority is unreachable (default 10,000). */
   AUTHORITY_STALE_LIMIT_MS?: string;
   /** Secret: the operator's bearer token for `/admin`. Unset: the admin API refuses everything. */

@@ -7,6 +7,8 @@ import { FastPath, fastKey } from "./pipeline/fast-path";
 
 /** The project authority (a Durable Object class, bound as AUTHORITY). */
 export { ProjectAuthority } from "./authority/object";
+/** The shared answer tier (a Durable Object class, bound as TIER; docs/shared-tier.md). */
+export { AnswerTier } from "./tier/object";
 
 /** The isolate's fast path for repeated cache hits (pipeline/fast-path.ts), one per configuration. */
 const fastPaths = new WeakMap<GatewayConfig, FastPath>();

@@ -41,6 +41,8 @@ export default defineProject({
           ACCESS_AUD: "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2",
           ACCESS_ROLES: "owner@example.com=owner,*@editors.example=editor,group:content-readers=viewer,service:ci.access=viewer",
           ORIGIN_TIMEOUT_MS: "1000",
+          // A Durable Object's first call here (two busy cores) can take longer than the default 250 ms.
+          TIER_TIMEOUT_MS: "5000",
           FC_RUNS: process.env["FC_RUNS"] ?? "",
           FC_SEED: process.env["FC_SEED"] ?? "",
         },

@@ -5,6 +5,7 @@ import { parseAccessSettings, type AccessSettings } from "../operators/access-se
 import { sha256 } from "../platform/hash";
 import { isDataPointWriter, type DataPointWriter } from "../stats/analytics-engine";
 import { DEFAULT_STATS_FLUSH_INTERVAL_MS } from "../stats/recorder";
+import { DEFAULT_TIER_TIMEOUT_MS, durableTier, type SharedTier } from "../tier/client";
 
 /**
  * Everything the gateway needs from its environment, parsed and checked once per `env` object
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   stats: StatsSettings;
   /** The project authorities (Durable Objects), read through this isolate's tiers. */
   authority: Authority;
+  /** The shared answer tier (binding `TIER`, docs/shared-tier.md); `null` without the binding: misses go straight to the origin. */
+  tier: SharedTier | null;
 }
 
 export interface StatsSettings {
@@ -76,11 +79,12 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
   if (!env.AUTHORITY) throw new Error("content-edge: the AUTHORITY Durable Object binding is missing");
   const staleLimitMs = positiveInt(env.AUTHORITY_STALE_LIMIT_MS, "AUTHORITY_STALE_LIMIT_MS") ?? DEFAULT_STALE_LIMIT_MS;
   const authority = authorityFor(env.AUTHORITY, { staleLimitMs });
+  const originTimeoutMs = positiveInt(env.ORIGIN_TIMEOUT_MS, "ORIGIN_TIMEOUT_MS") ?? DEFAULT_ORIGIN_TIMEOUT_MS;
   return {
     adminTokenDigest: env.ADMIN_TOKEN ? await sha256(env.ADMIN_TOKEN) : null,
     access: parseAccessSettings(env),
     serviceOrigins: parseServiceOrigins(env),
-    originTimeoutMs: positiveInt(env.ORIGIN_TIMEOUT_MS, "ORIGIN_TIMEOUT_MS") ?? DEFAULT_ORIGIN_TIMEOUT_MS,
+    originTimeoutMs,
     limits: resolveLimits({
       maxBodyBytes: positiveInt(env.MAX_BODY_BYTES, "MAX_BODY_BYTES"),
       maxUrlBytes: positiveInt(env.MAX_URL_BYTES, "MAX_URL_BYTES"),
@@ -98,7 +102,14 @@ async function parseGatewayConfig(env: Bindings): Promise<GatewayConfig> {
       authority,
     },
     authority,
+    // A lease outlives the holder's origin call (its timeout) by a second of room to write back.
+    tier: env.TIER ? durableTier(env.TIER, { leaseMs: originTimeoutMs + 1_000, timeoutMs: tierTimeout(env) }) : null,
   };
+}
+
+/** `TIER_TIMEOUT_MS`: how long a location waits for the shared tier before going to the origin (default 250). */
+function tierTimeout(env: Bindings): number {
+  return positiveInt(env.TIER_TIMEOUT_MS, "TIER_TIMEOUT_MS") ?? DEFAULT_TIER_TIMEOUT_MS;
 }
 
 function analyticsOf(env: Bindings): DataPointWriter | null {

@@ -6,6 +6,7 @@ import type { StatsSettings } from "../config/gateway-config";
 import { analyticsEngineSink } from "../stats/analytics-engine";
 import { StatsRecorder } from "../stats/recorder";
 import { statsStoreFor } from "../stats/store";
+import { TierAsks } from "./tier-lookup";
 
 /** The isolate-wide state of the cache step. One per KV namespace in production. */
 export interface ContentCacheRuntime {
@@ -14,6 +15,8 @@ export interface ContentCacheRuntime {
   readonly cache: LayeredCache;
   readonly coalescer: Coalescer;
   readonly refreshes: BackgroundRefreshes;
+  /** Concurrent shared-tier questions for one key at this location, asked once. */
+  readonly tierAsks: TierAsks;
   readonly stats: StatsRecorder;
 }
 
@@ -42,6 +45,7 @@ export function createContentCacheRuntime(kv: KVNamespace, options: ContentCache
     cache: new LayeredCache(new MemoryCache({ ...options.memory, now }), options.edge ?? new WorkersEdgeCache()),
     coalescer: new Coalescer(options.followerTimeoutMs === undefined ? {} : { followerTimeoutMs: options.followerTimeoutMs }),
     refreshes: new BackgroundRefreshes(now),
+    tierAsks: new TierAsks(),
     stats: options.stats ?? statsRecorder(kv, options.statsSettings),
   };
 }

@@ -44,6 +44,8 @@ import { isCurrent, type AuthorityView } from "../authority/view";
 import { contentCacheRuntime, type ContentCacheRuntime } from "./cache-runtime";
 import { deriveKey, knownKey, type KeyedRequest } from "./key-plan";
 import { assertGraphQLAnswer, originResponse } from "./origin-response";
+import type { SharedTier } from "../tier/client";
+import { askTier, tierHeaders, type TierVia } from "./tier-lookup";
 
 /** Everything the cache step needs to know about one authorised `/content` operation. */
 export interface ContentCacheRequest extends KeyedRequest {
@@ -81,6 +83,13 @@ export interface ContentCacheDeps {
    * `seq` it was judged current at (what the pipeline's fast path remembers, `fast-path.ts`).
    */
   onHit?: (hit: CacheHit) => void;
+  /**
+   * The shared tier asked after this location's layers miss and before the origin (SPEC §3c,
+   * docs/shared-tier.md); none: straight to the origin.
+   */
+  tier?: SharedTier | null;
+  /** Longest wait for another location's fetch of the same key at the tier (default 5,000 ms). */
+  tierWaitMs?: number;
 }
 
 /** A fresh hit as `onHit` reports it. */
@@ -143,6 +152,8 @@ class Step {
   private readonly policy: FreshnessPolicy;
   /** The project's windows: decide how long entries are kept. */
   private readonly projectPolicy: FreshnessPolicy;
+  /** How the shared tier took part, when it was asked. */
+  private tierVia: TierVia | undefined;
 
   constructor(
     private readonly req: ContentCacheRequest,
@@ -164,6 +175,7 @@ class Step {
     let entry = this.runtime.cache.memory.matchSync(key.url) ?? (await this.lookup(key));
     // An entry whose dependencies moved after it was fetched is gone: never served, not even stale.
     if (entry && !isCurrent(this.deps.view, entry.snapshot, entry.checks, entry.dependsOnEntries)) entry = undefined;
+    if (!entry && this.deps.tier) entry = await this.fromTier(this.deps.tier, key, storageTtl);
     if (entry) {
       const freshness = classify(entry.storedAt, this.policy, this.now);
       switch (ENTRY_HANDLING[freshness.state]) {
@@ -203,6 +215,27 @@ class Step {
     return this.answer(judged);
   }
 
+  /**
+   * The shared tier's answer when this location finds it current and fresh (then also stored
+   * here); otherwise nothing, and `tierVia` says whether this request holds the tier's lease.
+   */
+  private async fromTier(tier: SharedTier, key: CacheKey, storageTtl: number): Promise<CacheEntry | undefined> {
+    const { entry, via } = await this.runtime.tierAsks.run(key.digest, () =>
+      askTier({
+        tier,
+        ref: this.req.ref,
+        key,
+        waitMs: this.deps.tierWaitMs ?? 5_000,
+        usable: (e) =>
+          isCurrent(this.deps.view, e.snapshot, e.checks, e.dependsOnEntries) &&
+          classify(e.storedAt, this.policy, this.now).state === "fresh",
+      }),
+    );
+    this.tierVia = via;
+    if (entry) this.deps.waitUntil(this.runtime.cache.put(key.url, entry, storageTtl).catch(() => undefined));
+    return entry;
+  }
+
   /** Memory, then the Cache API; a layer that fails to answer is a miss, never an error. */
   private async lookup(key: CacheKey): Promise<CacheEntry | undefined> {
     try {
@@ -222,6 +255,7 @@ class Step {
     try {
       shared = await this.runtime.coalescer.run(key.digest, () => this.fetchShared());
     } catch (error) {
+      if (this.tierVia === "lease") this.deps.waitUntil(this.deps.tier!.release(this.req.ref, key));
       return { ok: false, error };
     }
     const judged = await this.judge(shared.result, shared.role);
@@ -230,7 +264,20 @@ class Step {
       if (background) await put;
       else this.deps.waitUntil(put);
     }
+    this.writeTier(key, judged, shared.role, storageTtl);
     return judged;
+  }
+
+  /**
+   * The shared tier learns a storable origin answer from the request that fetched it (which also
+   * wakes the other locations waiting on this location's lease); a lease holder with nothing
+   * storable gives the lease back. In the background: the client never waits.
+   */
+  private writeTier(key: CacheKey, judged: Judged, role: CoalesceRole, storageTtl: number): void {
+    const tier = this.deps.tier;
+    if (!tier || role === "follower") return;
+    if (judged.ok && judged.storable) this.deps.waitUntil(tier.put(this.req.ref, key, judged.entry, storageTtl));
+    else if (this.tierVia === "lease") this.deps.waitUntil(tier.release(this.req.ref, key));
   }
 
   private async fetchShared(): Promise<SharedResult> {
@@ -334,7 +381,7 @@ class Step {
     const isGet = this.req.request.method === "GET";
     const notModified = isGet && etagMatches(this.req.request.headers.get("if-none-match"), entry.etag);
     // Every header in one record passed to the constructor (cheaper than setting them one by one).
-    const headers = cacheHeaders(outcome, age);
+    const headers = this.withTier(cacheHeaders(outcome, age));
     if (!notModified) {
       headers["content-type"] = contentTypeHeader(this.req.mediaType);
       const language = entry.headers["content-language"];
@@ -356,11 +403,20 @@ class Step {
   private finish(response: Response, cache: Record<string, string>, control: string, originMs?: number): Response {
     const headers = response.headers;
     headers.set("content-type", contentTypeHeader(this.req.mediaType));
-    for (const [name, value] of Object.entries(cache)) headers.set(name, value);
+    for (const [name, value] of Object.entries(this.withTier(cache))) headers.set(name, value);
     headers.set("cache-control", control);
     headers.set("vary", PUBLIC_VARY);
     headers.set("server-timing", this.timing(cache["x-cache"], originMs));
     return response;
+  }
+
+  /** When the tier was asked: its `Cache-Status` member first (nearer the origin, RFC 9211 §2) and `x-cache-tier`. */
+  private withTier(headers: Record<string, string>): Record<string, string> {
+    if (this.tierVia === undefined) return headers;
+    const { member, xCacheTier } = tierHeaders(this.tierVia);
+    headers["cache-status"] = `${member}, ${headers["cache-status"]}`;
+    headers["x-cache-tier"] = xCacheTier;
+    return headers;
   }
 
   private record(stat: StatName): void {

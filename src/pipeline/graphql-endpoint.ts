@@ -340,6 +340,9 @@ async function execute(
         waitUntil: ctx.waitUntil,
         runtime: contentCacheRuntime(ctx.config.kv, ctx.config.stats),
         view: await viewOf(ctx),
+        tier: ctx.config.tier,
+        // A wait for another location's fetch never outlasts asking the origin oneself.
+        tierWaitMs: Math.min(ctx.config.originTimeoutMs, 5_000),
         // A fresh hit primes the fast path for this request's exact repeats (fast-path.ts).
         onHit: (hit) =>
           notePriming(ctx.c.req.raw, {

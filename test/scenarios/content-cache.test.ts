@@ -17,7 +17,8 @@ describe("/content cache, end to end", () => {
     const miss = await postQuery(content, { query: QUERY });
     expect(miss.status).toBe(200);
     expect(miss.headers.get("x-cache")).toBe("MISS");
-    expect(miss.headers.get("cache-status")).toBe("content-edge; fwd=miss; stored");
+    // The shared tier (binding TIER) was asked first: its member comes first (docs/shared-tier.md).
+    expect(miss.headers.get("cache-status")).toBe("content-edge-tier; fwd=miss, content-edge; fwd=miss; stored");
     expect(miss.headers.get("server-timing")).toMatch(/^cache;desc="MISS";dur=[\d.]+, origin;dur=[\d.]+$/);
     expect(miss.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");
     const body = await miss.text();
@@ -66,7 +67,11 @@ describe("/content cache, end to end", () => {
     const responses = await Promise.all(Array.from({ length: 6 }, () => postQuery(content, { query: QUERY })));
     const statuses = responses.map((r) => r.headers.get("cache-status")).sort();
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(statuses).toEqual([...Array(5).fill("content-edge; fwd=miss; collapsed; stored"), "content-edge; fwd=miss; stored"]);
+    // One tier question for the six (its lease shared), one origin call.
+    expect(statuses).toEqual([
+      ...Array(5).fill("content-edge-tier; fwd=miss, content-edge; fwd=miss; collapsed; stored"),
+      "content-edge-tier; fwd=miss, content-edge; fwd=miss; stored",
+    ]);
     const bodies = new Set(await Promise.all(responses.map((r) => r.text())));
     expect(bodies.size).toBe(1);
     expect(await reads(tag)).toBe(1);
