@@ -1,9 +1,9 @@
 /**
  * The multi-location harness (issue 12): one Miniflare with three gateway workers acting as
  * separate Cloudflare locations — each its own isolate, its own Cache API, and a view of Workers
- * KV in which the other locations' writes appear only after `kvDelayMs` (60 s) — sharing one
- * Durable Object namespace (the project authorities, defined by a fourth worker) and the demo
- * origin on D1. Tests talk to each location as a client in that location would.
+ * KV in which the other locations' writes appear only after `kvDelayMs` (60 s) — sharing the
+ * Durable Object namespaces (the project authorities and the shared answer tier, defined by a
+ * fourth worker) and the demo origin on D1. Tests talk to each location as a client in that location would.
  */
 import { buildSync } from "esbuild";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
@@ -66,7 +66,11 @@ export async function startLocations(options: LocationOptions = {}): Promise<Loc
           modulesRoot: dirname(location),
           compatibilityDate: COMPATIBILITY_DATE,
           kvNamespaces: { CONFIG: "shared-config" },
-          durableObjects: { AUTHORITY: { className: "ProjectAuthority", scriptName: "authority" } },
+          // The shared answer tier is one namespace too: every location asks the same objects (docs/shared-tier.md).
+          durableObjects: {
+            AUTHORITY: { className: "ProjectAuthority", scriptName: "authority" },
+            TIER: { className: "AnswerTier", scriptName: "authority" },
+          },
           serviceBindings: { DEMO_ORIGIN: "demo-origin" },
           bindings: {
             LOCATION: name,
@@ -74,6 +78,8 @@ export async function startLocations(options: LocationOptions = {}): Promise<Loc
             ADMIN_TOKEN,
             SERVICE_ORIGINS: "demo-origin.internal=DEMO_ORIGIN",
             AUTHORITY_STALE_LIMIT_MS: String(options.staleLimitMs ?? 10_000),
+            // A Durable Object's first call on this shared machine can take longer than the default 250 ms.
+            TIER_TIMEOUT_MS: "5000",
             ...(options.statsFlushMs === undefined ? {} : { STATS_FLUSH_MS: String(options.statsFlushMs) }),
           },
         })),
@@ -85,7 +91,10 @@ export async function startLocations(options: LocationOptions = {}): Promise<Loc
           modulesRoot: dirname(gateway),
           compatibilityDate: COMPATIBILITY_DATE,
           // SQLite-backed, as wrangler.toml declares it (`new_sqlite_classes`): the stats live in its SQL table.
-          durableObjects: { AUTHORITY: { className: "ProjectAuthority", useSQLite: true } },
+          durableObjects: {
+            AUTHORITY: { className: "ProjectAuthority", useSQLite: true },
+            TIER: { className: "AnswerTier", useSQLite: true },
+          },
         },
         {
           name: "demo-origin",
