@@ -39,7 +39,12 @@ async function bundle(entry, name, extra = {}) {
  * Builds every bundle; returns their paths. `gatewayEntry` replaces src/index.ts (to compare
  * builds). A gateway build failure is reported, not thrown. */
 export async function buildAll(
-  /** @type {{ demo?: boolean; gatewayEntry?: string; site?: boolean }} */ { demo = false, gatewayEntry, site = false } = {},
+  /** @type {{ demo?: boolean; gatewayEntry?: string; site?: boolean; locations?: boolean }} */ {
+    demo = false,
+    gatewayEntry,
+    site = false,
+    locations = false,
+  } = {},
 ) {
   // The gateway imports the console's generated assets module.
   buildConsole({ quiet: true });
@@ -50,6 +55,8 @@ export async function buildAll(
   } catch (error) {
     out.gatewayError = `esbuild: ${String(error.message ?? error).slice(0, 500)}`;
   }
+  // A gateway acting as one location of several (bench/site-locations.mjs).
+  if (locations) out.location = await bundle(here("./site/location.mjs"), "site-location");
   if (demo) {
     try {
       out.demo = await bundle(here("../demo/src/index.ts"), "demo-origin");

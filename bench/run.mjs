@@ -16,6 +16,11 @@
  * --attack       only the attack scenario (bench/attack.mjs: the site workload plus an attacker sending
  *                unique documents for 30 s, against a project without and with origin protection);
  *                writes bench/attack-results.json
+ * --site --locations=1,3,10  the site workload split evenly over N simulated locations (each
+ *                its own isolate and Cache API), with the shared tier on and off
+ *                (bench/site-locations.mjs); adds `locations` to bench/site-results.json, keeping
+ *                the other fields. `--rate=R`: site-wide requests/s (default 150, what this
+ *                2-core machine serves with room to spare; the issue's site has 2,000)
  *
  * Builds the gateway and the benchmark origin, serves gateway, origin, floor (workerd via
  * Miniflare's API) and the Yoga peer (Node), configures the gateway through its admin API, runs
@@ -24,6 +29,7 @@
  * when the harness itself is broken.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,6 +45,7 @@ import { printTable, targets, writeResults } from "./report.mjs";
 import { runScenario, scenarios } from "./scenarios.mjs";
 import { printSite, siteScenario } from "./site.mjs";
 import { attackScenario, printAttack } from "./attack.mjs";
+import { locationsScenario, printLocations } from "./site-locations.mjs";
 import { hitPathComparison, printHitPath } from "./hit-path.mjs";
 import { GATEWAY_WORKER, startFloor, startGateway, startOrigin } from "./servers.mjs";
 import { CONTENT_PATH, HIT_BODY, ORIGIN_PATH, QUERY, RANGES, post, uniqueBodies } from "./workload.mjs";
@@ -50,10 +57,30 @@ const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?
 const started = Date.now();
 const quick = flag("quick");
 const MODES = {
-  quick: { warmup: 0.4, duration: 0.6, rounds: 3, memoryEntries: 10_000, memoryTimeLimit: 6, siteWarmup: 3, siteDuration: 8 },
+  quick: {
+    warmup: 0.4,
+    duration: 0.6,
+    rounds: 3,
+    memoryEntries: 10_000,
+    memoryTimeLimit: 6,
+    siteWarmup: 3,
+    siteDuration: 8,
+    locationsWarmup: 3,
+    locationsDuration: 8,
+  },
   // Misses (each one a Cache API write in Miniflare) fill at ~300/s here: 100,000 take ~5.5 min.
   // The limit is a hard bound; a fill that reaches it is reported as stopped early.
-  full: { warmup: 2, duration: 3, rounds: 5, memoryEntries: 100_000, memoryTimeLimit: 480, siteWarmup: 10, siteDuration: 60 },
+  full: {
+    warmup: 2,
+    duration: 3,
+    rounds: 5,
+    memoryEntries: 100_000,
+    memoryTimeLimit: 480,
+    siteWarmup: 10,
+    siteDuration: 60,
+    locationsWarmup: 20,
+    locationsDuration: 30,
+  },
 };
 const mode = quick ? "quick" : "full";
 const settings = { ...MODES[mode], connections: Number(option("connections", 32)) };
@@ -68,6 +95,11 @@ const siteOnly = flag("site");
 const attackOnly = flag("attack");
 if (siteOnly && memoryOnly) throw new Error("--site and --only=memory exclude each other");
 const skipSite = flag("skip-site") || memoryOnly;
+const locationCounts = option("locations")
+  ?.split(",")
+  .map((n) => Number(n));
+if (locationCounts && (!siteOnly || !locationCounts.every((n) => Number.isInteger(n) && n >= 1 && n <= 32)))
+  throw new Error("--locations=N[,N…] goes with --site; each N from 1 to 32");
 if (flag("via-entry")) process.env.BENCH_VIA_ENTRY = "1";
 const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const out = (name) => fileURLToPath(new URL(name, import.meta.url));
@@ -76,6 +108,7 @@ const servers = {};
 let exitCode = 0;
 
 async function main() {
+  if (locationCounts) return runLocations();
   if (siteOnly) return runSiteOnly();
   if (attackOnly) return runAttackOnly();
   log(
@@ -234,6 +267,44 @@ function runSite(bundles) {
     connections: settings.connections,
     log,
   });
+}
+
+/** `--site --locations=…`: the site workload over N locations; merged into bench/site-results.json. */
+async function runLocations() {
+  log(
+    `content-edge bench: site over ${locationCounts.join(", ")} locations, ${mode} mode (${settings.locationsDuration} s per run), ${settings.connections} connections`,
+  );
+  const bundles = await buildAll({ site: true, locations: true });
+  if (bundles.gatewayError) throw new Error(bundles.gatewayError);
+  const result = await locationsScenario(bundles, {
+    counts: locationCounts,
+    adminToken: `bench-admin-${randomBytes(12).toString("hex")}`,
+    duration: settings.locationsDuration,
+    warmup: settings.locationsWarmup,
+    connections: settings.connections,
+    rate: Number(option("rate", 150)),
+    log,
+  });
+  printLocations(result);
+  const file = quick ? `${TMP}site-results-quick.json` : out("./site-results.json");
+  let previous = {};
+  try {
+    previous = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    // first run: nothing to keep
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    mode,
+    machine: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    loadAverageAtStart: startLoad,
+    loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+  writeResults(file, { ...previous, locations: { ...meta, ...result } });
+  log(`wrote \`locations\` to ${quick ? "bench/.tmp/site-results-quick.json" : "bench/site-results.json"} (${meta.seconds} s)`);
+  if (result.runs.some((r) => !r.ok)) exitCode = 1;
 }
 
 /** `--site`: the site scenario alone; writes bench/site-results.json. */
