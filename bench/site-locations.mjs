@@ -35,8 +35,12 @@ function signature(body) {
   return `sign=${createHmac("sha256", SECRET).update(message).digest("base64")}, env=master, t=${t}`;
 }
 
-/** One HTTP request on a keep-alive agent: status, the cache headers, the elapsed ms. */
-function send(agent, url, { method = "POST", headers = {}, body } = {}) {
+/**
+ * One HTTP request on a keep-alive agent: status, the cache headers, the elapsed ms.
+ * @param {Agent} agent @param {string} url
+ * @param {{ method?: string; headers?: Record<string, string>; body?: string }} [options]
+ */
+function send(agent, url, { method = "POST", headers = {}, body = undefined } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = httpRequest(url, { method, headers, agent }, (res) => {
@@ -281,7 +285,10 @@ async function tierProbe(agent, urls, path, headers) {
   };
 }
 
-/** Every N with the tier on, and with it off (today's behaviour), then the issue's target. */
+/**
+ * Every N with the tier on, and with it off (today's behaviour), then the issue's target.
+ * @param {any} bundles @param {any} options `{ counts, adminToken, duration, warmup, connections, rate, log }`
+ */
 export async function locationsScenario(bundles, { counts, ...options }) {
   const runs = [];
   for (const n of counts) for (const tier of [true, false]) runs.push(await locationsRun(bundles, { ...options, n, tier }));

@@ -47,6 +47,9 @@ import { assertGraphQLAnswer, originResponse } from "./origin-response";
 import type { SharedTier } from "../tier/client";
 import { askTier, tierHeaders, type TierVia } from "./tier-lookup";
 
+/** Bound on one tier call in a shared question's wait (`TIER_TIMEOUT_MS` is far below it). */
+const MAX_TIER_CALL_MS = 1_000;
+
 /** Everything the cache step needs to know about one authorised `/content` operation. */
 export interface ContentCacheRequest extends KeyedRequest {
   settings: CacheSettings;
@@ -175,7 +178,8 @@ class Step {
     let entry = this.runtime.cache.memory.matchSync(key.url) ?? (await this.lookup(key));
     // An entry whose dependencies moved after it was fetched is gone: never served, not even stale.
     if (entry && !isCurrent(this.deps.view, entry.snapshot, entry.checks, entry.dependsOnEntries)) entry = undefined;
-    if (!entry && this.deps.tier) entry = await this.fromTier(this.deps.tier, key, storageTtl);
+    // Nothing usable here (none, or one the origin would be asked for): another location may have it fresh.
+    if (this.deps.tier && (!entry || this.needsOrigin(entry))) entry = (await this.fromTier(this.deps.tier, key, storageTtl)) ?? entry;
     if (entry) {
       const freshness = classify(entry.storedAt, this.policy, this.now);
       switch (ENTRY_HANDLING[freshness.state]) {
@@ -220,20 +224,28 @@ class Step {
    * here); otherwise nothing, and `tierVia` says whether this request holds the tier's lease.
    */
   private async fromTier(tier: SharedTier, key: CacheKey, storageTtl: number): Promise<CacheEntry | undefined> {
-    const { entry, via } = await this.runtime.tierAsks.run(key.digest, () =>
+    const waitMs = this.deps.tierWaitMs ?? 5_000;
+    const ask = () =>
       askTier({
         tier,
         ref: this.req.ref,
         key,
-        waitMs: this.deps.tierWaitMs ?? 5_000,
+        waitMs,
         usable: (e) =>
           isCurrent(this.deps.view, e.snapshot, e.checks, e.dependsOnEntries) &&
           classify(e.storedAt, this.policy, this.now).state === "fresh",
-      }),
-    );
+      });
+    // A shared question's worst case: two lookups and a wait, each bounded, and a margin.
+    const { entry, via } = await this.runtime.tierAsks.run(key.digest, ask, waitMs + 3 * MAX_TIER_CALL_MS);
     this.tierVia = via;
     if (entry) this.deps.waitUntil(this.runtime.cache.put(key.url, entry, storageTtl).catch(() => undefined));
     return entry;
+  }
+
+  /** Whether this location would ask the origin with `entry` (past its freshness and stale-while-revalidate). */
+  private needsOrigin(entry: CacheEntry): boolean {
+    const handling = ENTRY_HANDLING[classify(entry.storedAt, this.policy, this.now).state];
+    return handling === "forward" || handling === "forward-or-stale";
   }
 
   /** Memory, then the Cache API; a layer that fails to answer is a miss, never an error. */
@@ -325,6 +337,8 @@ class Step {
 
   /** The background half of stale-while-revalidate: never rejects, never stores an error. */
   private async refresh(key: CacheKey, storageTtl: number): Promise<void> {
+    // Another location may have refreshed it already: then no origin call from here.
+    if (this.deps.tier && (await this.fromTier(this.deps.tier, key, storageTtl))) return;
     const judged = await this.forward(key, storageTtl, true);
     if (!judged.ok && isOriginFailure(judged.error)) this.record("originErrors");
   }

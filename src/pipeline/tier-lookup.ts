@@ -51,16 +51,25 @@ export async function askTier(ask: TierAsk): Promise<{ entry?: CacheEntry; via: 
  * share it (and its lease), so the isolate's own coalescer — not the tier — collapses them, and the
  * tier sees one caller per location. Bounded: beyond `maxInFlight` keys a request asks on its own.
  *
- * @example const { entry, via } = await runtime.tierAsks.run(key.digest, () => askTier(ask));
+ * @example const { entry, via } = await runtime.tierAsks.run(key.digest, () => askTier(ask), 6_000);
  */
 export class TierAsks {
   private readonly inFlight = new Map<string, Promise<{ entry?: CacheEntry; via: TierVia }>>();
 
   constructor(private readonly maxInFlight = 1_000) {}
 
-  run(key: string, ask: () => Promise<{ entry?: CacheEntry; via: TierVia }>): Promise<{ entry?: CacheEntry; via: TierVia }> {
+  /**
+   * `ask`, or the running question for `key`. A request sharing another's question waits for it at
+   * most `boundMs` on a timer of its own: Workers cancels a request that waits only on another
+   * request's I/O (it looks hung), and the other request may have gone away; then it is a miss.
+   */
+  run(
+    key: string,
+    ask: () => Promise<{ entry?: CacheEntry; via: TierVia }>,
+    boundMs: number,
+  ): Promise<{ entry?: CacheEntry; via: TierVia }> {
     const running = this.inFlight.get(key);
-    if (running) return running;
+    if (running) return sharedFor(running, boundMs);
     const promise = ask();
     if (this.inFlight.size >= this.maxInFlight) return promise;
     this.inFlight.set(key, promise);
@@ -69,6 +78,19 @@ export class TierAsks {
       if (this.inFlight.get(key) === promise) this.inFlight.delete(key);
     });
     return promise;
+  }
+}
+
+async function sharedFor(
+  running: Promise<{ entry?: CacheEntry; via: TierVia }>,
+  boundMs: number,
+): Promise<{ entry?: CacheEntry; via: TierVia }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ via: TierVia }>((resolve) => (timer = setTimeout(() => resolve({ via: "miss" }), boundMs)));
+  try {
+    return await Promise.race([running, timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 

@@ -130,6 +130,24 @@ describe("shared tier between locations", () => {
     expect(await later.json()).toEqual(POSTS_V2);
   });
 
+  it("a location whose own entry expired takes a fresher one from the tier instead of the origin", async () => {
+    const w = world();
+    const [a, b] = [await w.location("a"), await w.location("b")];
+    const origin = countingOrigin({ body: POSTS }, { body: POSTS_V2 });
+    const req = contentRequest({ settings: { maxAge: 60, staleWhileRevalidate: 0, staleIfError: 3600 } });
+    await b.serve(req, origin);
+    await w.work.settle();
+    w.clock.advance(61);
+    // a has nothing; the tier's copy is past its freshness: a refetches, and the tier learns it.
+    expect(await (await a.serve(req, origin)).json()).toEqual(POSTS_V2);
+    await w.work.settle();
+    // b's own copy is past its freshness too: the tier's newer one answers, not the origin.
+    const fromTier = await b.serve(req, origin);
+    expect([fromTier.headers.get("x-cache"), fromTier.headers.get("x-cache-tier")]).toEqual(["HIT", "HIT"]);
+    expect(await fromTier.json()).toEqual(POSTS_V2);
+    expect(origin.calls).toBe(2);
+  });
+
   it("concurrent misses at two locations cost the origin one request (the second waits on the first's lease)", async () => {
     const watch = observed(TIER);
     const w = world(watch.tier);
