@@ -264,6 +264,7 @@ export async function locationsRun(bundles, { n, tier, adminToken, duration, war
 async function tierProbe(agent, urls, path, headers) {
   const tierMs = [];
   const localMs = [];
+  let first = "";
   for (let i = 0; i < 40; i++) {
     const body = JSON.stringify({ query: `query Probe${i} { post(where: { slug: "post-${i}" }) { slug title } }` });
     await send(agent, `${urls[0]}${path}`, { headers, body });
@@ -271,6 +272,8 @@ async function tierProbe(agent, urls, path, headers) {
     await new Promise((r) => setTimeout(r, 200));
     const viaTier = await send(agent, `${urls[1]}${path}`, { headers, body });
     const local = await send(agent, `${urls[1]}${path}`, { headers, body });
+    if (i === 0)
+      first = `${viaTier.status} ${viaTier.cache}/${viaTier.tier}, then ${local.cache}/${local.tier}: ${viaTier.text.slice(0, 120)}`;
     if (viaTier.tier === "HIT" && local.cache === "HIT" && !local.tier) {
       tierMs.push(viaTier.ms);
       localMs.push(local.ms);
@@ -282,6 +285,7 @@ async function tierProbe(agent, urls, path, headers) {
   const localP50 = percentile(localMs, 50);
   return {
     samples: tierMs.length,
+    first,
     tierHitP50: tierP50,
     localHitP50: localP50,
     addedP50: tierP50 === null || localP50 === null ? null : Math.round((tierP50 - localP50) * 1000) / 1000,
@@ -354,6 +358,7 @@ export function printLocations(result, log = console.log) {
       r.tier ? "on" : "off",
       r.rps,
       r.originRps,
+      r.originPer1000,
       r.hitRatio,
       r.tierHitRatio,
       r.missP50,

@@ -185,7 +185,8 @@ class Step {
       switch (ENTRY_HANDLING[freshness.state]) {
         case "hit":
           this.record("hits");
-          this.deps.onHit?.({ entry, policy: this.policy, seq: this.deps.view.seq });
+          // A tier hit does not prime the fast path: its answer names the tier (`x-cache-tier`), a repeat's will not.
+          if (this.tierVia === undefined) this.deps.onHit?.({ entry, policy: this.policy, seq: this.deps.view.seq });
           return this.fromEntry(entry, { kind: "hit", ttl: freshness.ttl }, freshness.age);
         case "stale": {
           this.record("stale");

@@ -47,10 +47,11 @@ function world(tier: SharedTier = TIER) {
     const runtime = createContentCacheRuntime(kv, { now: clock.now, edge });
     const view = emptyView();
     views.push(view);
+    const deps = { kv, waitUntil: work.waitUntil, now: clock.now, runtime, view, tier, tierWaitMs: 5_000 };
     return {
       view,
-      serve: (req: ContentCacheRequest, origin: { fetch: () => Promise<LearnedOriginAnswer> }) =>
-        serveContent(req, origin.fetch, { kv, waitUntil: work.waitUntil, now: clock.now, runtime, view, tier, tierWaitMs: 5_000 }),
+      deps,
+      serve: (req: ContentCacheRequest, origin: { fetch: () => Promise<LearnedOriginAnswer> }) => serveContent(req, origin.fetch, deps),
     };
   }
   return {
@@ -232,5 +233,21 @@ describe("shared tier through the gateway", () => {
     const hit = await postQuery(content, query);
     expect(hit.headers.get("x-cache")).toBe("HIT");
     expect(hit.headers.get("x-cache-tier")).toBeNull();
+  });
+
+  it("a tier hit does not prime the fast path: its repeats are local hits that do not name the tier", async () => {
+    const w = world();
+    const [a, b] = [await w.location("a"), await w.location("b")];
+    const origin = countingOrigin({ body: POSTS });
+    const req = contentRequest();
+    await a.serve(req, origin);
+    await w.work.settle();
+    const primed: unknown[] = [];
+    const hit = await serveContent(req, origin.fetch, { ...b.deps, onHit: (h) => primed.push(h) });
+    expect(hit.headers.get("x-cache-tier")).toBe("HIT");
+    expect(primed).toEqual([]);
+    const repeat = await serveContent(req, origin.fetch, { ...b.deps, onHit: (h) => primed.push(h) });
+    expect([repeat.headers.get("x-cache"), repeat.headers.get("x-cache-tier")]).toEqual(["HIT", null]);
+    expect(primed).toHaveLength(1);
   });
 });
