@@ -91,7 +91,9 @@ describe("stats flushed to the project's authority", () => {
 
     const requests = expected.hits + expected.misses + expected.stale + expected.bypasses;
     expect(requests).toBe(9);
-    expect(expected.misses).toBeGreaterThanOrEqual(2); // a and b have caches of their own: both missed first
+    // a missed first; b, whose cache is its own, finds a's answer in the shared tier (a HIT) unless a's
+    // background write to the tier had not landed yet (then a MISS of its own).
+    expect(expected.misses).toBeGreaterThanOrEqual(1);
 
     const stats = await until<Record<string, unknown>>("c", `/admin/projects/${projectId}/master/stats`, (s) => s["requests"] === requests);
     const cacheable = expected.hits + expected.misses + expected.stale;
