@@ -147,10 +147,11 @@ export async function attackScenario(bundles, { adminToken, duration = ATTACK.se
       const seconds = (ended - started) / 1000;
       // The miss limit counts per clock minute: a run spanning two minutes may use two minutes' worth.
       const windows = Math.floor(ended / 60_000) - Math.floor(started / 60_000) + 1;
-      const originRps = Math.round((((await served()) - before) / seconds) * 10) / 10;
+      const originRequests = (await served()) - before;
+      const originRps = Math.round((originRequests / seconds) * 10) / 10;
       const result = {
         originRps,
-        originRequests: Math.round(originRps * seconds),
+        originRequests,
         minuteWindows: windows,
         legit: { rps: legit.rps, p50: legit.p50, p99: legit.p99, statuses: legit.statuses },
         ...(attacker ? { attacker: { rps: Math.round((attacker.sent / seconds) * 10) / 10, statuses: attacker.statuses } } : {}),
