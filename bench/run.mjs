@@ -293,7 +293,15 @@ async function runLocations() {
   } catch {
     // first run: nothing to keep
   }
-  const meta = {
+  const meta = runMeta();
+  writeResults(file, { ...previous, locations: { ...meta, ...result } });
+  log(`wrote \`locations\` to ${quick ? "bench/.tmp/site-results-quick.json" : "bench/site-results.json"} (${meta.seconds} s)`);
+  if (result.runs.some((r) => !r.ok)) exitCode = 1;
+}
+
+/** What every single-scenario results file records about the run: when, where, in which mode, how long. */
+function runMeta() {
+  return {
     date: new Date().toISOString(),
     node: process.version,
     mode,
@@ -302,9 +310,6 @@ async function runLocations() {
     loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
-  writeResults(file, { ...previous, locations: { ...meta, ...result } });
-  log(`wrote \`locations\` to ${quick ? "bench/.tmp/site-results-quick.json" : "bench/site-results.json"} (${meta.seconds} s)`);
-  if (result.runs.some((r) => !r.ok)) exitCode = 1;
 }
 
 /** `--site`: the site scenario alone; writes bench/site-results.json. */
@@ -316,15 +321,7 @@ async function runSiteOnly() {
   if (bundles.gatewayError) throw new Error(bundles.gatewayError);
   const site = await runSite(bundles);
   printSite(site);
-  const meta = {
-    date: new Date().toISOString(),
-    node: process.version,
-    mode,
-    machine: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
-    loadAverageAtStart: startLoad,
-    loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
-    seconds: Math.round((Date.now() - started) / 100) / 10,
-  };
+  const meta = runMeta();
   const file = quick ? `${TMP}site-results-quick.json` : out("./site-results.json");
   writeResults(file, { ...meta, site });
   log(`wrote ${quick ? "bench/.tmp/site-results-quick.json" : "bench/site-results.json"} (${meta.seconds} s)`);
@@ -344,15 +341,7 @@ async function runAttackOnly() {
     log,
   });
   printAttack(attack);
-  const meta = {
-    date: new Date().toISOString(),
-    node: process.version,
-    mode,
-    machine: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
-    loadAverageAtStart: startLoad,
-    loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
-    seconds: Math.round((Date.now() - started) / 100) / 10,
-  };
+  const meta = runMeta();
   const file = quick ? `${TMP}attack-results-quick.json` : out("./attack-results.json");
   writeResults(file, { ...meta, attack });
   log(`wrote ${quick ? "bench/.tmp/attack-results-quick.json" : "bench/attack-results.json"} (${meta.seconds} s)`);

@@ -13,21 +13,10 @@ import { Agent, request as httpRequest } from "node:http";
 import { dirname } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { COMPATIBILITY_DATE, originWorker } from "./servers.mjs";
-import { SITE, siteWorkload } from "./site.mjs";
+import { prng, SITE, siteWorkload } from "./site.mjs";
 
 const SECRET = "the-site-benchmark-webhook-secret";
 const PROJECT = "site-locations";
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function signature(body) {
   const t = Date.now();

@@ -23,7 +23,7 @@ const DETAIL = `query Post($slug: String!) {
 }`;
 
 /** A seeded PRNG (mulberry32), so every run asks for the same pages in the same order. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

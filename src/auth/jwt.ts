@@ -118,24 +118,32 @@ export function rulesForRolesWithSources(project: ProjectConfig, roles: readonly
   return { rules, sources };
 }
 
-/** Raised inside the key resolver; mapped to 503 / 401 `unknown-key` by {@link mapJoseError}. */
-class JwksUnavailable extends Error {}
-class NoMatchingKey extends Error {}
+/** Raised by {@link remoteKeyResolver}: the key set could not be had (a fetch failure, non-200, bad JSON, a timeout, unusable keys). */
+export class JwksUnavailable extends Error {}
+/** Raised by {@link remoteKeyResolver}: the key set has no key (or several) for the token's header. */
+export class NoMatchingKey extends Error {}
+
+/**
+ * jose's key resolver over the key set at `jwksUrl` (shared cache, `remoteKeySet`), with its
+ * failures narrowed to the two a caller maps: {@link NoMatchingKey} (the token's problem) and
+ * {@link JwksUnavailable} (the gateway cannot decide). Project JWTs and Cloudflare Access
+ * assertions (`operators/access.ts`) both verify through it.
+ */
+export function remoteKeyResolver(jwksUrl: string, deps: JwtDeps): JWTVerifyGetKey {
+  const jwks = remoteKeySet(jwksUrl, deps);
+  return async (header, token) => {
+    try {
+      return await jwks(header, token);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS") throw new NoMatchingKey();
+      throw new JwksUnavailable();
+    }
+  };
+}
 
 function keyResolver(settings: JwtSettings, deps: JwtDeps): JWTVerifyGetKey {
-  if (settings.jwksUrl !== undefined) {
-    const jwks = remoteKeySet(settings.jwksUrl, deps);
-    return async (header, token) => {
-      try {
-        return await jwks(header, token);
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS") throw new NoMatchingKey();
-        // Fetch failures, non-200, bad JSON, timeouts, unusable key material: the gateway cannot decide.
-        throw new JwksUnavailable();
-      }
-    };
-  }
+  if (settings.jwksUrl !== undefined) return remoteKeyResolver(settings.jwksUrl, deps);
   const configured = settings.publicKey;
   if (configured === undefined) throw unauthenticated("jwt-not-configured", "This project has no JWT key configured.");
   return async (header) => configuredKey(configured, header.alg ?? "");

@@ -12,7 +12,7 @@
  * `service:<common_name>` rule of ACCESS_ROLES — never from a domain or group rule.
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import { JWT_CLOCK_TOLERANCE_SECONDS, looksLikeJwt, remoteKeySet, type JwtDeps } from "../auth/jwt";
+import { JWT_CLOCK_TOLERANCE_SECONDS, JwksUnavailable, looksLikeJwt, NoMatchingKey, remoteKeyResolver, type JwtDeps } from "../auth/jwt";
 import { GatewayError } from "../errors";
 import { accessCertsUnavailable, accessRefused } from "./access-failure";
 import { roleFor } from "./access-roles";
@@ -126,26 +126,12 @@ function groupsOf(payload: JWTPayload): string[] {
   return [...groups];
 }
 
-/** Raised inside the key resolver; mapped by {@link mapJoseError}. */
-class CertsUnavailable extends Error {}
-class NoMatchingKey extends Error {}
-
 function keyResolver(settings: AccessSettings, deps: JwtDeps): JWTVerifyGetKey {
-  const certs = remoteKeySet(`https://${settings.teamDomain}/cdn-cgi/access/certs`, deps);
-  return async (header, token) => {
-    try {
-      return await certs(header, token);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS") throw new NoMatchingKey();
-      // Fetch failures, non-200, bad JSON, timeouts, unusable key material: the gateway cannot decide.
-      throw new CertsUnavailable();
-    }
-  };
+  return remoteKeyResolver(`https://${settings.teamDomain}/cdn-cgi/access/certs`, deps);
 }
 
 function mapJoseError(error: unknown): GatewayError {
-  if (error instanceof CertsUnavailable) return accessCertsUnavailable();
+  if (error instanceof JwksUnavailable) return accessCertsUnavailable();
   if (error instanceof NoMatchingKey)
     return accessRefused("access-unknown-key", "The Access assertion's key is not among the team's keys.");
   if (error instanceof GatewayError) return error;

@@ -4,6 +4,7 @@ import { authenticate } from "../../src/auth/authenticate";
 import type { JwtSettings, PermissionRule, ProjectConfig } from "../../src/projects/types";
 import { uniqueTag } from "../support/gateway";
 import { authDeps, jwksHits, jwksUrl, putJwks, rejection, requestWith, spyKv } from "../support/tokens";
+import { b64url, hs256, unsecured } from "../support/forged-jwts";
 
 const REF = { projectId: "jwt-tests", environment: "master" };
 /** The frozen "now" of every test, in seconds: 2030-03-17. Nothing waits for real time. */
@@ -50,26 +51,6 @@ async function sign(key: Keys, claims: Record<string, unknown> = {}, header: Rec
   return new SignJWT(payload)
     .setProtectedHeader({ alg: key.jwk.alg as string, kid: key.jwk.kid as string, ...header })
     .sign(key.privateKey);
-}
-
-const b64url = (data: string | Uint8Array) => {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-};
-
-/** A token with `alg: none` and an empty signature, built by hand (jose refuses to make one). */
-function unsecured(claims: Record<string, unknown>): string {
-  return `${b64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${b64url(JSON.stringify(claims))}.`;
-}
-
-/** HS256 over the token with `secret` as the HMAC key: the classic RS/HS key-confusion attack. */
-async function hs256(claims: Record<string, unknown>, secret: Uint8Array, kid?: string): Promise<string> {
-  const input = `${b64url(JSON.stringify({ alg: "HS256", typ: "JWT", ...(kid ? { kid } : {}) }))}.${b64url(JSON.stringify(claims))}`;
-  const key = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input)));
-  return `${input}.${b64url(mac)}`;
 }
 
 const validClaims = { iss: ISSUER, aud: AUDIENCE, sub: "user-1", exp: NOW + 3600, roles: "viewer" };

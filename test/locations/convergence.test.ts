@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHmac } from "node:crypto";
-import { ADMIN_TOKEN, startLocations, WEBHOOK_SECRET, type Locations } from "./harness";
+import { ADMIN_TOKEN, startLocations, timeToConverge, WEBHOOK_SECRET, type Locations } from "./harness";
 
 /**
  * Issue 12's bound, proved by simulation: three locations (a, b, c) of the gateway, Workers KV
@@ -88,26 +88,9 @@ async function publishedPost(slug: string, title: string): Promise<string> {
   return id;
 }
 
-/**
- * Runs `change` (at a) and polls every location until `serves` holds there; returns the time from
- * the start of the change until the last location served the new state.
- */
+/** {@link timeToConverge} at a, keeping the slowest of each change's runs (a project is created for every test). */
 async function convergence(name: string, change: () => Promise<void>, serves: (location: string) => Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  await change();
-  const pending = new Set(world.names);
-  let last = 0;
-  while (pending.size) {
-    for (const location of [...pending]) {
-      if (await serves(location)) {
-        pending.delete(location);
-        last = performance.now() - started;
-      }
-    }
-    if (performance.now() - started > 15_000) throw new Error(`${name}: ${[...pending]} still serve the old state after 15 s`);
-    if (pending.size) await new Promise((r) => setTimeout(r, 25));
-  }
-  // The slowest of its runs (a project is created for every test).
+  const last = await timeToConverge(world, name, change, serves);
   measured[name] = Math.max(measured[name] ?? 0, Math.round(last));
   return last;
 }

@@ -138,3 +138,35 @@ export async function startLocations(options: LocationOptions = {}): Promise<Loc
     dispose: () => mf.dispose(),
   };
 }
+
+/**
+ * Runs `change`, then polls every location (every 25 ms, as a busy location's traffic would) until
+ * `done` holds there; answers the milliseconds from the start of the change until the last one.
+ *
+ * @throws Error naming the locations that still answer the old way after `timeoutMs`.
+ * @example const ms = await timeToConverge(world, "purge", () => purgeAt("a"), (l) => servesNew(l));
+ */
+export async function timeToConverge(
+  world: Pick<Locations, "names">,
+  name: string,
+  change: () => Promise<void>,
+  done: (location: string) => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<number> {
+  const started = performance.now();
+  await change();
+  const pending = new Set(world.names);
+  let last = 0;
+  while (pending.size) {
+    for (const location of [...pending]) {
+      if (await done(location)) {
+        pending.delete(location);
+        last = performance.now() - started;
+      }
+    }
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${name}: ${[...pending]} still answer the old way after ${timeoutMs / 1000} s`);
+    if (pending.size) await new Promise((r) => setTimeout(r, 25));
+  }
+  return last;
+}

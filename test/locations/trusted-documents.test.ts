@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, startLocations, type Locations } from "./harness";
+import { ADMIN_TOKEN, startLocations, timeToConverge, type Locations } from "./harness";
 
 /**
  * The trusted documents' bound (SPEC §3c, docs/trusted-documents.md), simulated as the other
@@ -43,22 +43,9 @@ async function status(location: string, content: string, query: string): Promise
   return response.status;
 }
 
-/** Runs `change` at a and polls every location until `done` holds there; the time until the last one. */
+/** {@link timeToConverge} at a, keeping every run's time. */
 async function convergence(name: string, change: () => Promise<void>, done: (location: string) => Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  await change();
-  const pending = new Set(world.names);
-  let last = 0;
-  while (pending.size) {
-    for (const location of [...pending]) {
-      if (await done(location)) {
-        pending.delete(location);
-        last = performance.now() - started;
-      }
-    }
-    if (performance.now() - started > 15_000) throw new Error(`${name}: ${[...pending]} still answer the old way after 15 s`);
-    if (pending.size) await new Promise((r) => setTimeout(r, 25));
-  }
+  const last = await timeToConverge(world, name, change, done);
   (measured[name] ??= []).push(Math.round(last));
   return last;
 }

@@ -15,6 +15,7 @@ import {
   type AccessKey,
 } from "../support/access";
 import { DEMO_HOST, rejection } from "../support/tokens";
+import { b64url, hs256, unsecured } from "../support/forged-jwts";
 
 /** The frozen "now" of every test, in seconds: 2030-03-17. Nothing waits for real time. */
 const NOW = 1_900_000_000;
@@ -24,26 +25,6 @@ const ROLES = "alice@example.com=owner, *@example.com=viewer, group:cms-editors=
 const settings = (roles = ROLES): AccessSettings => ({ teamDomain: ACCESS_TEAM, audience: ACCESS_AUD, roles: parseAccessRoles(roles) });
 const deps = { serviceOrigins: new Map([[DEMO_HOST, env.DEMO_ORIGIN]]), now };
 const verify = (assertion: string, s = settings(), clock = now) => verifyAccessAssertion(assertion, s, { ...deps, now: clock });
-
-const b64url = (data: string | Uint8Array) => {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-};
-
-/** A token with `alg: none` and an empty signature, built by hand (jose refuses to make one). */
-function unsecured(claims: Record<string, unknown>): string {
-  return `${b64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${b64url(JSON.stringify(claims))}.`;
-}
-
-/** HS256 over the token with `secret` as the HMAC key: the classic RS/HS key-confusion attack. */
-async function hs256(claims: Record<string, unknown>, secret: Uint8Array, kid?: string): Promise<string> {
-  const input = `${b64url(JSON.stringify({ alg: "HS256", typ: "JWT", ...(kid ? { kid } : {}) }))}.${b64url(JSON.stringify(claims))}`;
-  const key = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input)));
-  return `${input}.${b64url(mac)}`;
-}
 
 const validClaims = { aud: [ACCESS_AUD], email: "alice@example.com", iss: ACCESS_ISSUER, exp: NOW + 3600, sub: "user-1" };
 
