@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { normalizeScope } from "../authority/changes";
+import { normalizeScope, type Change } from "../authority/changes";
 import { gatewayConfig } from "../config/gateway-config";
 import { BadRequestError } from "../errors";
 import { readBodyText } from "../http/body";
@@ -11,10 +11,17 @@ import { adminRecord, type AdminEnv } from "../operators/identity";
 /** A model or stage name (a GraphQL name), or `"*"`. */
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
-/** What a purge invalidates: lists of names or `"*"` (everything). */
+/** At most this many entries in one purge (a webhook names one; a pasted list stays small). */
+export const MAX_PURGE_ENTRIES = 100;
+/** An entry id as Hygraph makes them (and any the origin uses): printable, without spaces, bounded. */
+const ENTRY_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** What a purge invalidates: lists of names or `"*"` (everything), or exactly some entries. */
 export interface PurgeScope {
   models: string[] | "*";
   stages: string[] | "*";
+  /** Only the answers that depend on these entries, and their models' lists (as a webhook for each would). */
+  entries?: Array<{ model: string; id: string }>;
 }
 
 /**
@@ -32,11 +39,49 @@ export function parsePurgeBody(text: string): PurgeScope {
     throw new BadRequestError('The body must be a JSON object: { "models"?: [...], "stages"?: [...] }.', { field: "body" });
   }
   for (const key of Object.keys(raw)) {
-    if (key !== "models" && key !== "stages")
-      throw new BadRequestError(`Unknown member "${key}"; a purge takes "models" and "stages".`, { field: key });
+    if (key !== "models" && key !== "stages" && key !== "entries")
+      throw new BadRequestError(`Unknown member "${key}"; a purge takes "models", "stages" and "entries".`, { field: key });
   }
-  const body = raw as { models?: unknown; stages?: unknown };
-  return { models: names(body.models, "models"), stages: names(body.stages, "stages") };
+  const body = raw as { models?: unknown; stages?: unknown; entries?: unknown };
+  if (body.entries === undefined) return { models: names(body.models, "models"), stages: names(body.stages, "stages") };
+  // Entries name their models: a "models" beside them would make the scope ambiguous.
+  if (body.models !== undefined) throw new BadRequestError('A purge takes "entries" or "models", not both.', { field: "models" });
+  const entries = entryList(body.entries);
+  return { models: [...new Set(entries.map((e) => e.model))].sort(), stages: names(body.stages, "stages"), entries };
+}
+
+function entryList(value: unknown): Array<{ model: string; id: string }> {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PURGE_ENTRIES)
+    throw new BadRequestError(`entries must be a list of 1 to ${MAX_PURGE_ENTRIES} { "model", "id" } objects.`, { field: "entries" });
+  const seen = new Set<string>();
+  const out: Array<{ model: string; id: string }> = [];
+  value.forEach((entry, i) => {
+    const { model, id, ...rest } = (entry ?? {}) as { model?: unknown; id?: unknown };
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry) || Object.keys(rest).length > 0)
+      throw new BadRequestError(`entries[${i}] must be { "model", "id" }.`, { field: `entries[${i}]` });
+    if (typeof model !== "string" || model === "*" || !NAME.test(model))
+      throw new BadRequestError(`entries[${i}].model is not a model name.`, { field: `entries[${i}].model` });
+    if (typeof id !== "string" || !ENTRY_ID.test(id))
+      throw new BadRequestError(`entries[${i}].id is not an entry id.`, { field: `entries[${i}].id` });
+    if (!seen.has(`${model}\n${id}`)) out.push({ model, id });
+    seen.add(`${model}\n${id}`);
+  });
+  return out;
+}
+
+/**
+ * The authority changes of a purge: the models in the stages, or — with `entries` — each entry in
+ * the stages, relations included (what a webhook for that entry invalidates: the answers that read
+ * it, and its model's lists).
+ *
+ * @example purgeChanges({ models: ["Post"], stages: "*", entries: [{ model: "Post", id: "p1" }] });
+ * // [{ kind: "entries", stages: "*", model: "Post", ids: ["p1"], relations: true }]
+ */
+export function purgeChanges(scope: PurgeScope): Change[] {
+  if (!scope.entries) return [{ kind: "model", stages: scope.stages, models: scope.models }];
+  const byModel = new Map<string, string[]>();
+  for (const { model, id } of scope.entries) byModel.set(model, [...(byModel.get(model) ?? []), id]);
+  return [...byModel].map(([model, ids]) => ({ kind: "entries", stages: scope.stages, model, ids, relations: true }));
 }
 
 function names(value: unknown, field: "models" | "stages"): string[] | "*" {
@@ -54,10 +99,11 @@ function names(value: unknown, field: "models" | "stages"): string[] | "*" {
 
 /**
  * `POST /admin/projects/{projectId}/{environment}/purge` (SPEC §5): invalidates `models` in
- * `stages` (each absent member: all) for the project and environment, by bumping version
- * counters at the project's authority — nothing is enumerated or deleted. Answers once the
- * authority has the change (every location serves fresh answers within its bound, 1.5 s):
- * `200 { purged: { models, stages } }`; `404` for an unknown project; `400` naming the field of a
+ * `stages` (each absent member: all) for the project and environment — or, with `entries`, only
+ * the answers that depend on those entries and their models' lists — by bumping version counters
+ * at the project's authority: nothing is enumerated or deleted. Answers once the authority has the
+ * change (every location serves fresh answers within its bound, 1.5 s):
+ * `200 { purged: { models, stages, entries? } }`; `404` for an unknown project; `400` naming the field of a
  * bad body; `503` when the authority cannot be reached (nothing was purged). The admin-auth
  * middleware runs before this route.
  */
@@ -69,9 +115,14 @@ export const purgeRoutes = new Hono<AdminEnv>().post("/:projectId/:environment/p
   const scope = parsePurgeBody(await readBodyText(c.req.raw, config.limits.maxBodyBytes));
   await config.authority.invalidate(
     ref,
-    [{ kind: "model", stages: scope.stages, models: scope.models }],
+    purgeChanges(scope),
     waitUntil,
-    adminRecord(c, "purge", { models: scope.models, stages: scope.stages }, purgeTarget(scope)),
+    adminRecord(
+      c,
+      "purge",
+      { models: scope.models, stages: scope.stages, ...(scope.entries ? { entries: scope.entries } : {}) },
+      purgeTarget(scope),
+    ),
   );
   return c.json({ purged: scope }, 200);
 });
@@ -79,5 +130,6 @@ export const purgeRoutes = new Hono<AdminEnv>().post("/:projectId/:environment/p
 /** A purge's scope in one line: `models=Post,Author stages=*`. */
 function purgeTarget(scope: PurgeScope): string {
   const list = (names: string[] | "*") => (names === "*" ? "*" : names.join(","));
+  if (scope.entries) return `entries=${scope.entries.length} models=${list(scope.models)} stages=${list(scope.stages)}`;
   return `models=${list(scope.models)} stages=${list(scope.stages)}`;
 }

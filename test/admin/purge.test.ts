@@ -36,6 +36,14 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     ["a non-string model", '{"models":[1]}', "models[0]"],
     ["a stage that is not a name", '{"stages":["PUBLISHED","two words"]}', "stages[1]"],
     ["an unknown member (typo)", '{"model":["Post"]}', "model"],
+    ["entries that are not a list", '{"entries":{"model":"Post","id":"p1"}}', "entries"],
+    ["an empty entries list", '{"entries":[]}', "entries"],
+    ["an entry without an id", '{"entries":[{"model":"Post"}]}', "entries[0].id"],
+    ["an entry with a member too many", '{"entries":[{"model":"Post","id":"p1","stage":"DRAFT"}]}', "entries[0]"],
+    ["an entry of every model", '{"entries":[{"model":"*","id":"p1"}]}', "entries[0].model"],
+    ["an id with a space", '{"entries":[{"model":"Post","id":"p 1"}]}', "entries[0].id"],
+    ["entries and models", '{"entries":[{"model":"Post","id":"p1"}],"models":["Post"]}', "models"],
+    ["101 entries", JSON.stringify({ entries: Array.from({ length: 101 }, (_, i) => ({ model: "Post", id: `p${i}` })) }), "entries"],
   ])("refuses %s with 400 naming the field, and purges nothing", async (_label, body, field) => {
     const { projectId } = await demoProject();
     const members = await trackMembers(projectId);
@@ -46,7 +54,7 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     expect(await members.bumped()).toEqual([]);
   });
 
-  it.each<[string, string | undefined, { models: unknown; stages: unknown }, string[]]>([
+  it.each<[string, string | undefined, { models: unknown; stages: unknown; entries?: unknown }, string[]]>([
     ["no body", undefined, { models: "*", stages: "*" }, ["A|*|*"]],
     ["an empty body", "", { models: "*", stages: "*" }, ["A|*|*"]],
     ["{}", "{}", { models: "*", stages: "*" }, ["A|*|*"]],
@@ -59,6 +67,19 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
       ["A|DRAFT|Author", "A|DRAFT|Post"],
     ],
     ['"*" as a value and in a list', '{"models":"*","stages":["PUBLISHED","*"]}', { models: "*", stages: "*" }, ["A|*|*"]],
+    [
+      "entries (a repeat counted once), in one stage",
+      '{"entries":[{"model":"Post","id":"p1"},{"model":"Author","id":"a1"},{"model":"Post","id":"p1"}],"stages":["PUBLISHED"]}',
+      {
+        models: ["Author", "Post"],
+        stages: ["PUBLISHED"],
+        entries: [
+          { model: "Post", id: "p1" },
+          { model: "Author", id: "a1" },
+        ],
+      },
+      ["E|PUBLISHED|Author|a1", "E|PUBLISHED|Post|p1", "L|PUBLISHED|Author", "L|PUBLISHED|Post", "R|PUBLISHED|Author", "R|PUBLISHED|Post"],
+    ],
   ])("purges with %s: 200, the scope, and exactly those authority members bumped", async (_label, body, purged, bumped) => {
     const { projectId } = await demoProject();
     const members = await trackMembers(projectId);
@@ -87,5 +108,23 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     for (const r of [posts, authors, drafts]) states.push((await h.serveSettled(r, origin)).headers.get("x-cache"));
     expect(states).toEqual(["MISS", "HIT", "HIT"]);
     expect(origin.calls).toBe(4);
+  });
+
+  it("an entry purge makes the answers that read that entry miss and leaves the other entries' answers hitting", async () => {
+    const { projectId } = await demoProject();
+    const h = cacheHarness();
+    await h.syncWith(projectId);
+    const origin = countingOrigin({ body: { data: { post: { id: "x" } } } });
+    const base = contentRequest({ ref: { projectId, environment: "master" } });
+    const first = { ...base, query: '{ post(where: { id: "p1" }) { id } }', dependencies: ["E|PUBLISHED|Post|p1"] };
+    const second = { ...base, query: '{ post(where: { id: "p2" }) { id } }', dependencies: ["E|PUBLISHED|Post|p2"] };
+    const list = { ...base, query: "{ posts { id } }", dependencies: ["L|PUBLISHED|Post"] };
+    for (const r of [first, second, list]) await h.serveSettled(r, origin);
+    expect((await purge(projectId, '{"entries":[{"model":"Post","id":"p1"}]}')).status).toBe(200);
+    await h.syncWith(projectId);
+    const states = [];
+    for (const r of [first, second, list]) states.push((await h.serveSettled(r, origin)).headers.get("x-cache"));
+    // The entry's own answer and its model's list (a new or moved entry changes lists) refetch; the other entry's stays.
+    expect(states).toEqual(["MISS", "HIT", "MISS"]);
   });
 });
