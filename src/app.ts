@@ -11,6 +11,7 @@ import { adminRoles } from "./middleware/admin-roles";
 import { adminAuthSettings } from "./operators/admin-settings";
 import type { AdminEnv } from "./operators/identity";
 import { operatorRoutes, whoamiRoute } from "./admin/operators";
+import { projectListRoute } from "./admin/project-list";
 import { deploymentAuditRoutes, projectAuditRoutes } from "./admin/audit";
 import { appsRoutes } from "./admin/apps";
 import { revocationRoutes } from "./admin/revocations";
@@ -60,6 +61,7 @@ const adminApi = new Hono<AdminEnv>()
   .route("/whoami", whoamiRoute)
   .route("/operators", operatorRoutes)
   .route("/", deploymentAuditRoutes)
+  .route("/projects", projectListRoute)
   .route("/projects", projectRoutes)
   .route("/projects", tokenRoutes)
   .route("/projects", purgeRoutes)
