@@ -18,8 +18,7 @@
  */
 import { createHash } from "node:crypto";
 import { load } from "./load.mjs";
-import { startGateway, startOrigin } from "./servers.mjs";
-import { SITE, siteWorkload } from "./site.mjs";
+import { startSiteServers, siteWorkload } from "./site.mjs";
 
 export const ATTACK = { seconds: 30, attackers: 8, originConcurrency: 16, missesPerMinute: 600 };
 const PROJECTS = { open: "attack-open", limited: "attack-limited", guarded: "attack-guarded" };
@@ -69,16 +68,7 @@ async function attack(gateway, path, until) {
 export async function attackScenario(bundles, { adminToken, duration = ATTACK.seconds, warmup, connections, log }) {
   const servers = {};
   try {
-    servers.gateway = await startGateway(bundles, {
-      adminToken,
-      originMode: "site",
-      exposeOrigin: true,
-      originDelayMs: SITE.originDelayMs,
-    });
-    servers.origin = await startOrigin(bundles, { originMode: "site", originDelayMs: SITE.originDelayMs });
-    const gateway = servers.gateway.url;
-    const origin = servers.gateway.secondUrl;
-    const admin = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
+    const { gateway, origin, admin } = await startSiteServers(bundles, adminToken, servers);
     const workload = siteWorkload();
     const documents = [...new Set(workload.pages.map((page) => JSON.parse(page).query))].map((query) => ({
       sha256: createHash("sha256").update(query).digest("hex"),

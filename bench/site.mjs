@@ -84,19 +84,24 @@ function signature(body) {
  * `duration` is the measured time per mode (60 s in full runs), after `warmup` seconds of the
  * same traffic without publishing.
  */
+/**
+ * The site scenarios' servers (kept in `servers` for the caller to dispose of): the gateway in front
+ * of the site origin (~100 ms), which it also exposes, and the origin alone for direct calls.
+ */
+export async function startSiteServers(bundles, adminToken, servers) {
+  servers.gateway = await startGateway(bundles, { adminToken, originMode: "site", exposeOrigin: true, originDelayMs: SITE.originDelayMs });
+  servers.origin = await startOrigin(bundles, { originMode: "site", originDelayMs: SITE.originDelayMs });
+  return {
+    gateway: servers.gateway.url,
+    origin: servers.gateway.secondUrl,
+    admin: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+  };
+}
+
 export async function siteScenario(bundles, { adminToken, duration, warmup, connections, log }) {
   const servers = {};
   try {
-    servers.gateway = await startGateway(bundles, {
-      adminToken,
-      originMode: "site",
-      exposeOrigin: true,
-      originDelayMs: SITE.originDelayMs,
-    });
-    servers.origin = await startOrigin(bundles, { originMode: "site", originDelayMs: SITE.originDelayMs });
-    const gateway = servers.gateway.url;
-    const origin = servers.gateway.secondUrl;
-    const admin = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
+    const { gateway, origin, admin } = await startSiteServers(bundles, adminToken, servers);
     for (const [mode, projectId] of Object.entries(PROJECTS)) {
       const put = await call(`${gateway}/admin/projects/${projectId}/master`, {
         method: "PUT",
