@@ -354,3 +354,14 @@ export class OriginNotAllowedError extends GatewayError {
     );
   }
 }
+
+/**
+ * Why a request was refused, in one word: the error's `extensions.reason` when it has one, else its
+ * code. What the audit log records for a refused mutation or webhook delivery.
+ *
+ * @example reasonOf(new WebhookSignatureError("expired")); // "expired"
+ */
+export function reasonOf(error: GatewayError): string {
+  const reason = error.extensions["reason"];
+  return typeof reason === "string" ? reason : error.code;
+}

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { gatewayConfig } from "../config/gateway-config";
 import { BadRequestError } from "../errors";
+import { assertOnlyParams } from "../http/query-params";
 import type { AdminEnv } from "../operators/identity";
 import { contentCacheRuntime } from "../pipeline/cache-runtime";
 import { waitUntilOf } from "../platform/wait-until";
@@ -25,13 +26,7 @@ export interface ProjectListQuery {
  * @example parseProjectListQuery(new URLSearchParams("search=shop&limit=10")); // { search: "shop", limit: 10 }
  */
 export function parseProjectListQuery(params: URLSearchParams): ProjectListQuery {
-  const seen = new Set<string>();
-  for (const name of params.keys()) {
-    if (!PARAMS.has(name))
-      throw new BadRequestError(`Unknown parameter "${name}"; the project list takes search, limit and cursor.`, { param: name });
-    if (seen.has(name)) throw new BadRequestError(`The parameter "${name}" is given more than once.`, { param: name });
-    seen.add(name);
-  }
+  assertOnlyParams(params, PARAMS, "the project list");
   const query: ProjectListQuery = { limit: DEFAULT_PROJECT_PAGE };
   const search = params.get("search");
   if (search !== null) {

@@ -3,6 +3,7 @@ import { patStore, type NewPat } from "../auth/pat-store";
 import { gatewayConfig } from "../config/gateway-config";
 import { InvalidConfigError, NotFoundError } from "../errors";
 import { readJsonBody } from "../http/json-body";
+import { parseIsoTime } from "../platform/iso-time";
 import { normalizeRules } from "../projects/rules";
 import type { ProjectRef } from "../projects/types";
 import { checkRulesWithOrigin, rulesUncheckedMember } from "./rules-against-schema";
@@ -14,8 +15,6 @@ const FIELDS = new Set(["name", "permissions", "defaultStage", "expiresAt"]);
 const MAX_NAME_LENGTH = 200;
 /** Stage names are GraphQL enum values (as in `validate.ts`). */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** ISO 8601 date, or date-time with seconds optional and an explicit zone (`Z` or `±hh:mm`). */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
 /**
  * Validates a `POST …/tokens` body, naming the first bad field (400 `INVALID_CONFIG`).
@@ -38,8 +37,8 @@ export function validateNewToken(raw: unknown, now: number): NewPat {
   }
   const expiresAt = input["expiresAt"];
   if (expiresAt !== undefined && expiresAt !== null) {
-    const ms = typeof expiresAt === "string" && ISO_8601.test(expiresAt) ? Date.parse(expiresAt) : NaN;
-    if (!Number.isFinite(ms)) throw new InvalidConfigError("expiresAt", "must be an ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z");
+    const ms = parseIsoTime(expiresAt);
+    if (ms === null) throw new InvalidConfigError("expiresAt", "must be an ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z");
     if (ms <= now) throw new InvalidConfigError("expiresAt", "must be in the future");
     token.expiresAt = new Date(ms).toISOString();
   }

@@ -4,6 +4,8 @@
  * `400 BAD_REQUEST` naming it, never silently ignored (a typo in `action` must not list everything).
  */
 import { BadRequestError } from "../errors";
+import { assertOnlyParams } from "../http/query-params";
+import { parseIsoTime } from "../platform/iso-time";
 import { isAuditAction, type AuditAction } from "./event";
 
 export const DEFAULT_AUDIT_LIMIT = 100;
@@ -11,8 +13,6 @@ export const MAX_AUDIT_LIMIT = 1_000;
 /** Longest `actor` value accepted (an e-mail, a token id, a JWT `sub`). */
 const MAX_ACTOR_LENGTH = 512;
 const PARAMS = new Set(["since", "until", "action", "actor", "limit", "cursor"]);
-/** ISO 8601 date or date-time with an explicit zone, as the token API takes `expiresAt`. */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
 export interface AuditQuery {
   /** Events at or after (ms). */
@@ -34,13 +34,7 @@ export interface AuditQuery {
  * @throws {BadRequestError} with `extensions.param` naming the offending parameter.
  */
 export function parseAuditQuery(params: URLSearchParams): AuditQuery {
-  const seen = new Set<string>();
-  for (const name of params.keys()) {
-    if (!PARAMS.has(name))
-      throw new BadRequestError(`Unknown parameter "${name}"; the audit log takes ${[...PARAMS].join(", ")}.`, { param: name });
-    if (seen.has(name)) throw new BadRequestError(`The parameter "${name}" is given more than once.`, { param: name });
-    seen.add(name);
-  }
+  assertOnlyParams(params, PARAMS, "the audit log");
   const query: AuditQuery = { limit: DEFAULT_AUDIT_LIMIT };
   const since = params.get("since");
   if (since !== null) query.since = time(since, "since");
@@ -77,7 +71,7 @@ export function parseAuditQuery(params: URLSearchParams): AuditQuery {
 }
 
 function time(value: string, param: string): number {
-  const ms = ISO_8601.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw new BadRequestError(`${param} must be an ISO 8601 time, e.g. 2026-12-07T09:00:00Z.`, { param });
+  const ms = parseIsoTime(value);
+  if (ms === null) throw new BadRequestError(`${param} must be an ISO 8601 time, e.g. 2026-12-07T09:00:00Z.`, { param });
   return ms;
 }

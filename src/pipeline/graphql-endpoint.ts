@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AuthorityView } from "../authority/view";
 import { gatewayConfig, type GatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
-import { GatewayError, GraphQLValidationError, PersistedQueryNotFoundError, ProjectNotFoundError } from "../errors";
+import { GatewayError, GraphQLValidationError, PersistedQueryNotFoundError, ProjectNotFoundError, reasonOf } from "../errors";
 import { trustedDocumentsFor } from "../authority/trusted-set";
 import { assertTrusted, trustedOnly, unknownHashError } from "./trusted-documents";
 import { parseGraphQLParams } from "../http/graphql-params";
@@ -418,7 +418,7 @@ function recordRefusedMutations(
   for (const op of operations) {
     if (op.operation.operation !== "mutation") continue;
     const base = mutationRecord(principal, op.operation.name?.value, rootFieldsOf(op.operation), []);
-    const reason = typeof error.extensions["reason"] === "string" ? error.extensions["reason"] : error.code;
+    const reason = reasonOf(error);
     const record: AuditRecord = {
       ...base,
       outcome: "refused",

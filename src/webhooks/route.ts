@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Actor, AuditRecord } from "../audit/event";
-import { GatewayError } from "../errors";
+import { GatewayError, reasonOf } from "../errors";
 import { gatewayConfig } from "../config/gateway-config";
 import type { Bindings } from "../env";
 import { readBodyText } from "../http/body";
@@ -33,7 +33,7 @@ const WEBHOOK_ACTOR: Actor = { kind: "webhook" };
 
 /** The audit event of a delivery that was refused: the error's code and reason (`signature-expired`, `bad-payload` …). */
 function refusedDelivery(error: GatewayError): AuditRecord {
-  const reason = typeof error.extensions["reason"] === "string" ? error.extensions["reason"] : error.code;
+  const reason = reasonOf(error);
   const field = typeof error.extensions["field"] === "string" ? { field: error.extensions["field"].slice(0, 200) } : {};
   return {
     actor: WEBHOOK_ACTOR,
