@@ -95,6 +95,29 @@ describe("shared tier between locations", () => {
     expect(local.headers.get("x-cache-tier")).toBeNull();
   });
 
+  it("a tier answer is served only to requests with the same permissions: another fingerprint or stage misses it", async () => {
+    const w = world();
+    const [a, b] = [await w.location("a"), await w.location("b")];
+    const drafts = countingOrigin({ body: { data: { posts: [{ id: "p1", title: "Unpublished draft" }] } } });
+    const ref = { projectId: `cc-${crypto.randomUUID().slice(0, 8)}`, environment: "master" };
+    // An editor's token, allowed DRAFT: its answer goes to the tier under its own permissions' key.
+    const editor = contentRequest({ ref, fingerprint: "editor-draft-rules", shared: false, stage: "DRAFT" });
+    expect((await a.serve(editor, drafts)).headers.get("x-cache-tier")).toBe("MISS");
+    await w.work.settle();
+    // The same document from the public, and from another token with other rules: never the editor's answer.
+    const published = countingOrigin({ body: POSTS });
+    for (const other of [
+      contentRequest({ ref, fingerprint: "public-rules", shared: true, stage: "PUBLISHED" }),
+      contentRequest({ ref, fingerprint: "reviewer-rules", shared: false, stage: "DRAFT" }),
+    ]) {
+      const answer = await b.serve(other, published);
+      expect(answer.headers.get("x-cache-tier")).toBe("MISS");
+      expect(JSON.stringify(await answer.json())).not.toContain("Unpublished draft");
+      await w.work.settle();
+    }
+    expect([drafts.calls, published.calls]).toEqual([1, 2]);
+  });
+
   it("after a publish elsewhere, the tier's older answer is not served: the location refetches, and the tier learns it", async () => {
     const w = world();
     const [a, b, c] = [await w.location("a"), await w.location("b"), await w.location("c")];
