@@ -67,11 +67,14 @@ describe("/content cache, end to end", () => {
     const responses = await Promise.all(Array.from({ length: 6 }, () => postQuery(content, { query: QUERY })));
     const statuses = responses.map((r) => r.headers.get("cache-status")).sort();
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    // One tier question for the six (its lease shared), one origin call.
-    expect(statuses).toEqual([
-      ...Array(5).fill("content-edge-tier; fwd=miss, content-edge; fwd=miss; collapsed; stored"),
-      "content-edge-tier; fwd=miss, content-edge; fwd=miss; stored",
-    ]);
+    // One leader asks the tier and the origin and stores; every other request either joined it
+    // (a collapsed miss) or — when a loaded machine delays it past the leader's store — is served
+    // what the leader stored (a hit). None of them is a second origin read.
+    const leader = "content-edge-tier; fwd=miss, content-edge; fwd=miss; stored";
+    expect(statuses.filter((s) => s === leader)).toHaveLength(1);
+    for (const status of statuses.filter((s) => s !== leader)) {
+      expect(status).toMatch(/^content-edge-tier; fwd=miss, content-edge; fwd=miss; collapsed; stored$|; hit\b/);
+    }
     const bodies = new Set(await Promise.all(responses.map((r) => r.text())));
     expect(bodies.size).toBe(1);
     expect(await reads(tag)).toBe(1);
