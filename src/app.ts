@@ -18,6 +18,7 @@ import { revocationRoutes } from "./admin/revocations";
 import { documentRoutes } from "./admin/documents";
 import { sameOriginWrites } from "./middleware/same-origin-writes";
 import { consolePage } from "./console/page";
+import { favicon } from "./console/favicon";
 import { logUnhandledError } from "./platform/error-log";
 import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
 import { webhookRoutes } from "./webhooks/route";
@@ -81,6 +82,8 @@ const adminApi = new Hono<AdminEnv>()
  */
 export const app = new Hono<GatewayEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
+  // Asked by every browser on every page of the host: an icon instead of a 404.
+  .get("/favicon.ico", favicon())
   // A browser opening the gateway gets a page linking every project's explorer, the console and
   // the docs; any other client the JSON 404 of an unknown route.
   .get(
