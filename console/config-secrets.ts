@@ -23,13 +23,21 @@ interface Rotated {
   previousValidUntil: string | null;
 }
 
+/** Where the section says what it did: the panel's elements (cleared when the tab is left), so they stay on screen while the configuration reloads. */
+export interface SecretsOutput {
+  /** The new webhook secret, once. */
+  issued: HTMLElement;
+  /** "Origin token replaced." */
+  tokenDone: HTMLElement;
+}
+
 /**
- * The secrets section. `issued` is the panel's (cleared when the tab is left), so a new secret
- * stays on screen while the configuration reloads; `changed` reloads it.
+ * The secrets section; `changed` reloads the configuration.
  *
- * @example element.append(secretsSection(session, config, issued, () => void load()));
+ * @example element.append(secretsSection(session, config, { issued, tokenDone }, () => void load()));
  */
-export function secretsSection(session: Session, config: Record<string, unknown>, issued: HTMLElement, changed: () => void): HTMLElement {
+export function secretsSection(session: Session, config: Record<string, unknown>, output: SecretsOutput, changed: () => void): HTMLElement {
+  const { issued, tokenDone } = output;
   const tokenInput = h("input", {
     id: "config-origin-token",
     type: "password",
@@ -38,7 +46,6 @@ export function secretsSection(session: Session, config: Record<string, unknown>
     "aria-describedby": "config-origin-token-state config-origin-token-error",
   });
   const tokenError = h("p", { id: "config-origin-token-error", class: "error field-error", hidden: true });
-  const tokenDone = h("p", { id: "config-origin-token-done", class: "ok", role: "status" });
   const grace = h(
     "select",
     { id: "config-webhook-grace" },
@@ -101,7 +108,7 @@ export function secretsSection(session: Session, config: Record<string, unknown>
     h(
       "form",
       { class: "stack", id: "config-origin-token-form", onsubmit: (e: Event) => void replaceToken(e) },
-      h("label", { for: "config-origin-token" }, "Replace origin token"),
+      h("h4", {}, "Origin token"),
       h(
         "p",
         { id: "config-origin-token-state", class: "muted" },
@@ -109,7 +116,12 @@ export function secretsSection(session: Session, config: Record<string, unknown>
           ? "No origin token is set."
           : "An origin token is set (never shown). Type a new one to replace it.",
       ),
-      h("div", { class: "row wrap" }, tokenInput, h("button", { type: "submit", id: "config-origin-token-save" }, "Replace")),
+      h(
+        "div",
+        { class: "row wrap" },
+        h("label", { for: "config-origin-token" }, "Replace origin token (write-only)", tokenInput),
+        h("button", { type: "submit", id: "config-origin-token-save" }, "Replace"),
+      ),
       tokenError,
       tokenDone,
     ),

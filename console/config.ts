@@ -24,6 +24,7 @@ export function configPanel(session: Session, who: Whoami): Panel {
   const editor = h("div", { id: "config-editor" });
   const secrets = h("div", {});
   const issued = h("div", { id: "webhook-issued", "aria-live": "polite" });
+  const tokenDone = h("p", { id: "config-origin-token-done", class: "ok", role: "status" });
   const element = h(
     "section",
     { id: "panel-config", class: "panel" },
@@ -79,7 +80,7 @@ export function configPanel(session: Session, who: Whoami): Panel {
     );
     replace(
       secrets,
-      secretsSection(session, config, issued, () => void load()),
+      secretsSection(session, config, { issued, tokenDone }, () => void load()),
     );
   }
 
@@ -172,6 +173,7 @@ export function configPanel(session: Session, who: Whoami): Panel {
     },
     hide() {
       replace(issued);
+      replace(tokenDone);
     },
   };
 }
