@@ -126,7 +126,7 @@ describe.each([
     await page.waitForSelector("#config-diff-table");
     expect(await page.$eval("#config-cache-maxAge", (input) => input.getAttribute("aria-invalid"))).toBeNull();
     const rows = await page.$$eval("#config-diff-table tr[data-field]", (trs) =>
-      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
+      trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)),
     );
     expect(rows).toEqual([["cache.maxAge", String(before.cache["maxAge"]), String(maxAge)]]);
     if (width === 1280) await screenshot(page, "console-config.png");
