@@ -148,13 +148,20 @@ export function configPanel(session: Session, who: Whoami): Panel {
 
   async function save() {
     if (pending === null) return;
+    let answer: { rulesUnchecked?: { message?: string } };
     try {
-      await api(session, "PATCH", "", pending);
+      answer = await api(session, "PATCH", "", pending);
     } catch (error) {
       replace(diff);
       return refused(error);
     }
-    await load("Saved.");
+    // Saved all the same when the origin could not be asked for its schema (as a PUT is): say so.
+    const unchecked = answer.rulesUnchecked;
+    await load(
+      unchecked
+        ? `Saved. The rules were not checked against the origin's schema: ${unchecked.message ?? "it could not be read"}.`
+        : "Saved.",
+    );
   }
 
   /** A field error beside its field (focused); any other refusal under the form. */

@@ -255,3 +255,28 @@ describe.each([
     expect(problems).toEqual([]);
   });
 });
+
+describe("the projects list, more than a page of it", () => {
+  it("shows 50 and pages on with Load more until the list ends", async () => {
+    const names = Array.from({ length: 52 }, (_, i) => `page-${run}-${String(i).padStart(2, "0")}`);
+    for (let i = 0; i < names.length; i += 13) {
+      const puts = names.slice(i, i + 13).map((projectId) => admin("PUT", `/admin/projects/${projectId}/master`, { origin: ORIGIN }));
+      expect((await Promise.all(puts)).map((put) => put.status)).toEqual(Array(Math.min(13, names.length - i)).fill(200));
+    }
+    const page = await chromium.browser.newPage();
+    await page.setViewport({ width: 1280, height: 800 });
+    await page.goto(`${gateway.entry}/admin#/?search=page-${run}`);
+    await page.waitForSelector("#signin-token");
+    await page.type("#signin-token", gateway.adminToken);
+    await page.click("#signin button[type=submit]");
+    const shown = () => page.$$eval("#projects-list tr[data-project]", (trs) => trs.map((tr) => tr.getAttribute("data-project")));
+    await until(shown, (rows) => rows.length === 50);
+    expect(await shown()).toEqual(names.slice(0, 50).map((name) => `${name}/master`));
+    expect(await page.$eval("#projects-more", (button) => (button as HTMLButtonElement).hidden)).toBe(false);
+    await page.click("#projects-more");
+    await until(shown, (rows) => rows.length === 52);
+    expect(await shown()).toEqual(names.map((name) => `${name}/master`));
+    expect(await page.$eval("#projects-more", (button) => (button as HTMLButtonElement).hidden)).toBe(true);
+    await page.close();
+  });
+});
