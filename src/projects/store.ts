@@ -26,7 +26,7 @@ import type { ProjectConfig, ProjectRef } from "./types";
 /** Reads and writes project configurations (SPEC §4). */
 export interface ProjectStore {
   get(ref: ProjectRef): Promise<ProjectConfig | null>;
-  /** Stores a configuration; `audit` records it (`config.update`, and `project.create` for a new project). */
+  /** Stores a configuration; `audit` records it (its action, e.g. `config.update`; and `project.create` for a new project). */
   put(ref: ProjectRef, config: ProjectConfig, audit: AuditRecord): Promise<void>;
 }
 
@@ -151,7 +151,7 @@ export function projectStore(deps: ProjectStoreDeps): ProjectStore {
       // The caller's details (how the operator signed in) stay: the deployment's log names the
       // creator as the project's log names the change.
       await authority.directory.register(ref, audit && { ...audit, action: "project.create" });
-      const epoch = await authority.putConfig(ref, config, waitUntil, audit && { ...audit, action: "config.update" });
+      const epoch = await authority.putConfig(ref, config, waitUntil, audit);
       const key = projectKey(ref);
       cache.set(key, { epoch, config });
       // One KV value per project: a write is all-or-nothing, never half a configuration. The
