@@ -50,6 +50,7 @@ import { ProjectDirectory } from "./directory";
 import { DeploymentAuthority } from "./deployment";
 import { authorityUnavailable } from "./unavailable";
 import { emptyView, mergeSync, viewPayload, type AuthorityView } from "./view";
+import type { DeliveryLogRow } from "./delivery-log-table";
 
 /** How long an isolate uses its view without looking again. */
 export const MEMORY_FRESH_MS = 250;
@@ -415,6 +416,11 @@ export class Authority {
    */
   putApps(ref: ProjectRef, isolateId: string, day: AppsDay): Promise<boolean> {
     return this.call(ref, (rpc) => rpc.putApps(isolateId, day));
+  }
+
+  /** The last webhook deliveries the project's authority logged, newest first. */
+  listDeliveries(ref: ProjectRef): Promise<DeliveryLogRow[]> {
+    return this.call(ref, (rpc) => rpc.listDeliveries());
   }
 
   /** The apps seen calling the project, with their requests over every isolate. */

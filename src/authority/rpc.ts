@@ -15,6 +15,7 @@ import type { MissVerdict } from "./miss-window";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { StatsRow } from "./stats-table";
 import type { DocumentPage, TrustedDocument } from "./documents-table";
+import type { DeliveryLogRow } from "./delivery-log-table";
 
 /** The object's methods as a location calls them (the Durable Object stub satisfies it). */
 export interface AuthorityRpc {
@@ -22,6 +23,7 @@ export interface AuthorityRpc {
   invalidate(changes: Change[], since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
   record(audit: AuditRecord): Promise<void>;
   listAudit(query: AuditQuery): Promise<AuditPage>;
+  listDeliveries(): Promise<DeliveryLogRow[]>;
   verifyAudit(): Promise<ChainVerdict>;
   invalidateDelivery(
     sign: string,
