@@ -34,6 +34,7 @@ export function parseRotationBody(text: string): number {
  * `Cache-Control: no-store` — while the replaced secret keeps verifying deliveries for
  * `graceSeconds` (`previousValidUntil`; `null` with 0 or when there was no secret). Saved through
  * the project's authority like a `PUT` (every location verifies with both within the view's bound),
+ * but without invalidating the project's cached answers, which no secret of a webhook changes;
  * and recorded as `webhook-secret.rotate` with the grace period and the changed field names, never
  * a secret. `404` for a project that is not configured.
  */
@@ -50,7 +51,10 @@ export const webhookSecretRoutes = new Hono<AdminEnv>().post("/:projectId/:envir
   const rotated = rotateWebhookSecret(stored, secret, graceSeconds, Date.now());
   // The rotated configuration passes the same validation as any stored one.
   const config = validateProjectConfig(rotated.config, { stored: true });
-  await store.put(ref, config, adminRecord(c, "webhook-secret.rotate", { graceSeconds }, `${ref.projectId}/${ref.environment}`));
+  // No answer depends on the webhook secret: the project's cached answers stay.
+  await store.put(ref, config, adminRecord(c, "webhook-secret.rotate", { graceSeconds }, `${ref.projectId}/${ref.environment}`), {
+    keepAnswers: true,
+  });
   c.header("cache-control", "no-store");
   const previousValidUntil = rotated.previousValidUntil === null ? null : new Date(rotated.previousValidUntil).toISOString();
   return c.json({ webhookSecret: secret, previousValidUntil }, 201);

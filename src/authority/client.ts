@@ -244,14 +244,18 @@ export class Authority {
     await this.write(ref, waitUntil, (rpc, since) => rpc.commit(id, changes, since, result));
   }
 
-  /** Stores a configuration at the object (new epoch), recorded by `audit`; returns that epoch. */
+  /**
+   * Stores a configuration at the object (new epoch), recorded by `audit`; returns that epoch.
+   * Every cached answer is invalidated with it unless `keepAnswers`.
+   */
   async putConfig(
     ref: ProjectRef,
     config: ProjectConfig,
     waitUntil: (promise: Promise<unknown>) => void,
     audit?: AuditRecord,
+    keepAnswers = false,
   ): Promise<number> {
-    const view = await this.write(ref, waitUntil, (rpc, since) => rpc.putConfig(config, since, audit));
+    const view = await this.write(ref, waitUntil, (rpc, since) => rpc.putConfig(config, since, audit, keepAnswers));
     return view.configEpoch;
   }
 

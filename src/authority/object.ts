@@ -198,12 +198,12 @@ export class ProjectAuthority extends DurableObject {
     await this.schedule();
   }
 
-  /** Replaces the project configuration: new epoch, every cached answer invalidated. */
-  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord): SyncPayload {
+  /** Replaces the project configuration: new epoch, every cached answer invalidated (unless `keepAnswers`). */
+  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord, keepAnswers = false): SyncPayload {
     // The fields that changed are the object's to say: it holds the configuration they changed from.
     const fields = changedConfigFields(this.state.config, config);
     const created = this.state.config === null;
-    this.persist(this.state.putConfig(config), audit && { ...audit, details: { ...audit.details, fields, created } });
+    this.persist(this.state.putConfig(config, keepAnswers), audit && { ...audit, details: { ...audit.details, fields, created } });
     return this.state.sync(since);
   }
 

@@ -34,7 +34,7 @@ export interface AuthorityRpc {
   ): Promise<{ duplicate: boolean; payload: SyncPayload }>;
   begin(fallback: Change[], deadline: number, audit?: AuditRecord): Promise<string>;
   commit(id: string, changes: Change[], since: number | null, result?: Pick<AuditRecord, "outcome" | "details">): Promise<SyncPayload>;
-  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
+  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord, keepAnswers?: boolean): Promise<SyncPayload>;
   getConfig(): Promise<{ epoch: number; config: ProjectConfig | null }>;
   addToken(entry: TokenEntry, since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
   revokeToken(

@@ -215,9 +215,13 @@ export class AuthorityState {
     return delta;
   }
 
-  /** Replaces the configuration (a project `PUT`): a new epoch, and every cached answer invalidated. */
-  putConfig(config: ProjectConfig): StorageDelta {
-    const delta = this.apply([{ kind: "model", stages: "*", models: "*" }]);
+  /**
+   * Replaces the configuration (a project `PUT`): a new epoch, and every cached answer invalidated
+   * — unless `keepAnswers` (a change no answer depends on: a webhook secret rotation).
+   */
+  putConfig(config: ProjectConfig, keepAnswers = false): StorageDelta {
+    const delta: StorageDelta = keepAnswers ? { put: {}, delete: [] } : this.apply([{ kind: "model", stages: "*", models: "*" }]);
+    if (keepAnswers) this.next();
     this.configEpoch = this.seq;
     this.config = config;
     delta.put[KEYS.config] = { epoch: this.configEpoch, config };

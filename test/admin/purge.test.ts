@@ -71,7 +71,7 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     expect(await members.bumped()).toEqual([]);
   });
 
-  it.each<[string, string | undefined, { models: unknown; stages: unknown; entries?: unknown }, string[]]>([
+  it.each<[string, string | undefined, { models: unknown; stages: unknown; entries?: unknown; documents?: unknown }, string[]]>([
     ["no body", undefined, { models: "*", stages: "*" }, ["A|*|*"]],
     ["an empty body", "", { models: "*", stages: "*" }, ["A|*|*"]],
     ["{}", "{}", { models: "*", stages: "*" }, ["A|*|*"]],

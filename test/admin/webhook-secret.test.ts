@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { projectKey, storedProject } from "../../src/projects/store";
 import { signWebhook } from "../../src/webhooks/signature";
-import { ADMIN, demoProject, gateway, uniqueTag } from "../support/gateway";
+import { ADMIN, demoProject, gateway, postQuery, uniqueTag } from "../support/gateway";
 
 const OLD_SECRET = "webhook-secret-before-0123456789";
 
@@ -125,6 +125,21 @@ describe("POST /admin/projects/{p}/{e}/webhook-secret", () => {
     const error = ((await response.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!;
     expect(error.extensions).toMatchObject({ code: "BAD_REQUEST", field });
     expect((await stored(projectId)).webhookSecret).toBe(OLD_SECRET);
+  });
+
+  it("leaves the project's cached answers hitting (no answer depends on the webhook secret), unlike a configuration change", async () => {
+    const { projectId, content } = await demoProject({ webhookSecret: OLD_SECRET });
+    const query = { query: "{ posts { title } }" };
+    expect((await postQuery(content, query)).headers.get("x-cache")).toBe("MISS");
+    expect((await rotate(projectId)).status).toBe(201);
+    expect((await postQuery(content, query)).headers.get("x-cache")).toBe("HIT");
+    const patched = await gateway(`/admin/projects/${projectId}/master`, {
+      method: "PATCH",
+      headers: { ...ADMIN, "content-type": "application/merge-patch+json" },
+      body: JSON.stringify({ cache: { maxAge: 30 } }),
+    });
+    expect(patched.status).toBe(200);
+    expect((await postQuery(content, query)).headers.get("x-cache")).toBe("MISS");
   });
 
   it("is 404 for a project that is not configured", async () => {

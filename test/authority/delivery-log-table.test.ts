@@ -84,6 +84,6 @@ describe("deliveryRow (what a webhook's audit event logs)", () => {
   it("bounds every text and logs nothing for other events", () => {
     const ids = Array.from({ length: 50 }, (_, i) => `entry-${i}-${"x".repeat(20)}`);
     expect(deliveryRow(webhook("ok", { result: "accepted", ids }), 0)!.id).toHaveLength(MAX_LOGGED_TEXT);
-    expect(deliveryRow({ actor: { kind: "admin" }, action: "purge", outcome: "ok" }, 0)).toBeNull();
+    expect(deliveryRow({ actor: { kind: "admin" }, action: "purge", outcome: "ok", details: {} }, 0)).toBeNull();
   });
 });
