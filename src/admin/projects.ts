@@ -11,7 +11,7 @@ import { readJsonBody } from "../http/json-body";
 import { adminRecord, type AdminEnv } from "../operators/identity";
 
 /** Secret fields of a configuration, replaced in every answer (SPEC §5: "secrets masked"). */
-export const MASK = "********";
+const MASK = "********";
 
 /**
  * What `GET` (and the `PUT` and `PATCH` answers) show of a configuration: secrets masked, never
