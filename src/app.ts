@@ -1,6 +1,9 @@
 import { Hono, type ErrorHandler } from "hono";
 import { projectRoutes } from "./admin/projects";
 import { purgeRoutes } from "./admin/purge";
+import { projectPatchRoutes } from "./admin/project-patch";
+import { webhookSecretRoutes } from "./admin/webhook-secret";
+import { webhookDeliveryRoutes } from "./admin/webhook-deliveries";
 import { statsRoutes } from "./admin/stats";
 import { tokenRoutes } from "./admin/tokens";
 import { gatewayConfig } from "./config/gateway-config";
@@ -64,6 +67,9 @@ const adminApi = new Hono<AdminEnv>()
   .route("/", deploymentAuditRoutes)
   .route("/projects", projectListRoute)
   .route("/projects", projectRoutes)
+  .route("/projects", projectPatchRoutes)
+  .route("/projects", webhookSecretRoutes)
+  .route("/projects", webhookDeliveryRoutes)
   .route("/projects", tokenRoutes)
   .route("/projects", purgeRoutes)
   .route("/projects", statsRoutes)
