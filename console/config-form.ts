@@ -21,7 +21,7 @@ export interface ConfigForm {
 }
 
 /** The id of a field's control: `config-cache-maxAge`. */
-export function controlId(path: string): string {
+function controlId(path: string): string {
   return `config-${path.replaceAll(".", "-")}`;
 }
 

@@ -10,7 +10,7 @@ import { errorLine, h, replace, utc } from "./dom";
 import { showSecret } from "./secret";
 
 /** The grace periods offered, in seconds (the route takes 0 to 604,800). */
-export const GRACE_PERIODS: ReadonlyArray<readonly [number, string]> = [
+const GRACE_PERIODS: ReadonlyArray<readonly [number, string]> = [
   [0, "none: the old secret stops now"],
   [3_600, "1 hour"],
   [86_400, "24 hours"],

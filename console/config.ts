@@ -18,6 +18,11 @@ const NOT_CONFIG = ["webhookSecretRotation", "rulesUnchecked"];
 /** Secrets are changed by their own controls, never by the form's patch. */
 const SECRETS = ["originToken", "webhookSecret"];
 
+/**
+ * The Configuration tab of `session`'s project; editable when `who` is an owner.
+ *
+ * @example const panel = configPanel(session, who); panel.show();
+ */
 export function configPanel(session: Session, who: Whoami): Panel {
   const owner = may(who, "config");
   const current = h("div", { id: "config-current", class: "scroll" }, "Loading…");

@@ -86,6 +86,8 @@ function panelsFor(session: Session, who: Whoami): Panel[] {
  * Opens a project in `root`: first its configuration is read (the project exists and this role
  * may read it), then its tabs are built. A project that cannot be opened says why, with the way
  * back to the list.
+ *
+ * @example shell = projectShell(root, signedIn, "demo", "master", "traffic"); // later: shell.open("config"), shell.close()
  */
 export function projectShell(
   root: HTMLElement,

@@ -4,7 +4,7 @@ import type { Handler } from "hono";
  * The gateway's icon: an SVG (every current browser takes one as a favicon, whatever the path's
  * extension, when the type says so). Self-contained: no font, no external reference, no script.
  */
-export const FAVICON_SVG =
+const FAVICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">' +
   '<rect width="32" height="32" rx="7" fill="#2f5bd3"/>' +
   '<path d="M21.5 10a8 8 0 1 0 0 12" fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round"/>' +
