@@ -76,8 +76,18 @@ function start(credentials: Credentials, who: Whoami) {
   render();
 }
 
-/** Shows what the hash names: the projects list, or a project's tab (the same project only changes tab). */
+/**
+ * Shows what the hash names: the projects list, or a project's tab (the same project only changes
+ * tab). The control that had the keyboard focus (the switcher, *Projects*, a tab) has it again in
+ * the new page, so switching project does not drop a keyboard user back to the top.
+ */
 function render() {
+  const focused = document.activeElement?.id;
+  show();
+  if (focused && document.activeElement === document.body) document.getElementById(focused)?.focus();
+}
+
+function show() {
   if (!signedIn) return;
   const route = parseRoute(location.hash);
   if (route.view === "project") {

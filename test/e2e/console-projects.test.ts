@@ -149,6 +149,8 @@ describe.each([
     expect(await page.evaluate(() => location.hash)).toBe(`#/p/${B.projectId}/${B.environment}/tokens`);
     expect(await page.$("#signin-token")).toBeNull();
     expect(whoamis.length).toBe(proofs);
+    // The keyboard focus stays on the switcher of the new page.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("project-switcher");
 
     // Back in history is the project before.
     await page.goBack();
