@@ -31,7 +31,11 @@ export function maskSecrets(config: ProjectConfig, now: number = Date.now()): Pr
   };
 }
 
-/** The store for this request. */
+/**
+ * The project store for this request.
+ *
+ * @example const config = await storeOf(c, gateway).get(c.req.param());
+ */
 export function storeOf(c: Context<AdminEnv>, gateway: GatewayConfig): ProjectStore {
   return projectStore({ kv: gateway.kv, authority: gateway.authority, waitUntil: waitUntilOf(c) });
 }
@@ -42,6 +46,8 @@ export function storeOf(c: Context<AdminEnv>, gateway: GatewayConfig): ProjectSt
  * its introspection is wrong, docs/connect-hygraph.md). A bad name is `400 INVALID_CONFIG`; an
  * origin that cannot be asked is `checked: false`, or with `strict` the origin failure itself.
  * `named` says which defaults the operator named (the default PUBLISHED needs no confirming).
+ *
+ * @example const check = await checkConfig(ref, config, gateway, { defaultStage: true, defaultLocale: false }, strict);
  */
 export async function checkConfig(
   ref: ProjectRef,
@@ -66,6 +72,8 @@ export async function checkConfig(
  * epoch, every location sees it within 1.5 s), then KV's copy. A new origin, token, rules or
  * defaults can change any answer: the authority invalidates everything cached for the project with
  * the same change.
+ *
+ * @example return saveConfig(c, ref, config, check); // 200 { …masked configuration, rulesUnchecked? }
  */
 export async function saveConfig(c: Context<AdminEnv>, ref: ProjectRef, config: ProjectConfig, check: RulesCheck): Promise<Response> {
   const gateway = await gatewayConfig(c.env);
@@ -109,7 +117,11 @@ export const projectRoutes = new Hono<AdminEnv>()
     return c.json(maskSecrets(config), 200);
   });
 
-/** The `404` of a project that is not configured (GET, PATCH and the routes beside them). */
+/**
+ * The `404` of a project that is not configured (GET, PATCH and the routes beside them).
+ *
+ * @example if (!config) throw notConfigured(ref);
+ */
 export function notConfigured(ref: ProjectRef): NotFoundError {
   return new NotFoundError(`No project ${ref.projectId}/${ref.environment} is configured.`);
 }

@@ -69,7 +69,11 @@ export function documentDependency(stage: string, hash: string): Dependency {
 /** The member that stands for every document member the authority forgot (see the module comment). */
 export const EVERY_DOCUMENT = `Q${SEP}*${SEP}*`;
 
-/** Whether a member names one document's answers (such members are bounded in number, `state.ts`). */
+/**
+ * Whether a member names one document's answers (such members are bounded in number, `state.ts`).
+ *
+ * @example isDocumentMember("Q|PUBLISHED|ab12…"); // true; isDocumentMember(EVERY_DOCUMENT) is false
+ */
 export function isDocumentMember(member: string): boolean {
   return member.charCodeAt(0) === 81 && member !== EVERY_DOCUMENT; // "Q"
 }
