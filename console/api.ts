@@ -6,34 +6,34 @@
  * same-origin call and Cloudflare turns it into `Cf-Access-Jwt-Assertion` for the gateway.
  */
 
-export interface Session {
+/** The credential of a signed-in tab: the whole session (the project comes from the URL, console/route.ts). */
+export interface Credentials {
   /** `null`: signed in through Cloudflare Access, no token. */
   token: string | null;
+}
+
+/** A credential and the project and environment a panel works on. */
+export interface Session extends Credentials {
   projectId: string;
   environment: string;
 }
 
 const SESSION_KEY = "content-edge.console.session";
 
-export function loadSession(): Session | null {
+/** The stored credential, or `null` (none, or not one this console wrote). */
+export function loadSession(): Credentials | null {
   try {
-    const raw = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null") as Partial<Session> | null;
-    if (
-      raw &&
-      (typeof raw.token === "string" || raw.token === null) &&
-      typeof raw.projectId === "string" &&
-      typeof raw.environment === "string"
-    ) {
-      return { token: raw.token, projectId: raw.projectId, environment: raw.environment };
-    }
+    const raw = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null") as Partial<Credentials> | null;
+    if (raw && (typeof raw.token === "string" || raw.token === null)) return { token: raw.token };
   } catch {
     // a broken value is no session
   }
   return null;
 }
 
-export function saveSession(session: Session): void {
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+/** Keeps only the credential: which project is open is the URL's business. */
+export function saveSession(credentials: Credentials): void {
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: credentials.token }));
 }
 
 export function clearSession(): void {
@@ -62,7 +62,7 @@ export function projectPath(session: Session, tail = ""): string {
  * console behind Cloudflare Access carries the Access cookie (without it Access would stop the call
  * before the gateway); the gateway itself sets no cookie, and an explicit token wins over Access.
  */
-export function adminFetch(session: Pick<Session, "token">, method: string, path: string, init: { body?: unknown; accept?: string } = {}) {
+export function adminFetch(session: Credentials, method: string, path: string, init: { body?: unknown; accept?: string } = {}) {
   const headers: Record<string, string> = { accept: init.accept ?? "application/json" };
   if (session.token !== null) headers["authorization"] = `Bearer ${session.token}`;
   if (init.body !== undefined) headers["content-type"] = "application/json";
@@ -95,7 +95,7 @@ export async function apiError(response: Response): Promise<ApiError> {
  *
  * @example const { operators } = await adminApi<{ operators: Operator[] }>(session, "GET", "/admin/operators");
  */
-export async function adminApi<T>(session: Pick<Session, "token">, method: string, path: string, body?: unknown): Promise<T> {
+export async function adminApi<T>(session: Credentials, method: string, path: string, body?: unknown): Promise<T> {
   const response = await adminFetch(session, method, path, { body });
   if (!response.ok) throw await apiError(response);
   if (response.status === 204) return undefined as T;

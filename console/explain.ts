@@ -52,6 +52,7 @@ export function explainPanel(session: Session): Panel {
   const tokenLabel = h("label", { hidden: true }, "Token", token);
   const jwt = h("textarea", {
     id: "explain-jwt",
+    "aria-label": "JWT payload (JSON)",
     rows: 3,
     hidden: true,
     spellcheck: "false",

@@ -37,6 +37,14 @@ export const CONTROLS = {
       ["DELETE", "/admin/projects/*/*/revocations/*"],
     ],
   },
+  /** The Configuration tab's form, Save, "Replace origin token" and "Rotate webhook secret" (viewers and editors see it read-only). */
+  config: {
+    role: "owner",
+    routes: [
+      ["PATCH", "/admin/projects/*/*"],
+      ["POST", "/admin/projects/*/*/webhook-secret"],
+    ],
+  },
   /** The Operators tab. */
   operators: {
     role: "owner",

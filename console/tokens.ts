@@ -84,11 +84,17 @@ export function tokensPanel(session: Session, who: Whoami): Panel {
   function tokenTable(tokens: TokenRecord[]): HTMLElement {
     return h(
       "table",
-      { class: "data" },
+      // Cards on a narrow screen (console.css): each row's Revoke stays on screen.
+      { class: "data cards" },
       h(
         "thead",
         {},
-        h("tr", {}, ...["Name", "Id", "Rules", "Default stage", "Expires", "Created", ...(writes ? [""] : [])].map((c) => h("th", {}, c))),
+        h(
+          "tr",
+          {},
+          ...["Name", "Id", "Rules", "Default stage", "Expires", "Created"].map((c) => h("th", { scope: "col" }, c)),
+          writes ? h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")) : null,
+        ),
       ),
       h(
         "tbody",
@@ -97,12 +103,12 @@ export function tokensPanel(session: Session, who: Whoami): Panel {
           h(
             "tr",
             { "data-token-id": t.id },
-            h("td", {}, t.name),
-            h("td", {}, h("code", {}, t.id)),
-            h("td", {}, h("code", { class: "rules" }, t.permissions.map(ruleText).join("\n"))),
-            h("td", {}, t.defaultStage ?? "–"),
-            h("td", {}, t.expiresAt ? t.expiresAt.slice(0, 16).replace("T", " ") : "never"),
-            h("td", {}, t.createdAt.slice(0, 16).replace("T", " ")),
+            h("td", { "data-label": "Name", class: "wrap-anywhere" }, t.name),
+            h("td", { "data-label": "Id" }, h("code", {}, t.id)),
+            h("td", { "data-label": "Rules" }, h("code", { class: "rules" }, t.permissions.map(ruleText).join("\n"))),
+            h("td", { "data-label": "Default stage" }, t.defaultStage ?? "–"),
+            h("td", { "data-label": "Expires", class: "nowrap" }, t.expiresAt ? t.expiresAt.slice(0, 16).replace("T", " ") : "never"),
+            h("td", { "data-label": "Created", class: "nowrap" }, t.createdAt.slice(0, 16).replace("T", " ")),
             writes ? h("td", {}, revokeButton(t)) : null,
           ),
         ),

@@ -1,6 +1,9 @@
 import { Hono, type ErrorHandler } from "hono";
 import { projectRoutes } from "./admin/projects";
 import { purgeRoutes } from "./admin/purge";
+import { projectPatchRoutes } from "./admin/project-patch";
+import { webhookSecretRoutes } from "./admin/webhook-secret";
+import { webhookDeliveryRoutes } from "./admin/webhook-deliveries";
 import { statsRoutes } from "./admin/stats";
 import { tokenRoutes } from "./admin/tokens";
 import { gatewayConfig } from "./config/gateway-config";
@@ -18,6 +21,7 @@ import { revocationRoutes } from "./admin/revocations";
 import { documentRoutes } from "./admin/documents";
 import { sameOriginWrites } from "./middleware/same-origin-writes";
 import { consolePage } from "./console/page";
+import { favicon } from "./console/favicon";
 import { logUnhandledError } from "./platform/error-log";
 import { graphqlEndpoint, type GatewayEnv } from "./pipeline/graphql-endpoint";
 import { webhookRoutes } from "./webhooks/route";
@@ -63,6 +67,9 @@ const adminApi = new Hono<AdminEnv>()
   .route("/", deploymentAuditRoutes)
   .route("/projects", projectListRoute)
   .route("/projects", projectRoutes)
+  .route("/projects", projectPatchRoutes)
+  .route("/projects", webhookSecretRoutes)
+  .route("/projects", webhookDeliveryRoutes)
   .route("/projects", tokenRoutes)
   .route("/projects", purgeRoutes)
   .route("/projects", statsRoutes)
@@ -81,6 +88,8 @@ const adminApi = new Hono<AdminEnv>()
  */
 export const app = new Hono<GatewayEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
+  // Asked by every browser on every page of the host: an icon instead of a 404.
+  .get("/favicon.ico", favicon())
   // A browser opening the gateway gets a page linking every project's explorer, the console and
   // the docs; any other client the JSON 404 of an unknown route.
   .get(

@@ -29,6 +29,7 @@ export interface Actor {
 export const AUDIT_ACTIONS = [
   "project.create",
   "config.update",
+  "webhook-secret.rotate",
   "token.create",
   "token.revoke",
   "purge",

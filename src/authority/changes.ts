@@ -13,9 +13,12 @@
  * | `L|stage|model` | any change to an entry of the model in the stage | lists, connections, lookups that found nothing, model-level answers |
  * | `E|stage|model|id` | a change to that entry | answers that contain the entry (lookups by id or unique field, single references) |
  * | `R|stage|model` | a change that may move relations pointing at the model's entries | answers that reached an entry through a single reference |
+ * | `Q|stage|hash` | a purge of that document (SHA-256 hex of its text as sent, as APQ's `sha256Hash`) | every answer of the document read in the stage, whatever its variables or permissions |
  *
  * A `stage` of `*` (a delete, a purge of every stage) is read together with each concrete stage;
- * a `model` of `*` only occurs in `A` members (a purge of every model).
+ * a `model` of `*` only occurs in `A` members (a purge of every model). `Q|*|*` is bumped when the
+ * authority forgets its document members (`state.ts`: at most `MAX_DOCUMENT_MEMBERS`): it stands
+ * for every document, so forgetting one never lets an answer it invalidated come back.
  */
 
 /** Stages or models: a list of names, or `"*"` for all of them. */
@@ -29,7 +32,9 @@ export type Change =
    * The entries `ids` of `model` in `stages`. `relations: false` only when the change provably
    * moved no relation (a create or update whose data has no relation input).
    */
-  | { kind: "entries"; stages: Scope; model: string; ids: readonly string[]; relations: boolean };
+  | { kind: "entries"; stages: Scope; model: string; ids: readonly string[]; relations: boolean }
+  /** Every answer of the documents `hashes` (SHA-256 hex of their text) read in `stages`. */
+  | { kind: "documents"; stages: Scope; hashes: readonly string[] };
 
 /** A dependency of a cached answer, named by the most specific member it reads. */
 export type Dependency = string;
@@ -49,6 +54,28 @@ export function entryDependency(stage: string, model: string, id: string): Depen
 /** An answer that reached an entry of `model` in `stage` through a single reference. */
 export function relationDependency(stage: string, model: string): Dependency {
   return `R${SEP}${stage}${SEP}${model}`;
+}
+
+/**
+ * An answer of the document whose text (as sent) has this SHA-256 hex, read in `stage`: stale once
+ * that document is purged (`POST …/purge {"documents": [...]}`).
+ *
+ * @example documentDependency("PUBLISHED", "ab12…"); // "Q|PUBLISHED|ab12…"
+ */
+export function documentDependency(stage: string, hash: string): Dependency {
+  return `Q${SEP}${stage}${SEP}${hash}`;
+}
+
+/** The member that stands for every document member the authority forgot (see the module comment). */
+export const EVERY_DOCUMENT = `Q${SEP}*${SEP}*`;
+
+/**
+ * Whether a member names one document's answers (such members are bounded in number, `state.ts`).
+ *
+ * @example isDocumentMember("Q|PUBLISHED|ab12…"); // true; isDocumentMember(EVERY_DOCUMENT) is false
+ */
+export function isDocumentMember(member: string): boolean {
+  return member.charCodeAt(0) === 81 && member !== EVERY_DOCUMENT; // "Q"
 }
 
 /**
@@ -74,6 +101,10 @@ export function isEntryMember(member: string): boolean {
 export function bumpedMembers(change: Change): string[] {
   const stages = change.stages === "*" ? ["*"] : [...new Set(change.stages)];
   const out: string[] = [];
+  if (change.kind === "documents") {
+    for (const s of stages) for (const hash of new Set(change.hashes)) out.push(documentDependency(s, hash));
+    return out;
+  }
   if (change.kind === "model") {
     const models = change.models === "*" ? ["*"] : [...new Set(change.models)];
     for (const s of stages) for (const m of models) out.push(`A${SEP}${s}${SEP}${m}`);
@@ -94,12 +125,20 @@ export function bumpedMembers(change: Change): string[] {
  * @example
  * checkedMembers("E|PUBLISHED|Post|p1");
  * // ["E|PUBLISHED|Post|p1", "E|*|Post|p1", "A|PUBLISHED|Post", "A|*|Post", "A|PUBLISHED|*", "A|*|*"]
+ * checkedMembers("Q|PUBLISHED|ab12");
+ * // ["Q|PUBLISHED|ab12", "Q|*|ab12", "Q|*|*", "A|PUBLISHED|*", "A|*|*"]
  */
 export function checkedMembers(dependency: Dependency): string[] {
   const kind = dependency[0];
   const first = dependency.indexOf(SEP);
   const second = dependency.indexOf(SEP, first + 1);
   const stage = dependency.slice(first + 1, second);
+  if (kind === "Q") {
+    // A document names no model: its own members, and the project's everything-of-a-stage ones.
+    const hash = dependency.slice(second + 1);
+    const out = [dependency, `Q${SEP}*${SEP}${hash}`, EVERY_DOCUMENT, `A${SEP}${stage}${SEP}*`, `A${SEP}*${SEP}*`];
+    return [...new Set(out)];
+  }
   const third = dependency.indexOf(SEP, second + 1);
   const model = third === -1 ? dependency.slice(second + 1) : dependency.slice(second + 1, third);
   const rest = third === -1 ? "" : dependency.slice(third);
@@ -127,6 +166,10 @@ export function normalizeScope(scope: Scope): string[] | "*" {
 export function normalizeChange(change: Change): Change | null {
   const stages = normalizeScope(change.stages);
   if (stages !== "*" && stages.length === 0) return null;
+  if (change.kind === "documents") {
+    const hashes = [...new Set(change.hashes.filter((hash) => typeof hash === "string" && hash.length > 0))];
+    return hashes.length === 0 ? null : { kind: "documents", stages, hashes };
+  }
   if (change.kind === "model") {
     const models = normalizeScope(change.models);
     if (models !== "*" && models.length === 0) return null;

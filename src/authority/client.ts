@@ -50,6 +50,7 @@ import { ProjectDirectory } from "./directory";
 import { DeploymentAuthority } from "./deployment";
 import { authorityUnavailable } from "./unavailable";
 import { emptyView, mergeSync, viewPayload, type AuthorityView } from "./view";
+import type { DeliveryLogRow } from "./delivery-log-table";
 
 /** How long an isolate uses its view without looking again. */
 export const MEMORY_FRESH_MS = 250;
@@ -243,14 +244,18 @@ export class Authority {
     await this.write(ref, waitUntil, (rpc, since) => rpc.commit(id, changes, since, result));
   }
 
-  /** Stores a configuration at the object (new epoch), recorded by `audit`; returns that epoch. */
+  /**
+   * Stores a configuration at the object (new epoch), recorded by `audit`; returns that epoch.
+   * Every cached answer is invalidated with it unless `keepAnswers`.
+   */
   async putConfig(
     ref: ProjectRef,
     config: ProjectConfig,
     waitUntil: (promise: Promise<unknown>) => void,
     audit?: AuditRecord,
+    keepAnswers = false,
   ): Promise<number> {
-    const view = await this.write(ref, waitUntil, (rpc, since) => rpc.putConfig(config, since, audit));
+    const view = await this.write(ref, waitUntil, (rpc, since) => rpc.putConfig(config, since, audit, keepAnswers));
     return view.configEpoch;
   }
 
@@ -415,6 +420,11 @@ export class Authority {
    */
   putApps(ref: ProjectRef, isolateId: string, day: AppsDay): Promise<boolean> {
     return this.call(ref, (rpc) => rpc.putApps(isolateId, day));
+  }
+
+  /** The last webhook deliveries the project's authority logged, newest first. */
+  listDeliveries(ref: ProjectRef): Promise<DeliveryLogRow[]> {
+    return this.call(ref, (rpc) => rpc.listDeliveries());
   }
 
   /** The apps seen calling the project, with their requests over every isolate. */

@@ -36,6 +36,7 @@ import type { AppTotals } from "../stats/apps-day";
 import { DOCUMENTS_MEMBER, type Change } from "./changes";
 import { DocumentsTable, type DocumentPage, type TrustedDocument } from "./documents-table";
 import { DeliveriesTable } from "./deliveries-table";
+import { DeliveryLogTable, deliveryRow, type DeliveryLogRow } from "./delivery-log-table";
 import { DirectoryTable, type DirectoryPage } from "./directory-table";
 import { MissWindows, type MissVerdict } from "./miss-window";
 import { StatsTable, type StatsRow } from "./stats-table";
@@ -47,6 +48,7 @@ export class ProjectAuthority extends DurableObject {
   private stats: StatsTable | undefined;
   private apps: AppsTable | undefined;
   private deliveries: DeliveriesTable | undefined;
+  private deliveryLog: DeliveryLogTable | undefined;
   private directory: DirectoryTable | undefined;
   private audit: AuditTable | undefined;
   private operators: OperatorsTable | undefined;
@@ -97,8 +99,28 @@ export class ProjectAuthority extends DurableObject {
 
   /** Records an event that changes nothing else (a refusal, a schema refresh that found no change). */
   record(audit: AuditRecord): void {
-    if (audit.outcome === "refused" && !this.refusals.admit(audit)) return;
-    this.persist({ put: {}, delete: [] }, this.refusals.annotate(audit));
+    // A webhook's refusal is logged every time (the log is capped), even when its audit event is folded.
+    const log = this.logDelivery(audit);
+    if (audit.outcome === "refused" && !this.refusals.admit(audit)) {
+      log?.();
+      return;
+    }
+    this.persist({ put: {}, delete: [] }, this.refusals.annotate(audit), log);
+  }
+
+  /** The last webhook deliveries judged, newest first (`GET …/webhook-deliveries`). */
+  listDeliveries(): DeliveryLogRow[] {
+    this.deliveryLog ??= new DeliveryLogTable(this.ctx.storage.sql);
+    return this.deliveryLog.list();
+  }
+
+  /** Adds a webhook audit event's delivery to the log, as SQL for the event's transaction (`undefined`: not a webhook's). */
+  private logDelivery(audit: AuditRecord | undefined): (() => void) | undefined {
+    const row = audit && deliveryRow(audit, Date.now());
+    if (!row) return undefined;
+    this.deliveryLog ??= new DeliveryLogTable(this.ctx.storage.sql);
+    const log = this.deliveryLog;
+    return () => log.add(row);
   }
 
   /** The audit log, oldest first (`GET …/audit`). */
@@ -129,11 +151,14 @@ export class ProjectAuthority extends DurableObject {
       if (audit) this.record({ ...audit, outcome: "refused", details: { ...audit.details, result: "duplicate", reason: "duplicate" } });
       return { duplicate: true, payload: this.state.sync(since) };
     }
-    // Remembered in the same transaction as the changes and their audit event: all or nothing,
-    // and no other event runs in between (the whole method is synchronous).
-    this.persist(this.state.apply(changes), audit && { ...audit, details: { ...audit.details, result: "accepted" } }, () =>
-      this.deliveries!.remember(sign, expiresAt),
-    );
+    // Remembered (and logged) in the same transaction as the changes and their audit event: all
+    // or nothing, and no other event runs in between (the whole method is synchronous).
+    const accepted = audit && { ...audit, details: { ...audit.details, result: "accepted" } };
+    const log = this.logDelivery(accepted);
+    this.persist(this.state.apply(changes), accepted, () => {
+      this.deliveries!.remember(sign, expiresAt);
+      log?.();
+    });
     return { duplicate: false, payload: this.state.sync(since) };
   }
 
@@ -173,12 +198,12 @@ export class ProjectAuthority extends DurableObject {
     await this.schedule();
   }
 
-  /** Replaces the project configuration: new epoch, every cached answer invalidated. */
-  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord): SyncPayload {
+  /** Replaces the project configuration: new epoch, every cached answer invalidated (unless `keepAnswers`). */
+  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord, keepAnswers = false): SyncPayload {
     // The fields that changed are the object's to say: it holds the configuration they changed from.
     const fields = changedConfigFields(this.state.config, config);
     const created = this.state.config === null;
-    this.persist(this.state.putConfig(config), audit && { ...audit, details: { ...audit.details, fields, created } });
+    this.persist(this.state.putConfig(config, keepAnswers), audit && { ...audit, details: { ...audit.details, fields, created } });
     return this.state.sync(since);
   }
 

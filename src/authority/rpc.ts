@@ -15,6 +15,7 @@ import type { MissVerdict } from "./miss-window";
 import type { SyncPayload, TokenEntry } from "./state";
 import type { StatsRow } from "./stats-table";
 import type { DocumentPage, TrustedDocument } from "./documents-table";
+import type { DeliveryLogRow } from "./delivery-log-table";
 
 /** The object's methods as a location calls them (the Durable Object stub satisfies it). */
 export interface AuthorityRpc {
@@ -22,6 +23,7 @@ export interface AuthorityRpc {
   invalidate(changes: Change[], since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
   record(audit: AuditRecord): Promise<void>;
   listAudit(query: AuditQuery): Promise<AuditPage>;
+  listDeliveries(): Promise<DeliveryLogRow[]>;
   verifyAudit(): Promise<ChainVerdict>;
   invalidateDelivery(
     sign: string,
@@ -32,7 +34,7 @@ export interface AuthorityRpc {
   ): Promise<{ duplicate: boolean; payload: SyncPayload }>;
   begin(fallback: Change[], deadline: number, audit?: AuditRecord): Promise<string>;
   commit(id: string, changes: Change[], since: number | null, result?: Pick<AuditRecord, "outcome" | "details">): Promise<SyncPayload>;
-  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
+  putConfig(config: ProjectConfig, since: number | null, audit?: AuditRecord, keepAnswers?: boolean): Promise<SyncPayload>;
   getConfig(): Promise<{ epoch: number; config: ProjectConfig | null }>;
   addToken(entry: TokenEntry, since: number | null, audit?: AuditRecord): Promise<SyncPayload>;
   revokeToken(

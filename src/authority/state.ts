@@ -25,13 +25,22 @@ import type { JwtRevocation, JwtRevocationKind } from "../auth/jwt-revocations";
 import type { PatRecord } from "../auth/pat-record";
 import type { AuditRecord } from "../audit/event";
 import type { ProjectConfig } from "../projects/types";
-import { bumpedMembers, isEntryMember, normalizeChange, type Change } from "./changes";
+import { bumpedMembers, EVERY_DOCUMENT, isDocumentMember, isEntryMember, normalizeChange, type Change } from "./changes";
 import { RevocationRegistry, type AddRevocation, type RevocationState } from "./revocations";
 
 /** How long an entry member is kept: longer than any answer is served from the cache without a refetch (max-age + stale-while-revalidate). */
 export const ENTRY_RETENTION_MS = 60 * 60_000;
 /** At most this many entry members are kept (about 60 bytes each in a location's copy). */
 export const MAX_ENTRY_MEMBERS = 4_000;
+/**
+ * At most this many document members (`Q|stage|hash`, bumped by purges of single documents) are
+ * kept. One more forgets them all at once and bumps `Q|*|*` instead, which every answer of every
+ * document checks: the answers the forgotten members invalidated stay invalid (and so, once, do
+ * all other cached answers — the price of the bound, paid only after this many distinct
+ * document purges). Unlike entry members, no `floor` is raised: only answers of documents are
+ * affected.
+ */
+export const MAX_DOCUMENT_MEMBERS = 1_000;
 /** A new token's record is sent to every location for this long (Workers KV propagates in about 60 s). */
 export const RECENT_TOKEN_MS = 5 * 60_000;
 /** A revocation is sent to every location for this long; KV's tombstone (written first) covers the time after. */
@@ -125,6 +134,7 @@ export class AuthorityState {
   /** Members in the order they were bumped (superseded items are skipped and compacted away). */
   private log: Array<[string, number]> = [];
   private entryCount = 0;
+  private documentCount = 0;
   readonly tokens = new Map<string, TokenEntry>();
   readonly pending = new Map<string, PendingWrite>();
   readonly revocations = new RevocationRegistry();
@@ -173,8 +183,23 @@ export class AuthorityState {
       delta.put[KEYS.member(m)] = [seq, at];
     }
     this.prune(delta);
+    if (this.documentCount > MAX_DOCUMENT_MEMBERS) this.forgetDocuments(delta, [seq, at]);
     this.putMeta(delta);
     return delta;
+  }
+
+  /** Forgets every document member, bumping {@link EVERY_DOCUMENT} with this event in their place. */
+  private forgetDocuments(delta: StorageDelta, value: [number, number]): void {
+    for (const member of [...this.members.keys()]) {
+      if (!isDocumentMember(member)) continue;
+      this.members.delete(member);
+      delete delta.put[KEYS.member(member)];
+      delta.delete.push(KEYS.member(member));
+    }
+    this.documentCount = 0;
+    this.setMember(EVERY_DOCUMENT, value);
+    delta.put[KEYS.member(EVERY_DOCUMENT)] = value;
+    this.log = this.log.filter(([m, seq]) => this.members.get(m)?.[0] === seq);
   }
 
   /**
@@ -190,9 +215,13 @@ export class AuthorityState {
     return delta;
   }
 
-  /** Replaces the configuration (a project `PUT`): a new epoch, and every cached answer invalidated. */
-  putConfig(config: ProjectConfig): StorageDelta {
-    const delta = this.apply([{ kind: "model", stages: "*", models: "*" }]);
+  /**
+   * Replaces the configuration (a project `PUT`): a new epoch, and every cached answer invalidated
+   * — unless `keepAnswers` (a change no answer depends on: a webhook secret rotation).
+   */
+  putConfig(config: ProjectConfig, keepAnswers = false): StorageDelta {
+    const delta: StorageDelta = keepAnswers ? { put: {}, delete: [] } : this.apply([{ kind: "model", stages: "*", models: "*" }]);
+    if (keepAnswers) this.next();
     this.configEpoch = this.seq;
     this.config = config;
     delta.put[KEYS.config] = { epoch: this.configEpoch, config };
@@ -349,6 +378,7 @@ export class AuthorityState {
     const had = this.members.has(member);
     this.members.set(member, value);
     if (!had && isEntryMember(member)) this.entryCount++;
+    if (!had && isDocumentMember(member)) this.documentCount++;
     this.log.push([member, value[0]]);
     if (this.log.length > 2 * this.members.size + 64) this.log = this.log.filter(([m, seq]) => this.members.get(m)?.[0] === seq);
   }

@@ -8,7 +8,7 @@
  */
 import { indexRevocations, NO_REVOCATIONS, type JwtRevocation, type RevocationIndex } from "../auth/jwt-revocations";
 import type { PatRecord } from "../auth/pat-record";
-import { isEntryMember } from "./changes";
+import { EVERY_DOCUMENT, isDocumentMember, isEntryMember } from "./changes";
 import type { SyncPayload, TokenState } from "./state";
 
 export interface AuthorityView {
@@ -48,6 +48,7 @@ export function mergeSync(view: AuthorityView, payload: SyncPayload): AuthorityV
     for (const [member, seq] of payload.members) if (!(seq <= (view.members.get(member) ?? 0))) view.members.set(member, seq);
   }
   view.seq = Math.max(view.seq, payload.seq);
+  if (payload.members.some(([member]) => member === EVERY_DOCUMENT)) forgetSupersededDocuments(view);
   if (payload.floor > view.floor) {
     view.floor = payload.floor;
     // An entry member at or below the floor can no longer decide anything (see isCurrent).
@@ -60,6 +61,17 @@ export function mergeSync(view: AuthorityView, payload: SyncPayload): AuthorityV
   if (revocations && revocations.seq >= view.revocations.seq)
     view.revocations = { seq: revocations.seq, list: revocations.list, index: indexRevocations(revocations.list) };
   return view;
+}
+
+/**
+ * Drops document members numbered at or below `Q|*|*`: that member already invalidates every
+ * answer they would (the authority forgot them when it bumped it, `state.ts`), so a location's
+ * copy stays as bounded as the authority's.
+ */
+function forgetSupersededDocuments(view: AuthorityView): void {
+  const every = view.members.get(EVERY_DOCUMENT);
+  if (every === undefined) return;
+  for (const [member, seq] of view.members) if (seq <= every && isDocumentMember(member)) view.members.delete(member);
 }
 
 function tokensOf(state: TokenState): AuthorityView["tokens"] {

@@ -33,6 +33,7 @@ function page(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Content Edge console</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="${CONSOLE_ASSETS.style}">
 <script defer src="${CONSOLE_ASSETS.script}"></script>
 </head>

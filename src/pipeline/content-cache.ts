@@ -63,6 +63,12 @@ export interface ContentCacheRequest extends KeyedRequest {
    * `src/authority/changes.ts`); the origin answer adds what it teaches (`OriginAnswer.dependencies`).
    */
   dependencies: readonly string[];
+  /**
+   * The answer's dependency on its document (`Q|stage|sha256`, `documentDependency`), so that a
+   * purge of that document invalidates it. Computed only when an answer is fetched to be stored:
+   * a hit never hashes the document.
+   */
+  documentDependency?: () => Promise<string>;
 }
 
 /** An origin answer with the dependencies learned from the entries it contains (its body already stripped of identity fields). */
@@ -302,9 +308,11 @@ class Step {
       if (SHARED_HEADERS.includes(name)) headers.push([name, value]);
     });
     headers.push([ORIGIN_MS, String(answer.elapsedMs)]);
-    const members = answer.dependencies?.length
-      ? [...new Set([...this.req.dependencies, ...answer.dependencies])].sort()
-      : this.req.dependencies;
+    const document = this.req.documentDependency ? [await this.req.documentDependency()] : [];
+    const members =
+      answer.dependencies?.length || document.length
+        ? [...new Set([...this.req.dependencies, ...(answer.dependencies ?? []), ...document])].sort()
+        : this.req.dependencies;
     return {
       status: answer.status,
       headers,

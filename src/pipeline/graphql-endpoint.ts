@@ -36,6 +36,7 @@ import type { AuditRecord } from "../audit/event";
 import { mutationRecord, rootFieldsOf } from "../audit/mutation-record";
 import { ipFirewall, type IpFirewall } from "../policies/ip-rules";
 import { originLimiter, type OriginLimiter } from "./origin-limits";
+import { documentDependency } from "../authority/changes";
 
 /** `/content` is the cached, read-only endpoint; `/v2` the regular read/write proxy (SPEC §1). */
 export type Endpoint = "content" | "v2";
@@ -331,6 +332,8 @@ async function execute(
         fingerprint: caller.fingerprint,
         shared: principal.kind === "public",
         dependencies: allowed.cache.staticDeps,
+        // The document's SHA-256 as sent (APQ's sha256Hash): `POST …/purge {"documents"}` names it.
+        documentDependency: async () => documentDependency(allowed.stage, await op.hash()),
         // The decision key fixes the document, name, variables, fingerprint and everything decided.
         shapeKey: decision.key,
       },

@@ -26,8 +26,8 @@ import type { ProjectConfig, ProjectRef } from "./types";
 /** Reads and writes project configurations (SPEC §4). */
 export interface ProjectStore {
   get(ref: ProjectRef): Promise<ProjectConfig | null>;
-  /** Stores a configuration; `audit` records it (`config.update`, and `project.create` for a new project). */
-  put(ref: ProjectRef, config: ProjectConfig, audit: AuditRecord): Promise<void>;
+  /** Stores a configuration; `audit` records it (its action, e.g. `config.update`; and `project.create` for a new project). */
+  put(ref: ProjectRef, config: ProjectConfig, audit: AuditRecord, options?: { keepAnswers?: boolean }): Promise<void>;
 }
 
 /** What KV holds under {@link projectKey}. */
@@ -65,8 +65,8 @@ export interface ConfigAuthority {
   current(ref: ProjectRef): { configEpoch: number } | undefined;
   view(ref: ProjectRef, waitUntil: WaitUntil): Promise<{ configEpoch: number }>;
   getConfig(ref: ProjectRef): Promise<StoredProject>;
-  /** Writes the configuration; resolves to its new epoch. */
-  putConfig(ref: ProjectRef, config: ProjectConfig, waitUntil: WaitUntil, audit?: AuditRecord): Promise<number>;
+  /** Writes the configuration (every cached answer invalidated unless `keepAnswers`); resolves to its new epoch. */
+  putConfig(ref: ProjectRef, config: ProjectConfig, waitUntil: WaitUntil, audit?: AuditRecord, keepAnswers?: boolean): Promise<number>;
   /** Which projects exist, asked before anything above for a project this isolate has no copy of. */
   directory: ProjectExistence;
 }
@@ -144,14 +144,14 @@ export function projectStore(deps: ProjectStoreDeps): ProjectStore {
       if (!copy || stored.epoch >= copy.epoch) cache.set(key, stored);
       return stored.config;
     },
-    async put(ref, config, audit) {
+    async put(ref, config, audit, options = {}) {
       assertValidProjectRef(ref);
       // Listed before its first configuration exists, so every location finds it at once (a new
       // project is recorded in the deployment's audit log; the change in the project's own).
       // The caller's details (how the operator signed in) stay: the deployment's log names the
       // creator as the project's log names the change.
       await authority.directory.register(ref, audit && { ...audit, action: "project.create" });
-      const epoch = await authority.putConfig(ref, config, waitUntil, audit && { ...audit, action: "config.update" });
+      const epoch = await authority.putConfig(ref, config, waitUntil, audit, options.keepAnswers ?? false);
       const key = projectKey(ref);
       cache.set(key, { epoch, config });
       // One KV value per project: a write is all-or-nothing, never half a configuration. The

@@ -74,6 +74,12 @@ export interface ProjectConfig {
   roles: Record<string, PermissionRule[]>;
   cache: CacheSettings;
   webhookSecret?: string;
+  /**
+   * The secret the last rotation replaced (`POST …/webhook-secret`), which still verifies deliveries
+   * until `validUntil`. Set only by that route, never by a `PUT` or `PATCH` body, and never shown:
+   * answers say `webhookSecretRotation: { previousValidUntil }` instead (`webhook-rotation.ts`).
+   */
+  webhookSecretPrevious?: PreviousWebhookSecret;
   /** Origins whose pages may call the endpoints from a browser (SPEC §3b); absent: `["*"]`. */
   allowedOrigins?: string[];
   ipRules?: IpRules;
@@ -88,6 +94,12 @@ export interface ProjectConfig {
    * accepted. Absent: `"off"`.
    */
   trustedDocuments?: TrustedDocumentsMode;
+}
+
+/** A replaced webhook secret and until when (ms since the epoch) it still verifies. */
+export interface PreviousWebhookSecret {
+  secret: string;
+  validUntil: number;
 }
 
 /** `limits` (SPEC §3c): how many origin requests may be in flight at once, per isolate. */

@@ -11,6 +11,7 @@ import {
 } from "./types";
 import { validateAllowedOrigins, validateIpRules } from "./validate-policies";
 import { validateLimits, validateRateLimits } from "./validate-limits";
+import { MIN_WEBHOOK_SECRET_LENGTH, validatePreviousSecret } from "./webhook-rotation";
 
 /**
  * Cache defaults when a project sets none: a minute fresh, five minutes SWR, a day if the origin
@@ -47,6 +48,8 @@ const PROJECT_FIELDS = new Set([
   "rateLimits",
   "trustedDocuments",
 ]);
+/** Set only by a webhook secret rotation (`webhook-rotation.ts`): never by a configuration body. */
+const ROTATION_FIELDS = new Set(["webhookSecretPrevious", "webhookSecretRotation"]);
 /** Ten years: the longest an audit event may be kept. */
 const MAX_RETENTION_DAYS = 3_650;
 const JWT_FIELDS = new Set(["jwksUrl", "publicKey", "issuer", "audience", "rolesClaim", "algorithms"]);
@@ -62,15 +65,22 @@ const BEARER_CREDENTIAL = /^[\x21-\x7e]+$/;
 /**
  * Turns an untrusted `PUT /admin/projects/{p}/{e}` body into a `ProjectConfig`, or throws
  * `InvalidConfigError` naming the first bad field. Strict: unknown fields are refused, so a typo
- * (`publicPermission`) is a 400, not silently ignored.
+ * (`publicPermission`) is a 400, not silently ignored. The rotation state
+ * (`webhookSecretPrevious`) is accepted only with `stored: true` — a configuration the gateway
+ * built itself (`webhook-rotation.ts`) — and refused in a body, which cannot set it.
  *
  * @example
  * validateProjectConfig({ origin: "https://api.example.com/graphql" });
  * // → { origin, defaultStage: "PUBLISHED", defaultLocale: "en", publicPermissions: [], … }
  */
-export function validateProjectConfig(raw: unknown): ProjectConfig {
+export function validateProjectConfig(raw: unknown, options: { stored?: boolean } = {}): ProjectConfig {
   const input = object(raw, "(body)");
-  rejectUnknown(input, PROJECT_FIELDS, "");
+  for (const key of Object.keys(input)) {
+    if (ROTATION_FIELDS.has(key) && !(options.stored && key === "webhookSecretPrevious"))
+      throw new InvalidConfigError(key, "is set by rotating the secret (POST …/webhook-secret), not in a configuration");
+  }
+  const { webhookSecretPrevious, ...fields } = input;
+  rejectUnknown(fields, PROJECT_FIELDS, "");
   const config: ProjectConfig = {
     origin: url(input.origin, "origin"),
     defaultStage: optionalName(input.defaultStage, "defaultStage") ?? "PUBLISHED",
@@ -87,8 +97,13 @@ export function validateProjectConfig(raw: unknown): ProjectConfig {
   if (originToken !== undefined) config.originToken = originToken;
   const webhookSecret = optionalString(input.webhookSecret, "webhookSecret");
   if (webhookSecret !== undefined) {
-    if (webhookSecret.length < 16) throw new InvalidConfigError("webhookSecret", "must be at least 16 characters");
+    if (webhookSecret.length < MIN_WEBHOOK_SECRET_LENGTH)
+      throw new InvalidConfigError("webhookSecret", `must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
     config.webhookSecret = webhookSecret;
+  }
+  if (webhookSecretPrevious !== undefined && webhookSecretPrevious !== null) {
+    if (webhookSecret === undefined) throw new InvalidConfigError("webhookSecretPrevious", "needs a current webhookSecret");
+    config.webhookSecretPrevious = validatePreviousSecret(webhookSecretPrevious);
   }
   if (input.jwt !== undefined && input.jwt !== null) config.jwt = jwt(input.jwt);
   if (input.audit !== undefined && input.audit !== null) config.audit = audit(input.audit);

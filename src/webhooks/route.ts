@@ -11,6 +11,7 @@ import { parseWebhookPayload } from "./payload";
 import { deliveryOf } from "./replay";
 import { SIGNATURE_HEADER, verifyWebhook } from "./signature";
 import { knownSchema } from "../schema/store";
+import { activePreviousSecret } from "../projects/webhook-rotation";
 import type { ProjectConfig, ProjectRef } from "../projects/types";
 
 /**
@@ -27,6 +28,9 @@ async function knownStages(ref: ProjectRef, project: ProjectConfig, env: Binding
     return undefined;
   }
 }
+
+/** Entry ids named in a delivery's audit event (a payload may list many entries). */
+const MAX_LOGGED_IDS = 20;
 
 /** A webhook's sender is known only by the project secret it signed with. */
 const WEBHOOK_ACTOR: Actor = { kind: "webhook" };
@@ -54,8 +58,8 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
  * `POST /webhooks/{projectId}/{environment}` (SPEC §1, §3): a Hygraph content webhook.
  *
  * 1. `404` for an unknown project;
- * 2. the raw body (bounded) and `gcms-signature` are verified with the project's `webhookSecret`,
- *    the URL's environment and the clock — unsigned, wrongly signed, older than 5 minutes, from
+ * 2. the raw body (bounded) and `gcms-signature` are verified with the project's `webhookSecret`
+ *    (or, during a rotation's grace period, the secret it replaced), the URL's environment and the clock — unsigned, wrongly signed, older than 5 minutes, from
  *    the future, for another environment, or a project without a secret: `401
  *    INVALID_WEBHOOK_SIGNATURE` and nothing is purged;
  * 3. the JSON body says what changed (`parseWebhookPayload`; `400` naming the field otherwise);
@@ -79,6 +83,7 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
       const rawBody = await readBodyText(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
       signature = await verifyWebhook({
         secret: project.webhookSecret,
+        previous: activePreviousSecret(project, now())?.secret,
         rawBody,
         header: c.req.header(SIGNATURE_HEADER),
         environment: ref.environment,
@@ -95,7 +100,8 @@ export function webhookRoutes(now: () => number = () => Date.now()) {
       action: "webhook",
       outcome: "ok",
       target: change.models.join(",").slice(0, 200) || "*",
-      details: { models: change.models, stages: change.stages },
+      // What the delivery log shows of it (`authority/delivery-log-table.ts`): ids bounded, never the body.
+      details: { event: change.operation, models: change.models, stages: change.stages, ids: change.ids.slice(0, MAX_LOGGED_IDS) },
     };
     const outcome = await config.authority.invalidateDelivery(ref, deliveryOf(signature), change.changes, waitUntil, audit);
     if (outcome === "duplicate") return c.json({ invalidated: { models: [], stages: [] }, duplicate: true }, 202);

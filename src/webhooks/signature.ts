@@ -101,7 +101,10 @@ export async function signWebhook(input: { secret: string; rawBody: string; envi
 
 /**
  * Verifies a webhook request's `gcms-signature` against the raw body (the exact text received —
- * never a re-serialization), the project's secret and the URL's environment.
+ * never a re-serialization), the project's secret and the URL's environment. During a webhook
+ * secret rotation's grace period `previous` (the replaced secret) verifies too: both HMACs are
+ * always checked, each in constant time, and combined without branching on which matched, so
+ * neither the answer nor its timing says which secret signed.
  *
  * @throws {WebhookSignatureError} (401 `INVALID_WEBHOOK_SIGNATURE`) with `reason`:
  *   `no-secret` (the project has no `webhookSecret`), `missing`, `malformed`, `environment`,
@@ -112,6 +115,8 @@ export async function signWebhook(input: { secret: string; rawBody: string; envi
  */
 export async function verifyWebhook(input: {
   secret: string | undefined;
+  /** The replaced secret while its grace period runs (`projects/webhook-rotation.ts`). */
+  previous?: string | undefined;
   rawBody: string;
   header: string | null | undefined;
   environment: string;
@@ -123,13 +128,12 @@ export async function verifyWebhook(input: {
   const now = input.now();
   if (now - parsed.timestamp > MAX_WEBHOOK_AGE_MS) throw new WebhookSignatureError("expired");
   if (parsed.timestamp - now > MAX_WEBHOOK_SKEW_MS) throw new WebhookSignatureError("future");
-  const key = await hmacKey(input.secret, "verify");
-  const ok = await crypto.subtle.verify(
-    "HMAC",
-    key,
-    fromBase64(parsed.sign)!,
-    encoder.encode(signedMessage(input.rawBody, parsed.env, parsed.timestamp)),
-  );
-  if (!ok) throw new WebhookSignatureError("mismatch");
+  const mac = fromBase64(parsed.sign)!;
+  const message = encoder.encode(signedMessage(input.rawBody, parsed.env, parsed.timestamp));
+  const verify = async (secret: string) => crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), mac, message);
+  const secrets = input.previous ? [input.secret, input.previous] : [input.secret];
+  const results = await Promise.all(secrets.map(verify));
+  // Bitwise, not `some`: every result is looked at, whichever matched.
+  if (results.reduce((ok, one) => ok | Number(one), 0) !== 1) throw new WebhookSignatureError("mismatch");
   return parsed;
 }

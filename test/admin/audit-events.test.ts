@@ -160,6 +160,54 @@ const ROUTES: Array<[string, (project: Project, headers: Record<string, string>)
     },
   ],
   [
+    "PATCH a project: config.update names the patched field (an origin token rotation), not its value",
+    async (project, headers) => {
+      const originToken = `origin-token-${uniqueTag()}-patched`;
+      const response = await gateway(`/admin/projects/${project.projectId}/master`, {
+        method: "PATCH",
+        headers: { ...headers, "content-type": "application/merge-patch+json" },
+        body: JSON.stringify({ originToken }),
+      });
+      return {
+        status: response.status,
+        want: 200,
+        expected: [
+          {
+            log: "project",
+            action: "config.update",
+            target: `${project.projectId}/master`,
+            details: { fields: ["originToken"], created: false },
+          },
+        ],
+        secrets: [originToken, OLD_ORIGIN_TOKEN, OLD_WEBHOOK_SECRET],
+      };
+    },
+  ],
+  [
+    "POST webhook-secret: webhook-secret.rotate with the grace period and field names, neither secret",
+    async (project, headers) => {
+      const response = await gateway(`/admin/projects/${project.projectId}/master/webhook-secret`, {
+        method: "POST",
+        headers: json(headers),
+        body: JSON.stringify({ graceSeconds: 3600 }),
+      });
+      const body = (await response.json()) as { webhookSecret: string };
+      return {
+        status: response.status,
+        want: 201,
+        expected: [
+          {
+            log: "project",
+            action: "webhook-secret.rotate",
+            target: `${project.projectId}/master`,
+            details: { graceSeconds: 3600, fields: ["webhookSecret", "webhookSecretPrevious"], created: false },
+          },
+        ],
+        secrets: [body.webhookSecret, OLD_WEBHOOK_SECRET, OLD_ORIGIN_TOKEN],
+      };
+    },
+  ],
+  [
     "POST tokens: token.create with the token's id",
     async (project, headers) => {
       const name = `reader ${uniqueTag()}`;

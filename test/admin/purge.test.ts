@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, demoProject, gateway, uniqueTag } from "../support/gateway";
+import { ADMIN, demoProject, gateway, postQuery, uniqueTag } from "../support/gateway";
 import { trackMembers, cacheHarness, contentRequest, countingOrigin, errorExtensions } from "../support/cache";
+
+const HASH_A = "ab".repeat(32);
+const HASH_B = "cd".repeat(32);
+
+/** A document's hash as APQ's sha256Hash: SHA-256 hex of its text as sent. */
+const documentHash = async (query: string) =>
+  [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(query)))]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
 
 const purge = (projectId: string, body?: string, headers: Record<string, string> = ADMIN, environment = "master") =>
   gateway(`/admin/projects/${projectId}/${environment}/purge`, {
@@ -44,6 +53,14 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     ["an id with a space", '{"entries":[{"model":"Post","id":"p 1"}]}', "entries[0].id"],
     ["entries and models", '{"entries":[{"model":"Post","id":"p1"}],"models":["Post"]}', "models"],
     ["101 entries", JSON.stringify({ entries: Array.from({ length: 101 }, (_, i) => ({ model: "Post", id: `p${i}` })) }), "entries"],
+    ["documents that are not a list", `{"documents":"${HASH_A}"}`, "documents"],
+    ["an empty documents list", '{"documents":[]}', "documents"],
+    ["a document hash that is too short", `{"documents":["${HASH_A}","${HASH_A.slice(1)}"]}`, "documents[1]"],
+    ["a document hash that is not hex", `{"documents":["${"g".repeat(64)}"]}`, "documents[0]"],
+    ["a document hash that is a number", '{"documents":[1]}', "documents[0]"],
+    ["documents and models", `{"documents":["${HASH_A}"],"models":["Post"]}`, "models"],
+    ["documents and entries", `{"documents":["${HASH_A}"],"entries":[{"model":"Post","id":"p1"}]}`, "entries"],
+    ["101 documents", JSON.stringify({ documents: Array.from({ length: 101 }, (_, i) => i.toString(16).padStart(64, "0")) }), "documents"],
   ])("refuses %s with 400 naming the field, and purges nothing", async (_label, body, field) => {
     const { projectId } = await demoProject();
     const members = await trackMembers(projectId);
@@ -54,7 +71,7 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     expect(await members.bumped()).toEqual([]);
   });
 
-  it.each<[string, string | undefined, { models: unknown; stages: unknown; entries?: unknown }, string[]]>([
+  it.each<[string, string | undefined, { models: unknown; stages: unknown; entries?: unknown; documents?: unknown }, string[]]>([
     ["no body", undefined, { models: "*", stages: "*" }, ["A|*|*"]],
     ["an empty body", "", { models: "*", stages: "*" }, ["A|*|*"]],
     ["{}", "{}", { models: "*", stages: "*" }, ["A|*|*"]],
@@ -79,6 +96,18 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
         ],
       },
       ["E|PUBLISHED|Author|a1", "E|PUBLISHED|Post|p1", "L|PUBLISHED|Author", "L|PUBLISHED|Post", "R|PUBLISHED|Author", "R|PUBLISHED|Post"],
+    ],
+    [
+      "documents (upper-case hex lowered, a repeat counted once)",
+      `{"documents":["${HASH_A}","${HASH_A.toUpperCase()}","${HASH_B}"]}`,
+      { models: [], stages: "*", documents: [HASH_A, HASH_B] },
+      [`Q|*|${HASH_A}`, `Q|*|${HASH_B}`],
+    ],
+    [
+      "a document in one stage",
+      `{"documents":["${HASH_A}"],"stages":["DRAFT"]}`,
+      { models: [], stages: ["DRAFT"], documents: [HASH_A] },
+      [`Q|DRAFT|${HASH_A}`],
     ],
   ])("purges with %s: 200, the scope, and exactly those authority members bumped", async (_label, body, purged, bumped) => {
     const { projectId } = await demoProject();
@@ -126,5 +155,23 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     for (const r of [first, second, list]) states.push((await h.serveSettled(r, origin)).headers.get("x-cache"));
     // The entry's own answer and its model's list (a new or moved entry changes lists) refetch; the other entry's stays.
     expect(states).toEqual(["MISS", "HIT", "MISS"]);
+  });
+
+  it("a document purge makes that document's answers miss, whatever their variables, and leaves another document's hitting", async () => {
+    const { projectId, content } = await demoProject();
+    const purged = "query Few($n: Int) { posts(first: $n) { title } }";
+    const other = "{ posts(first: 3) { title author { name } } }";
+    const requests = [{ query: purged, variables: { n: 1 } }, { query: purged, variables: { n: 2 } }, { query: other }];
+    const states = async () => {
+      const out: Array<string | null> = [];
+      for (const body of requests) out.push((await postQuery(content, body)).headers.get("x-cache"));
+      return out;
+    };
+    expect(await states()).toEqual(["MISS", "MISS", "MISS"]);
+    expect(await states()).toEqual(["HIT", "HIT", "HIT"]);
+    const response = await purge(projectId, JSON.stringify({ documents: [await documentHash(purged)] }));
+    expect(response.status).toBe(200);
+    expect(await states()).toEqual(["MISS", "MISS", "HIT"]);
+    expect(await states()).toEqual(["HIT", "HIT", "HIT"]);
   });
 });

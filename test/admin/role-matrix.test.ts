@@ -91,7 +91,7 @@ describe("the role matrix: every row of ADMIN_ROUTE_ROLES, every kind of caller"
 describe("a route the table does not name needs owner", () => {
   const unnamed: Array<[string, string]> = [
     ["DELETE", "/admin/projects/*/*"],
-    ["PATCH", "/admin/projects/*/*"],
+    ["PUT", "/admin/projects/*/*/webhook-secret"],
     ["POST", "/admin/projects/*/*/stats"],
     ["GET", "/admin/projects/*/*/no-such-thing"],
     ["GET", "/admin/no-such-thing"],

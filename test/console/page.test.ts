@@ -64,6 +64,20 @@ describe("GET /admin: the console", () => {
   });
 });
 
+describe("GET /favicon.ico: the icon every page of the host asks for", () => {
+  it("is an SVG, cacheable, that cannot run anything, and the console page links it", async () => {
+    const response = await gateway("/favicon.ico");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/svg+xml");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=86400");
+    expect(response.headers.get("content-security-policy")).toContain("sandbox");
+    const body = await response.text();
+    expect(body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>.*<\/svg>$/);
+    expect(body).not.toMatch(/<script|href=|url\(/);
+    expect((await page()).html).toContain('<link rel="icon" href="/favicon.ico" type="image/svg+xml">');
+  });
+});
+
 describe("every admin data route still needs the token", () => {
   it.each([
     ["GET", ""],

@@ -22,7 +22,7 @@ describe("console/roles.ts against the gateway's role table", () => {
     none: [],
     viewer: [],
     editor: ["purge", "tokens", "schemaRefresh", "revocations"],
-    owner: ["purge", "tokens", "schemaRefresh", "revocations", "operators"],
+    owner: ["purge", "tokens", "schemaRefresh", "revocations", "config", "operators"],
   };
   it.each(Object.entries(shown))("%s is shown exactly %j", (role, controls) => {
     const who = { role: role === "none" ? null : (role as Role) };

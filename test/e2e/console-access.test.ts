@@ -97,15 +97,14 @@ afterAll(async () => {
 describe("the console behind Cloudflare Access", () => {
   it("signs an Access user in without a token: the e-mail and the role ACCESS_ROLES grants in the header", async () => {
     assertion = await signAccess("editor@example.com");
-    await page.goto(`${gateway.entry}/admin`);
+    await page.goto(`${gateway.entry}/admin#/p/demo/master`);
     await page.waitForSelector("#identity");
     expect([await text("#identity-name"), await text("#identity-role")]).toEqual(["editor@example.com (Cloudflare Access)", "editor"]);
-    expect(await tabs()).toEqual(["traffic", "purge", "tokens", "schema", "explain", "audit", "apps"]);
+    expect(await tabs()).toEqual(["traffic", "purge", "tokens", "schema", "explain", "audit", "apps", "config"]);
     expect(await page.$("#signin-token")).toBeNull(); // no form was shown
+    // The session is the credential alone (none here); the project is the URL's.
     expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem("content-edge.console.session") ?? "null"))).toEqual({
       token: null,
-      projectId: "demo",
-      environment: "master",
     });
     // No call carried a token: the assertion alone signed them in.
     expect(adminCalls.length).toBeGreaterThan(0);
@@ -160,6 +159,8 @@ describe("the console behind Cloudflare Access", () => {
     await page.type("#signin-token", gateway.adminToken);
     await page.click("#signin button[type=submit]");
     await page.waitForSelector("#identity");
+    await page.goto(`${gateway.entry}/admin#/p/demo/master`);
+    await page.waitForSelector("[role=tab]");
     expect([await text("#identity-name"), await text("#identity-role")]).toEqual(["admin token", "owner"]);
     expect(await tabs()).toContain("operators");
     expect(problems).toEqual([]);

@@ -142,7 +142,7 @@ describe("operators, roles and the audit log in the console", () => {
   it("shows the break-glass owner who is signed in, with every tab", async () => {
     await signIn(gateway.adminToken);
     expect([await text("#identity-name"), await text("#identity-role")]).toEqual(["admin token", "owner"]);
-    expect(await tabs()).toEqual(["traffic", "purge", "tokens", "schema", "explain", "audit", "apps", "operators"]);
+    expect(await tabs()).toEqual(["traffic", "purge", "tokens", "schema", "explain", "audit", "apps", "config", "operators"]);
   });
 
   it("creates an editor in the Operators tab, shows its token once, and copies it", async () => {
@@ -185,7 +185,7 @@ describe("operators, roles and the audit log in the console", () => {
     await signOut();
     await signIn(editorToken);
     expect([await text("#identity-name"), await text("#identity-role")]).toEqual([`${editorEmail} (operator token)`, "editor"]);
-    expect(await tabs()).toEqual(["traffic", "purge", "tokens", "schema", "explain", "audit", "apps"]);
+    expect(await tabs()).toEqual(["traffic", "purge", "tokens", "schema", "explain", "audit", "apps", "config"]);
     await openTab("purge");
     await page.waitForSelector("#purge-models input[value=Post]");
     await page.click('#purge-models input[value="*"]');
@@ -208,7 +208,7 @@ describe("operators, roles and the audit log in the console", () => {
     await signOut();
     await signIn(viewer.token);
     expect([await text("#identity-name"), await text("#identity-role")]).toEqual([`${viewerEmail} (operator token)`, "viewer"]);
-    expect(await tabs()).toEqual(["traffic", "tokens", "schema", "explain", "audit", "apps"]);
+    expect(await tabs()).toEqual(["traffic", "tokens", "schema", "explain", "audit", "apps", "config"]);
     await openTab("tokens");
     await page.waitForSelector("#tokens-list tr[data-token-id]");
     expect(await page.$("#token-form")).toBeNull();

@@ -67,6 +67,9 @@ describe("the console in Chromium against npm start", () => {
     await page.$eval("#signin-token", (input) => ((input as HTMLInputElement).value = ""));
     await page.type("#signin-token", gateway.adminToken);
     await page.click("#signin button[type=submit]");
+    // The console opens on the projects list; the demo project is a click away.
+    await page.waitForSelector('tr[data-project="demo/master"] a');
+    await page.click('tr[data-project="demo/master"] a');
     await page.waitForSelector("svg.traffic-chart");
     expect(await text("#project-label")).toBe("demo/master");
     // The admin token is the break-glass owner: every tab, Operators included.

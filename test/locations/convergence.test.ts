@@ -72,10 +72,10 @@ async function query(location: string, path: string, q: string, headers: Record<
  * Hygraph's `gcms-signature` for a body: HMAC-SHA256 over `{"Body","EnvironmentName","TimeStamp"}`
  * (the bodies signed here contain no `&`, `<` or `>`, which Hygraph would escape).
  */
-function hygraphSignature(body: string): string {
+function hygraphSignature(body: string, secret = WEBHOOK_SECRET): string {
   const t = Date.now();
   const message = JSON.stringify({ Body: body, EnvironmentName: "master", TimeStamp: t });
-  return `sign=${createHmac("sha256", WEBHOOK_SECRET).update(message).digest("base64")}, env=master, t=${t}`;
+  return `sign=${createHmac("sha256", secret).update(message).digest("base64")}, env=master, t=${t}`;
 }
 
 /** Creates and publishes a post straight at the origin; returns its id. */
@@ -212,6 +212,31 @@ describe("a change at one location is served everywhere within 2 s (KV delayed b
       async (location) => (await query(location, content, q, auth)).status === 401,
     );
     expect(ms).toBeLessThanOrEqual(BOUND_MS);
+  });
+
+  it("a webhook secret rotated at a → b and c verify the new secret, and the old one through the grace period", async () => {
+    const { projectId } = await project();
+    const deliver = async (location: string, secret: string) => {
+      const body = JSON.stringify({ operation: "publish", data: { __typename: "Post", id: crypto.randomUUID(), stage: "PUBLISHED" } });
+      const response = await world.fetch(location, `/webhooks/${projectId}/master`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "gcms-signature": hygraphSignature(body, secret) },
+        body,
+      });
+      return response.status;
+    };
+    let secret = "";
+    const ms = await convergence(
+      "webhook-secret-rotated",
+      async () => {
+        const response = await world.fetch("a", `/admin/projects/${projectId}/master/webhook-secret`, json({ graceSeconds: 600 }, ADMIN));
+        expect(response.status, await response.clone().text()).toBe(201);
+        secret = ((await response.json()) as { webhookSecret: string }).webhookSecret;
+      },
+      async (location) => (await deliver(location, secret)) === 202,
+    );
+    expect(ms).toBeLessThanOrEqual(BOUND_MS);
+    for (const location of world.names) expect([location, await deliver(location, WEBHOOK_SECRET)]).toEqual([location, 202]);
   });
 
   it("a rule narrowed at a → 403 at b and c", async () => {

@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Change } from "../../src/authority/changes";
+import { documentDependency, type Change } from "../../src/authority/changes";
 import { AuthorityState } from "../../src/authority/state";
 import { emptyView, mergeSync, type AuthorityView } from "../../src/authority/view";
 import { WorkersEdgeCache } from "../../src/cache/edge-cache";
@@ -139,6 +139,27 @@ describe("shared tier between locations", () => {
     expect(third.headers.get("x-cache-tier")).toBe("HIT");
     expect(await third.json()).toEqual(POSTS_V2);
     expect(origin.calls).toBe(2);
+  });
+
+  it("a document purge reaches the tier's answers too: another location refetches that document, and takes the other document's from the tier", async () => {
+    const w = world();
+    const [a, b] = [await w.location("a"), await w.location("b")];
+    const origin = countingOrigin({ body: POSTS });
+    const ref = { projectId: `cc-${crypto.randomUUID().slice(0, 8)}`, environment: "master" };
+    const doc = (hash: string, query: string) =>
+      contentRequest({ ref, query, documentDependency: async () => documentDependency("PUBLISHED", hash) });
+    const purged = doc("a".repeat(64), "{ posts { id title } }");
+    const kept = doc("b".repeat(64), "{ posts { id } }");
+    for (const req of [purged, kept]) expect((await a.serve(req, origin)).headers.get("x-cache-tier")).toBe("MISS");
+    await w.work.settle();
+    expect(origin.calls).toBe(2);
+
+    w.publish({ kind: "documents", stages: "*", hashes: ["a".repeat(64)] });
+    w.clock.advance(10);
+    expect((await b.serve(kept, origin)).headers.get("x-cache-tier")).toBe("HIT");
+    const refetched = await b.serve(purged, origin);
+    expect(refetched.headers.get("x-cache")).toBe("MISS");
+    expect(origin.calls).toBe(3);
   });
 
   it("a tier answer past the client's freshness is not served", async () => {

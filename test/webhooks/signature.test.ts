@@ -153,3 +153,22 @@ describe("Hygraph webhook signatures", () => {
     await expect(verify(header.replace(sign, reencoded))).resolves.toMatchObject({ sign });
   });
 });
+
+describe("verification during a webhook secret rotation", () => {
+  const previous = "the-replaced-secret-0123456789";
+  const check = (signedWith: string, current: string, old: string | undefined) =>
+    signWebhook({ secret: signedWith, rawBody: body, environment: "master", timestamp: T }).then((header) =>
+      verifyWebhook({ secret: current, previous: old, rawBody: body, header, environment: "master", now: () => T + 1_000 }),
+    );
+
+  it.each<[string, string, string | undefined, boolean]>([
+    ["the current secret, a previous one kept", secret, previous, true],
+    ["the previous secret while it is kept", previous, previous, true],
+    ["the previous secret once it is not kept", previous, undefined, false],
+    ["a third secret", "a-third-secret-0123456789", previous, false],
+  ])("a delivery signed with %s verifies: %s", async (_label, signedWith, old, verifies) => {
+    const result = check(signedWith, secret, old);
+    if (verifies) await expect(result).resolves.toMatchObject({ env: "master", timestamp: T });
+    else await expect(result).rejects.toMatchObject({ extensions: { reason: "mismatch" } });
+  });
+});

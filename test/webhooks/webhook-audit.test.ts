@@ -43,14 +43,14 @@ describe("webhook audit events", () => {
         action: "webhook",
         target: "Post",
         outcome: "ok",
-        details: { models: ["Post"], stages: ["DRAFT"], result: "accepted" },
+        details: { event: "update", models: ["Post"], ids: ["p1"], stages: ["DRAFT"], result: "accepted" },
       },
       {
         actor: { kind: "webhook" },
         action: "webhook",
         target: "Post",
         outcome: "refused",
-        details: { models: ["Post"], stages: ["DRAFT"], result: "duplicate", reason: "duplicate" },
+        details: { event: "update", models: ["Post"], ids: ["p1"], stages: ["DRAFT"], result: "duplicate", reason: "duplicate" },
       },
     ]);
     expect(JSON.stringify(events)).not.toContain(SECRET);

@@ -49,3 +49,30 @@ export function watchProblems(page: Page): string[] {
   page.on("pageerror", (error) => problems.push(String(error)));
   return problems;
 }
+
+/** Whether the page is wider than the window (a horizontal scroll bar). */
+export function overflows(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+}
+
+/**
+ * The controls on the page a screen reader could not name: inputs, selects and textareas without
+ * a label, `aria-label` or `aria-labelledby`; buttons and links without text or `aria-label`; tabs
+ * without `aria-controls`. Each as `tag#id`.
+ */
+export function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const name = (element: Element) => `${element.tagName.toLowerCase()}#${element.id || "(no id)"}`;
+    const fields = Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea")).filter(
+      (element) =>
+        (element as HTMLInputElement).labels?.length === 0 &&
+        !element.getAttribute("aria-label") &&
+        !element.getAttribute("aria-labelledby"),
+    );
+    const buttons = Array.from(document.querySelectorAll("button, a[href]")).filter(
+      (element) => !(element.textContent ?? "").trim() && !element.getAttribute("aria-label"),
+    );
+    const tabs = Array.from(document.querySelectorAll("[role=tab]")).filter((element) => !element.getAttribute("aria-controls"));
+    return [...fields, ...buttons, ...tabs].map(name);
+  });
+}
