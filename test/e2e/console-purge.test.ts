@@ -1,3 +1,4 @@
+import { createHash, createHmac } from "node:crypto";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
@@ -7,8 +8,12 @@ import { startNpmStart, type NpmStart } from "./support/npm-start";
 /**
  * The console's entry purge (issue 23) in Chromium against the real `npm start`, at a desktop and a
  * phone width: an operator purges one entry and only the answers that read it go back to the
- * origin; a pasted list with a bad line is refused line by line before anything is sent.
+ * origin; a pasted list with a bad line is refused line by line before anything is sent; one
+ * operation is purged by its document hash; the webhook delivery log lists what webhooks did.
  */
+/** The demo project's webhook secret as `npm start` configures it (scripts/demo-project.mjs). */
+const DEMO_WEBHOOK_SECRET = "demo-webhook-secret-change-me";
+
 let gateway: NpmStart;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 
@@ -135,4 +140,73 @@ describe.each([1280, 390])("the Purge tab at %i px", (width) => {
     expect((await content(lookup(second))).xCache).toBe("MISS");
     expect(problems).toEqual([]);
   });
+
+  it("purges one operation by its document hash: that document misses, another keeps hitting", async () => {
+    const purged = `{ posts(first: 1) { title } operation_${width}: __typename }`;
+    const kept = `{ authors { name } operation_${width}: __typename }`;
+    await warm(purged);
+    await warm(kept);
+
+    await fill(page, "#purge-document", "not a hash");
+    await page.click("#purge-document-submit");
+    await page.waitForSelector("#purge-document-result .error");
+    expect(await page.$eval("#purge-document-confirmation", (box) => (box as HTMLElement).hidden)).toBe(true);
+
+    // The SHA-256 of the query text as sent, as APQ's sha256Hash (pasted in capitals: forgiven).
+    const hash = createHash("sha256").update(purged).digest("hex");
+    await fill(page, "#purge-document", hash.toUpperCase());
+    await page.click("#purge-document-submit");
+    await page.waitForSelector("#purge-document-confirmation:not([hidden])");
+    expect(await text(page, "#purge-document-confirmation")).toContain(hash);
+    expect((await content(purged)).xCache).toBe("HIT");
+    await page.click("#purge-document-confirm");
+    await page.waitForSelector("#purge-document-done");
+    expect(await text(page, "#purge-document-done")).toContain(hash);
+
+    expect((await content(purged)).xCache).toBe("MISS");
+    expect((await content(kept)).xCache).toBe("HIT");
+    expect(await sideways(page)).toBe(false);
+  });
+
+  it("lists webhook deliveries newest first, accepted and refused with the reason, after Refresh", async () => {
+    const [id] = ids;
+    expect(await webhook({ operation: "publish", data: { __typename: "Post", id, stage: "PUBLISHED" } })).toBe(202);
+    expect(
+      await webhook({ operation: "publish", data: { __typename: "Post", id, stage: "PUBLISHED" } }, "sign=forged, env=master, t=1"),
+    ).toBe(401);
+
+    await page.click("#deliveries-refresh");
+    await page.waitForSelector("#deliveries tbody tr");
+    const rows = await page.$$eval("#deliveries tbody tr", (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent ?? "")),
+    );
+    // Newest first: the forged delivery (its body unread), then the publish.
+    expect(rows[0]).toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+      "–",
+      "–",
+      "–",
+      "–",
+      "refused",
+      expect.stringMatching(/\S/),
+    ]);
+    expect(rows[1]).toEqual([expect.any(String), "publish", "Post", id, "PUBLISHED", "accepted", "–"]);
+    expect(await sideways(page)).toBe(false);
+    await screenshot(page, `console-deliveries-${width}.png`);
+  });
 });
+
+/** A webhook to demo/master, signed as Hygraph signs it with the demo project's secret unless `signature` is given. */
+async function webhook(payload: unknown, signature?: string): Promise<number> {
+  const body = JSON.stringify(payload);
+  const t = Date.now();
+  const message = JSON.stringify({ Body: body, EnvironmentName: "master", TimeStamp: t });
+  const sign = createHmac("sha256", DEMO_WEBHOOK_SECRET).update(message).digest("base64");
+  const response = await fetch(`${gateway.base}/webhooks/demo/master`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "gcms-signature": signature ?? `sign=${sign}, env=master, t=${t}` },
+    body,
+  });
+  await response.body?.cancel();
+  return response.status;
+}
