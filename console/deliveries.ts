@@ -55,7 +55,7 @@ export function deliveryLog(session: Session): { element: HTMLElement; load(): P
                   ...deliveryCells(delivery).map((cell, i) =>
                     h(
                       "td",
-                      { class: i === 0 ? "nowrap" : i === 5 ? `outcome-${delivery.outcome}` : i === 3 || i === 6 ? "details" : null },
+                      { class: i === 0 ? "nowrap" : i === 5 ? `outcome-${delivery.outcome}` : i === 6 ? "details" : null },
                       cell,
                     ),
                   ),
