@@ -53,11 +53,7 @@ export function deliveryLog(session: Session): { element: HTMLElement; load(): P
                   "tr",
                   { "data-outcome": delivery.outcome },
                   ...deliveryCells(delivery).map((cell, i) =>
-                    h(
-                      "td",
-                      { class: i === 0 ? "nowrap" : i === 5 ? `outcome-${delivery.outcome}` : i === 6 ? "details" : null },
-                      cell,
-                    ),
+                    h("td", { class: i === 0 ? "nowrap" : i === 5 ? `outcome-${delivery.outcome}` : i === 6 ? "details" : null }, cell),
                   ),
                 ),
               ),
