@@ -76,8 +76,15 @@ function Explorer() {
       };
       if (token) headers["authorization"] = `Bearer ${token}`;
       for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name.toLowerCase()] = String(value);
-      const response = await fetch(endpointUrl, { method: "POST", headers, body: JSON.stringify(params) });
       const schemaLoad = isSchemaLoad(params, options);
+      let response: Response;
+      try {
+        response = await fetch(endpointUrl, { method: "POST", headers, body: JSON.stringify(params) });
+      } catch (error) {
+        // No answer: the bar must not go on showing the previous one beside GraphiQL's error.
+        if (!schemaLoad) setAnswered(null);
+        throw error;
+      }
       if (!schemaLoad) setAnswered(responseMeta(response.status, response.headers));
       const text = await response.text();
       let result: { data?: unknown; errors?: unknown };
