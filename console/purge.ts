@@ -1,7 +1,13 @@
-/** Purge: by model and stage, or everything, after a confirmation that says what it will invalidate. */
+/**
+ * Purge: by model and stage, or everything; by entry (purge-entries.ts); one operation by its
+ * document hash — each after a confirmation that says what it will invalidate. Below, the webhook
+ * delivery log (deliveries.ts): what the origin's own invalidations did.
+ */
 import { api, type Session } from "./api";
+import { deliveryLog } from "./deliveries";
 import { errorLine, h, replace } from "./dom";
 import type { Panel } from "./panel";
+import { documentPurge, entriesPurge } from "./purge-entries";
 import { learnedSchema } from "./schema";
 
 interface Purged {
@@ -12,9 +18,12 @@ export function purgePanel(session: Session): Panel {
   const form = h("div", { id: "purge-form" }, "Loading…");
   const confirmBox = h("div", { id: "purge-confirmation", class: "confirm", hidden: true });
   const result = h("div", { id: "purge-result", "aria-live": "polite" });
+  const narrow = h("div", { id: "purge-narrow" });
+  const log = deliveryLog(session);
   const element = h(
     "section",
     { id: "panel-purge", class: "panel" },
+    h("h3", {}, "Purge by model and stage"),
     h(
       "p",
       { class: "muted" },
@@ -23,6 +32,8 @@ export function purgePanel(session: Session): Panel {
     form,
     confirmBox,
     result,
+    narrow,
+    log.element,
   );
 
   function checkboxes(name: string, values: string[]): HTMLElement {
@@ -99,6 +110,7 @@ export function purgePanel(session: Session): Panel {
     title: "Purge",
     element,
     show() {
+      void log.load();
       if (form.dataset["ready"]) return;
       learnedSchema(session).then(
         (schema) => {
@@ -108,6 +120,7 @@ export function purgePanel(session: Session): Panel {
             h("div", { class: "columns" }, checkboxes("models", schema.models), checkboxes("stages", schema.stages)),
             h("button", { type: "button", id: "purge-submit", class: "danger", onclick: ask }, "Purge…"),
           );
+          replace(narrow, entriesPurge(session, schema), documentPurge(session, schema));
         },
         (error: unknown) => replace(form, errorLine(error)),
       );

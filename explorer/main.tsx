@@ -6,14 +6,32 @@
  * A Bearer token typed in the bar is kept in this tab's sessionStorage only and sent as
  * `Authorization` with every request (introspection included, so the schema shown is the one the
  * token may see); the headers editor can still set any header, and its `Authorization` wins.
+ *
+ * Under the result, a bar shows how the gateway answered the last query (`x-cache`, `age`,
+ * `Server-Timing`). On `/content` the schema shown has no Mutation or Subscription root: that
+ * endpoint refuses them, `/v2` takes them (read-only-schema.ts).
  */
 import { GraphiQL } from "graphiql";
+import type { IntrospectionQuery } from "graphql";
 import { StrictMode, useCallback, useMemo, useState, type FormEvent } from "react";
 import { createRoot } from "react-dom/client";
+import { AnswerBar } from "./answer-bar";
+import { readOnlyIntrospection } from "./read-only-schema";
+import { responseMeta, type ResponseMeta } from "./response-meta";
 import "graphiql/style.css";
 import "./explorer.css";
 
 type GraphiQLFetcher = Parameters<typeof GraphiQL>[0]["fetcher"];
+type FetcherParams = Parameters<GraphiQLFetcher>[0];
+type FetcherOptions = Parameters<GraphiQLFetcher>[1];
+
+/**
+ * Whether GraphiQL is loading the schema rather than running the editor's query: its schema load
+ * is the operation `IntrospectionQuery` sent without the editor's document (`documentAST`).
+ */
+function isSchemaLoad(params: FetcherParams, options: FetcherOptions): boolean {
+  return params.operationName === "IntrospectionQuery" && options?.documentAST === undefined;
+}
 
 const root = document.getElementById("content-edge-explorer");
 if (!root) throw new Error("content-edge explorer: #content-edge-explorer is missing");
@@ -47,6 +65,7 @@ function namespacedStorage(prefix: string): Storage {
 
 function Explorer() {
   const [token, setToken] = useState(() => sessionStorage.getItem(tokenKey) ?? "");
+  const [answered, setAnswered] = useState<ResponseMeta | null>(null);
   const storage = useMemo(() => namespacedStorage(`content-edge:${endpointPath}:`), []);
 
   const fetcher = useCallback<GraphiQLFetcher>(
@@ -57,13 +76,27 @@ function Explorer() {
       };
       if (token) headers["authorization"] = `Bearer ${token}`;
       for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name.toLowerCase()] = String(value);
-      const response = await fetch(endpointUrl, { method: "POST", headers, body: JSON.stringify(params) });
-      const text = await response.text();
+      const schemaLoad = isSchemaLoad(params, options);
+      let response: Response;
       try {
-        return JSON.parse(text);
+        response = await fetch(endpointUrl, { method: "POST", headers, body: JSON.stringify(params) });
+      } catch (error) {
+        // No answer: the bar must not go on showing the previous one beside GraphiQL's error.
+        if (!schemaLoad) setAnswered(null);
+        throw error;
+      }
+      if (!schemaLoad) setAnswered(responseMeta(response.status, response.headers));
+      const text = await response.text();
+      let result: { data?: unknown; errors?: unknown };
+      try {
+        result = JSON.parse(text);
       } catch {
         return { errors: [{ message: `HTTP ${response.status}: the answer is not JSON`, extensions: { body: text.slice(0, 500) } }] };
       }
+      if (schemaLoad && readOnly && result.data && typeof result.data === "object" && "__schema" in result.data) {
+        return { ...result, data: readOnlyIntrospection(result.data as IntrospectionQuery) };
+      }
+      return result;
     },
     [token],
   );
@@ -105,7 +138,11 @@ function Explorer() {
       </header>
       <main className="ce-graphiql">
         {/* A new token is a new principal: remount so the schema is introspected again with it. */}
-        <GraphiQL key={token} fetcher={fetcher} storage={storage} defaultQuery={DEFAULT_QUERY} />
+        <GraphiQL key={token} fetcher={fetcher} storage={storage} defaultQuery={DEFAULT_QUERY}>
+          <GraphiQL.Footer>
+            <AnswerBar meta={answered} />
+          </GraphiQL.Footer>
+        </GraphiQL>
       </main>
     </div>
   );
