@@ -19,7 +19,7 @@
  * Quantiles rather than the histograms themselves: Analytics Engine keeps at most 20 doubles a
  * point, and a weighted average of per-flush quantiles is what its SQL can chart.
  */
-import { COUNTERS } from "./buckets";
+import { COUNTERS, MINUTE_MS, type HourBucket } from "./buckets";
 import { LATENCY_KINDS, histogramCount, quantile, type Histogram } from "./latency";
 import type { ProjectRef } from "../projects/types";
 
@@ -31,6 +31,40 @@ export interface MinuteDelta {
   counts: number[];
   /** Histograms of the durations counted since, in {@link LATENCY_KINDS} order (absent: none). */
   latency?: Histogram[];
+}
+
+/** What a sink was given of an hour's minutes: each minute's counters and histograms at the time. */
+export type SentMinutes = Record<string, { counts: number[]; latency: Histogram[] }>;
+
+/**
+ * What a bucket counted since `sent` (per minute, only minutes that grew), and `sent` brought up
+ * to date: the recorder hands the sink only what is new at each flush.
+ *
+ * @example const deltas = sinceSent(bucket, sentOfThisHour);
+ */
+export function sinceSent(bucket: HourBucket, sent: SentMinutes): MinuteDelta[] {
+  const out: MinuteDelta[] = [];
+  for (const [minute, counts] of Object.entries(bucket.minutes)) {
+    const before = sent[minute];
+    const histograms = bucket.latency[minute] ?? [];
+    const delta = counts.map((n, i) => n - (before?.counts[i] ?? 0));
+    const latency = histograms.map((histogram, kind) => grownBy(histogram, before?.latency[kind]));
+    if (delta.some((n) => n > 0) || latency.some((h) => Object.keys(h).length > 0)) {
+      out.push({ minute: bucket.hour + Number(minute) * MINUTE_MS, counts: delta, latency });
+    }
+    sent[minute] = { counts: [...counts], latency: histograms.map((h) => ({ ...h })) };
+  }
+  return out;
+}
+
+/** The counts `now` has beyond `before`, bucket by bucket (only the buckets that grew). */
+function grownBy(now: Histogram, before: Histogram | undefined): Histogram {
+  const delta: Histogram = {};
+  for (const [i, n] of Object.entries(now)) {
+    const grown = n - (before?.[i] ?? 0);
+    if (grown > 0) delta[i] = grown;
+  }
+  return delta;
 }
 
 /** Receives the counts of every flush (besides the store). */

@@ -25,7 +25,7 @@ import {
   type CounterName,
   type HourBucket,
 } from "./buckets";
-import type { MinuteDelta, StatsSink } from "./analytics-engine";
+import { sinceSent, type MinuteDelta, type SentMinutes, type StatsSink } from "./analytics-engine";
 import { addLabel } from "./labels";
 import { bucketOf, type Histogram } from "./latency";
 import { operationCell } from "./operations";
@@ -70,21 +70,18 @@ interface Slot {
   counts: number[];
   /** The current minute's latency histograms (hits, misses, origin), made on the minute's first timing. */
   latency: Histogram[] | undefined;
-  /** What the sink was last given, per hour and minute (only with a sink). */
-  sent: Map<number, Record<string, Sent>>;
-}
-
-/** What the sink was given of a minute: its counters and histograms. */
-interface Sent {
-  counts: number[];
-  latency: Histogram[];
+  /** What the sink was last given, per hour (only with a sink). */
+  sent: Map<number, SentMinutes>;
 }
 
 /** The outcomes of a `/content` answer, and the latency histogram each one's time counts in. */
 export type AnswerStat = "hits" | "stale" | "misses" | "bypasses";
-/** Answered from a stored entry (HIT, STALE): hits (0); answered by the origin (MISS, BYPASS): misses (1). */
-const LATENCY_OF: Record<AnswerStat, number> = { hits: 0, stale: 0, misses: 1, bypasses: 1 };
+/** The latency histograms of a minute, in `LATENCY_KINDS` order. */
+const HITS = 0;
+const MISSES = 1;
 const ORIGIN = 2;
+/** Answered from a stored entry (HIT, STALE): hits; answered by the origin (MISS, BYPASS): misses. */
+const LATENCY_OF: Record<AnswerStat, number> = { hits: HITS, stale: HITS, misses: MISSES, bypasses: MISSES };
 
 const INDEX = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Record<CounterName, number>;
 
@@ -147,13 +144,11 @@ export class StatsRecorder {
     if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
     slot.counts[INDEX[stat]]! += 1;
     const kind = LATENCY_OF[stat];
-    const histogram = (slot.latency ??= this.latencyOf(slot, now))[kind]!;
-    const i = bucketOf(ms);
-    histogram[i] = (histogram[i] ?? 0) + 1;
+    this.time(slot, now, kind, ms);
     if (operation !== undefined) {
       const cell = operationCell(slot.hours.get(slot.hour)!.operations, operation);
       cell[0]! += 1;
-      if (kind === 1) cell[1]! += 1;
+      if (kind === MISSES) cell[1]! += 1;
     }
     slot.dirty.add(slot.hour);
     this.maybeFlush(now, waitUntil);
@@ -164,9 +159,7 @@ export class StatsRecorder {
     const now = this.now();
     const slot = this.slot(projectId, environment);
     if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
-    const histogram = (slot.latency ??= this.latencyOf(slot, now))[ORIGIN]!;
-    const i = bucketOf(ms);
-    histogram[i] = (histogram[i] ?? 0) + 1;
+    this.time(slot, now, ORIGIN, ms);
     slot.dirty.add(slot.hour);
   }
 
@@ -187,9 +180,7 @@ export class StatsRecorder {
       const now = this.now();
       if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
       slot.counts[INDEX.hits]! += 1;
-      const histogram = (slot.latency ??= this.latencyOf(slot, now))[0]!;
-      const i = bucketOf(ms);
-      histogram[i] = (histogram[i] ?? 0) + 1;
+      this.time(slot, now, HITS, ms);
       if (operation !== undefined) {
         if (cellHour !== slot.hour) {
           cell = operationCell(slot.hours.get(slot.hour)!.operations, operation);
@@ -319,9 +310,11 @@ export class StatsRecorder {
     for (const old of slot.hours.keys()) if (old < now - STATS_RETENTION_MS) slot.hours.delete(old);
   }
 
-  /** The current minute's histograms, made on its first timing (a minute of refusals only has none). */
-  private latencyOf(slot: Slot, now: number): Histogram[] {
-    return minuteLatency(slot.hours.get(slot.hour)!, Math.floor((now - slot.hour) / MINUTE_MS));
+  /** Counts a duration (ms) in the current minute's histogram of `kind` (made on the minute's first timing). */
+  private time(slot: Slot, now: number, kind: number, ms: number): void {
+    const histogram = (slot.latency ??= minuteLatency(slot.hours.get(slot.hour)!, Math.floor((now - slot.hour) / MINUTE_MS)))[kind]!;
+    const i = bucketOf(ms);
+    histogram[i] = (histogram[i] ?? 0) + 1;
   }
 
   private maybeFlush(now: number, waitUntil: ((promise: Promise<unknown>) => void) | undefined): void {
@@ -333,32 +326,12 @@ export class StatsRecorder {
   private deltas(slot: Slot): MinuteDelta[] {
     const out: MinuteDelta[] = [];
     for (const hour of slot.dirty) {
-      const bucket = slot.hours.get(hour)!;
       const sent = slot.sent.get(hour) ?? {};
-      for (const [minute, counts] of Object.entries(bucket.minutes)) {
-        const before = sent[minute];
-        const histograms = bucket.latency[minute] ?? [];
-        const delta = counts.map((n, i) => n - (before?.counts[i] ?? 0));
-        const latency = histograms.map((histogram, kind) => histogramDelta(histogram, before?.latency[kind]));
-        if (delta.some((n) => n > 0) || latency.some((h) => Object.keys(h).length > 0)) {
-          out.push({ minute: hour + Number(minute) * MINUTE_MS, counts: delta, latency });
-        }
-        sent[minute] = { counts: [...counts], latency: histograms.map((h) => ({ ...h })) };
-      }
+      out.push(...sinceSent(slot.hours.get(hour)!, sent));
       slot.sent.set(hour, sent);
     }
     return out;
   }
-}
-
-/** The counts `now` has beyond `before`, bucket by bucket (only the buckets that grew). */
-function histogramDelta(now: Histogram, before: Histogram | undefined): Histogram {
-  const delta: Histogram = {};
-  for (const [i, n] of Object.entries(now)) {
-    const grown = n - (before?.[i] ?? 0);
-    if (grown > 0) delta[i] = grown;
-  }
-  return delta;
 }
 
 function slotKey(projectId: string, environment: string): string {
