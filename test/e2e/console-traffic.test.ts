@@ -149,6 +149,36 @@ describe.each([
   });
 });
 
+describe("a viewer", () => {
+  it("sees the latency and the top operations, with no Purge button (viewers may not purge)", async () => {
+    await page.setViewport({ width: 1280, height: 900 });
+    const created = await fetch(`${gateway.base}/admin/operators`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ email: `viewer-${Date.now()}@example.com`, role: "viewer" }),
+    });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    await page.click("#signout");
+    await page.waitForSelector("#signin-token");
+    await page.type("#signin-token", token);
+    await page.click("#signin button[type=submit]");
+    await page.waitForSelector("#top-operations-requests tr[data-hash]");
+    expect(await page.$eval("#identity-role", (e) => e.textContent)).toBe("viewer");
+    // A refresh later, the role (asked before the first load) is surely known.
+    const updated = () => page.$eval("#traffic-updated", (e) => e.textContent ?? "");
+    const first = await updated();
+    await until(updated, (t) => t !== first);
+    expect(await page.$$eval("#top-operations-requests th", (cells) => cells.map((c) => c.textContent))).toEqual([
+      "Operation",
+      "Requests",
+      "Misses",
+    ]);
+    expect(await page.$("#top-operations button")).toBeNull();
+    expect(await page.$("svg.latency-chart")).not.toBeNull();
+  });
+});
+
 describe("the console on the way", () => {
   it("had no CSP violation or script error", () => {
     expect(problems).toEqual([]);
