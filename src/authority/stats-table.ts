@@ -20,13 +20,18 @@
  * Plain SQL with an injected clock, so `object.ts` only wires it and tests run it on a real
  * Durable Object's storage with a frozen clock.
  */
-import { COUNTERS, HOUR_MS, hourOf, parseBucket } from "../stats/buckets";
+import { HOUR_MS, bucketTotal, hourOf, parseBucket } from "../stats/buckets";
 import { MAX_BUCKETS_READ, STATS_RETENTION_MS } from "../stats/store";
 
 /** An isolate id longer than this is refused (the recorder's are UUIDs, 36 characters). */
 export const MAX_ISOLATE_ID_LENGTH = 128;
-/** A bucket whose JSON is longer is refused (a full one, 100 + 100 labels, is about 20 KB). */
-export const MAX_BUCKET_BYTES = 64 * 1024;
+/**
+ * A bucket whose JSON is longer is refused. Counters and 100 + 100 labels are about 20 KB, 100
+ * operations (hash and a name of up to 128 characters) about 20 KB more; latency histograms add
+ * ~1 KB per minute with timings spread over 30 buckets per kind, and at worst (every one of the
+ * 69 buckets of the three kinds, every minute) about 150 KB.
+ */
+export const MAX_BUCKET_BYTES = 256 * 1024;
 /** At most this much bucket JSON is returned by one `list` (well under the 32 MiB of an RPC). */
 export const MAX_LIST_BYTES = 8 * 1024 * 1024;
 
@@ -68,8 +73,7 @@ export class StatsTable {
     if (!bucket || bucket.hour > hourOf(now) + HOUR_MS || bucket.hour < cutoffOf(now)) return 0;
     const json = JSON.stringify(bucket);
     if (json.length > MAX_BUCKET_BYTES) return 0;
-    let total = 0;
-    for (const counts of Object.values(bucket.minutes)) for (let i = 0; i < COUNTERS.length; i++) total += counts[i]!;
+    const total = bucketTotal(bucket);
     this.prepare(now);
     const cursor = this.sql.exec(
       `INSERT INTO ${TABLE} (hour, isolate, total, bucket) VALUES (?, ?, ?, ?)
@@ -83,7 +87,10 @@ export class StatsTable {
     return cursor.rowsWritten;
   }
 
-  /** Every isolate's buckets of hours `>= sinceHour` (within the retention), oldest hour first. */
+  /**
+   * Every isolate's buckets of hours `>= sinceHour` (within the retention), newest hour first: when
+   * the byte bound cuts the list, the hours lost are the oldest, never the last hour's minutes.
+   */
   list(sinceHour: number): StatsRow[] {
     const now = this.now();
     this.prepare(now);
@@ -91,7 +98,7 @@ export class StatsTable {
     const rows: StatsRow[] = [];
     let bytes = 0;
     for (const row of this.sql.exec<{ isolate: string; bucket: string }>(
-      `SELECT isolate, bucket FROM ${TABLE} WHERE hour >= ? ORDER BY hour LIMIT ?`,
+      `SELECT isolate, bucket FROM ${TABLE} WHERE hour >= ? ORDER BY hour DESC, isolate LIMIT ?`,
       since,
       MAX_BUCKETS_READ,
     )) {

@@ -34,7 +34,7 @@ import {
   type FreshnessState,
 } from "../cache/freshness";
 import type { CacheKey } from "../cache/key";
-import type { StatName } from "../stats/summary";
+import type { AnswerStat } from "../stats/recorder";
 import { ForwardGuardError, GatewayError, OriginError, OriginTimeoutError } from "../errors";
 import { errorResponse } from "../http/graphql-response";
 import { contentTypeHeader, type GraphQLMediaType } from "../http/media-type";
@@ -69,6 +69,8 @@ export interface ContentCacheRequest extends KeyedRequest {
    * a hit never hashes the document.
    */
   documentDependency?: () => Promise<string>;
+  /** The operation's label in the top operations (`operationLabel`: document hash and name); none: not counted there. */
+  operation?: string;
 }
 
 /** An origin answer with the dependencies learned from the entries it contains (its body already stripped of identity fields). */
@@ -190,12 +192,12 @@ class Step {
       const freshness = classify(entry.storedAt, this.policy, this.now);
       switch (ENTRY_HANDLING[freshness.state]) {
         case "hit":
-          this.record("hits");
+          this.answered("hits");
           // A tier hit does not prime the fast path: its answer names the tier (`x-cache-tier`), a repeat's will not.
           if (this.tierVia === undefined) this.deps.onHit?.({ entry, policy: this.policy, seq: this.deps.view.seq });
           return this.fromEntry(entry, { kind: "hit", ttl: freshness.ttl }, freshness.age);
         case "stale": {
-          this.record("stale");
+          this.answered("stale");
           const refresh = this.runtime.refreshes.start(key.digest, () => this.refresh(key, storageTtl));
           if (refresh) this.deps.waitUntil(refresh);
           return this.fromEntry(entry, { kind: "stale", reason: "stale-while-revalidate", ttl: freshness.ttl }, freshness.age);
@@ -205,7 +207,7 @@ class Step {
           // The forward guard refusing is the gateway's own failure, not the origin's: no stale answer.
           if (!judged.ok && judged.error instanceof ForwardGuardError) return this.failure(judged);
           if (!judged.ok) {
-            this.record("stale");
+            this.answered("stale");
             this.record("originErrors");
             const fwdStatus = judged.fwdStatus ?? statusOf(judged.error);
             const outcome: CacheOutcome = { kind: "stale", reason: "stale-if-error", ttl: freshness.ttl, fwdStatus };
@@ -219,7 +221,7 @@ class Step {
     }
     const judged = await this.forward(key, storageTtl);
     if (!judged.ok) {
-      this.record("misses");
+      this.answered("misses");
       if (isOriginFailure(judged.error)) this.record("originErrors");
       return this.failure(judged);
     }
@@ -278,6 +280,8 @@ class Step {
       return { ok: false, error };
     }
     const judged = await this.judge(shared.result, shared.role);
+    // The fetch is timed once, by the request that made it (a follower shares its result and time).
+    if (shared.role !== "follower" && judged.originMs !== undefined) this.timeOrigin(judged.originMs);
     if (judged.ok && judged.storable && shared.role !== "follower") {
       const put = this.runtime.cache.put(key.url, judged.entry, storageTtl).catch(() => undefined);
       if (background) await put;
@@ -355,11 +359,11 @@ class Step {
   /** A successful origin answer: MISS when stored, BYPASS when it may not be. */
   private answer(judged: Extract<Judged, { ok: true }>): Response {
     if (judged.storable) {
-      this.record("misses");
+      this.answered("misses");
       const collapsed = judged.role === "follower";
       return this.fromEntry(judged.entry, { kind: "miss", stored: true, ...(collapsed ? { collapsed } : {}) }, undefined, judged.originMs);
     }
-    this.record("bypasses");
+    this.answered("bypasses");
     const response = new Response(judged.result.body, { status: judged.result.status });
     const outcome: CacheOutcome = {
       kind: "uncacheable",
@@ -375,12 +379,13 @@ class Step {
     try {
       answer = await this.fetchOrigin();
     } catch (error) {
-      this.record("bypasses");
+      this.answered("bypasses");
       if (isOriginFailure(error)) this.record("originErrors");
       if (!(error instanceof GatewayError)) throw error;
       return this.finish(errorResponse(error, this.req.mediaType), cacheHeaders({ kind: "bypass", detail: "disabled" }), "no-store");
     }
-    this.record("bypasses");
+    this.timeOrigin(answer.elapsedMs);
+    this.answered("bypasses");
     let response: Response;
     try {
       response = originResponse(answer, this.req.mediaType);
@@ -442,8 +447,20 @@ class Step {
     return headers;
   }
 
-  private record(stat: StatName): void {
+  private record(stat: "originErrors"): void {
     this.runtime.stats.record(this.req.ref.projectId, this.req.ref.environment, stat, (p) => this.deps.waitUntil(p.catch(() => undefined)));
+  }
+
+  /** Counts the answer's outcome, the time the gateway took until now, and its operation (`StatsRecorder.answer`). */
+  private answered(stat: AnswerStat): void {
+    const { ref, operation } = this.req;
+    const ms = performance.now() - this.started;
+    this.runtime.stats.answer(ref.projectId, ref.environment, stat, ms, operation, (p) => this.deps.waitUntil(p.catch(() => undefined)));
+  }
+
+  /** Counts an origin fetch's own duration (what `Server-Timing: origin` says). */
+  private timeOrigin(ms: number): void {
+    this.runtime.stats.origin(this.req.ref.projectId, this.req.ref.environment, ms);
   }
 }
 

@@ -65,8 +65,8 @@ interface FastEntry {
   headers: Record<string, string>;
   /** The last answer's headers, reused while its dynamic values are the same (they change by the second). */
   last: { age: number; timing: string; headers: Headers } | undefined;
-  /** Counts a hit for the entry's project (its stats slot looked up once). */
-  count: ReturnType<StatsRecorder["counter"]>;
+  /** Counts a hit, its time and its operation for the entry's project (slot and operation looked up once). */
+  count: ReturnType<StatsRecorder["hitCounter"]>;
 }
 
 /** What the full path tells the fast path about a fresh hit it answered (see `graphql-endpoint.ts`). */
@@ -78,6 +78,8 @@ export interface HitPriming {
   principal: Principal;
   schemaHash: string;
   firewall: IpFirewall | undefined;
+  /** The operation's label in the top operations (`stats/operations.ts`): its document hash is never computed here. */
+  operation?: string;
 }
 
 const primings = new WeakMap<Request, HitPriming>();
@@ -138,8 +140,9 @@ export class FastPath {
       this.entries.delete(key);
       return undefined;
     }
-    fast.count("hits", (p) => ctx.waitUntil(p.catch(() => undefined)));
     const elapsed = performance.now() - started;
+    // The hit's time: the same clock reads the Server-Timing takes, nothing more on this path.
+    fast.count(elapsed, (p) => ctx.waitUntil(p.catch(() => undefined)));
     // workerd's clocks do not move without I/O, so this is almost always the constant.
     const timing = elapsed < 0.05 ? ZERO_TIMING : `cache;desc="HIT";dur=${(Math.round(elapsed * 10) / 10).toFixed(1)}`;
     let last = fast.last;
@@ -175,7 +178,7 @@ export class FastPath {
       status: response.status,
       headers,
       last: undefined,
-      count: this.deps.stats.counter(priming.ref.projectId, priming.ref.environment),
+      count: this.deps.stats.hitCounter(priming.ref.projectId, priming.ref.environment, priming.operation),
     });
   }
 }

@@ -29,6 +29,7 @@ import { knownPermissionsOf, permissionsOf } from "./permissions-of";
 import { guardForwarded } from "../permissions/forward-guard";
 import { withEntryChecks } from "./checked-origin";
 import { contentCacheRuntime } from "./cache-runtime";
+import { operationLabel } from "../stats/operations";
 import { refusalOf } from "../stats/refusal";
 import { notePriming } from "./fast-path";
 import { runMutation, type LearnedMutationAnswer } from "./mutation-run";
@@ -317,6 +318,8 @@ async function execute(
 
   if (ctx.endpoint === "content") {
     op.registerPersistedQuery?.(ctx.waitUntil);
+    // The top operations' label: the hash is computed once per document text (parse-operation.ts), and the fast path remembers it.
+    const operation = operationLabel(await op.hash(), op.operation.name?.value);
     return serveContent(
       {
         ref: ctx.ref,
@@ -336,6 +339,7 @@ async function execute(
         documentDependency: async () => documentDependency(allowed.stage, await op.hash()),
         // The decision key fixes the document, name, variables, fingerprint and everything decided.
         shapeKey: decision.key,
+        operation,
       },
       fetchOrigin,
       {
@@ -355,11 +359,13 @@ async function execute(
             principal,
             schemaHash: decision.known.knowledge.schemaHash,
             firewall: activeFirewall(project),
+            operation,
           }),
       },
     );
   }
 
+  countV2(allowed.kind === "mutation", ctx);
   if (allowed.kind !== "mutation") {
     const answer = await fetchOrigin();
     const { response } = checkedOriginResponse(answer, ctx.mediaType);
@@ -437,6 +443,14 @@ function countRefusal(error: unknown, ctx: RequestContext): void {
   if (!refusal) return;
   const { stats } = contentCacheRuntime(ctx.config.kv, ctx.config.stats);
   stats.refuse(ctx.ref.projectId, ctx.ref.environment, refusal, (p) => ctx.waitUntil(p.catch(() => undefined)));
+}
+
+/** An authorised `/v2` operation counts in the project's traffic (`v2Requests`, and `mutations` for a write). */
+function countV2(mutation: boolean, ctx: RequestContext): void {
+  const { stats } = contentCacheRuntime(ctx.config.kv, ctx.config.stats);
+  const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p.catch(() => undefined));
+  stats.record(ctx.ref.projectId, ctx.ref.environment, "v2Requests", waitUntil);
+  if (mutation) stats.record(ctx.ref.projectId, ctx.ref.environment, "mutations", waitUntil);
 }
 
 function schemaDeps(config: GatewayConfig): SchemaStoreDeps {

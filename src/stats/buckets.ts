@@ -1,25 +1,34 @@
 /**
  * Traffic counters by time: one bucket per (project, environment, hour), holding per-minute
- * counters and the hour's refusal codes and refused touches. Plain data (numbers, strings,
- * records), so a bucket is what an isolate keeps in memory, what it writes to the stats store,
- * and what the admin reads merge. Pure functions only; no clock is read here.
+ * counters and latency histograms, and the hour's refusal codes, refused touches and operations.
+ * Plain data (numbers, strings, records), so a bucket is what an isolate keeps in memory, what it
+ * writes to the stats store, and what the admin reads merge. Pure functions only; no clock is read here.
  */
 import type { ProjectRef } from "../projects/types";
+import { addLabel } from "./labels";
+import { LATENCY_KINDS, addHistogram, histogramCount, parseHistogram, type Histogram } from "./latency";
+import { addOperations, parseOperations } from "./operations";
 
-/** Per-minute counters, in the order they are stored (an array per minute keeps buckets small). */
-export const COUNTERS = ["hits", "misses", "stale", "bypasses", "originErrors", "unauthenticated", "forbidden"] as const;
+/**
+ * Per-minute counters, in the order they are stored (an array per minute keeps buckets small).
+ * New counters are only ever appended: a stored bucket of an older version reads as 0 for them.
+ */
+export const COUNTERS = [
+  "hits",
+  "misses",
+  "stale",
+  "bypasses",
+  "originErrors",
+  "unauthenticated",
+  "forbidden",
+  "v2Requests",
+  "mutations",
+] as const;
 export type CounterName = (typeof COUNTERS)[number];
 export type Counts = Record<CounterName, number>;
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
-
-/**
- * Distinct labels (refusal codes, refused touches) one bucket keeps; more fold into
- * {@link OTHER_LABEL}, so a client inventing model names cannot grow a bucket without bound.
- */
-export const MAX_LABELS = 100;
-export const OTHER_LABEL = "(other)";
 
 export interface HourBucket {
   /** Start of the hour (UTC), ms since the epoch. */
@@ -30,6 +39,13 @@ export interface HourBucket {
   refusals: Record<string, number>;
   /** Refused touches of the hour by `"<action> <model> <stage> <locale>"` (Hygraph's `failedActions`). */
   failedActions: Record<string, number>;
+  /**
+   * Minute of the hour → its latency histograms in {@link LATENCY_KINDS} order (hits, misses,
+   * origin; `stats/latency.ts`); minutes without a timing are absent.
+   */
+  latency: Record<string, Histogram[]>;
+  /** `/content` operations of the hour by `"<document hash>[ <operation name>]"` → `[requests, misses]` (`stats/operations.ts`). */
+  operations: Record<string, number[]>;
 }
 
 /** One isolate's bucket of one hour, as a store lists it. */
@@ -53,11 +69,21 @@ export function hourOf(ms: number): number {
 
 /** A bucket with nothing counted yet. */
 export function emptyBucket(hour: number): HourBucket {
-  return { hour, minutes: {}, refusals: {}, failedActions: {} };
+  return { hour, minutes: {}, refusals: {}, failedActions: {}, latency: {}, operations: {} };
 }
 
 export function zeroCounts(): Counts {
-  return { hits: 0, misses: 0, stale: 0, bypasses: 0, originErrors: 0, unauthenticated: 0, forbidden: 0 };
+  return {
+    hits: 0,
+    misses: 0,
+    stale: 0,
+    bypasses: 0,
+    originErrors: 0,
+    unauthenticated: 0,
+    forbidden: 0,
+    v2Requests: 0,
+    mutations: 0,
+  };
 }
 
 /** The counts array of a minute of a bucket, created on first use. */
@@ -71,24 +97,48 @@ export function minuteCounts(bucket: HourBucket, minute: number): number[] {
   return counts;
 }
 
-/**
- * Adds `by` to `label` in a bounded label map: a new label beyond {@link MAX_LABELS} is counted
- * under {@link OTHER_LABEL}.
- */
-export function addLabel(labels: Record<string, number>, label: string, by: number): void {
-  if (Object.hasOwn(labels, label)) labels[label]! += by;
-  else if (Object.keys(labels).length < MAX_LABELS) labels[label] = by;
-  else labels[OTHER_LABEL] = (labels[OTHER_LABEL] ?? 0) + by;
+/** The latency histograms of a minute of a bucket (hits, misses, origin), created on first use. */
+export function minuteLatency(bucket: HourBucket, minute: number): Histogram[] {
+  const key = String(minute);
+  let histograms = bucket.latency[key];
+  if (!histograms) {
+    histograms = LATENCY_KINDS.map(() => ({}));
+    bucket.latency[key] = histograms;
+  }
+  return histograms;
 }
 
-/** Adds `from` into `into` (same hour): minutes counter by counter, labels by label. */
+/**
+ * Adds `from` into `into` (same hour): minutes counter by counter, histograms bucket by bucket,
+ * labels by label. Operations are merged without the per-isolate bound: this merge is for reads,
+ * whose size the buckets read already bound, and the top ten must not depend on merge order.
+ */
 export function addBucket(into: HourBucket, from: HourBucket): void {
   for (const [minute, counts] of Object.entries(from.minutes)) {
     const target = minuteCounts(into, Number(minute));
     for (let i = 0; i < COUNTERS.length; i++) target[i]! += counts[i] ?? 0;
   }
+  for (const [minute, histograms] of Object.entries(from.latency)) {
+    const target = minuteLatency(into, Number(minute));
+    histograms.forEach((histogram, i) => addHistogram(target[i]!, histogram));
+  }
   for (const [label, n] of Object.entries(from.refusals)) addLabel(into.refusals, label, n);
   for (const [label, n] of Object.entries(from.failedActions)) addLabel(into.failedActions, label, n);
+  addOperations(into.operations, from.operations);
+}
+
+/**
+ * Everything a bucket counted, added up: it only grows while an isolate counts an hour, so the
+ * stats table keeps the copy with the larger total (`authority/stats-table.ts`).
+ *
+ * @example bucketTotal(bucket); // counters + latency samples + operation requests
+ */
+export function bucketTotal(bucket: HourBucket): number {
+  let total = 0;
+  for (const counts of Object.values(bucket.minutes)) for (const n of counts) total += n;
+  for (const histograms of Object.values(bucket.latency)) for (const h of histograms) total += histogramCount(h);
+  for (const [requests = 0, misses = 0] of Object.values(bucket.operations)) total += requests + misses;
+  return total;
 }
 
 /**
@@ -113,7 +163,18 @@ export function mergeBuckets(buckets: Iterable<HourBucket>): HourBucket[] {
 export function copyBucket(bucket: HourBucket): HourBucket {
   const minutes: Record<string, number[]> = {};
   for (const [minute, counts] of Object.entries(bucket.minutes)) minutes[minute] = [...counts];
-  return { hour: bucket.hour, minutes, refusals: { ...bucket.refusals }, failedActions: { ...bucket.failedActions } };
+  const latency: Record<string, Histogram[]> = {};
+  for (const [minute, histograms] of Object.entries(bucket.latency)) latency[minute] = histograms.map((h) => ({ ...h }));
+  const operations: Record<string, number[]> = {};
+  for (const [label, cell] of Object.entries(bucket.operations)) operations[label] = [...cell];
+  return {
+    hour: bucket.hour,
+    minutes,
+    refusals: { ...bucket.refusals },
+    failedActions: { ...bucket.failedActions },
+    latency,
+    operations,
+  };
 }
 
 /** Sums counters over minutes, optionally only minutes starting in `[from, to)`. */
@@ -131,6 +192,12 @@ export function sumCounts(buckets: Iterable<HourBucket>, from = -Infinity, to = 
 
 const count = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n) && n >= 0;
 
+/** A minute key `"0"`–`"59"`, or `undefined`. */
+function minuteOf(key: string): number | undefined {
+  const m = Number(key);
+  return Number.isInteger(m) && m >= 0 && m <= 59 ? m : undefined;
+}
+
 /**
  * A stored bucket read back, checked member by member: anything malformed (another version, a
  * hand-edited value) is dropped rather than trusted. `undefined` when it is not a bucket at all.
@@ -141,13 +208,24 @@ export function parseBucket(raw: unknown): HourBucket | undefined {
   if (typeof value.hour !== "number" || !Number.isSafeInteger(value.hour) || hourOf(value.hour) !== value.hour) return undefined;
   const bucket = emptyBucket(value.hour);
   for (const [minute, counts] of Object.entries(value.minutes ?? {})) {
-    const m = Number(minute);
-    if (!Number.isInteger(m) || m < 0 || m > 59 || !Array.isArray(counts)) continue;
+    const m = minuteOf(minute);
+    if (m === undefined || !Array.isArray(counts)) continue;
     bucket.minutes[String(m)] = COUNTERS.map((_, i) => (count(counts[i]) ? counts[i] : 0));
   }
   for (const key of ["refusals", "failedActions"] as const) {
     for (const [label, n] of Object.entries(value[key] ?? {})) if (count(n)) addLabel(bucket[key], label, n);
   }
+  // Latency: per minute, one histogram per kind (at most 60 × 3 × 69 counts); a malformed one is empty.
+  const latency: unknown = value.latency;
+  if (latency && typeof latency === "object") {
+    for (const [minute, histograms] of Object.entries(latency)) {
+      const m = minuteOf(minute);
+      if (m === undefined || !Array.isArray(histograms)) continue;
+      const parsed = LATENCY_KINDS.map((_, i) => parseHistogram(histograms[i]) ?? {});
+      if (parsed.some((h) => Object.keys(h).length > 0)) bucket.latency[String(m)] = parsed;
+    }
+  }
+  bucket.operations = parseOperations(value.operations);
   return bucket;
 }
 

@@ -1,8 +1,11 @@
 /**
- * Traffic statistics per (project, environment) without a storage write per request (issue 15).
+ * Traffic statistics per (project, environment) without a storage write per request (issues 15, 23).
  *
  * A request costs a few in-memory increments: the counter of the current minute in this
- * isolate's bucket of the current hour. At most every `flushIntervalMs` (default 5 s) a request
+ * isolate's bucket of the current hour, the bucket of its duration in the minute's latency
+ * histogram (`latency.ts`) and its operation's cell (`operations.ts`). Durations are measured with
+ * `performance.now()`, which workerd moves only across I/O: a memory hit usually measures 0 ms,
+ * a Cache API hit or an origin fetch its real wait. At most every `flushIntervalMs` (default 5 s) a request
  * hands a flush to `waitUntil`, which writes each changed bucket's totals to the {@link StatsStore}
  * (and the counts since the last flush to the optional {@link StatsSink}). Reads merge every
  * isolate's stored buckets with this isolate's live ones. Counts an isolate has not flushed when it
@@ -12,20 +15,23 @@ import {
   COUNTERS,
   HOUR_MS,
   MINUTE_MS,
-  addLabel,
   copyBucket,
   emptyBucket,
   hourOf,
   mergeBuckets,
   minuteCounts,
+  minuteLatency,
   sumCounts,
   type CounterName,
   type HourBucket,
 } from "./buckets";
-import type { MinuteDelta, StatsSink } from "./analytics-engine";
+import { sinceSent, type MinuteDelta, type SentMinutes, type StatsSink } from "./analytics-engine";
+import { addLabel } from "./labels";
+import { bucketOf, type Histogram } from "./latency";
+import { operationCell } from "./operations";
 import type { StatsStore } from "./buckets";
 import { STATS_RETENTION_MS } from "./store";
-import { mergeStats, type StatName, type StatsCounts, type StatsSummary } from "./summary";
+import { mergeStats, type StatsCounts, type StatsSummary } from "./summary";
 import type { ProjectRef } from "../projects/types";
 
 export const DEFAULT_STATS_FLUSH_INTERVAL_MS = 5_000;
@@ -62,9 +68,20 @@ interface Slot {
   hour: number;
   minuteEnd: number;
   counts: number[];
-  /** What the sink was last given, per hour and minute (only with a sink). */
-  sent: Map<number, Record<string, number[]>>;
+  /** The current minute's latency histograms (hits, misses, origin), made on the minute's first timing. */
+  latency: Histogram[] | undefined;
+  /** What the sink was last given, per hour (only with a sink). */
+  sent: Map<number, SentMinutes>;
 }
+
+/** The outcomes of a `/content` answer, and the latency histogram each one's time counts in. */
+export type AnswerStat = "hits" | "stale" | "misses" | "bypasses";
+/** The latency histograms of a minute, in `LATENCY_KINDS` order. */
+const HITS = 0;
+const MISSES = 1;
+const ORIGIN = 2;
+/** Answered from a stored entry (HIT, STALE): hits; answered by the origin (MISS, BYPASS): misses. */
+const LATENCY_OF: Record<AnswerStat, number> = { hits: HITS, stale: HITS, misses: MISSES, bypasses: MISSES };
 
 const INDEX = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Record<CounterName, number>;
 
@@ -73,7 +90,9 @@ const INDEX = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Record
  *
  * @example
  * const stats = new StatsRecorder(statsStoreFor(env.CONFIG, authorityFor(env.AUTHORITY)));
- * stats.record("demo", "master", "hits", (p) => ctx.waitUntil(p));
+ * stats.answer("demo", "master", "misses", 42.5, operationLabel(hash, "Posts"), (p) => ctx.waitUntil(p));
+ * stats.origin("demo", "master", 40.1);
+ * stats.record("demo", "master", "v2Requests", (p) => ctx.waitUntil(p));
  * stats.refuse("demo", "master", { status: 403, code: "FORBIDDEN", failedActions }, (p) => ctx.waitUntil(p));
  * await stats.read("demo", "master"); // GET …/stats
  */
@@ -97,8 +116,8 @@ export class StatsRecorder {
     this.lastFlush = this.now();
   }
 
-  /** Counts one cache-step outcome; may hand a flush to `waitUntil`. */
-  record(projectId: string, environment: string, stat: StatName, waitUntil?: (promise: Promise<unknown>) => void, by = 1): void {
+  /** Counts one cache-step outcome (or a `/v2` operation); may hand a flush to `waitUntil`. */
+  record(projectId: string, environment: string, stat: CounterName, waitUntil?: (promise: Promise<unknown>) => void, by = 1): void {
     const now = this.now();
     const slot = this.slot(projectId, environment);
     if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
@@ -108,15 +127,67 @@ export class StatsRecorder {
   }
 
   /**
-   * `record` for one project with its slot looked up once: what the hit path's fast path keeps
-   * per remembered request, so a repeated hit counts without building a key.
+   * Counts one `/content` answer: its outcome, how long the gateway took (ms, in the hits or misses
+   * histogram: {@link LATENCY_OF}) and, when known, its operation (`operationLabel`; a MISS or
+   * BYPASS also counts as the operation's miss). May hand a flush to `waitUntil`.
    */
-  counter(projectId: string, environment: string): (stat: StatName, waitUntil?: (promise: Promise<unknown>) => void) => void {
+  answer(
+    projectId: string,
+    environment: string,
+    stat: AnswerStat,
+    ms: number,
+    operation: string | undefined,
+    waitUntil?: (promise: Promise<unknown>) => void,
+  ): void {
+    const now = this.now();
     const slot = this.slot(projectId, environment);
-    return (stat, waitUntil) => {
+    if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
+    slot.counts[INDEX[stat]]! += 1;
+    const kind = LATENCY_OF[stat];
+    this.time(slot, now, kind, ms);
+    if (operation !== undefined) {
+      const cell = operationCell(slot.hours.get(slot.hour)!.operations, operation);
+      cell[0]! += 1;
+      if (kind === MISSES) cell[1]! += 1;
+    }
+    slot.dirty.add(slot.hour);
+    this.maybeFlush(now, waitUntil);
+  }
+
+  /** Counts the duration (ms) of one origin fetch of the cache step (its own time, not the request's). */
+  origin(projectId: string, environment: string, ms: number): void {
+    const now = this.now();
+    const slot = this.slot(projectId, environment);
+    if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
+    this.time(slot, now, ORIGIN, ms);
+    slot.dirty.add(slot.hour);
+  }
+
+  /**
+   * {@link answer} of a fresh hit for one project and operation with the slot and the operation's
+   * cell looked up once: what the fast path keeps per remembered request, so a repeated hit costs
+   * a comparison and three increments (counter, histogram, operation).
+   */
+  hitCounter(
+    projectId: string,
+    environment: string,
+    operation: string | undefined,
+  ): (ms: number, waitUntil?: (promise: Promise<unknown>) => void) => void {
+    const slot = this.slot(projectId, environment);
+    let cellHour = NaN;
+    let cell: number[] | undefined;
+    return (ms, waitUntil) => {
       const now = this.now();
       if (now >= slot.minuteEnd || now < slot.minuteEnd - MINUTE_MS) this.enterMinute(slot, now);
-      slot.counts[INDEX[stat]]! += 1;
+      slot.counts[INDEX.hits]! += 1;
+      this.time(slot, now, HITS, ms);
+      if (operation !== undefined) {
+        if (cellHour !== slot.hour) {
+          cell = operationCell(slot.hours.get(slot.hour)!.operations, operation);
+          cellHour = slot.hour;
+        }
+        cell![0]! += 1;
+      }
       slot.dirty.add(slot.hour);
       this.maybeFlush(now, waitUntil);
     };
@@ -214,6 +285,7 @@ export class StatsRecorder {
         hour: 0,
         minuteEnd: -Infinity,
         counts: [],
+        latency: undefined,
         sent: new Map(),
       };
       this.slots.set(key, slot);
@@ -231,10 +303,18 @@ export class StatsRecorder {
     }
     const minute = Math.floor((now - hour) / MINUTE_MS);
     slot.counts = minuteCounts(bucket, minute);
+    slot.latency = bucket.latency[String(minute)];
     slot.hour = hour;
     slot.minuteEnd = hour + (minute + 1) * MINUTE_MS;
     // Buckets beyond the retention that could not be stored are given up.
     for (const old of slot.hours.keys()) if (old < now - STATS_RETENTION_MS) slot.hours.delete(old);
+  }
+
+  /** Counts a duration (ms) in the current minute's histogram of `kind` (made on the minute's first timing). */
+  private time(slot: Slot, now: number, kind: number, ms: number): void {
+    const histogram = (slot.latency ??= minuteLatency(slot.hours.get(slot.hour)!, Math.floor((now - slot.hour) / MINUTE_MS)))[kind]!;
+    const i = bucketOf(ms);
+    histogram[i] = (histogram[i] ?? 0) + 1;
   }
 
   private maybeFlush(now: number, waitUntil: ((promise: Promise<unknown>) => void) | undefined): void {
@@ -242,18 +322,12 @@ export class StatsRecorder {
     if (waitUntil && !this.flushing && now - this.lastFlush >= this.flushIntervalMs) waitUntil(this.flush().catch(() => undefined));
   }
 
-  /** Counts per minute since what the sink was last given, and remembers what it is given now. */
+  /** Counts and histograms per minute since what the sink was last given, and remembers what it is given now. */
   private deltas(slot: Slot): MinuteDelta[] {
     const out: MinuteDelta[] = [];
     for (const hour of slot.dirty) {
-      const bucket = slot.hours.get(hour)!;
       const sent = slot.sent.get(hour) ?? {};
-      for (const [minute, counts] of Object.entries(bucket.minutes)) {
-        const before = sent[minute];
-        const delta = counts.map((n, i) => n - (before?.[i] ?? 0));
-        if (delta.some((n) => n > 0)) out.push({ minute: hour + Number(minute) * MINUTE_MS, counts: delta });
-        sent[minute] = [...counts];
-      }
+      out.push(...sinceSent(slot.hours.get(hour)!, sent));
       slot.sent.set(hour, sent);
     }
     return out;

@@ -16,8 +16,8 @@ const T0 = Date.UTC(2026, 0, 1, 10);
 /** A bucket of `hour` with `hits` in minute 5 and `misses` in minute 6. */
 function bucket(hour: number, hits: number, misses = 0): HourBucket {
   const b = emptyBucket(hour);
-  b.minutes["5"] = [hits, 0, 0, 0, 0, 0, 0];
-  if (misses) b.minutes["6"] = [0, misses, 0, 0, 0, 0, 0];
+  b.minutes["5"] = [hits, 0, 0, 0, 0, 0, 0, 0, 0];
+  if (misses) b.minutes["6"] = [0, misses, 0, 0, 0, 0, 0, 0, 0];
   return b;
 }
 
@@ -41,7 +41,7 @@ function listed(table: StatsTable, since: number): Array<[string, number, number
 describe("StatsTable.put: what a project authority accepts", () => {
   const oversized = (() => {
     const b = bucket(T0, 1);
-    for (let i = 0; i < 100; i++) b.refusals[`403 FORBIDDEN ${"x".repeat(1_000)}${i}`] = 1;
+    for (let i = 0; i < 100; i++) b.refusals[`403 FORBIDDEN ${"x".repeat(3_000)}${i}`] = 1;
     return b;
   })();
   it.each<[string, unknown, unknown, boolean]>([
@@ -55,7 +55,7 @@ describe("StatsTable.put: what a project authority accepts", () => {
     ["an empty isolate id", "", bucket(T0, 1), false],
     ["an isolate id that is not a string", 42, bucket(T0, 1), false],
     ["an isolate id too long", "i".repeat(MAX_ISOLATE_ID_LENGTH + 1), bucket(T0, 1), false],
-    ["a bucket over 64 KB of JSON", "iso", oversized, false],
+    ["a bucket over 256 KB of JSON", "iso", oversized, false],
   ])("%s → stored: %s", async (_label, isolateId, raw, stored) => {
     await inObject((table) => {
       expect(table.put(isolateId, raw)).toBe(stored ? 1 : 0); // rows written
@@ -71,13 +71,17 @@ describe("StatsTable.put: what a project authority accepts", () => {
           minutes: { "5": [2, -1, "x"], "61": [9] },
           refusals: { "401 UNAUTHENTICATED": 1, bad: -2 },
           failedActions: {},
+          latency: { "5": [{ "0": 2 }, { "99": 1 }], "61": [{ "0": 1 }] },
+          operations: { [`${"a".repeat(64)} Posts`]: [2, 0], "not a hash": [1, 1] },
         }),
       ).toBe(1);
       expect(parseBucketJson(table.list(T0)[0]!.bucket)).toEqual({
         hour: T0,
-        minutes: { "5": [2, 0, 0, 0, 0, 0, 0] },
+        minutes: { "5": [2, 0, 0, 0, 0, 0, 0, 0, 0] },
         refusals: { "401 UNAUTHENTICATED": 1 },
         failedActions: {},
+        latency: { "5": [{ "0": 2 }, {}, {}] },
+        operations: { [`${"a".repeat(64)} Posts`]: [2, 0] },
       });
     });
   });
@@ -139,10 +143,11 @@ describe("StatsTable: totals replace totals (idempotent, order-proof)", () => {
       table.put("b", bucket(T0, 4));
       table.put("a", bucket(T0, 3));
       expect(table.size()).toBe(3);
+      // Newest hour first: should the byte bound cut the list, the oldest hours are what is lost.
       expect(listed(table, T0 - HOUR_MS)).toEqual([
-        ["a", T0 - HOUR_MS, 1],
         ["a", T0, 3],
         ["b", T0, 4],
+        ["a", T0 - HOUR_MS, 1],
       ]);
     });
   });
@@ -155,17 +160,17 @@ describe("StatsTable.list: the hours asked for, within the retention", () => {
       "since 23 hours ago (the console's day)",
       T0 - 23 * HOUR_MS,
       [
-        ["a", T0 - 23 * HOUR_MS],
         ["a", T0],
+        ["a", T0 - 23 * HOUR_MS],
       ],
     ],
     [
       "since the epoch: nothing past the retention is listed",
       0,
       [
-        ["a", T0 - 26 * HOUR_MS],
-        ["a", T0 - 23 * HOUR_MS],
         ["a", T0],
+        ["a", T0 - 23 * HOUR_MS],
+        ["a", T0 - 26 * HOUR_MS],
       ],
     ],
     ["since a future hour", T0 + 2 * HOUR_MS, []],
@@ -191,8 +196,8 @@ describe("StatsTable: pruning after 26 hours", () => {
       table.put("a", bucket(T0 + HOUR_MS, 2));
       expect(table.size()).toBe(2);
       expect(listed(table, 0).map(([iso, hour]) => [iso, hour])).toEqual([
-        ["a", T0],
         ["a", T0 + HOUR_MS],
+        ["a", T0],
       ]);
     });
   });

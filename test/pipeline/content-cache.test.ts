@@ -1,10 +1,30 @@
 import { describe, expect, it } from "vitest";
 import type { EdgeCache } from "../../src/cache/edge-cache";
 import type { ContentCacheRequest } from "../../src/pipeline/content-cache";
+import { addHistogram, histogramCount, type Histogram } from "../../src/stats/latency";
 import { cacheHarness, contentRequest, countingOrigin, deferred, SETTINGS } from "../support/cache";
 
 const POSTS = { data: { posts: [{ id: "p1", title: "Hello" }] } };
 const POSTS_V2 = { data: { posts: [{ id: "p1", title: "Hello again" }] } };
+const OPERATION = `${"d".repeat(64)} Posts`;
+
+/** What a project's traffic holds of durations (hits and misses counted, origin by bucket) and of the operation. */
+async function timed(h: ReturnType<typeof cacheHarness>, req: ContentCacheRequest) {
+  const buckets = await h.runtime.stats.buckets(req.ref.projectId, req.ref.environment);
+  const [hits, misses, origin]: Histogram[] = [{}, {}, {}];
+  const operation = [0, 0];
+  for (const bucket of buckets) {
+    for (const [h0, h1, h2] of Object.values(bucket.latency)) {
+      addHistogram(hits!, h0 ?? {});
+      addHistogram(misses!, h1 ?? {});
+      addHistogram(origin!, h2 ?? {});
+    }
+    const [requests = 0, missed = 0] = bucket.operations[OPERATION] ?? [];
+    operation[0]! += requests;
+    operation[1]! += missed;
+  }
+  return { hits: histogramCount(hits!), misses: histogramCount(misses!), origin, operation };
+}
 
 describe("serveContent: hit and miss", () => {
   it("answers a first request from the origin (MISS, stored) and the repeat from memory (HIT)", async () => {
@@ -507,6 +527,31 @@ describe("serveContent: statistics and bounds", () => {
     expect(h.runtime.stats.local(projectId, environment)).toEqual({ hits: 2, misses: 2, stale: 1, bypasses: 1, originErrors: 2 });
     const summary = await h.runtime.stats.read(projectId, environment);
     expect(summary).toEqual({ hits: 2, misses: 2, stale: 1, bypasses: 1, originErrors: 2, requests: 6, hitRatio: 2 / 5 });
+  });
+
+  it("times each answer as the kind that answered it, each origin fetch once, and counts the operation's requests and misses", async () => {
+    const h = cacheHarness();
+    const req = contentRequest({ operation: OPERATION });
+    await h.serveSettled(req, countingOrigin({ body: POSTS })); // MISS: misses, and its fetch (7 ms)
+    await h.serveSettled(req, countingOrigin({ body: POSTS })); // HIT: hits
+    await h.serveSettled({ ...req, query: "{ a: posts { id } }" }, countingOrigin({ body: { errors: [{ message: "x" }] } })); // BYPASS: misses, and its fetch
+    await h.serveSettled({ ...req, query: "{ b: posts { id } }" }, countingOrigin({ throw: "error" })); // failed MISS: misses, no answer to time
+    h.clock.advance(61);
+    await h.serveSettled(req, countingOrigin({ body: POSTS_V2 })); // STALE: hits; its background refresh: a fetch
+    expect(await timed(h, req)).toEqual({ hits: 2, misses: 3, origin: { "19": 3 }, operation: [5, 3] });
+  });
+
+  it("times a coalesced origin fetch once, by the request that made it; every follower's answer is timed", async () => {
+    const h = cacheHarness();
+    const gate = deferred();
+    const req = contentRequest({ operation: OPERATION });
+    const origin = countingOrigin({ body: POSTS, gate: gate.promise });
+    const pending = Array.from({ length: 5 }, () => h.serve(req, origin));
+    await new Promise((r) => setTimeout(r, 20));
+    gate.resolve();
+    await Promise.all(pending);
+    await h.work.settle();
+    expect(await timed(h, req)).toEqual({ hits: 0, misses: 5, origin: { "19": 1 }, operation: [5, 5] });
   });
 
   it("the memory layer stays within its bound however many distinct queries are cached", async () => {

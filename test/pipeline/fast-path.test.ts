@@ -6,7 +6,8 @@ import { createEntry } from "../../src/cache/entry";
 import { ipFirewall } from "../../src/policies/ip-rules";
 import { FastPath, fastKey, notePriming } from "../../src/pipeline/fast-path";
 import { StatsRecorder } from "../../src/stats/recorder";
-import type { StatsStore } from "../../src/stats/buckets";
+import { sumCounts, type StatsStore } from "../../src/stats/buckets";
+import { histogramCount } from "../../src/stats/latency";
 
 /**
  * The fast path's checks, one by one (issue 13): a primed repeat is answered with the full path's
@@ -15,6 +16,7 @@ import type { StatsStore } from "../../src/stats/buckets";
  * address — is left to the full path.
  */
 const ref = { projectId: "p", environment: "master" };
+const OPERATION = `${"a".repeat(64)} Posts`;
 const T0 = 1_700_000_000_000;
 
 function setUp(options: { principal?: Principal; expiresAt?: number; firewall?: ReturnType<typeof ipFirewall> } = {}) {
@@ -23,15 +25,12 @@ function setUp(options: { principal?: Principal; expiresAt?: number; firewall?: 
   let viewKnown = true;
   let schema = "h1";
   const authority = { current: () => (viewKnown ? view : undefined) } as unknown as Authority;
-  const counted: string[] = [];
   const stats = new StatsRecorder({ put: async () => undefined, list: async () => [] } as StatsStore, { now: () => now });
-  const counter = stats.counter.bind(stats);
-  stats.counter = (projectId, environment) => {
-    const count = counter(projectId, environment);
-    return (stat, waitUntil) => {
-      counted.push(stat);
-      count(stat, waitUntil);
-    };
+  /** What the traffic view would show of the fast path's counting: hits, timed hits, and the operation's requests. */
+  const counted = async () => {
+    const [bucket] = await stats.buckets(ref.projectId, ref.environment);
+    const timed = Object.values(bucket?.latency ?? {}).reduce((n, [hits = {}]) => n + histogramCount(hits), 0);
+    return { hits: sumCounts(bucket ? [bucket] : []).hits, timed, operations: bucket?.operations ?? {} };
   };
   const fast = new FastPath({ authority, stats, now: () => now, schemaHash: () => schema });
   return {
@@ -54,6 +53,7 @@ function setUp(options: { principal?: Principal; expiresAt?: number; firewall?: 
         principal: options.principal ?? { kind: "public", rules: [] },
         schemaHash: "h1",
         firewall: options.firewall,
+        operation: OPERATION,
       });
       const response = new Response(status === 304 ? null : '{"data":{}}', {
         status,
@@ -115,7 +115,8 @@ describe("FastPath: answers a primed repeat only while nothing the full path che
       "access-control-allow-origin": "*",
     });
     expect(answer.headers.get("server-timing")).toMatch(/^cache;desc="HIT";dur=\d+\.\d$/);
-    expect(s.counted).toEqual(["hits"]);
+    // One hit, timed, and counted for its operation (whose hash the fast path was given, never computed).
+    expect(await s.counted()).toEqual({ hits: 1, timed: 1, operations: { [OPERATION]: [1, 0] } });
   });
 
   it("repeats a 304 without a body", async () => {
@@ -137,7 +138,7 @@ describe("FastPath: answers a primed repeat only while nothing the full path che
     await s.prime(post(), "{}");
     change(s);
     expect(s.fast.answer(keyOf(post()), post(), ctx)).toBeUndefined();
-    expect(s.counted).toEqual([]);
+    expect(await s.counted()).toEqual({ hits: 0, timed: 0, operations: {} });
   });
 
   it("does not answer for a token past its expiry", async () => {

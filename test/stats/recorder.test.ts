@@ -31,6 +31,9 @@ class CountingStore implements StatsStore {
   }
 }
 
+/** An operation's label: a document hash and its name. */
+const OP = `${"c".repeat(64)} Posts`;
+
 const project = () => `stats-${crypto.randomUUID().slice(0, 8)}`;
 
 describe("StatsRecorder", () => {
@@ -101,27 +104,34 @@ describe("StatsRecorder", () => {
     let now = T0 + 5 * MINUTE_MS + 1_000;
     const p = project();
     const stats = new StatsRecorder(new KvStatsStore(kv), { isolateId: "iso", now: () => now });
-    stats.record(p, "master", "hits");
-    stats.record(p, "master", "hits");
+    stats.answer(p, "master", "hits", 0, OP);
+    stats.answer(p, "master", "hits", 0.1, OP);
     now += MINUTE_MS;
-    stats.record(p, "master", "misses");
+    stats.answer(p, "master", "misses", 100, OP);
+    stats.origin(p, "master", 60);
     stats.refuse(p, "master", { status: 401, code: "UNAUTHENTICATED", reason: "revoked" });
     const touch = { action: "read", model: "Post", stage: "DRAFT", locale: "en" };
     stats.refuse(p, "master", { status: 403, code: "FORBIDDEN", failedActions: [touch] });
     stats.refuse(p, "master", { status: 403, code: "FORBIDDEN", failedActions: [touch, { ...touch, locale: "de" }] });
     now += HOUR_MS;
-    stats.record(p, "master", "stale");
+    stats.answer(p, "master", "stale", 2, undefined);
+    stats.record(p, "master", "v2Requests");
 
     const [first, second] = await stats.buckets(p, "master");
     expect(first).toEqual({
       hour: T0,
-      //        hits misses stale bypasses originErrors 401 403
-      minutes: { "5": [2, 0, 0, 0, 0, 0, 0], "6": [0, 1, 0, 0, 0, 1, 2] },
+      //        hits misses stale bypasses originErrors 401 403 v2Requests mutations
+      minutes: { "5": [2, 0, 0, 0, 0, 0, 0, 0, 0], "6": [0, 1, 0, 0, 0, 1, 2, 0, 0] },
       refusals: { "401 UNAUTHENTICATED revoked": 1, "403 FORBIDDEN": 2 },
       failedActions: { "read Post DRAFT en": 2, "read Post DRAFT de": 1 },
+      // [hits, misses, origin] histograms: 0 and 0.1 ms in bucket 0, 100 ms in 33, 60 ms in 31.
+      latency: { "5": [{ "0": 2 }, {}, {}], "6": [{}, { "33": 1 }, { "31": 1 }] },
+      // [requests, misses]: the MISS is one of the operation's three requests.
+      operations: { [OP]: [3, 1] },
     });
     expect(second?.hour).toBe(T0 + HOUR_MS);
-    expect(second?.minutes["6"]).toEqual([0, 0, 1, 0, 0, 0, 0]);
+    expect(second?.minutes["6"]).toEqual([0, 0, 1, 0, 0, 0, 0, 1, 0]);
+    expect(second?.latency["6"]).toEqual([{ "12": 1 }, {}, {}]); // a stale serve is answered from a stored entry
     // /stats counts the cache-step outcomes only; refusals are not requests the cache answered.
     expect(await stats.read(p, "master")).toEqual({
       hits: 2,
@@ -180,12 +190,53 @@ describe("StatsRecorder", () => {
     await stats.flush();
     await stats.flush(); // nothing new: nothing written
     expect(written.map((w) => w.deltas)).toEqual([
-      [{ minute: T0, counts: [3, 0, 0, 0, 0, 0, 0] }],
+      [{ minute: T0, counts: [3, 0, 0, 0, 0, 0, 0, 0, 0], latency: [] }],
       [
-        { minute: T0, counts: [1, 0, 0, 0, 0, 0, 0] },
-        { minute: T0 + MINUTE_MS, counts: [0, 0, 0, 0, 0, 0, 1] },
+        { minute: T0, counts: [1, 0, 0, 0, 0, 0, 0, 0, 0], latency: [] },
+        { minute: T0 + MINUTE_MS, counts: [0, 0, 0, 0, 0, 0, 1, 0, 0], latency: [] },
       ],
     ]);
     expect(written[0]!.ref).toEqual({ projectId: p, environment: "master" });
+  });
+
+  it("hands the sink the durations counted since the previous flush, bucket by bucket", async () => {
+    const written: MinuteDelta[][] = [];
+    const p = project();
+    const stats = new StatsRecorder(new KvStatsStore(kv), {
+      isolateId: "iso",
+      now: () => T0,
+      sink: { write: (_ref, d) => written.push([...d]) },
+    });
+    stats.answer(p, "master", "misses", 100, undefined);
+    stats.origin(p, "master", 60);
+    await stats.flush();
+    stats.answer(p, "master", "misses", 100, undefined);
+    stats.answer(p, "master", "hits", 0, undefined);
+    await stats.flush();
+    stats.origin(p, "master", 60); // a background refresh: a duration with no answer counted
+    await stats.flush();
+    expect(written).toEqual([
+      [{ minute: T0, counts: [0, 1, 0, 0, 0, 0, 0, 0, 0], latency: [{}, { "33": 1 }, { "31": 1 }] }],
+      [{ minute: T0, counts: [1, 1, 0, 0, 0, 0, 0, 0, 0], latency: [{ "0": 1 }, { "33": 1 }, {}] }],
+      [{ minute: T0, counts: [0, 0, 0, 0, 0, 0, 0, 0, 0], latency: [{}, {}, { "31": 1 }] }],
+    ]);
+  });
+
+  it("counts a fast-path hit with one lookup: the counter, its duration and its operation, in the hour it happens", async () => {
+    let now = T0 + 59 * MINUTE_MS;
+    const p = project();
+    const stats = new StatsRecorder(new KvStatsStore(kv), { isolateId: "iso", now: () => now });
+    const hit = stats.hitCounter(p, "master", OP);
+    hit(0);
+    hit(2);
+    now += MINUTE_MS; // the next hour: a new bucket, and the operation's cell in it
+    hit(0);
+    const [first, second] = await stats.buckets(p, "master");
+    expect([first?.minutes["59"]?.[0], first?.latency["59"], first?.operations]).toEqual([
+      2,
+      [{ "0": 1, "12": 1 }, {}, {}],
+      { [OP]: [2, 0] },
+    ]);
+    expect([second?.minutes["0"]?.[0], second?.latency["0"], second?.operations]).toEqual([1, [{ "0": 1 }, {}, {}], { [OP]: [1, 0] }]);
   });
 });
