@@ -174,4 +174,15 @@ describe("POST /admin/projects/{p}/{e}/purge", () => {
     expect(await states()).toEqual(["MISS", "MISS", "HIT"]);
     expect(await states()).toEqual(["HIT", "HIT", "HIT"]);
   });
+
+  it("an automatic persisted query's sha256Hash is the document hash: purging it makes its hash-only requests miss", async () => {
+    const { projectId, content } = await demoProject();
+    const query = "{ posts(first: 2) { title } }";
+    const sha256Hash = await documentHash(query);
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    expect((await postQuery(content, { query, extensions })).headers.get("x-cache")).toBe("MISS");
+    expect((await postQuery(content, { extensions })).headers.get("x-cache")).toBe("HIT");
+    expect((await purge(projectId, JSON.stringify({ documents: [sha256Hash] }))).status).toBe(200);
+    expect((await postQuery(content, { extensions })).headers.get("x-cache")).toBe("MISS");
+  });
 });
