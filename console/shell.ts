@@ -5,7 +5,7 @@
  * and End move between them; the open panel is the `tabpanel` they label.
  */
 import type { Credentials, Session } from "./api";
-import { api } from "./api";
+import { api, ApiError } from "./api";
 import { appsPanel } from "./apps";
 import { auditPanel } from "./audit";
 import { configPanel } from "./config";
@@ -20,6 +20,9 @@ import { schemaPanel } from "./schema";
 import { projectSwitcher } from "./switcher";
 import { tokensPanel } from "./tokens";
 import { trafficPanel } from "./traffic";
+
+/** How long a passing failure to open a project waits before it is asked again. */
+const RETRY_AFTER_MS = 1_000;
 
 export interface SignedIn {
   credentials: Credentials;
@@ -98,7 +101,8 @@ export function projectShell(
 ): ProjectShell {
   const session: Session = { token: signedIn.credentials.token, projectId, environment };
   const name = `${projectId}/${environment}`;
-  const main = h("main", { id: "main" }, h("p", { class: "muted" }, `Opening ${name}…`));
+  const opening = h("p", { class: "muted" }, `Opening ${name}…`);
+  const main = h("main", { id: "main" }, opening);
   const panels = panelsFor(session, signedIn.who);
   const tabs = panels.map((panel, i) =>
     h(
@@ -125,21 +129,47 @@ export function projectShell(
   let closed = false;
   replace(root, consoleHeader(signedIn, { name, tab: () => wanted, tabs: nav }), main);
 
-  api(session, "GET", "").then(
-    () => {
-      if (closed) return;
-      ready = true;
-      shell.open(wanted);
-    },
-    (error: unknown) => {
-      if (closed) return;
-      nav.hidden = true;
-      replace(
-        main,
-        h("section", { class: "panel", id: "project-error" }, errorLine(error), h("p", {}, h("a", { href: "#/" }, "All projects"))),
-      );
-    },
-  );
+  void load();
+
+  /**
+   * Reads the project's configuration before any tab: it exists and this role may read it. A
+   * passing failure (a 5xx such as a busy authority, or no answer at all) is asked again once
+   * before the page says so, and then offers *Retry*; a 4xx is the answer.
+   */
+  async function load(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await api(session, "GET", "");
+        if (closed) return;
+        ready = true;
+        nav.hidden = false;
+        shell.open(wanted);
+        return;
+      } catch (error) {
+        if (closed) return;
+        const passing = !(error instanceof ApiError) || error.status >= 500;
+        if (passing && attempt === 1) {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+          if (closed) return;
+          continue;
+        }
+        nav.hidden = true;
+        const retry = passing
+          ? h("button", { type: "button", id: "project-retry", onclick: () => (replace(main, opening), void load()) }, "Retry")
+          : null;
+        replace(
+          main,
+          h(
+            "section",
+            { class: "panel", id: "project-error" },
+            errorLine(error),
+            h("p", {}, retry, retry ? " " : null, h("a", { href: "#/" }, "All projects")),
+          ),
+        );
+        return;
+      }
+    }
+  }
 
   function show(panel: Panel) {
     current?.hide();

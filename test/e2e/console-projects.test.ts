@@ -186,6 +186,49 @@ describe.each([
     );
   });
 
+  it("opens a project whose first read failed in passing, and offers Retry when it keeps failing", async () => {
+    // The project's configuration answers 503 (a busy authority) as long as `failing` says so.
+    const configPath = `/admin/projects/${B.projectId}/${B.environment}`;
+    let failing = 1;
+    const fail = (request: HTTPRequest) => {
+      if (request.isInterceptResolutionHandled()) return;
+      if (new URL(request.url()).pathname === configPath && request.method() === "GET" && failing > 0) {
+        failing--;
+        void request.respond({
+          status: 503,
+          contentType: "application/json",
+          body: JSON.stringify({ errors: [{ message: "The authority is busy.", extensions: { code: "SERVICE_UNAVAILABLE" } }] }),
+        });
+      } else void request.continue();
+    };
+    await page.setRequestInterception(true);
+    page.on("request", fail);
+    try {
+      // Once: asked again, and the project opens as if nothing happened.
+      await page.goto(`${gateway.entry}/admin#/p/${B.projectId}/${B.environment}/tokens`);
+      await page.waitForSelector("#tab-tokens[aria-selected=true]");
+      expect(failing).toBe(0);
+
+      // Every time: the error, and Retry, which opens it once the gateway answers again.
+      failing = 2;
+      await page.goto(`${gateway.entry}/admin#/p/${A.projectId}/${A.environment}/traffic`);
+      await page.waitForSelector("#tab-traffic[aria-selected=true]");
+      failing = 2;
+      await page.goto(`${gateway.entry}/admin#/p/${B.projectId}/${B.environment}/schema`);
+      await page.waitForSelector("#project-retry");
+      expect(await text(page, "#project-error")).toContain("503 SERVICE_UNAVAILABLE");
+      await page.click("#project-retry");
+      await page.waitForSelector("#tab-schema[aria-selected=true]");
+      expect(await text(page, "#project-label")).toBe(`${B.projectId}/${B.environment}`);
+    } finally {
+      page.off("request", fail);
+      await page.setRequestInterception(false);
+    }
+    // Where the tests below start: A's Traffic tab.
+    await page.goto(`${gateway.entry}/admin#/p/${A.projectId}/${A.environment}/traffic`);
+    await page.waitForSelector("#tab-traffic[aria-selected=true]");
+  });
+
   it("keeps every Revoke on screen and working with three tokens", async () => {
     await threeTokens();
     await openTab(page, "tokens");
