@@ -5,7 +5,14 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
-import { openTab as openTabOf, screenshot as screenshotOf, text as textOf, until, watchProblems } from "./support/console-page";
+import {
+  openTab as openTabOf,
+  screenshot as screenshotOf,
+  signInToConsole,
+  text as textOf,
+  until,
+  watchProblems,
+} from "./support/console-page";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 
 /**
@@ -50,11 +57,7 @@ async function admin(method: string, path: string, body?: unknown, token = gatew
 }
 
 async function signIn(token: string, project = "demo") {
-  await page.goto(`${gateway.base}/admin?project=${project}`);
-  await page.waitForSelector("#signin-token");
-  await page.type("#signin-token", token);
-  await page.click("#signin button[type=submit]");
-  await page.waitForSelector("#identity");
+  await signInToConsole(page, token, "#identity", `${gateway.base}/admin?project=${project}`);
 }
 
 async function signOut() {

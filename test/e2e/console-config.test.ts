@@ -1,7 +1,7 @@
 import type { HTTPRequest, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
-import { openTab, overflows, screenshot, text, unnamedControls, watchProblems } from "./support/console-page";
+import { openTab, overflows, screenshot, signInToConsole, text, unnamedControls, watchProblems } from "./support/console-page";
 import { startMiniflareGateway, type MiniflareGateway } from "./support/miniflare-gateway";
 
 /**
@@ -77,11 +77,12 @@ describe.each([
         patches.push({ url: new URL(request.url()).search, body: JSON.parse(request.postData() ?? "null") });
     });
     // A deep link to the tab: after sign-in the console opens there.
-    await page.goto(`${gateway.entry}/admin#/p/${PROJECT.projectId}/${PROJECT.environment}/config`);
-    await page.waitForSelector("#signin-token");
-    await page.type("#signin-token", gateway.adminToken);
-    await page.click("#signin button[type=submit]");
-    await page.waitForSelector("#config-form");
+    await signInToConsole(
+      page,
+      gateway.adminToken,
+      "#config-form",
+      `${gateway.entry}/admin#/p/${PROJECT.projectId}/${PROJECT.environment}/config`,
+    );
   });
 
   afterAll(async () => {
@@ -206,10 +207,7 @@ describe.each([
     const viewer = await admin("POST", "/admin/operators", { email, role: "viewer" });
     expect(viewer.status).toBe(201);
     await page.click("#signout");
-    await page.waitForSelector("#signin-token");
-    await page.type("#signin-token", viewer.body.token);
-    await page.click("#signin button[type=submit]");
-    await page.waitForSelector("#config-current tr[data-field]");
+    await signInToConsole(page, viewer.body.token, "#config-current tr[data-field]");
     expect(await text(page, '#config-current tr[data-field="cache.maxAge"]')).toContain(String(maxAge));
     expect(await page.$("#config-form")).toBeNull();
     expect(await page.$$("#panel-config button, #panel-config input, #panel-config textarea")).toHaveLength(0);

@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
-import { openTab, screenshot, text, watchProblems } from "./support/console-page";
+import { openTab, screenshot, signInToConsole, text, watchProblems } from "./support/console-page";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 
 /**
@@ -46,17 +46,10 @@ async function warm(query: string): Promise<void> {
   expect((await content(query)).xCache).toBe("HIT");
 }
 
-/**
- * Signs in with the admin token through a link to demo/master's Purge tab and waits for it. The one place that
- * knows the sign-in form: if the form changes, only this changes.
- */
+/** Signs in with the admin token through a link to demo/master's Purge tab and waits for it. */
 async function signIn(page: Page): Promise<void> {
   // The console follows its URL: signed in, it opens the project and tab the link names.
-  await page.goto(`${gateway.base}/admin#/p/demo/master/purge`);
-  await page.waitForSelector("#signin-token");
-  await page.type("#signin-token", gateway.adminToken);
-  await page.click("#signin button[type=submit]");
-  await page.waitForSelector("#tab-purge[aria-selected=true]");
+  await signInToConsole(page, gateway.adminToken, "#tab-purge[aria-selected=true]", `${gateway.base}/admin#/p/demo/master/purge`);
 }
 
 /** Replaces a field's text (puppeteer's type() appends). */

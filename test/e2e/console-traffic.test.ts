@@ -1,7 +1,7 @@
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
-import { screenshot as screenshotOf, until, watchProblems } from "./support/console-page";
+import { screenshot as screenshotOf, signInToConsole, until, watchProblems } from "./support/console-page";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 
 /**
@@ -52,11 +52,7 @@ beforeAll(async () => {
   await page.setViewport({ width: 1280, height: 900 });
   problems = watchProblems(page);
   // Signed in, the console opens the project and tab its link names.
-  await page.goto(`${gateway.base}/admin#/p/demo/master/traffic`);
-  await page.waitForSelector("#signin-token");
-  await page.type("#signin-token", gateway.adminToken);
-  await page.click("#signin button[type=submit]");
-  await page.waitForSelector("svg.latency-chart");
+  await signInToConsole(page, gateway.adminToken, "svg.latency-chart", `${gateway.base}/admin#/p/demo/master/traffic`);
 });
 
 afterAll(async () => {
@@ -180,10 +176,7 @@ describe("a viewer", () => {
     expect(created.status).toBe(201);
     const { token } = (await created.json()) as { token: string };
     await page.click("#signout");
-    await page.waitForSelector("#signin-token");
-    await page.type("#signin-token", token);
-    await page.click("#signin button[type=submit]");
-    await page.waitForSelector("#top-operations-requests tr[data-hash]");
+    await signInToConsole(page, token, "#top-operations-requests tr[data-hash]");
     expect(await page.$eval("#identity-role", (e) => e.textContent)).toBe("viewer");
     // A refresh later, the role (asked before the first load) is surely known.
     const updated = () => page.$eval("#traffic-updated", (e) => e.textContent ?? "");

@@ -1,7 +1,14 @@
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
-import { openTab as openTabOf, screenshot as screenshotOf, text as textOf, until, watchProblems } from "./support/console-page";
+import {
+  openTab as openTabOf,
+  screenshot as screenshotOf,
+  signInToConsole,
+  text as textOf,
+  until,
+  watchProblems,
+} from "./support/console-page";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 
 /**
@@ -57,11 +64,7 @@ afterAll(async () => {
 
 describe("the console in Chromium against npm start", () => {
   it("refuses a wrong admin token, then signs in and keeps the token in sessionStorage only", async () => {
-    await page.goto(`${gateway.base}/admin`);
-    await page.waitForSelector("#signin-token");
-    await page.type("#signin-token", "not-the-token");
-    await page.click("#signin button[type=submit]");
-    await page.waitForSelector("#signin-status .error");
+    await signInToConsole(page, "not-the-token", "#signin-status .error", `${gateway.base}/admin`);
     expect(await text("#signin-status")).toContain("401 UNAUTHENTICATED");
 
     await page.$eval("#signin-token", (input) => ((input as HTMLInputElement).value = ""));

@@ -76,3 +76,18 @@ export function unnamedControls(page: Page): Promise<string[]> {
     return [...fields, ...buttons, ...tabs].map(name);
   });
 }
+
+/**
+ * Signs in on the console's form with `token` — the form already shown, or first opened at `url`
+ * (a deep link the console opens once signed in) — and waits for `ready`. The one place the
+ * browser tests know the sign-in form.
+ *
+ * @example await signInToConsole(page, gateway.adminToken, "#tab-purge[aria-selected=true]", `${base}/admin#/p/demo/master/purge`);
+ */
+export async function signInToConsole(page: Page, token: string, ready: string, url?: string): Promise<void> {
+  if (url !== undefined) await page.goto(url);
+  await page.waitForSelector("#signin-token");
+  await page.type("#signin-token", token);
+  await page.click("#signin button[type=submit]");
+  await page.waitForSelector(ready);
+}
