@@ -1,10 +1,9 @@
 /**
  * Purge: by model and stage, or everything; by entry (purge-entries.ts); one operation by its
- * document hash — each after a confirmation that says what it will invalidate. Below, the webhook
- * delivery log (deliveries.ts): what the origin's own invalidations did.
+ * document hash — each after a confirmation that says what it will invalidate. (What the origin's
+ * own invalidations did, the webhook delivery log, is in the Traffic tab, which every role sees.)
  */
 import { api, type Session } from "./api";
-import { deliveryLog } from "./deliveries";
 import { errorLine, h, replace } from "./dom";
 import type { Panel } from "./panel";
 import { documentPurge, entriesPurge } from "./purge-entries";
@@ -19,7 +18,6 @@ export function purgePanel(session: Session): Panel {
   const confirmBox = h("div", { id: "purge-confirmation", class: "confirm", hidden: true });
   const result = h("div", { id: "purge-result", "aria-live": "polite" });
   const narrow = h("div", { id: "purge-narrow" });
-  const log = deliveryLog(session);
   const element = h(
     "section",
     { id: "panel-purge", class: "panel" },
@@ -33,7 +31,6 @@ export function purgePanel(session: Session): Panel {
     confirmBox,
     result,
     narrow,
-    log.element,
   );
 
   function checkboxes(name: string, values: string[]): HTMLElement {
@@ -110,7 +107,6 @@ export function purgePanel(session: Session): Panel {
     title: "Purge",
     element,
     show() {
-      void log.load();
       if (form.dataset["ready"]) return;
       learnedSchema(session).then(
         (schema) => {

@@ -1,11 +1,13 @@
 /**
  * Traffic: counters, the SVG charts per minute (last hour) or per hour (last day) — requests and
- * hit ratio, then latency — the top operations and the refusals.
+ * hit ratio, then latency — the top operations, the refusals and the webhook delivery log
+ * (deliveries.ts, loaded when the tab opens and on its own Refresh).
  */
 import { LATENCY_KINDS, type LatencyKind } from "../src/stats/latency";
 import type { Traffic, TrafficPoint } from "../src/stats/traffic";
 import { adminApi, api, type Session } from "./api";
 import { latencyChart, latencyLegend, legend, trafficChart } from "./chart";
+import { deliveryLog } from "./deliveries";
 import { chartWidth, ms } from "./figures";
 import { count, errorLine, h, percent, replace } from "./dom";
 import type { Panel } from "./panel";
@@ -42,6 +44,7 @@ export function trafficPanel(session: Session): Panel {
   );
   const top = topOperationsView(session);
   const refusals = h("div", { class: "columns" });
+  const deliveries = deliveryLog(session);
   const element = h(
     "section",
     { id: "panel-traffic", class: "panel" },
@@ -50,6 +53,7 @@ export function trafficPanel(session: Session): Panel {
     latency,
     top.element,
     refusals,
+    deliveries.element,
   );
 
   function select(next: "hour" | "day") {
@@ -156,6 +160,7 @@ export function trafficPanel(session: Session): Panel {
         () => undefined,
       );
       void load();
+      void deliveries.load();
       timer ??= setInterval(() => void load(), REFRESH_MS);
     },
     hide() {

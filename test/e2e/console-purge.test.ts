@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium } from "./support/chromium";
-import { openTab, screenshot, signInToConsole, text, watchProblems } from "./support/console-page";
+import { openTab, screenshot, signInToConsole, text, until, watchProblems } from "./support/console-page";
 import { startNpmStart, type NpmStart } from "./support/npm-start";
 
 /**
@@ -162,18 +162,19 @@ describe.each([1280, 390])("the Purge tab at %i px", (width) => {
     expect(await sideways(page)).toBe(false);
   });
 
-  it("lists webhook deliveries newest first, accepted and refused with the reason, after Refresh", async () => {
+  it("lists webhook deliveries in the Traffic tab newest first, accepted and refused with the reason, after Refresh", async () => {
     const [id] = ids;
     expect(await webhook({ operation: "publish", data: { __typename: "Post", id, stage: "PUBLISHED" } })).toBe(202);
     expect(
       await webhook({ operation: "publish", data: { __typename: "Post", id, stage: "PUBLISHED" } }, "sign=forged, env=master, t=1"),
     ).toBe(401);
 
+    await openTab(page, "traffic");
     await page.click("#deliveries-refresh");
-    await page.waitForSelector("#deliveries tbody tr");
-    const rows = await page.$$eval("#deliveries tbody tr", (trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent ?? "")),
-    );
+    // The tab loaded the log when it opened: wait for the refreshed rows (the publish among them).
+    const shownRows = () =>
+      page.$$eval("#deliveries tbody tr", (trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent ?? "")));
+    const rows = await until(shownRows, (shown) => shown[1]?.[3] === id);
     // Newest first: the forged delivery (its body unread), then the publish.
     expect(rows[0]).toEqual([
       expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
@@ -186,7 +187,8 @@ describe.each([1280, 390])("the Purge tab at %i px", (width) => {
     ]);
     expect(rows[1]).toEqual([expect.any(String), "publish", "Post", id, "PUBLISHED", "accepted", "–"]);
     expect(await sideways(page)).toBe(false);
-    await screenshot(page, `console-deliveries-${width}.png`);
+    await page.$eval("#deliveries", (log) => log.scrollIntoView());
+    await screenshot(page, `console-deliveries-${width}.png`, { fullPage: false });
   });
 });
 

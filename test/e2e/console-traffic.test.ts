@@ -14,9 +14,15 @@ let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
 let problems: string[] = [];
 
-/** A GraphQL request to /content/demo/master from outside the browser; its x-cache. */
+/**
+ * A project of this run's own, on the demo origin: its traffic is this file's alone, whatever
+ * earlier runs left in the local state (the top operations cover a day).
+ */
+const PROJECT = `traffic-${Math.random().toString(36).slice(2, 8)}`;
+
+/** A GraphQL request to the project's /content from outside the browser; its x-cache. */
 async function content(query: string): Promise<string | null> {
-  const response = await fetch(`${gateway.base}/content/demo/master`, {
+  const response = await fetch(`${gateway.base}/content/${PROJECT}/master`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ query }),
@@ -48,11 +54,20 @@ const topRow = (name: string) =>
 beforeAll(async () => {
   requireChromium();
   [gateway, chromium] = await Promise.all([startNpmStart(), launchChromium()]);
+  const created = await fetch(`${gateway.base}/admin/projects/${PROJECT}/master`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      origin: "https://demo-origin.internal/v2/demo/master",
+      publicPermissions: [{ action: "read", model: "*", stages: ["PUBLISHED"], locales: "*" }],
+    }),
+  });
+  expect(created.status).toBe(200);
   page = await chromium.browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
   problems = watchProblems(page);
   // Signed in, the console opens the project and tab its link names.
-  await signInToConsole(page, gateway.adminToken, "svg.latency-chart", `${gateway.base}/admin#/p/demo/master/traffic`);
+  await signInToConsole(page, gateway.adminToken, "svg.latency-chart", `${gateway.base}/admin#/p/${PROJECT}/master/traffic`);
 });
 
 afterAll(async () => {
@@ -166,7 +181,7 @@ describe.each([
 });
 
 describe("a viewer", () => {
-  it("sees the latency and the top operations, with no Purge button (viewers may not purge)", async () => {
+  it("sees the latency, the top operations and the delivery log, with no Purge button (viewers may not purge)", async () => {
     await page.setViewport({ width: 1280, height: 900 });
     const created = await fetch(`${gateway.base}/admin/operators`, {
       method: "POST",
@@ -189,6 +204,10 @@ describe("a viewer", () => {
     ]);
     expect(await page.$("#top-operations button")).toBeNull();
     expect(await page.$("svg.latency-chart")).not.toBeNull();
+    // A viewer has no Purge tab, but sees what the origin's webhooks did.
+    expect(await page.$("#tab-purge")).toBeNull();
+    await page.waitForSelector("#deliveries-empty");
+    expect(await page.$eval("#deliveries-empty", (e) => e.textContent)).toContain(`/webhooks/${PROJECT}/master`);
   });
 });
 
