@@ -65,10 +65,9 @@ export interface ContentCacheRequest extends KeyedRequest {
   dependencies: readonly string[];
   /**
    * The answer's dependency on its document (`Q|stage|sha256`, `documentDependency`), so that a
-   * purge of that document invalidates it. Computed only when an answer is fetched to be stored:
-   * a hit never hashes the document.
+   * purge of that document invalidates it; added to what an origin answer is stored with.
    */
-  documentDependency?: () => Promise<string>;
+  documentDependency?: string;
   /** The operation's label in the top operations (`operationLabel`: document hash and name); none: not counted there. */
   operation?: string;
 }
@@ -312,7 +311,7 @@ class Step {
       if (SHARED_HEADERS.includes(name)) headers.push([name, value]);
     });
     headers.push([ORIGIN_MS, String(answer.elapsedMs)]);
-    const document = this.req.documentDependency ? [await this.req.documentDependency()] : [];
+    const document = this.req.documentDependency ? [this.req.documentDependency] : [];
     const members =
       answer.dependencies?.length || document.length
         ? [...new Set([...this.req.dependencies, ...(answer.dependencies ?? []), ...document])].sort()

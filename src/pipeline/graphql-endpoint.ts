@@ -318,8 +318,10 @@ async function execute(
 
   if (ctx.endpoint === "content") {
     op.registerPersistedQuery?.(ctx.waitUntil);
-    // The top operations' label: the hash is computed once per document text (parse-operation.ts), and the fast path remembers it.
-    const operation = operationLabel(await op.hash(), op.operation.name?.value);
+    // The document's SHA-256 as sent (APQ's sha256Hash), computed once per text (parse-operation.ts):
+    // the top operations' label (which the fast path remembers) and what `POST …/purge {"documents"}` names.
+    const hash = await op.hash();
+    const operation = operationLabel(hash, op.operation.name?.value);
     return serveContent(
       {
         ref: ctx.ref,
@@ -335,8 +337,7 @@ async function execute(
         fingerprint: caller.fingerprint,
         shared: principal.kind === "public",
         dependencies: allowed.cache.staticDeps,
-        // The document's SHA-256 as sent (APQ's sha256Hash): `POST …/purge {"documents"}` names it.
-        documentDependency: async () => documentDependency(allowed.stage, await op.hash()),
+        documentDependency: documentDependency(allowed.stage, hash),
         // The decision key fixes the document, name, variables, fingerprint and everything decided.
         shapeKey: decision.key,
         operation,

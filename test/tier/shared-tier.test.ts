@@ -146,8 +146,7 @@ describe("shared tier between locations", () => {
     const [a, b] = [await w.location("a"), await w.location("b")];
     const origin = countingOrigin({ body: POSTS });
     const ref = { projectId: `cc-${crypto.randomUUID().slice(0, 8)}`, environment: "master" };
-    const doc = (hash: string, query: string) =>
-      contentRequest({ ref, query, documentDependency: async () => documentDependency("PUBLISHED", hash) });
+    const doc = (hash: string, query: string) => contentRequest({ ref, query, documentDependency: documentDependency("PUBLISHED", hash) });
     const purged = doc("a".repeat(64), "{ posts { id title } }");
     const kept = doc("b".repeat(64), "{ posts { id } }");
     for (const req of [purged, kept]) expect((await a.serve(req, origin)).headers.get("x-cache-tier")).toBe("MISS");
